@@ -1,0 +1,214 @@
+package io.github.geminibalance.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The complete, validated configuration of a gemini-balance instance. Immutable; build it with
+ * {@link #builder()} in code, or read it from the environment with {@link ConfigLoader}.
+ *
+ * <p>Defaults: base URL {@value #DEFAULT_BASE_URL}, {@code maxFailures} 10, {@code maxRetries} 3,
+ * request timeout 300 s, connect timeout 10 s, stream idle timeout 60 s, port 8000, search models
+ * {@code ["gemini-2.0-flash-exp"]}, code execution off, safety settings every category {@code OFF}.
+ *
+ * @param apiKeys the Gemini API keys of the pool (at least one)
+ * @param allowedTokens the bearer tokens clients may use
+ * @param authToken the admin token, or null when the admin API is off
+ * @param baseUrl the Gemini REST base, ending in the API version ({@code .../v1beta})
+ * @param codeExecutionEnabled whether to add the {@code codeExecution} tool to chat requests
+ * @param searchModels models that always get the {@code googleSearch} tool (and a {@code -search} entry)
+ * @param maxFailures consecutive failures after which a key is skipped
+ * @param maxRetries attempts per request, each on the next usable key
+ * @param timeout the total timeout of one upstream call
+ * @param connectTimeout the TCP/TLS connect timeout to Gemini
+ * @param streamIdleTimeout how long a stream may go without an upstream event
+ * @param port the HTTP port of the server
+ * @param safetySettings category to threshold, sent unless a request brings its own
+ * @param thinkingBudgets model to thinking budget ({@code -1} dynamic)
+ * @param keySelection {@code round_robin} or {@code least_busy}
+ * @param checkInterval how often failing keys are re-validated ({@link Duration#ZERO} disables it)
+ * @param testModel the model used to validate keys
+ * @param redisUrl the Redis URL for shared key state, or null for in-memory state
+ */
+public record GeminiBalanceConfig(
+        List<String> apiKeys,
+        List<String> allowedTokens,
+        String authToken,
+        URI baseUrl,
+        boolean codeExecutionEnabled,
+        List<String> searchModels,
+        int maxFailures,
+        int maxRetries,
+        Duration timeout,
+        Duration connectTimeout,
+        Duration streamIdleTimeout,
+        int port,
+        Map<String, String> safetySettings,
+        Map<String, Integer> thinkingBudgets,
+        String keySelection,
+        Duration checkInterval,
+        String testModel,
+        String redisUrl) {
+
+    /** Google's Gemini REST endpoint, v1beta. */
+    public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
+
+    /** Validates and freezes every component. */
+    public GeminiBalanceConfig {
+        apiKeys = List.copyOf(Objects.requireNonNull(apiKeys, "apiKeys"));
+        if (apiKeys.isEmpty()) {
+            throw new IllegalArgumentException("apiKeys must hold at least one key");
+        }
+        allowedTokens = List.copyOf(Objects.requireNonNull(allowedTokens, "allowedTokens"));
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        searchModels = List.copyOf(Objects.requireNonNull(searchModels, "searchModels"));
+        if (maxFailures < 1) {
+            throw new IllegalArgumentException("maxFailures must be at least 1");
+        }
+        if (maxRetries < 1) {
+            throw new IllegalArgumentException("maxRetries must be at least 1");
+        }
+        requirePositive(timeout, "timeout");
+        requirePositive(connectTimeout, "connectTimeout");
+        requirePositive(streamIdleTimeout, "streamIdleTimeout");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535");
+        }
+        safetySettings = Map.copyOf(Objects.requireNonNull(safetySettings, "safetySettings"));
+        thinkingBudgets = Map.copyOf(Objects.requireNonNull(thinkingBudgets, "thinkingBudgets"));
+        Objects.requireNonNull(keySelection, "keySelection");
+        Objects.requireNonNull(checkInterval, "checkInterval");
+        Objects.requireNonNull(testModel, "testModel");
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
+
+    /** A builder with every default set; only the API keys are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.apiKeys = new ArrayList<>(apiKeys);
+        b.allowedTokens = new ArrayList<>(allowedTokens);
+        b.authToken = authToken;
+        b.baseUrl = baseUrl;
+        b.codeExecutionEnabled = codeExecutionEnabled;
+        b.searchModels = new ArrayList<>(searchModels);
+        b.maxFailures = maxFailures;
+        b.maxRetries = maxRetries;
+        b.timeout = timeout;
+        b.connectTimeout = connectTimeout;
+        b.streamIdleTimeout = streamIdleTimeout;
+        b.port = port;
+        b.safetySettings = new LinkedHashMap<>(safetySettings);
+        b.thinkingBudgets = new LinkedHashMap<>(thinkingBudgets);
+        b.keySelection = keySelection;
+        b.checkInterval = checkInterval;
+        b.testModel = testModel;
+        b.redisUrl = redisUrl;
+        return b;
+    }
+
+    /** The harm categories the Gemini API accepts. */
+    public static final List<String> HARM_CATEGORIES = List.of(
+            "HARM_CATEGORY_HARASSMENT",
+            "HARM_CATEGORY_HATE_SPEECH",
+            "HARM_CATEGORY_SEXUALLY_EXPLICIT",
+            "HARM_CATEGORY_DANGEROUS_CONTENT",
+            "HARM_CATEGORY_CIVIC_INTEGRITY");
+
+    /** Mutable builder for {@link GeminiBalanceConfig}; not thread-safe. */
+    public static final class Builder {
+        private List<String> apiKeys = new ArrayList<>();
+        private List<String> allowedTokens = new ArrayList<>();
+        private String authToken;
+        private URI baseUrl = URI.create(DEFAULT_BASE_URL);
+        private boolean codeExecutionEnabled;
+        private List<String> searchModels = new ArrayList<>(List.of("gemini-2.0-flash-exp"));
+        private int maxFailures = 10;
+        private int maxRetries = 3;
+        private Duration timeout = Duration.ofSeconds(300);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration streamIdleTimeout = Duration.ofSeconds(60);
+        private int port = 8000;
+        private Map<String, String> safetySettings = defaultSafetySettings();
+        private Map<String, Integer> thinkingBudgets = new LinkedHashMap<>();
+        private String keySelection = "round_robin";
+        private Duration checkInterval = Duration.ofHours(1);
+        private String testModel = "gemini-2.0-flash";
+        private String redisUrl;
+
+        private Builder() {}
+
+        private static Map<String, String> defaultSafetySettings() {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (String c : HARM_CATEGORIES) {
+                m.put(c, "OFF");
+            }
+            return m;
+        }
+
+        /** The Gemini API keys. */
+        public Builder apiKeys(List<String> v) { apiKeys = new ArrayList<>(v); return this; }
+        /** The client bearer tokens. */
+        public Builder allowedTokens(List<String> v) { allowedTokens = new ArrayList<>(v); return this; }
+        /** The admin token; null turns the admin API off. */
+        public Builder authToken(String v) { authToken = v; return this; }
+        /** The Gemini REST base URL. */
+        public Builder baseUrl(URI v) { baseUrl = v; return this; }
+        /** The Gemini REST base URL. */
+        public Builder baseUrl(String v) { baseUrl = URI.create(v); return this; }
+        /** Whether to add the code-execution tool. */
+        public Builder codeExecutionEnabled(boolean v) { codeExecutionEnabled = v; return this; }
+        /** Models that always search. */
+        public Builder searchModels(List<String> v) { searchModels = new ArrayList<>(v); return this; }
+        /** Consecutive failures before a key is skipped. */
+        public Builder maxFailures(int v) { maxFailures = v; return this; }
+        /** Attempts per request. */
+        public Builder maxRetries(int v) { maxRetries = v; return this; }
+        /** Total timeout of an upstream call. */
+        public Builder timeout(Duration v) { timeout = v; return this; }
+        /** Connect timeout. */
+        public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+        /** Stream idle timeout. */
+        public Builder streamIdleTimeout(Duration v) { streamIdleTimeout = v; return this; }
+        /** Server port. */
+        public Builder port(int v) { port = v; return this; }
+        /** Safety settings, category to threshold. */
+        public Builder safetySettings(Map<String, String> v) { safetySettings = new LinkedHashMap<>(v); return this; }
+        /** Thinking budgets per model. */
+        public Builder thinkingBudgets(Map<String, Integer> v) { thinkingBudgets = new LinkedHashMap<>(v); return this; }
+        /** Key selection strategy. */
+        public Builder keySelection(String v) { keySelection = v; return this; }
+        /** Key re-validation interval. */
+        public Builder checkInterval(Duration v) { checkInterval = v; return this; }
+        /** Model for key validation. */
+        public Builder testModel(String v) { testModel = v; return this; }
+        /** Redis URL for shared key state. */
+        public Builder redisUrl(String v) { redisUrl = v; return this; }
+
+        /**
+         * Builds the configuration.
+         *
+         * @throws IllegalArgumentException if a value is out of range
+         */
+        public GeminiBalanceConfig build() {
+            return new GeminiBalanceConfig(apiKeys, allowedTokens, authToken, baseUrl, codeExecutionEnabled,
+                    searchModels, maxFailures, maxRetries, timeout, connectTimeout, streamIdleTimeout, port,
+                    safetySettings, thinkingBudgets, keySelection, checkInterval, testModel, redisUrl);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.github.geminibalance.translate;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.random.RandomGenerator;
+
+/**
+ * Reversible OpenAI tool-call ids. OpenAI clients echo a tool call's {@code id} but drop every unknown
+ * field, so the two things Gemini needs back on the next turn travel inside the id: the Gemini-issued
+ * call id (Gemini 3) and the call's {@code thoughtSignature}.
+ *
+ * <p>Format: {@code call_} + ({@code g}<i>geminiId</i> | {@code r}<i>random</i>) + optional
+ * {@code .}<i>base64url(signature)</i>. Ids of any other shape (minted by another provider, or by the
+ * client) decode to "no id, no signature".
+ */
+public final class ToolCallIds {
+
+    private static final String PREFIX = "call_";
+    private static final char[] ALPHABET =
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
+
+    private ToolCallIds() {}
+
+    /** What a tool-call id carries back to Gemini. Both members may be null. */
+    public record Decoded(String geminiId, String thoughtSignature) {}
+
+    /**
+     * Encodes a tool-call id.
+     *
+     * @param geminiId the call id Gemini issued, or null (Gemini 2.x issues none)
+     * @param thoughtSignature the part's thought signature (standard base64), or null
+     * @param random source for the random part when there is no Gemini id
+     */
+    public static String encode(String geminiId, String thoughtSignature, RandomGenerator random) {
+        StringBuilder id = new StringBuilder(PREFIX);
+        if (geminiId != null && !geminiId.isEmpty() && isSafe(geminiId)) {
+            id.append('g').append(geminiId);
+        } else {
+            id.append('r');
+            for (int i = 0; i < 24; i++) {
+                id.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+            }
+        }
+        if (thoughtSignature != null && !thoughtSignature.isEmpty()) {
+            byte[] raw = decodeBase64(thoughtSignature);
+            id.append('.').append(raw != null
+                    ? Base64.getUrlEncoder().withoutPadding().encodeToString(raw)
+                    : Base64.getUrlEncoder().withoutPadding()
+                            .encodeToString(thoughtSignature.getBytes(StandardCharsets.UTF_8)));
+        }
+        return id.toString();
+    }
+
+    /** Decodes an id made by {@link #encode}; any other id yields two nulls. */
+    public static Decoded decode(String id) {
+        if (id == null || !id.startsWith(PREFIX) || id.length() < PREFIX.length() + 2) {
+            return new Decoded(null, null);
+        }
+        String body = id.substring(PREFIX.length());
+        char kind = body.charAt(0);
+        if (kind != 'g' && kind != 'r') {
+            return new Decoded(null, null);
+        }
+        int dot = body.indexOf('.');
+        String idPart = dot < 0 ? body.substring(1) : body.substring(1, dot);
+        String signature = null;
+        if (dot >= 0) {
+            try {
+                byte[] raw = Base64.getUrlDecoder().decode(body.substring(dot + 1));
+                signature = Base64.getEncoder().encodeToString(raw);
+            } catch (IllegalArgumentException e) {
+                return new Decoded(kind == 'g' ? idPart : null, null);
+            }
+        }
+        return new Decoded(kind == 'g' && !idPart.isEmpty() ? idPart : null, signature);
+    }
+
+    private static boolean isSafe(String geminiId) {
+        for (int i = 0; i < geminiId.length(); i++) {
+            char c = geminiId.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] decodeBase64(String value) {
+        try {
+            return Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
