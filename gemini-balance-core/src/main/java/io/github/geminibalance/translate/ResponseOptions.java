@@ -1,0 +1,2 @@
+package io.github.geminibalance.translate;
+public record ResponseOptions(String model, int choiceCount, boolean includeUsage, boolean search, boolean codeExecution) {}
