@@ -252,6 +252,36 @@ public final class KeyPool {
         return true;
     }
 
+    /**
+     * A re-check showed the key authenticates (it was merely rate-limited, say): lift INVALID and the
+     * failure count, keep any cooldowns.
+     */
+    public synchronized void clearInvalid(String id) {
+        Entry e = byId.get(id);
+        if (e == null) {
+            return;
+        }
+        KeyState before = e.state(clock.instant(), maxFailures);
+        if (e.state == KeyState.INVALID) {
+            e.state = KeyState.ACTIVE;
+        }
+        e.failures = 0;
+        KeyState after = e.state(clock.instant(), maxFailures);
+        if (before != after) {
+            log.info("Key {} re-checked: {} -> {}", e.key, before, after);
+        }
+    }
+
+    /** A re-check failed: record its verdict without counting a request in flight. */
+    public synchronized void markChecked(String id, Verdict verdict) {
+        Entry e = byId.get(id);
+        if (e == null) {
+            return;
+        }
+        e.inFlight++;
+        record(e, "check", verdict);
+    }
+
     /** Takes a key out of the pool until it is reset. */
     public synchronized boolean disable(String id) {
         Entry e = byId.get(id);
