@@ -102,7 +102,8 @@ public record GeminiBalanceConfig(
      */
     private static <K, V> Map<K, V> orderedCopy(Map<K, V> map) {
         Map<K, V> copy = new LinkedHashMap<>();
-        map.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "map key"), Objects.requireNonNull(v, "map value")));
+        map.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "map key"),
+                Objects.requireNonNull(v, "map value")));
         return Collections.unmodifiableMap(copy);
     }
 

@@ -528,6 +528,54 @@ class ConfigLoaderTest {
                 .hasMessageContaining("not a regular file");
     }
 
+    // ---- the shipped examples ----
+
+    /** The repository root, seen from the module directory surefire runs in. */
+    private static Path repoRoot() {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        assertThat(root.resolve(".env.example")).as("run from the gemini-balance-core module").exists();
+        return root;
+    }
+
+    @Test
+    void shippedEnvExampleLoadsAndItsCommentedDefaultsAreValid() throws IOException {
+        String example = Files.readString(repoRoot().resolve(".env.example"));
+
+        GeminiBalanceConfig asShipped = ConfigLoader.load(Map.of(), dotEnv(example));
+        assertThat(asShipped.apiKeys()).hasSize(2);
+        assertThat(asShipped.allowedTokens()).containsExactly("sk-change-me");
+
+        // Uncommenting every "# NAME=value" line must still load and give the documented defaults.
+        String uncommented = example.replaceAll("(?m)^# ([A-Z_]+=)", "$1");
+        assertThat(uncommented).contains("\nPORT=8000");
+        GeminiBalanceConfig c = ConfigLoader.load(Map.of(), dotEnv(uncommented));
+        GeminiBalanceConfig defaults = GeminiBalanceConfig.builder()
+                .apiKeys(asShipped.apiKeys())
+                .allowedTokens(asShipped.allowedTokens())
+                .build();
+        assertThat(c.toBuilder().thinkingBudgets(Map.of()).redisUrl(null).build()).isEqualTo(defaults);
+        assertThat(c.redisUrl()).isEqualTo("redis://localhost:6379/0");
+        assertThat(c.thinkingBudgets())
+                .containsExactly(Map.entry("gemini-2.5-flash", 1024), Map.entry("gemini-2.5-pro", -1));
+    }
+
+    @Test
+    void completeExampleInConfigurationDocLoads() throws IOException {
+        String doc = Files.readString(repoRoot().resolve("docs/configuration.md"));
+        int section = doc.indexOf("## Complete example `.env`");
+        int start = doc.indexOf("```dotenv\n", section) + "```dotenv\n".length();
+        String example = doc.substring(start, doc.indexOf("```", start));
+
+        GeminiBalanceConfig c = ConfigLoader.load(Map.of(), dotEnv(example));
+
+        assertThat(c.apiKeys()).hasSize(3);
+        assertThat(c.allowedTokens()).hasSize(2);
+        assertThat(c.authToken()).isEqualTo("admin-5c7e0f2b91");
+        assertThat(c.searchModels()).containsExactly("gemini-2.0-flash-exp", "gemini-2.5-flash");
+        assertThat(c.safetySettings()).hasSize(5).containsValue("OFF");
+        assertThat(c.thinkingBudgets()).containsEntry("gemini-2.5-pro", -1);
+    }
+
     // ---- the record ----
 
     @Test
