@@ -44,9 +44,11 @@ final class ChatPipeline {
     private final KeyPool pool;
     private final Clock clock;
     private final RandomGenerator random;
+    private final GeminiBalanceListener listener;
 
     ChatPipeline(ChatRequestTranslator translator, RemoteMediaFetcher media, GeminiClient client, RetryLoop retry,
-            KeyPool pool, Clock clock, RandomGenerator random) {
+            KeyPool pool, Clock clock, RandomGenerator random, GeminiBalanceListener listener) {
+        this.listener = listener;
         this.translator = translator;
         this.media = media;
         this.client = client;
@@ -71,6 +73,7 @@ final class ChatPipeline {
     }
 
     CompletableFuture<ChatStream> stream(ChatCompletionRequest request) {
+        long started = System.nanoTime();
         return prepare(request).thenCompose(g -> {
             byte[] body = toJson(g.body());
             ResponseOptions options = responseOptions(g);
@@ -82,7 +85,10 @@ final class ChatPipeline {
                                 new TranslateStage(new ChatStreamTranslator(options, clock, random), lease));
                         return Primed.awaitFirst(chunks);
                     }), true)
-                    .thenApply(DefaultChatStream::new);
+                    .thenApply(chunks -> {
+                        listener.onFirstChunk(g.requestedModel(), java.time.Duration.ofNanos(System.nanoTime() - started));
+                        return new DefaultChatStream(chunks);
+                    });
         });
     }
 
@@ -117,6 +123,33 @@ final class ChatPipeline {
         if (usage != null) {
             pool.addTokens(lease.key(), usage.totalTokens());
         }
+    }
+
+    /** The body bytes, returning the lease when they end (success), fail (classified) or are cancelled. */
+    static Flow.Publisher<java.nio.ByteBuffer> releasing(Flow.Publisher<java.util.List<java.nio.ByteBuffer>> body,
+            KeyPool.Lease lease, io.github.geminibalance.retry.RetryPolicy policy) {
+        return StagePublisher.of(body, new StagePublisher.Stage<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer>() {
+            @Override
+            public void onItem(java.util.List<java.nio.ByteBuffer> buffers, Consumer<java.nio.ByteBuffer> out) {
+                buffers.forEach(out);
+            }
+
+            @Override
+            public void onComplete(Consumer<java.nio.ByteBuffer> out) {
+                lease.complete(Verdict.SUCCESS);
+            }
+
+            @Override
+            public boolean onError(Throwable error, Consumer<java.nio.ByteBuffer> out) {
+                lease.complete(policy.classify(error).verdict());
+                return false;
+            }
+
+            @Override
+            public void onCancel() {
+                lease.complete(Verdict.NEUTRAL);
+            }
+        });
     }
 
     static byte[] toJson(Object value) {

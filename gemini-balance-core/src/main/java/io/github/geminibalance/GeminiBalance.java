@@ -3,8 +3,8 @@ package io.github.geminibalance;
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.gemini.BatchEmbedContentsResponse;
 import io.github.geminibalance.gemini.ListModelsResponse;
-import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.keys.ApiKey;
+import io.github.geminibalance.keys.KeyChecker;
 import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.keys.KeyStatus;
 import io.github.geminibalance.openai.ChatCompletion;
@@ -36,8 +36,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embeddable gemini-balance: OpenAI-shaped chat, streaming chat, embeddings and models over a
@@ -54,6 +57,8 @@ import java.util.random.RandomGenerator;
  */
 public final class GeminiBalance implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(GeminiBalance.class);
+
     /** How long the model list is cached. */
     static final Duration MODELS_TTL = Duration.ofMinutes(5);
     private static final long MAX_IMAGE_BYTES = 20L * 1024 * 1024;
@@ -68,6 +73,8 @@ public final class GeminiBalance implements AutoCloseable {
     private final boolean ownsScheduler;
     private final Clock clock;
     private final AtomicReference<CachedModels> models = new AtomicReference<>();
+    private final GeminiBalanceListener listener;
+    private final KeyChecker checker;
 
     private GeminiBalance(Builder b) {
         this.config = b.config;
@@ -81,13 +88,31 @@ public final class GeminiBalance implements AutoCloseable {
         HttpClient http = b.httpClient != null ? b.httpClient : defaultHttpClient(config);
         this.pool = new KeyPool(config.apiKeys(), config.maxFailures(),
                 KeyPool.Selection.parse(config.keySelection()), clock);
-        this.retry = new RetryLoop(pool, new RetryPolicy(config.maxRetries(), clock));
+        this.listener = b.listener;
+        RetryPolicy policy = new RetryPolicy(config.maxRetries(), clock);
+        this.retry = new RetryLoop(pool, policy, listener);
         this.client = new GeminiClient(http, config.baseUrl(), config.timeout(), config.streamIdleTimeout(), scheduler);
         TranslationOptions options = new TranslationOptions(config.codeExecutionEnabled(),
                 new LinkedHashSet<>(config.searchModels()), config.safetySettings(), config.thinkingBudgets());
         RemoteMediaFetcher media = new RemoteMediaFetcher(http, MAX_IMAGE_BYTES, Duration.ofSeconds(20));
         this.chat = new ChatPipeline(new ChatRequestTranslator(options), media, client, retry, pool, clock,
-                b.random);
+                b.random, listener);
+        this.checker = new KeyChecker(pool, client, policy, config.testModel());
+        if (b.scheduleChecks && !config.checkInterval().isZero()) {
+            long period = config.checkInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(this::scheduledCheck, period, period, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void scheduledCheck() {
+        try {
+            checker.checkNeeded().exceptionally(e -> {
+                log.warn("Scheduled key check failed: {}", e.toString());
+                return List.of();
+            });
+        } catch (RuntimeException e) {
+            log.warn("Scheduled key check failed: {}", e.toString());
+        }
     }
 
     /** Creates an instance from a configuration, with the system clock. */
@@ -122,7 +147,7 @@ public final class GeminiBalance implements AutoCloseable {
      * @return the answer, or a future failed with {@link GeminiBalanceException}
      */
     public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request) {
-        return guard(() -> chat.complete(request));
+        return observe("chat", request == null ? "" : request.model(), guard(() -> chat.complete(request)));
     }
 
     /**
@@ -131,12 +156,12 @@ public final class GeminiBalance implements AutoCloseable {
      * HTTP adapter can still answer with a proper status). After that, failures arrive in the stream.
      */
     public CompletableFuture<ChatStream> chatStream(ChatCompletionRequest request) {
-        return guard(() -> chat.stream(request));
+        return observe("chat_stream", request == null ? "" : request.model(), guard(() -> chat.stream(request)));
     }
 
     /** Embeddings for a string or a list of strings, batched 100 per Gemini call, order kept. */
     public CompletableFuture<EmbeddingResponse> embeddings(EmbeddingRequest request) {
-        return guard(() -> {
+        return observe("embeddings", request == null ? "" : request.model(), guard(() -> {
             EmbeddingTranslator.Plan plan = EmbeddingTranslator.plan(request);
             List<CompletableFuture<BatchEmbedContentsResponse>> calls = new ArrayList<>();
             for (var batch : plan.batches()) {
@@ -149,7 +174,7 @@ public final class GeminiBalance implements AutoCloseable {
                 calls.forEach(c -> answers.add(c.join()));
                 return EmbeddingTranslator.response(plan, request.model(), answers);
             });
-        });
+        }));
     }
 
     /**
@@ -163,12 +188,12 @@ public final class GeminiBalance implements AutoCloseable {
         if (cached != null && cached.expires.isAfter(now)) {
             return CompletableFuture.completedFuture(cached.list);
         }
-        return guard(() -> retry.run(MODELS_POOL_KEY, lease -> listAll(lease.key(), null, new ArrayList<>(), 0), false)
+        return observe("models", "", guard(() -> retry.run(MODELS_POOL_KEY, lease -> listAll(lease.key(), null, new ArrayList<>(), 0), false)
                 .thenApply(all -> {
                     ModelList list = toModelList(all);
                     models.set(new CachedModels(list, clock.instant().plus(MODELS_TTL)));
                     return list;
-                }));
+                })));
     }
 
     private CompletableFuture<List<ListModelsResponse.GeminiModel>> listAll(ApiKey key, String pageToken,
@@ -203,6 +228,38 @@ public final class GeminiBalance implements AutoCloseable {
         return ModelList.of(out);
     }
 
+    /**
+     * Forwards a native Gemini REST call with a pooled key, retried on other keys like any request:
+     * {@code path} is relative to the API version, such as {@code models/gemini-2.5-flash:generateContent};
+     * {@code query} is passed through (without any {@code key} parameter, which is the client's token).
+     * The body is forwarded as is, so every Gemini feature works; the answer is streamed back unchanged.
+     *
+     * @param method the HTTP method
+     * @param path the resource path, such as {@code models} or {@code models/x:streamGenerateContent}
+     * @param query the query string without the leading {@code ?}, or null
+     * @param body the request body, or null
+     */
+    public CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body) {
+        String model = nativeModel(path);
+        String pathAndQuery = "/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
+        return observe("native", model, guard(() -> retry.run(model,
+                lease -> client.exchange(lease.key(), method, pathAndQuery, body, "application/json")
+                        .thenApply(response -> new NativeResponse(response.statusCode(),
+                                response.headers().firstValue("content-type").orElse("application/json"),
+                                ChatPipeline.releasing(response.body(), lease, retry.policy()))),
+                true)));
+    }
+
+    // "models/gemini-2.5-flash:generateContent" -> "gemini-2.5-flash"; other resources share one bucket
+    private static String nativeModel(String path) {
+        if (path.startsWith("models/")) {
+            String rest = path.substring("models/".length());
+            int colon = rest.indexOf(':');
+            return colon < 0 ? rest : rest.substring(0, colon);
+        }
+        return MODELS_POOL_KEY;
+    }
+
     /** Every key's state, masked, for health and admin endpoints. */
     public List<KeyStatus> keyStatus() {
         return pool.status();
@@ -216,6 +273,26 @@ public final class GeminiBalance implements AutoCloseable {
     /** The key pool (admin operations: reset, disable). */
     public KeyPool keyPool() {
         return pool;
+    }
+
+    /**
+     * Re-validates the keys that need it now (invalid ones and ones with failures), or every key when
+     * {@code all} is true; keys that pass return to ACTIVE.
+     */
+    public CompletableFuture<List<KeyChecker.Result>> checkKeys(boolean all) {
+        return all ? checker.check(pool.keys()) : checker.checkNeeded();
+    }
+
+    private <T> CompletableFuture<T> observe(String operation, String model, CompletableFuture<T> future) {
+        if (listener == GeminiBalanceListener.NONE) {
+            return future;
+        }
+        long started = System.nanoTime();
+        String m = model == null ? "" : model;
+        return future.whenComplete((v, e) -> {
+            int status = e == null ? 200 : ErrorMapper.toClient(e, null).httpStatus();
+            listener.onRequest(operation, m, status, Duration.ofNanos(System.nanoTime() - started));
+        });
     }
 
     /** Releases the timer thread (the shared HTTP client closes with its last reference). */
@@ -246,6 +323,8 @@ public final class GeminiBalance implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private RandomGenerator random = RandomGenerator.getDefault();
         private ScheduledExecutorService scheduler;
+        private GeminiBalanceListener listener = GeminiBalanceListener.NONE;
+        private boolean scheduleChecks = true;
 
         private Builder(GeminiBalanceConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -259,6 +338,11 @@ public final class GeminiBalance implements AutoCloseable {
         public Builder random(RandomGenerator v) { random = Objects.requireNonNull(v); return this; }
         /** The scheduler for stream idle timers and key checks (default: one daemon thread). */
         public Builder scheduler(ScheduledExecutorService v) { scheduler = Objects.requireNonNull(v); return this; }
+
+        /** A listener for metrics (default: none). */
+        public Builder listener(GeminiBalanceListener v) { listener = Objects.requireNonNull(v); return this; }
+        /** Whether to re-validate keys every {@code checkInterval} (default: true). */
+        public Builder scheduleKeyChecks(boolean v) { scheduleChecks = v; return this; }
 
         /** Builds the instance. */
         public GeminiBalance build() {

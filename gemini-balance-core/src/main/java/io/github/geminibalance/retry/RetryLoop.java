@@ -1,6 +1,7 @@
 package io.github.geminibalance.retry;
 
 import io.github.geminibalance.GeminiBalanceException;
+import io.github.geminibalance.GeminiBalanceListener;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.keys.Verdict;
@@ -30,11 +31,18 @@ public final class RetryLoop {
 
     private final KeyPool pool;
     private final RetryPolicy policy;
+    private final GeminiBalanceListener listener;
 
     /** Creates a loop over a pool with a policy. */
     public RetryLoop(KeyPool pool, RetryPolicy policy) {
+        this(pool, policy, GeminiBalanceListener.NONE);
+    }
+
+    /** Creates a loop that reports every attempt to a listener. */
+    public RetryLoop(KeyPool pool, RetryPolicy policy, GeminiBalanceListener listener) {
         this.pool = pool;
         this.policy = policy;
+        this.listener = listener;
     }
 
     /** The policy that classifies failures. */
@@ -66,6 +74,7 @@ public final class RetryLoop {
         }
         KeyPool.Lease lease = leased.get();
         tried.add(lease.key());
+        long started = System.nanoTime();
         CompletableFuture<T> call;
         try {
             call = attempt.call(lease);
@@ -73,7 +82,9 @@ public final class RetryLoop {
             call = CompletableFuture.failedFuture(e);
         }
         call.whenComplete((value, failure) -> {
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
             if (failure == null) {
+                listener.onAttempt(model, lease.key().id(), "success", 200, took);
                 if (!resultHoldsLease) {
                     lease.complete(Verdict.SUCCESS);
                 }
@@ -84,6 +95,7 @@ public final class RetryLoop {
             }
             Classification c = policy.classify(failure);
             lease.complete(c.verdict());
+            report(model, lease, c, took);
             if (result.isDone()) {
                 return; // the caller gave up (cancelled)
             }
@@ -103,6 +115,21 @@ public final class RetryLoop {
                     c.verdict().status(), c.verdict().reason(), lease.key());
             next(model, attempt, resultHoldsLease, result, tried, number + 1, failure, rateLimited);
         });
+    }
+
+    private void report(String model, KeyPool.Lease lease, Classification c, Duration took) {
+        Verdict v = c.verdict();
+        String outcome = switch (v.kind()) {
+            case COOLDOWN -> "rate_limited";
+            case EXHAUSTED -> "quota_exhausted";
+            case INVALID -> "key_invalid";
+            case FAILURE -> "failure";
+            case NEUTRAL, SUCCESS -> "client_error";
+        };
+        listener.onAttempt(model, lease.key().id(), outcome, v.status(), took);
+        if (v.until() != null) {
+            listener.onCooldown(lease.key().id(), model, Duration.between(policy.now(), v.until()));
+        }
     }
 
     private GeminiBalanceException exhausted(String model, Throwable last, boolean allRateLimited) {

@@ -58,6 +58,11 @@ public final class RetryPolicy {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** The policy's clock reading. */
+    public Instant now() {
+        return clock.instant();
+    }
+
     /** Attempts per request. */
     public int maxAttempts() {
         return maxAttempts;
