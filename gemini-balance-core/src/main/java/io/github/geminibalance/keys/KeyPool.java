@@ -60,6 +60,7 @@ public final class KeyPool {
     private final int maxFailures;
     private final Clock clock;
     private final Selection selection;
+    private final KeyStateStore store;
     private int cursor;
 
     /**
@@ -71,6 +72,19 @@ public final class KeyPool {
      * @param clock the time source for cooldowns
      */
     public KeyPool(List<String> keys, int maxFailures, Selection selection, Clock clock) {
+        this(keys, maxFailures, selection, clock, KeyStateStore.local());
+    }
+
+    /**
+     * Creates a pool that shares its state through a store.
+     *
+     * @param keys the raw keys, in rotation order (duplicates are dropped)
+     * @param maxFailures consecutive transient failures after which a key is skipped
+     * @param selection how to pick among usable keys
+     * @param clock the time source for cooldowns
+     * @param store where state is shared with other instances
+     */
+    public KeyPool(List<String> keys, int maxFailures, Selection selection, Clock clock, KeyStateStore store) {
         Objects.requireNonNull(keys, "keys");
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("a key pool needs at least one key");
@@ -88,6 +102,13 @@ public final class KeyPool {
         this.maxFailures = maxFailures;
         this.selection = Objects.requireNonNull(selection, "selection");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.store = Objects.requireNonNull(store, "store");
+        store.attach(List.copyOf(byId.keySet()), this::applyRemote, this::applyRotation);
+    }
+
+    /** The store this pool shares its state through. */
+    public KeyStateStore store() {
+        return store;
     }
 
     /** The number of keys. */
@@ -109,6 +130,14 @@ public final class KeyPool {
      * @return a lease, or empty when no key can serve the model now
      */
     public Optional<Lease> acquire(String model, Set<ApiKey> exclude) {
+        Optional<Lease> lease = select(model, exclude);
+        if (lease.isPresent()) {
+            store.advance();
+        }
+        return lease;
+    }
+
+    private Optional<Lease> select(String model, Set<ApiKey> exclude) {
         Instant now = clock.instant();
         synchronized (this) {
             int n = entries.size();
@@ -249,6 +278,7 @@ public final class KeyPool {
         if (before != KeyState.ACTIVE) {
             log.info("Key {} reset: {} -> ACTIVE", e.key, before);
         }
+        store.publish(new KeyEvent(id, KeyEvent.Type.RESET, null, null, 0, 0, null));
         return true;
     }
 
@@ -292,6 +322,7 @@ public final class KeyPool {
             log.info("Key {} disabled by admin", e.key);
         }
         e.state = KeyState.DISABLED;
+        store.publish(new KeyEvent(id, KeyEvent.Type.DISABLED, null, null, 0, 0, "ADMIN"));
         return true;
     }
 
@@ -319,8 +350,13 @@ public final class KeyPool {
         Instant now = clock.instant();
         e.inFlight--;
         KeyState before = e.state(now, maxFailures);
+        KeyEvent event = null;
         switch (verdict.kind()) {
             case SUCCESS -> {
+                // only a success that changes something is worth telling other instances about
+                if (e.failures > 0 || e.resting.containsKey(model)) {
+                    event = new KeyEvent(e.key.id(), KeyEvent.Type.SUCCESS, model, null, 0, 200, null);
+                }
                 e.failures = 0;
                 e.resting.remove(model);
             }
@@ -337,17 +373,27 @@ public final class KeyPool {
                 } else {
                     e.exhausted.remove(model);
                 }
+                event = new KeyEvent(e.key.id(), verdict.kind() == Verdict.Kind.EXHAUSTED
+                        ? KeyEvent.Type.EXHAUSTED : KeyEvent.Type.COOLDOWN, model, e.resting.get(model), e.failures,
+                        verdict.status(), verdict.reason());
             }
             case INVALID -> {
                 if (e.state == KeyState.ACTIVE) {
                     e.state = KeyState.INVALID;
                 }
                 e.noteError(verdict, now);
+                event = new KeyEvent(e.key.id(), KeyEvent.Type.INVALID, null, null, e.failures, verdict.status(),
+                        verdict.reason());
             }
             case FAILURE -> {
                 e.failures++;
                 e.noteError(verdict, now);
+                event = new KeyEvent(e.key.id(), KeyEvent.Type.FAILURE, null, null, e.failures, verdict.status(),
+                        verdict.reason());
             }
+        }
+        if (event != null) {
+            store.publish(event);
         }
         KeyState after = e.state(now, maxFailures);
         if (after != before) {
@@ -360,6 +406,62 @@ public final class KeyPool {
                 log.warn("Key {} {} -> {} ({} {})", e.key, before, after, verdict.status(), verdict.reason());
             }
         }
+    }
+
+    /** Applies a change another instance made (nothing is published back). */
+    synchronized void applyRemote(KeyEvent event) {
+        Entry e = byId.get(event.keyId());
+        if (e == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        KeyState before = e.state(now, maxFailures);
+        switch (event.type()) {
+            case COOLDOWN, EXHAUSTED -> {
+                Instant current = e.resting.get(event.model());
+                if (event.until().isAfter(now) && (current == null || event.until().isAfter(current))) {
+                    e.resting.put(event.model(), event.until());
+                    if (event.type() == KeyEvent.Type.EXHAUSTED) {
+                        e.exhausted.add(event.model());
+                    } else {
+                        e.exhausted.remove(event.model());
+                    }
+                }
+            }
+            case INVALID -> {
+                if (e.state == KeyState.ACTIVE) {
+                    e.state = KeyState.INVALID;
+                }
+            }
+            case DISABLED -> e.state = KeyState.DISABLED;
+            case RESET -> {
+                e.state = KeyState.ACTIVE;
+                e.failures = 0;
+                e.resting.clear();
+                e.exhausted.clear();
+            }
+            case FAILURE -> e.failures = Math.max(e.failures, event.failures());
+            case SUCCESS -> {
+                e.failures = 0;
+                if (event.model() != null) {
+                    e.resting.remove(event.model());
+                }
+            }
+        }
+        if (event.status() != 0 && event.type() != KeyEvent.Type.SUCCESS && event.type() != KeyEvent.Type.RESET) {
+            e.lastErrorStatus = event.status();
+            e.lastErrorReason = event.reason();
+            e.lastErrorAt = now;
+        }
+        KeyState after = e.state(now, maxFailures);
+        if (before != after) {
+            log.info("Key {} {} -> {} (shared state)", e.key, before, after);
+        }
+    }
+
+    /** Follows the shared rotation position. */
+    synchronized void applyRotation(long position) {
+        cursor = (int) Math.floorMod(position, (long) entries.size());
     }
 
     /**
