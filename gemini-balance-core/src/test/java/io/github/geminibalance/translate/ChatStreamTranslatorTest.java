@@ -506,11 +506,11 @@ class ChatStreamTranslatorTest {
 
     @Test
     void groundingByteOffsetsBecomeCodePointOffsetsInTheContent() {
-        // "Café ☕ opens at 9." is 21 UTF-8 bytes / 18 code points; "Zürich 🚀 is next." starts at byte 22
+        // "Café 🚀 opens at 9." is 22 UTF-8 bytes, 18 code points, 19 UTF-16 units; "Zürich ☕ is next." starts at byte 23
         ResponseOptions search = new ResponseOptions("m", 1, false, true, false);
         List<ChatCompletionChunk> chunks = stream(search, seeded(), """
-            {"candidates": [{"content": {"parts": [{"text": "Café ☕ opens at 9. "}],"role": "model"},"index": 0}]}""", """
-            {"candidates": [{"content": {"parts": [{"executableCode": {"language": "PYTHON","code": "9"}},{"text": "Zürich 🚀 is next."}],"role": "model"},"finishReason": "STOP","index": 0,"groundingMetadata": {"groundingChunks": [{"web": {"uri": "https://a.example/1","title": "a.example"}},{"web": {"uri": "https://b.example/2"}}],"groundingSupports": [{"segment": {"startIndex": 0,"endIndex": 21,"text": "Café ☕ opens at 9."},"groundingChunkIndices": [0]},{"segment": {"startIndex": 22,"endIndex": 43,"text": "Zürich 🚀 is next."},"groundingChunkIndices": [1, 7]}]}}]}""");
+            {"candidates": [{"content": {"parts": [{"text": "Café 🚀 opens at 9. "}],"role": "model"},"index": 0}]}""", """
+            {"candidates": [{"content": {"parts": [{"executableCode": {"language": "PYTHON","code": "9"}},{"text": "Zürich ☕ is next."}],"role": "model"},"finishReason": "STOP","index": 0,"groundingMetadata": {"groundingChunks": [{"web": {"uri": "https://a.example/1","title": "a.example"}},{"web": {"uri": "https://b.example/2"}}],"groundingSupports": [{"segment": {"startIndex": 0,"endIndex": 22,"text": "Café 🚀 opens at 9."},"groundingChunkIndices": [0]},{"segment": {"startIndex": 23,"endIndex": 43,"text": "Zürich ☕ is next."},"groundingChunkIndices": [1, 7]}]}}]}""");
 
         ChatCompletionChunk.Delta sources = chunks.get(chunks.size() - 2).choices().get(0).delta();
         String code = "\n```python\n9\n```\n";
@@ -522,7 +522,7 @@ class ChatStreamTranslatorTest {
             ]""".formatted(zurich, zurich + 17)));
         String content = accumulate(chunks).choices().get(0).message().content();
         int[] codePoints = content.codePoints().toArray();
-        assertThat(new String(codePoints, zurich, 17)).isEqualTo("Zürich 🚀 is next.");
+        assertThat(new String(codePoints, zurich, 17)).isEqualTo("Zürich ☕ is next.");
         assertThat(sources.content()).isEqualTo(
                 "\n\n**Sources:**\n\n- [a.example](https://a.example/1)\n- [https://b.example/2](https://b.example/2)");
     }
