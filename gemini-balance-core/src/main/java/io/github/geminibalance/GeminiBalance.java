@@ -6,6 +6,7 @@ import io.github.geminibalance.gemini.ListModelsResponse;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyChecker;
 import io.github.geminibalance.keys.KeyPool;
+import io.github.geminibalance.keys.KeyStateStore;
 import io.github.geminibalance.keys.KeyStatus;
 import io.github.geminibalance.openai.ChatCompletion;
 import io.github.geminibalance.openai.ChatCompletionRequest;
@@ -87,7 +88,7 @@ public final class GeminiBalance implements AutoCloseable {
         });
         HttpClient http = b.httpClient != null ? b.httpClient : defaultHttpClient(config);
         this.pool = new KeyPool(config.apiKeys(), config.maxFailures(),
-                KeyPool.Selection.parse(config.keySelection()), clock);
+                KeyPool.Selection.parse(config.keySelection()), clock, b.store);
         this.listener = b.listener;
         RetryPolicy policy = new RetryPolicy(config.maxRetries(), clock);
         this.retry = new RetryLoop(pool, policy, listener);
@@ -301,6 +302,7 @@ public final class GeminiBalance implements AutoCloseable {
         if (ownsScheduler) {
             scheduler.shutdownNow();
         }
+        pool.store().close();
     }
 
     // Anything thrown synchronously (validation, our own bug) becomes a failed future in the OpenAI shape.
@@ -325,6 +327,7 @@ public final class GeminiBalance implements AutoCloseable {
         private ScheduledExecutorService scheduler;
         private GeminiBalanceListener listener = GeminiBalanceListener.NONE;
         private boolean scheduleChecks = true;
+        private KeyStateStore store = KeyStateStore.local();
 
         private Builder(GeminiBalanceConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -341,6 +344,8 @@ public final class GeminiBalance implements AutoCloseable {
 
         /** A listener for metrics (default: none). */
         public Builder listener(GeminiBalanceListener v) { listener = Objects.requireNonNull(v); return this; }
+        /** Where key state is shared with other instances (default: nowhere, in-memory only). */
+        public Builder keyStateStore(KeyStateStore v) { store = Objects.requireNonNull(v); return this; }
         /** Whether to re-validate keys every {@code checkInterval} (default: true). */
         public Builder scheduleKeyChecks(boolean v) { scheduleChecks = v; return this; }
 
