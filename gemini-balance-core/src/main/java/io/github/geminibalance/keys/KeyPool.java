@@ -178,17 +178,19 @@ public final class KeyPool {
     // once it has rested PROBE_AFTER.
     private Entry probeCandidate(String model, Instant now, Set<ApiKey> exclude) {
         Entry best = null;
+        Instant bestSince = null;
         for (Entry e : entries) {
             if (exclude.contains(e.key) || e.state != KeyState.ACTIVE || e.failures < maxFailures
                     || e.restingUntil(model, now) != null) {
                 continue;
             }
-            Instant last = e.lastProbe != null && e.lastProbe.isAfter(e.lastErrorAt) ? e.lastProbe : e.lastErrorAt;
-            if (last != null && last.plus(PROBE_AFTER).isAfter(now)) {
+            Instant since = e.restingSince();
+            if (since != null && since.plus(PROBE_AFTER).isAfter(now)) {
                 continue;
             }
-            if (best == null || (last != null && best.lastErrorAt != null && last.isBefore(best.lastErrorAt))) {
+            if (best == null || (since != null && (bestSince == null || since.isBefore(bestSince)))) {
                 best = e;
+                bestSince = since;
             }
         }
         return best;
@@ -210,9 +212,8 @@ public final class KeyPool {
             if (resting != null) {
                 at = resting;
             } else if (e.failures >= maxFailures) {
-                Instant last = e.lastProbe != null && e.lastErrorAt != null && e.lastProbe.isAfter(e.lastErrorAt)
-                        ? e.lastProbe : e.lastErrorAt;
-                at = last == null ? now : last.plus(PROBE_AFTER);
+                Instant since = e.restingSince();
+                at = since == null ? now : since.plus(PROBE_AFTER);
             } else {
                 at = now;
             }
@@ -557,6 +558,14 @@ public final class KeyPool {
                 }
             }
             return anyExhausted ? KeyState.EXHAUSTED : anyCooling ? KeyState.COOLING : KeyState.ACTIVE;
+        }
+
+        /** The later of the last error and the last probe: a failing key rests from then. */
+        Instant restingSince() {
+            if (lastProbe != null && (lastErrorAt == null || lastProbe.isAfter(lastErrorAt))) {
+                return lastProbe;
+            }
+            return lastErrorAt;
         }
 
         void noteError(Verdict v, Instant now) {
