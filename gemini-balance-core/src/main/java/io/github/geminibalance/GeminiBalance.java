@@ -1,50 +1,358 @@
 package io.github.geminibalance;
 
 import io.github.geminibalance.config.GeminiBalanceConfig;
+import io.github.geminibalance.gemini.BatchEmbedContentsResponse;
+import io.github.geminibalance.gemini.ListModelsResponse;
+import io.github.geminibalance.keys.ApiKey;
+import io.github.geminibalance.keys.KeyChecker;
+import io.github.geminibalance.keys.KeyPool;
+import io.github.geminibalance.keys.KeyStateStore;
+import io.github.geminibalance.keys.KeyStatus;
 import io.github.geminibalance.openai.ChatCompletion;
 import io.github.geminibalance.openai.ChatCompletionRequest;
 import io.github.geminibalance.openai.EmbeddingRequest;
 import io.github.geminibalance.openai.EmbeddingResponse;
+import io.github.geminibalance.openai.Model;
 import io.github.geminibalance.openai.ModelList;
+import io.github.geminibalance.retry.ErrorMapper;
+import io.github.geminibalance.retry.RetryLoop;
+import io.github.geminibalance.retry.RetryPolicy;
+import io.github.geminibalance.translate.ChatRequestTranslator;
+import io.github.geminibalance.translate.EmbeddingTranslator;
+import io.github.geminibalance.translate.ModelNames;
+import io.github.geminibalance.translate.RemoteMediaFetcher;
+import io.github.geminibalance.translate.TranslationOptions;
+import io.github.geminibalance.upstream.GeminiClient;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embeddable gemini-balance: OpenAI-shaped chat, streaming chat, embeddings and models over a
  * rotating pool of Gemini API keys. Thread-safe; create one per key pool and {@link #close()} it.
- * Every method is asynchronous and never blocks the calling thread.
+ * Every method is asynchronous and never blocks the calling thread. Failures complete the future
+ * with a {@link GeminiBalanceException} that says which HTTP status and OpenAI error to answer with.
+ *
+ * <pre>{@code
+ * try (GeminiBalance gb = GeminiBalance.create(ConfigLoader.load())) {
+ *     ChatCompletion answer = gb.chat(ChatCompletionRequest.of("gemini-2.5-flash",
+ *             List.of(ChatMessage.of("user", "Hello")))).join();
+ * }
+ * }</pre>
  */
 public final class GeminiBalance implements AutoCloseable {
 
-    private GeminiBalance() {}
+    private static final Logger log = LoggerFactory.getLogger(GeminiBalance.class);
 
-    /** Creates an instance from a configuration. */
-    public static GeminiBalance create(GeminiBalanceConfig config) {
-        throw new UnsupportedOperationException("wip");
+    /** How long the model list is cached. */
+    static final Duration MODELS_TTL = Duration.ofMinutes(5);
+    private static final long MAX_IMAGE_BYTES = 20L * 1024 * 1024;
+    private static final String MODELS_POOL_KEY = "models.list";
+
+    private final GeminiBalanceConfig config;
+    private final KeyPool pool;
+    private final RetryLoop retry;
+    private final GeminiClient client;
+    private final ChatPipeline chat;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownsScheduler;
+    private final Clock clock;
+    private final AtomicReference<CachedModels> models = new AtomicReference<>();
+    private final GeminiBalanceListener listener;
+    private final KeyChecker checker;
+
+    private GeminiBalance(Builder b) {
+        this.config = b.config;
+        this.clock = b.clock;
+        this.ownsScheduler = b.scheduler == null;
+        this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gemini-balance-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        HttpClient http = b.httpClient != null ? b.httpClient : defaultHttpClient(config);
+        this.pool = new KeyPool(config.apiKeys(), config.maxFailures(),
+                KeyPool.Selection.parse(config.keySelection()), clock, b.store);
+        this.listener = b.listener;
+        RetryPolicy policy = new RetryPolicy(config.maxRetries(), clock);
+        this.retry = new RetryLoop(pool, policy, listener);
+        this.client = new GeminiClient(http, config.baseUrl(), config.timeout(), config.streamIdleTimeout(), scheduler);
+        TranslationOptions options = new TranslationOptions(config.codeExecutionEnabled(),
+                new LinkedHashSet<>(config.searchModels()), config.safetySettings(), config.thinkingBudgets());
+        RemoteMediaFetcher media = new RemoteMediaFetcher(http, MAX_IMAGE_BYTES, Duration.ofSeconds(20));
+        this.chat = new ChatPipeline(new ChatRequestTranslator(options), media, client, retry, pool, clock,
+                b.random, listener);
+        this.checker = new KeyChecker(pool, client, policy, config.testModel());
+        if (b.scheduleChecks && !config.checkInterval().isZero()) {
+            long period = config.checkInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(this::scheduledCheck, period, period, TimeUnit.MILLISECONDS);
+        }
     }
 
-    /** A non-streamed chat completion. */
-    public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request) {
-        throw new UnsupportedOperationException("wip");
+    private void scheduledCheck() {
+        try {
+            checker.checkNeeded().exceptionally(e -> {
+                log.warn("Scheduled key check failed: {}", e.toString());
+                return List.of();
+            });
+        } catch (RuntimeException e) {
+            log.warn("Scheduled key check failed: {}", e.toString());
+        }
+    }
+
+    /** Creates an instance from a configuration, with the system clock. */
+    public static GeminiBalance create(GeminiBalanceConfig config) {
+        return builder(config).build();
+    }
+
+    /** A builder, for injecting an HTTP client, a clock or a random source (tests, embedding apps). */
+    public static Builder builder(GeminiBalanceConfig config) {
+        return new Builder(config);
+    }
+
+    private static HttpClient defaultHttpClient(GeminiBalanceConfig config) {
+        boolean https = "https".equalsIgnoreCase(config.baseUrl().getScheme());
+        return HttpClient.newBuilder()
+                // HTTP/2 multiplexes many calls over few connections to Google; plain-HTTP test and
+                // bench servers get HTTP/1.1 (no h2c upgrade dance).
+                .version(https ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** The configuration this instance runs with. */
+    public GeminiBalanceConfig config() {
+        return config;
     }
 
     /**
-     * A streamed chat completion. The future completes once Gemini has answered and the first event is
-     * in hand (so failures before that are retried on other keys and surface as a failed future).
+     * A non-streamed chat completion (the request's {@code stream} flag is ignored).
+     *
+     * @return the answer, or a future failed with {@link GeminiBalanceException}
+     */
+    public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request) {
+        return observe("chat", request == null ? "" : request.model(), guard(() -> chat.complete(request)));
+    }
+
+    /**
+     * A streamed chat completion. The future completes once Gemini has answered and the first chunk is
+     * in hand, so failures before that are retried on other keys and surface as a failed future (the
+     * HTTP adapter can still answer with a proper status). After that, failures arrive in the stream.
      */
     public CompletableFuture<ChatStream> chatStream(ChatCompletionRequest request) {
-        throw new UnsupportedOperationException("wip");
+        return observe("chat_stream", request == null ? "" : request.model(), guard(() -> chat.stream(request)));
     }
 
-    /** Embeddings for a string or a list of strings. */
+    /** Embeddings for a string or a list of strings, batched 100 per Gemini call, order kept. */
     public CompletableFuture<EmbeddingResponse> embeddings(EmbeddingRequest request) {
-        throw new UnsupportedOperationException("wip");
+        return observe("embeddings", request == null ? "" : request.model(), guard(() -> {
+            EmbeddingTranslator.Plan plan = EmbeddingTranslator.plan(request);
+            List<CompletableFuture<BatchEmbedContentsResponse>> calls = new ArrayList<>();
+            for (var batch : plan.batches()) {
+                byte[] body = ChatPipeline.toJson(batch);
+                calls.add(retry.run(plan.model(),
+                        lease -> client.batchEmbedContents(lease.key(), plan.model(), body), false));
+            }
+            return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                List<BatchEmbedContentsResponse> answers = new ArrayList<>(calls.size());
+                calls.forEach(c -> answers.add(c.join()));
+                return EmbeddingTranslator.response(plan, request.model(), answers);
+            });
+        }));
     }
 
-    /** Gemini's model list in OpenAI shape. */
+    /**
+     * Gemini's models in OpenAI shape (every page), ids without {@code models/}, plus a
+     * {@code <id>-search} entry for every chat model that supports Google Search grounding and for every
+     * configured search model. Cached for a few minutes.
+     */
     public CompletableFuture<ModelList> models() {
-        throw new UnsupportedOperationException("wip");
+        CachedModels cached = models.get();
+        Instant now = clock.instant();
+        if (cached != null && cached.expires.isAfter(now)) {
+            return CompletableFuture.completedFuture(cached.list);
+        }
+        return observe("models", "", guard(() -> retry.run(MODELS_POOL_KEY, lease -> listAll(lease.key(), null, new ArrayList<>(), 0), false)
+                .thenApply(all -> {
+                    ModelList list = toModelList(all);
+                    models.set(new CachedModels(list, clock.instant().plus(MODELS_TTL)));
+                    return list;
+                })));
     }
 
+    private CompletableFuture<List<ListModelsResponse.GeminiModel>> listAll(ApiKey key, String pageToken,
+            List<ListModelsResponse.GeminiModel> acc, int pages) {
+        return client.listModels(key, pageToken).thenCompose(page -> {
+            if (page.models() != null) {
+                acc.addAll(page.models());
+            }
+            String next = page.nextPageToken();
+            if (next == null || next.isEmpty() || pages >= 50) {
+                return CompletableFuture.completedFuture(acc);
+            }
+            return listAll(key, next, acc, pages + 1);
+        });
+    }
+
+    private ModelList toModelList(List<ListModelsResponse.GeminiModel> all) {
+        List<Model> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (ListModelsResponse.GeminiModel m : all) {
+            String id = m.id();
+            if (id == null || !seen.add(id)) {
+                continue;
+            }
+            out.add(Model.google(id));
+            boolean chatModel = m.supports("generateContent");
+            if (chatModel && (ModelNames.supportsSearch(id) || config.searchModels().contains(id))
+                    && seen.add(id + ModelNames.SEARCH_SUFFIX)) {
+                out.add(Model.google(id + ModelNames.SEARCH_SUFFIX));
+            }
+        }
+        return ModelList.of(out);
+    }
+
+    /**
+     * Forwards a native Gemini REST call with a pooled key, retried on other keys like any request:
+     * {@code path} is relative to the API version, such as {@code models/gemini-2.5-flash:generateContent};
+     * {@code query} is passed through (without any {@code key} parameter, which is the client's token).
+     * The body is forwarded as is, so every Gemini feature works; the answer is streamed back unchanged.
+     *
+     * @param method the HTTP method
+     * @param path the resource path, such as {@code models} or {@code models/x:streamGenerateContent}
+     * @param query the query string without the leading {@code ?}, or null
+     * @param body the request body, or null
+     */
+    public CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body) {
+        String model = nativeModel(path);
+        String pathAndQuery = "/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
+        return observe("native", model, guard(() -> retry.run(model,
+                lease -> client.exchange(lease.key(), method, pathAndQuery, body, "application/json")
+                        .thenApply(response -> new NativeResponse(response.statusCode(),
+                                response.headers().firstValue("content-type").orElse("application/json"),
+                                ChatPipeline.releasing(response.body(), lease, retry.policy()))),
+                true)));
+    }
+
+    // "models/gemini-2.5-flash:generateContent" -> "gemini-2.5-flash"; other resources share one bucket
+    private static String nativeModel(String path) {
+        if (path.startsWith("models/")) {
+            String rest = path.substring("models/".length());
+            int colon = rest.indexOf(':');
+            return colon < 0 ? rest : rest.substring(0, colon);
+        }
+        return MODELS_POOL_KEY;
+    }
+
+    /** Every key's state, masked, for health and admin endpoints. */
+    public List<KeyStatus> keyStatus() {
+        return pool.status();
+    }
+
+    /** Whether some key could serve a request now. */
+    public boolean hasUsableKey() {
+        return pool.anyUsable();
+    }
+
+    /** The key pool (admin operations: reset, disable). */
+    public KeyPool keyPool() {
+        return pool;
+    }
+
+    /**
+     * Re-validates the keys that need it now (invalid ones and ones with failures), or every key when
+     * {@code all} is true; keys that pass return to ACTIVE.
+     */
+    public CompletableFuture<List<KeyChecker.Result>> checkKeys(boolean all) {
+        return all ? checker.check(pool.keys()) : checker.checkNeeded();
+    }
+
+    private <T> CompletableFuture<T> observe(String operation, String model, CompletableFuture<T> future) {
+        if (listener == GeminiBalanceListener.NONE) {
+            return future;
+        }
+        long started = System.nanoTime();
+        String m = model == null ? "" : model;
+        return future.whenComplete((v, e) -> {
+            int status = e == null ? 200 : ErrorMapper.toClient(e, null).httpStatus();
+            listener.onRequest(operation, m, status, Duration.ofNanos(System.nanoTime() - started));
+        });
+    }
+
+    /** Releases the timer thread (the shared HTTP client closes with its last reference). */
     @Override
-    public void close() {}
+    public void close() {
+        if (ownsScheduler) {
+            scheduler.shutdownNow();
+        }
+        pool.store().close();
+    }
+
+    // Anything thrown synchronously (validation, our own bug) becomes a failed future in the OpenAI shape.
+    private static <T> CompletableFuture<T> guard(java.util.function.Supplier<CompletableFuture<T>> call) {
+        try {
+            return call.get();
+        } catch (GeminiBalanceException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(ErrorMapper.toClient(e, null));
+        }
+    }
+
+    private record CachedModels(ModelList list, Instant expires) {}
+
+    /** Builds a {@link GeminiBalance}; only the configuration is required. */
+    public static final class Builder {
+        private final GeminiBalanceConfig config;
+        private HttpClient httpClient;
+        private Clock clock = Clock.systemUTC();
+        private RandomGenerator random = RandomGenerator.getDefault();
+        private ScheduledExecutorService scheduler;
+        private GeminiBalanceListener listener = GeminiBalanceListener.NONE;
+        private boolean scheduleChecks = true;
+        private KeyStateStore store = KeyStateStore.local();
+
+        private Builder(GeminiBalanceConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** The HTTP client to call Gemini with (default: a new one, HTTP/2 for https). */
+        public Builder httpClient(HttpClient v) { httpClient = Objects.requireNonNull(v); return this; }
+        /** The clock for cooldowns and {@code created} (default: system UTC). */
+        public Builder clock(Clock v) { clock = Objects.requireNonNull(v); return this; }
+        /** The randomness for ids (default: the JDK's default generator). */
+        public Builder random(RandomGenerator v) { random = Objects.requireNonNull(v); return this; }
+        /** The scheduler for stream idle timers and key checks (default: one daemon thread). */
+        public Builder scheduler(ScheduledExecutorService v) { scheduler = Objects.requireNonNull(v); return this; }
+
+        /** A listener for metrics (default: none). */
+        public Builder listener(GeminiBalanceListener v) { listener = Objects.requireNonNull(v); return this; }
+        /** Where key state is shared with other instances (default: nowhere, in-memory only). */
+        public Builder keyStateStore(KeyStateStore v) { store = Objects.requireNonNull(v); return this; }
+        /** Whether to re-validate keys every {@code checkInterval} (default: true). */
+        public Builder scheduleKeyChecks(boolean v) { scheduleChecks = v; return this; }
+
+        /** Builds the instance. */
+        public GeminiBalance build() {
+            return new GeminiBalance(this);
+        }
+    }
+
 }

@@ -3,6 +3,7 @@ package io.github.geminibalance.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,13 @@ public record GeminiBalanceConfig(
         if (apiKeys.isEmpty()) {
             throw new IllegalArgumentException("apiKeys must hold at least one key");
         }
+        if (apiKeys.stream().anyMatch(String::isBlank)) {
+            throw new IllegalArgumentException("apiKeys must not contain a blank key");
+        }
         allowedTokens = List.copyOf(Objects.requireNonNull(allowedTokens, "allowedTokens"));
+        if (authToken != null && authToken.isBlank()) {
+            authToken = null; // blank means the admin API is off, as documented
+        }
         Objects.requireNonNull(baseUrl, "baseUrl");
         searchModels = List.copyOf(Objects.requireNonNull(searchModels, "searchModels"));
         if (maxFailures < 1) {
@@ -79,11 +86,52 @@ public record GeminiBalanceConfig(
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535");
         }
-        safetySettings = Map.copyOf(Objects.requireNonNull(safetySettings, "safetySettings"));
-        thinkingBudgets = Map.copyOf(Objects.requireNonNull(thinkingBudgets, "thinkingBudgets"));
+        safetySettings = orderedCopy(Objects.requireNonNull(safetySettings, "safetySettings"));
+        thinkingBudgets = orderedCopy(Objects.requireNonNull(thinkingBudgets, "thinkingBudgets"));
         Objects.requireNonNull(keySelection, "keySelection");
         Objects.requireNonNull(checkInterval, "checkInterval");
+        if (checkInterval.isNegative()) {
+            throw new IllegalArgumentException("checkInterval must not be negative");
+        }
         Objects.requireNonNull(testModel, "testModel");
+    }
+
+    /**
+     * An unmodifiable copy that keeps the caller's order ({@link Map#copyOf} does not), so safety settings
+     * are sent in the configured order and requests stay reproducible. Rejects null keys and values.
+     */
+    private static <K, V> Map<K, V> orderedCopy(Map<K, V> map) {
+        Map<K, V> copy = new LinkedHashMap<>();
+        map.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "map key"),
+                Objects.requireNonNull(v, "map value")));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * Describes the configuration without its secrets: keys and tokens are counted, the admin token and
+     * the Redis URL are only said to be set or not.
+     */
+    @Override
+    public String toString() {
+        return "GeminiBalanceConfig[apiKeys=" + apiKeys.size() + " keys"
+                + ", allowedTokens=" + allowedTokens.size() + " tokens"
+                + ", authToken=" + (authToken == null ? "unset" : "set")
+                + ", baseUrl=" + baseUrl
+                + ", codeExecutionEnabled=" + codeExecutionEnabled
+                + ", searchModels=" + searchModels
+                + ", maxFailures=" + maxFailures
+                + ", maxRetries=" + maxRetries
+                + ", timeout=" + timeout
+                + ", connectTimeout=" + connectTimeout
+                + ", streamIdleTimeout=" + streamIdleTimeout
+                + ", port=" + port
+                + ", safetySettings=" + safetySettings
+                + ", thinkingBudgets=" + thinkingBudgets
+                + ", keySelection=" + keySelection
+                + ", checkInterval=" + checkInterval
+                + ", testModel=" + testModel
+                + ", redisUrl=" + (redisUrl == null ? "unset" : "set")
+                + "]";
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -10,7 +10,8 @@ import java.util.random.RandomGenerator;
  * call id (Gemini 3) and the call's {@code thoughtSignature}.
  *
  * <p>Format: {@code call_} + ({@code g}<i>geminiId</i> | {@code r}<i>random</i>) + optional
- * {@code .}<i>base64url(signature)</i>. Ids of any other shape (minted by another provider, or by the
+ * {@code .}<i>base64url(signature bytes)</i> (or {@code ~}<i>base64url(signature text)</i> when the
+ * signature is not base64). Ids of any other shape (minted by another provider, or by the
  * client) decode to "no id, no signature".
  */
 public final class ToolCallIds {
@@ -43,10 +44,9 @@ public final class ToolCallIds {
         }
         if (thoughtSignature != null && !thoughtSignature.isEmpty()) {
             byte[] raw = decodeBase64(thoughtSignature);
-            id.append('.').append(raw != null
-                    ? Base64.getUrlEncoder().withoutPadding().encodeToString(raw)
-                    : Base64.getUrlEncoder().withoutPadding()
-                            .encodeToString(thoughtSignature.getBytes(StandardCharsets.UTF_8)));
+            // '.' = the signature's bytes; '~' = a signature that was not base64, kept verbatim
+            id.append(raw != null ? '.' : '~').append(Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(raw != null ? raw : thoughtSignature.getBytes(StandardCharsets.UTF_8)));
         }
         return id.toString();
     }
@@ -61,18 +61,29 @@ public final class ToolCallIds {
         if (kind != 'g' && kind != 'r') {
             return new Decoded(null, null);
         }
-        int dot = body.indexOf('.');
+        int dot = firstOf(body, '.', '~');
         String idPart = dot < 0 ? body.substring(1) : body.substring(1, dot);
         String signature = null;
         if (dot >= 0) {
             try {
                 byte[] raw = Base64.getUrlDecoder().decode(body.substring(dot + 1));
-                signature = Base64.getEncoder().encodeToString(raw);
+                signature = body.charAt(dot) == '.' ? Base64.getEncoder().encodeToString(raw)
+                        : new String(raw, StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 return new Decoded(kind == 'g' ? idPart : null, null);
             }
         }
         return new Decoded(kind == 'g' && !idPart.isEmpty() ? idPart : null, signature);
+    }
+
+    private static int firstOf(String s, char a, char b) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == a || c == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean isSafe(String geminiId) {

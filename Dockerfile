@@ -1,0 +1,22 @@
+# syntax=docker/dockerfile:1
+# Build stage: the whole reactor, tests skipped (CI runs them).
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY gemini-balance-openai-schema gemini-balance-openai-schema
+COPY gemini-balance-core gemini-balance-core
+COPY gemini-balance-micronaut gemini-balance-micronaut
+COPY gemini-balance-examples gemini-balance-examples
+COPY gemini-balance-bench gemini-balance-bench
+RUN mvn -B -ntp -q package -DskipTests -pl gemini-balance-micronaut -am
+
+# Run stage: a JRE and the one jar.
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 --home-dir /app gemini
+WORKDIR /app
+COPY --from=build /src/gemini-balance-micronaut/target/gemini-balance-server.jar /app/gemini-balance-server.jar
+USER gemini
+ENV PORT=8000 \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -Xss512k"
+EXPOSE 8000
+ENTRYPOINT ["java", "-jar", "/app/gemini-balance-server.jar"]

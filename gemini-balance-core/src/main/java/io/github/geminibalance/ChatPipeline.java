@@ -1,0 +1,245 @@
+package io.github.geminibalance;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.github.geminibalance.gemini.Candidate;
+import io.github.geminibalance.gemini.GenerateContentResponse;
+import io.github.geminibalance.internal.Json;
+import io.github.geminibalance.internal.Primed;
+import io.github.geminibalance.internal.StagePublisher;
+import io.github.geminibalance.keys.KeyPool;
+import io.github.geminibalance.keys.Verdict;
+import io.github.geminibalance.openai.ChatCompletion;
+import io.github.geminibalance.openai.ChatCompletionChunk;
+import io.github.geminibalance.openai.ChatCompletionRequest;
+import io.github.geminibalance.openai.ErrorResponse;
+import io.github.geminibalance.openai.Usage;
+import io.github.geminibalance.retry.ErrorMapper;
+import io.github.geminibalance.retry.RetryLoop;
+import io.github.geminibalance.translate.ChatCompletionAccumulator;
+import io.github.geminibalance.translate.ChatRequestTranslator;
+import io.github.geminibalance.translate.ChatStreamTranslator;
+import io.github.geminibalance.translate.GeminiChatRequest;
+import io.github.geminibalance.translate.RemoteMediaFetcher;
+import io.github.geminibalance.translate.ResponseOptions;
+import io.github.geminibalance.upstream.GeminiClient;
+import io.github.geminibalance.upstream.SoftFailureException;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * The chat pipeline, assembled in one place: inline remote media, translate OpenAI to Gemini, then
+ * per attempt lease a key, call Gemini, classify, and translate the answer back, event by event.
+ * The non-streamed answer goes through the same translator (as a single event) and is folded by the
+ * accumulator, so both modes render identically.
+ */
+final class ChatPipeline {
+
+    private final ChatRequestTranslator translator;
+    private final RemoteMediaFetcher media;
+    private final GeminiClient client;
+    private final RetryLoop retry;
+    private final KeyPool pool;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final GeminiBalanceListener listener;
+
+    ChatPipeline(ChatRequestTranslator translator, RemoteMediaFetcher media, GeminiClient client, RetryLoop retry,
+            KeyPool pool, Clock clock, RandomGenerator random, GeminiBalanceListener listener) {
+        this.listener = listener;
+        this.translator = translator;
+        this.media = media;
+        this.client = client;
+        this.retry = retry;
+        this.pool = pool;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request) {
+        return prepare(request).thenCompose(g -> {
+            byte[] body = toJson(g.body());
+            ResponseOptions options = responseOptions(g);
+            return retry.run(g.upstreamModel(), lease -> client.generateContent(lease.key(), g.upstreamModel(), body)
+                    .thenApply(response -> {
+                        requireUsable(response);
+                        ChatCompletion completion = ChatCompletionAccumulator.translate(response, options, clock, random);
+                        countTokens(lease, completion.usage());
+                        return completion;
+                    }), false);
+        });
+    }
+
+    CompletableFuture<ChatStream> stream(ChatCompletionRequest request) {
+        long started = System.nanoTime();
+        return prepare(request).thenCompose(g -> {
+            byte[] body = toJson(g.body());
+            ResponseOptions options = responseOptions(g);
+            return retry.run(g.upstreamModel(), lease -> client.streamGenerateContent(lease.key(), g.upstreamModel(), body)
+                    .thenCompose(events -> {
+                        Flow.Publisher<GenerateContentResponse> responses =
+                                StagePublisher.of(events, (data, out) -> out.accept(GeminiClient.parseEvent(data)));
+                        Flow.Publisher<ChatCompletionChunk> chunks = StagePublisher.of(responses,
+                                new TranslateStage(new ChatStreamTranslator(options, clock, random), lease));
+                        return Primed.awaitFirst(chunks);
+                    }), true)
+                    .thenApply(chunks -> {
+                        listener.onFirstChunk(g.requestedModel(), java.time.Duration.ofNanos(System.nanoTime() - started));
+                        return new DefaultChatStream(chunks);
+                    });
+        });
+    }
+
+    private CompletableFuture<GeminiChatRequest> prepare(ChatCompletionRequest request) {
+        if (request == null) {
+            throw new InvalidRequestException(null, "the request body is empty");
+        }
+        return media.inline(request).thenApply(translator::translate);
+    }
+
+    private static ResponseOptions responseOptions(GeminiChatRequest g) {
+        return new ResponseOptions(g.requestedModel(), g.choiceCount(), g.includeUsage(), g.search(), g.codeExecution());
+    }
+
+    // A 200 with nothing in it is a soft failure worth another key; a blocked prompt is an answer.
+    private static void requireUsable(GenerateContentResponse response) {
+        if (response.promptFeedback() != null && response.promptFeedback().blockReason() != null) {
+            return;
+        }
+        if (response.candidatesOrEmpty().isEmpty()) {
+            throw new SoftFailureException("EMPTY_RESPONSE", "Gemini answered with no candidates");
+        }
+        for (Candidate c : response.candidatesOrEmpty()) {
+            if (!c.parts().isEmpty() || c.finishReason() != null) {
+                return;
+            }
+        }
+        throw new SoftFailureException("EMPTY_RESPONSE", "Gemini answered with empty candidates and no finish reason");
+    }
+
+    private void countTokens(KeyPool.Lease lease, Usage usage) {
+        if (usage != null) {
+            pool.addTokens(lease.key(), usage.totalTokens());
+        }
+    }
+
+    /** The body bytes, returning the lease when they end (success), fail (classified) or are cancelled. */
+    static Flow.Publisher<java.nio.ByteBuffer> releasing(Flow.Publisher<java.util.List<java.nio.ByteBuffer>> body,
+            KeyPool.Lease lease, io.github.geminibalance.retry.RetryPolicy policy) {
+        return StagePublisher.of(body, new StagePublisher.Stage<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer>() {
+            @Override
+            public void onItem(java.util.List<java.nio.ByteBuffer> buffers, Consumer<java.nio.ByteBuffer> out) {
+                buffers.forEach(out);
+            }
+
+            @Override
+            public void onComplete(Consumer<java.nio.ByteBuffer> out) {
+                lease.complete(Verdict.SUCCESS);
+            }
+
+            @Override
+            public boolean onError(Throwable error, Consumer<java.nio.ByteBuffer> out) {
+                lease.complete(policy.classify(error).verdict());
+                return false;
+            }
+
+            @Override
+            public void onCancel() {
+                lease.complete(Verdict.NEUTRAL);
+            }
+        });
+    }
+
+    static byte[] toJson(Object value) {
+        try {
+            return Json.mapper().writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not serialize a Gemini request", e);
+        }
+    }
+
+    /** Translates events to chunks and returns the stream's key with its verdict when the stream ends. */
+    private final class TranslateStage implements StagePublisher.Stage<GenerateContentResponse, ChatCompletionChunk> {
+        private final ChatStreamTranslator translator;
+        private final KeyPool.Lease lease;
+
+        TranslateStage(ChatStreamTranslator translator, KeyPool.Lease lease) {
+            this.translator = translator;
+            this.lease = lease;
+        }
+
+        @Override
+        public void onItem(GenerateContentResponse event, Consumer<ChatCompletionChunk> out) {
+            translator.onEvent(event).forEach(out);
+        }
+
+        @Override
+        public void onComplete(Consumer<ChatCompletionChunk> out) {
+            if (!translator.producedOutput()) {
+                throw new SoftFailureException("STREAM_EMPTY", "the Gemini stream ended without any content");
+            }
+            if (!translator.finished()) {
+                throw new SoftFailureException("STREAM_CUT", "the Gemini stream ended before a finish reason");
+            }
+            translator.onComplete().forEach(out);
+            countTokens(lease, translator.usage());
+            lease.complete(Verdict.SUCCESS);
+        }
+
+        @Override
+        public boolean onError(Throwable error, Consumer<ChatCompletionChunk> out) {
+            lease.complete(retry.policy().classify(error).verdict());
+            return false;
+        }
+
+        @Override
+        public void onCancel() {
+            lease.complete(Verdict.NEUTRAL);
+        }
+    }
+
+    /** A committed stream: chunks, or SSE payloads with the error event and {@code [DONE]}. */
+    private static final class DefaultChatStream implements ChatStream {
+        private final Flow.Publisher<ChatCompletionChunk> chunks;
+
+        DefaultChatStream(Flow.Publisher<ChatCompletionChunk> chunks) {
+            this.chunks = chunks;
+        }
+
+        @Override
+        public void subscribe(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
+            chunks.subscribe(subscriber);
+        }
+
+        @Override
+        public Flow.Publisher<String> sseData() {
+            return StagePublisher.of(chunks, new StagePublisher.Stage<ChatCompletionChunk, String>() {
+                @Override
+                public void onItem(ChatCompletionChunk chunk, Consumer<String> out) throws Exception {
+                    out.accept(Json.mapper().writeValueAsString(chunk));
+                }
+
+                @Override
+                public void onComplete(Consumer<String> out) {
+                    out.accept("[DONE]");
+                }
+
+                @Override
+                public boolean onError(Throwable error, Consumer<String> out) {
+                    GeminiBalanceException e = ErrorMapper.toClient(error, null);
+                    ErrorResponse body = ErrorResponse.of(e.getMessage(), e.type(), e.param().orElse(null),
+                            e.code().orElse(null));
+                    try {
+                        out.accept(Json.mapper().writeValueAsString(body));
+                    } catch (JsonProcessingException impossible) {
+                        out.accept("{\"error\":{\"message\":\"stream failed\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+                    }
+                    out.accept("[DONE]");
+                    return true;
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,548 @@
+package io.github.geminibalance.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.github.geminibalance.internal.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@link GeminiBalanceConfig} from environment variables and a {@code .env} file (the environment
+ * wins). Setting names are those users of the original Python gemini-balance know ({@code API_KEYS},
+ * {@code ALLOWED_TOKENS}, {@code MAX_FAILURES}, ...); docs/configuration.md lists them all. Unknown
+ * settings are ignored. A blank value counts as not set.
+ *
+ * <p>Every problem is reported as a {@link ConfigException} whose message is one line naming the setting
+ * and what is wrong; the values of {@code API_KEYS}, {@code ALLOWED_TOKENS}, {@code AUTH_TOKEN} and
+ * {@code REDIS_URL} never appear in it.
+ */
+public final class ConfigLoader {
+
+    static final String API_KEYS = "API_KEYS";
+    static final String ALLOWED_TOKENS = "ALLOWED_TOKENS";
+    static final String AUTH_TOKEN = "AUTH_TOKEN";
+    static final String BASE_URL = "BASE_URL";
+    static final String TOOLS_CODE_EXECUTION_ENABLED = "TOOLS_CODE_EXECUTION_ENABLED";
+    static final String MODEL_SEARCH = "MODEL_SEARCH";
+    static final String SEARCH_MODELS = "SEARCH_MODELS";
+    static final String MAX_FAILURES = "MAX_FAILURES";
+    static final String MAX_RETRIES = "MAX_RETRIES";
+    static final String TIME_OUT = "TIME_OUT";
+    static final String CONNECT_TIMEOUT = "CONNECT_TIMEOUT";
+    static final String STREAM_IDLE_TIMEOUT = "STREAM_IDLE_TIMEOUT";
+    static final String PORT = "PORT";
+    static final String SAFETY_SETTINGS = "SAFETY_SETTINGS";
+    static final String THINKING_BUDGET_MAP = "THINKING_BUDGET_MAP";
+    static final String KEY_SELECTION = "KEY_SELECTION";
+    static final String CHECK_INTERVAL_HOURS = "CHECK_INTERVAL_HOURS";
+    static final String TEST_MODEL = "TEST_MODEL";
+    static final String REDIS_URL = "REDIS_URL";
+
+    /** The thresholds Gemini accepts in a safety setting. */
+    static final List<String> HARM_BLOCK_THRESHOLDS = List.of(
+            "BLOCK_LOW_AND_ABOVE",
+            "BLOCK_MEDIUM_AND_ABOVE",
+            "BLOCK_ONLY_HIGH",
+            "BLOCK_NONE",
+            "OFF",
+            "HARM_BLOCK_THRESHOLD_UNSPECIFIED");
+
+    static final List<String> KEY_SELECTIONS = List.of("round_robin", "least_busy");
+
+    static final int MAX_THINKING_BUDGET = 32768;
+    static final int MAX_CHECK_INTERVAL_HOURS = 8760;
+
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
+    private static final Pattern DECIMAL = Pattern.compile("\\+?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)");
+    private static final Pattern LIST_SEPARATOR = Pattern.compile("[,\\s]+");
+    private static final Pattern HEADER_SAFE = Pattern.compile("[\\x21-\\x7E]+");
+
+    /** Lenient on quotes and trailing commas; {@link #json} rejects anything after the value. */
+    private static final ObjectReader JSON = Json.mapper().reader()
+            .with(JsonReadFeature.ALLOW_SINGLE_QUOTES)
+            .with(JsonReadFeature.ALLOW_TRAILING_COMMA);
+
+    private ConfigLoader() {}
+
+    /**
+     * Loads the configuration from {@link System#getenv()} and {@code ./.env} in the working directory,
+     * if that file exists.
+     *
+     * @throws ConfigException if a setting is missing or malformed
+     */
+    public static GeminiBalanceConfig load() {
+        return load(System.getenv(), Path.of(".env"));
+    }
+
+    /**
+     * Loads the configuration from an explicit environment and {@code .env} file.
+     *
+     * @param environment the environment variables; they win over the {@code .env} file
+     * @param dotEnv the {@code .env} file; it may not exist, and null means none
+     * @throws ConfigException if a setting is missing or malformed
+     */
+    public static GeminiBalanceConfig load(Map<String, String> environment, Path dotEnv) {
+        return fromSettings(settings(environment, dotEnv));
+    }
+
+    /**
+     * The raw settings: the {@code .env} file's entries overridden by the environment (a variable that is
+     * defined in the environment wins even when empty). For adapters that need a raw value such as
+     * {@code PORT}; use {@link #load(Map, Path)} for validated values.
+     *
+     * @param environment the environment variables
+     * @param dotEnv the {@code .env} file; it may not exist, and null means none
+     * @return an unmodifiable map in {@code .env} order, then environment order
+     * @throws ConfigException if the {@code .env} file exists but cannot be read or parsed
+     */
+    public static Map<String, String> settings(Map<String, String> environment, Path dotEnv) {
+        Objects.requireNonNull(environment, "environment");
+        Map<String, String> merged = new LinkedHashMap<>(readDotEnv(dotEnv));
+        environment.forEach((name, value) -> {
+            if (name != null && value != null) {
+                merged.put(name, value);
+            }
+        });
+        return Collections.unmodifiableMap(merged);
+    }
+
+    private static Map<String, String> readDotEnv(Path dotEnv) {
+        if (dotEnv == null || !Files.exists(dotEnv)) {
+            return Map.of();
+        }
+        if (!Files.isRegularFile(dotEnv)) {
+            throw new ConfigException(ConfigException.DOT_ENV, dotEnv + " is not a regular file");
+        }
+        String text;
+        try {
+            text = Files.readString(dotEnv, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(ConfigException.DOT_ENV, dotEnv + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw new ConfigException(ConfigException.DOT_ENV,
+                    "cannot read " + dotEnv + " (" + e.getClass().getSimpleName() + ")");
+        }
+        return DotEnv.parse(text, dotEnv.toString());
+    }
+
+    /** Validates merged raw settings into a configuration. */
+    static GeminiBalanceConfig fromSettings(Map<String, String> s) {
+        GeminiBalanceConfig.Builder b = GeminiBalanceConfig.builder();
+
+        List<String> apiKeys = requiredList(s, API_KEYS, API_KEYS + " is not set", API_KEYS + " is empty");
+        requireHeaderSafe(API_KEYS, apiKeys);
+        b.apiKeys(apiKeys);
+
+        String why = ": clients could not authenticate";
+        List<String> tokens = requiredList(s, ALLOWED_TOKENS,
+                ALLOWED_TOKENS + " is not set" + why, ALLOWED_TOKENS + " is empty" + why);
+        requireHeaderSafe(ALLOWED_TOKENS, tokens);
+        b.allowedTokens(tokens);
+
+        String authToken = value(s, AUTH_TOKEN);
+        if (authToken != null) {
+            if (!HEADER_SAFE.matcher(authToken).matches()) {
+                throw new ConfigException(AUTH_TOKEN,
+                        AUTH_TOKEN + " contains whitespace or a character that cannot be sent in an HTTP header");
+            }
+            if (tokens.contains(authToken)) {
+                throw new ConfigException(AUTH_TOKEN, AUTH_TOKEN + " is also listed in " + ALLOWED_TOKENS
+                        + ": the admin token must differ from every client token");
+            }
+        }
+        b.authToken(authToken);
+
+        String baseUrl = value(s, BASE_URL);
+        if (baseUrl != null) {
+            b.baseUrl(baseUrl(baseUrl));
+        }
+
+        String codeExecution = value(s, TOOLS_CODE_EXECUTION_ENABLED);
+        if (codeExecution != null) {
+            b.codeExecutionEnabled(bool(TOOLS_CODE_EXECUTION_ENABLED, codeExecution));
+        }
+
+        String searchName = MODEL_SEARCH;
+        String search = value(s, MODEL_SEARCH);
+        if (search == null && value(s, SEARCH_MODELS) != null) {
+            searchName = SEARCH_MODELS;
+            search = value(s, SEARCH_MODELS);
+        }
+        if (search != null) {
+            b.searchModels(list(searchName, search));
+        }
+
+        b.maxFailures(integer(s, MAX_FAILURES, 10, 1, Integer.MAX_VALUE, ""));
+        b.maxRetries(integer(s, MAX_RETRIES, 3, 1, Integer.MAX_VALUE, ""));
+        b.timeout(Duration.ofSeconds(integer(s, TIME_OUT, 300, 1, Integer.MAX_VALUE, " of seconds")));
+        b.connectTimeout(Duration.ofSeconds(integer(s, CONNECT_TIMEOUT, 10, 1, Integer.MAX_VALUE, " of seconds")));
+        b.streamIdleTimeout(
+                Duration.ofSeconds(integer(s, STREAM_IDLE_TIMEOUT, 60, 1, Integer.MAX_VALUE, " of seconds")));
+        b.port(integer(s, PORT, 8000, 1, 65535, ""));
+
+        String safety = value(s, SAFETY_SETTINGS);
+        if (safety != null) {
+            b.safetySettings(safetySettings(safety));
+        }
+
+        String budgets = value(s, THINKING_BUDGET_MAP);
+        if (budgets != null) {
+            b.thinkingBudgets(thinkingBudgets(budgets));
+        }
+
+        String selection = value(s, KEY_SELECTION);
+        if (selection != null) {
+            String normalized = selection.toLowerCase(Locale.ROOT).replace('-', '_');
+            if (!KEY_SELECTIONS.contains(normalized)) {
+                throw new ConfigException(KEY_SELECTION,
+                        KEY_SELECTION + " must be round_robin or least_busy, got " + quote(selection));
+            }
+            b.keySelection(normalized);
+        }
+
+        String interval = value(s, CHECK_INTERVAL_HOURS);
+        if (interval != null) {
+            b.checkInterval(checkInterval(interval));
+        }
+
+        String testModel = value(s, TEST_MODEL);
+        if (testModel != null) {
+            b.testModel(testModel);
+        }
+
+        String redisUrl = value(s, REDIS_URL);
+        if (redisUrl != null) {
+            String lower = redisUrl.toLowerCase(Locale.ROOT);
+            if (!(lower.startsWith("redis://") && lower.length() > "redis://".length()
+                    || lower.startsWith("rediss://") && lower.length() > "rediss://".length())) {
+                throw new ConfigException(REDIS_URL, REDIS_URL + " must start with redis:// or rediss://");
+            }
+        }
+        b.redisUrl(redisUrl);
+
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            // The checks above should make this unreachable; the record's messages hold no values.
+            throw new ConfigException("configuration", e.getMessage());
+        }
+    }
+
+    /** The trimmed value, or null when the setting is absent or blank. */
+    private static String value(Map<String, String> s, String name) {
+        String v = s.get(name);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private static List<String> requiredList(Map<String, String> s, String name, String notSet, String empty) {
+        String raw = s.get(name);
+        if (raw == null) {
+            throw new ConfigException(name, notSet);
+        }
+        List<String> values = raw.isBlank() ? List.of() : list(name, raw.strip());
+        if (values.isEmpty()) {
+            throw new ConfigException(name, empty);
+        }
+        return values;
+    }
+
+    /**
+     * A list given as JSON ({@code ["a","b"]}) or separated by commas and/or whitespace; entries are
+     * trimmed, empty ones dropped, duplicates removed keeping the first.
+     */
+    static List<String> list(String name, String raw) {
+        List<String> entries = new ArrayList<>();
+        if (raw.startsWith("[")) {
+            JsonNode node = json(name, raw, "a JSON list of strings");
+            if (!node.isArray()) {
+                throw new ConfigException(name, name + " is not a JSON list of strings");
+            }
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode element = node.get(i);
+                if (!element.isTextual()) {
+                    throw new ConfigException(name, name + " is not a JSON list of strings: entry " + (i + 1)
+                            + " is " + kind(element));
+                }
+                entries.add(element.asText().strip());
+            }
+        } else {
+            for (String part : LIST_SEPARATOR.split(raw)) {
+                entries.add(unquote(part.strip()));
+            }
+        }
+        Set<String> unique = new LinkedHashSet<>();
+        for (String entry : entries) {
+            if (!entry.isEmpty()) {
+                unique.add(entry);
+            }
+        }
+        return List.copyOf(unique);
+    }
+
+    /** Strips one pair of matching quotes, so {@code "k1","k2"} without brackets still works. */
+    private static String unquote(String s) {
+        char first = s.isEmpty() ? 0 : s.charAt(0);
+        if (s.length() >= 2 && (first == '"' || first == '\'') && s.charAt(s.length() - 1) == first) {
+            return s.substring(1, s.length() - 1).strip();
+        }
+        return s;
+    }
+
+    private static void requireHeaderSafe(String name, List<String> values) {
+        for (int i = 0; i < values.size(); i++) {
+            if (!HEADER_SAFE.matcher(values.get(i)).matches()) {
+                throw new ConfigException(name, name + " entry " + (i + 1)
+                        + " contains whitespace or a character that cannot be sent in an HTTP header");
+            }
+        }
+    }
+
+    /**
+     * Parses JSON, describing a syntax problem by position only: Jackson's own messages quote the
+     * offending token, which may be part of a key.
+     */
+    private static JsonNode json(String name, String raw, String expected) {
+        String trailing = name + " is not " + expected + ": unexpected text after the JSON value";
+        try (JsonParser parser = JSON.createParser(raw)) {
+            JsonNode node = JSON.readTree(parser);
+            if (node == null) {
+                throw new ConfigException(name, name + " is not " + expected);
+            }
+            try {
+                if (parser.nextToken() != null) {
+                    throw new ConfigException(name, trailing);
+                }
+            } catch (JsonProcessingException e) {
+                throw new ConfigException(name, trailing);
+            }
+            return node;
+        } catch (JsonEOFException e) {
+            throw new ConfigException(name, name + " is not " + expected
+                    + ": the JSON ends early (a closing bracket, brace or quote is missing)");
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : at.getLineNr() > 1
+                    ? " at line " + at.getLineNr() + ", column " + at.getColumnNr()
+                    : " at character " + at.getColumnNr();
+            throw new ConfigException(name, name + " is not " + expected + ": malformed JSON" + where
+                    + " (quote every string with \", separate entries with commas)");
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading JSON from a string", e); // cannot happen for a String
+        }
+    }
+
+    private static String kind(JsonNode node) {
+        if (node.isNull()) {
+            return "null";
+        }
+        if (node.isNumber()) {
+            return "a number";
+        }
+        if (node.isBoolean()) {
+            return "a boolean";
+        }
+        if (node.isArray()) {
+            return "a list";
+        }
+        if (node.isObject()) {
+            return "an object";
+        }
+        return "not a string";
+    }
+
+    private static URI baseUrl(String raw) {
+        URI uri;
+        try {
+            uri = new URI(raw);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(BASE_URL, BASE_URL + " is not a valid URL (problem at character "
+                    + (e.getIndex() + 1) + ")");
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null || !uri.isAbsolute()) {
+            throw new ConfigException(BASE_URL, BASE_URL + " must be an absolute http:// or https:// URL");
+        }
+        if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
+            throw new ConfigException(BASE_URL, BASE_URL + " must be an http:// or https:// URL, not "
+                    + quote(scheme + ":"));
+        }
+        if (uri.getHost() == null) {
+            throw new ConfigException(BASE_URL, BASE_URL + " has no host name");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new ConfigException(BASE_URL, BASE_URL + " must not have a query (?...) or fragment (#...)");
+        }
+        String s = raw;
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return URI.create(s);
+    }
+
+    /** Parses a boolean: true/false, 1/0, yes/no, on/off, in any case. */
+    static boolean bool(String name, String raw) {
+        return switch (raw.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new ConfigException(name,
+                    name + " must be true or false (also 1/0, yes/no, on/off), got " + quote(raw));
+        };
+    }
+
+    private static int integer(Map<String, String> s, String name, int defaultValue, int min, int max,
+            String unit) {
+        String raw = value(s, name);
+        if (raw == null) {
+            return defaultValue;
+        }
+        String range = max == Integer.MAX_VALUE ? " >= " + min : " from " + min + " to " + max;
+        String problem = name + " must be a whole number" + unit + range + ", got " + quote(raw);
+        if (!WHOLE_NUMBER.matcher(raw).matches()) {
+            throw new ConfigException(name, problem);
+        }
+        long n;
+        try {
+            n = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, problem);
+        }
+        if (n < min || n > max) {
+            throw new ConfigException(name, problem);
+        }
+        return (int) n;
+    }
+
+    private static Map<String, String> safetySettings(String raw) {
+        String expected = "a JSON list of {\"category\": ..., \"threshold\": ...} objects";
+        JsonNode node = json(SAFETY_SETTINGS, raw, expected);
+        if (!node.isArray()) {
+            throw new ConfigException(SAFETY_SETTINGS, SAFETY_SETTINGS + " is not " + expected);
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (int i = 0; i < node.size(); i++) {
+            String entry = SAFETY_SETTINGS + " entry " + (i + 1);
+            JsonNode element = node.get(i);
+            if (!element.isObject()) {
+                throw new ConfigException(SAFETY_SETTINGS, entry + " is " + kind(element) + ", not an object");
+            }
+            String category = enumField(element, "category", entry, GeminiBalanceConfig.HARM_CATEGORIES);
+            String threshold = enumField(element, "threshold", entry, HARM_BLOCK_THRESHOLDS);
+            if (settings.putIfAbsent(category, threshold) != null) {
+                throw new ConfigException(SAFETY_SETTINGS,
+                        SAFETY_SETTINGS + " lists category " + category + " more than once");
+            }
+        }
+        return settings;
+    }
+
+    private static String enumField(JsonNode object, String field, String entry, List<String> known) {
+        JsonNode value = object.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new ConfigException(SAFETY_SETTINGS, entry + " has no \"" + field + "\" string");
+        }
+        String normalized = value.asText().strip().toUpperCase(Locale.ROOT);
+        if (!known.contains(normalized)) {
+            throw new ConfigException(SAFETY_SETTINGS, entry + " has an unknown " + field + " "
+                    + quote(value.asText()) + " (known: " + String.join(", ", known) + ")");
+        }
+        return normalized;
+    }
+
+    private static Map<String, Integer> thinkingBudgets(String raw) {
+        String expected = "a JSON object of model name to thinking budget";
+        JsonNode node = json(THINKING_BUDGET_MAP, raw, expected);
+        if (!node.isObject()) {
+            throw new ConfigException(THINKING_BUDGET_MAP, THINKING_BUDGET_MAP + " is not " + expected);
+        }
+        Map<String, Integer> budgets = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            String model = field.getKey().strip();
+            if (model.isEmpty()) {
+                throw new ConfigException(THINKING_BUDGET_MAP, THINKING_BUDGET_MAP + " has an empty model name");
+            }
+            JsonNode value = field.getValue();
+            String problem = THINKING_BUDGET_MAP + " budget for " + quote(model)
+                    + " must be -1 (dynamic) or a whole number from 0 to " + MAX_THINKING_BUDGET;
+            if (!value.isNumber()) {
+                throw new ConfigException(THINKING_BUDGET_MAP, problem + ", got " + kind(value));
+            }
+            BigDecimal budget = value.decimalValue();
+            if (budget.stripTrailingZeros().scale() > 0
+                    || budget.compareTo(BigDecimal.valueOf(-1)) < 0
+                    || budget.compareTo(BigDecimal.valueOf(MAX_THINKING_BUDGET)) > 0) {
+                throw new ConfigException(THINKING_BUDGET_MAP, problem + ", got " + budget.stripTrailingZeros()
+                        .toPlainString());
+            }
+            budgets.put(model, budget.intValueExact());
+        }
+        return budgets;
+    }
+
+    private static Duration checkInterval(String raw) {
+        String problem = CHECK_INTERVAL_HOURS + " must be a number of hours from 0 (off) to "
+                + MAX_CHECK_INTERVAL_HOURS + ", at least one second when not 0, got " + quote(raw);
+        if (!DECIMAL.matcher(raw).matches()) {
+            throw new ConfigException(CHECK_INTERVAL_HOURS, problem);
+        }
+        BigDecimal hours = new BigDecimal(raw.startsWith("+") ? raw.substring(1) : raw);
+        if (hours.compareTo(BigDecimal.valueOf(MAX_CHECK_INTERVAL_HOURS)) > 0) {
+            throw new ConfigException(CHECK_INTERVAL_HOURS, problem);
+        }
+        long millis = hours.multiply(BigDecimal.valueOf(3_600_000L)).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        if (hours.signum() > 0 && millis < 1000) {
+            throw new ConfigException(CHECK_INTERVAL_HOURS, problem);
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    /** Quotes a non-secret value for a message: one line, at most 40 characters. */
+    static String quote(String value) {
+        StringBuilder sb = new StringBuilder("\"");
+        int limit = 40;
+        for (int i = 0; i < value.length() && i < limit; i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        if (value.length() > limit) {
+            sb.append("...");
+        }
+        return sb.append('"').toString();
+    }
+}

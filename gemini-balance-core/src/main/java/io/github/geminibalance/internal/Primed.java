@@ -1,0 +1,159 @@
+package io.github.geminibalance.internal;
+
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * Subscribes to a stream at once and waits for its first item, so that a caller can decide (retry on
+ * another key, or commit to this stream) before anything reaches the client. The returned publisher
+ * replays that first item, then continues the same upstream subscription.
+ *
+ * @param <T> item type
+ */
+public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
+
+    private final CompletableFuture<Flow.Publisher<T>> ready = new CompletableFuture<>();
+    private Flow.Subscription upstream;
+    private Flow.Subscriber<? super T> downstream;
+    private T first;
+    private boolean firstDelivered;
+    private boolean done;
+    private Throwable error;
+    private boolean terminalDelivered;
+
+    private Primed() {}
+
+    /**
+     * Subscribes to {@code source} and completes when its first item arrives. Fails with the stream's
+     * error, or with {@link NoSuchElementException} if it ended empty.
+     */
+    public static <T> CompletableFuture<Flow.Publisher<T>> awaitFirst(Flow.Publisher<T> source) {
+        Primed<T> primed = new Primed<>();
+        source.subscribe(primed);
+        return primed.ready;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+        synchronized (this) {
+            upstream = subscription;
+        }
+        subscription.request(1);
+    }
+
+    @Override
+    public void onNext(T item) {
+        Flow.Subscriber<? super T> target;
+        synchronized (this) {
+            if (first == null && !firstDelivered) {
+                first = item;
+                target = null;
+            } else {
+                target = downstream;
+            }
+        }
+        if (target == null) {
+            ready.complete(this);
+        } else {
+            target.onNext(item);
+        }
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+        terminate(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+        terminate(null);
+    }
+
+    private void terminate(Throwable throwable) {
+        boolean beforeFirst;
+        synchronized (this) {
+            done = true;
+            error = throwable;
+            beforeFirst = first == null && !firstDelivered;
+        }
+        if (beforeFirst) {
+            ready.completeExceptionally(
+                    throwable != null ? throwable : new NoSuchElementException("the stream ended before its first item"));
+            return;
+        }
+        deliverTerminalIfDue();
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super T> subscriber) {
+        synchronized (this) {
+            if (downstream != null) {
+                throw new IllegalStateException("this stream can be subscribed only once");
+            }
+            downstream = subscriber;
+        }
+        subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+                onRequest(n);
+            }
+
+            @Override
+            public void cancel() {
+                Flow.Subscription s;
+                synchronized (Primed.this) {
+                    s = upstream;
+                    first = null;
+                    terminalDelivered = true;
+                }
+                s.cancel();
+            }
+        });
+    }
+
+    private void onRequest(long n) {
+        T toSend = null;
+        long forward = 0;
+        synchronized (this) {
+            if (terminalDelivered) {
+                return;
+            }
+            long remaining = n;
+            if (!firstDelivered) {
+                toSend = first;
+                first = null;
+                firstDelivered = true;
+                remaining--;
+            }
+            if (remaining > 0) {
+                forward = remaining;
+            }
+        }
+        if (toSend != null) {
+            downstream.onNext(toSend);
+        }
+        if (!deliverTerminalIfDue() && forward > 0) {
+            upstream.request(forward);
+        }
+    }
+
+    private boolean deliverTerminalIfDue() {
+        Flow.Subscriber<? super T> target;
+        Throwable e;
+        synchronized (this) {
+            if (!done || !firstDelivered || downstream == null || terminalDelivered) {
+                return done && terminalDelivered;
+            }
+            terminalDelivered = true;
+            target = downstream;
+            e = error;
+        }
+        if (e != null) {
+            target.onError(e);
+        } else {
+            target.onComplete();
+        }
+        return true;
+    }
+}

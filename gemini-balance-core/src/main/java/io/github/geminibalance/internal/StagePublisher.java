@@ -1,0 +1,275 @@
+package io.github.geminibalance.internal;
+
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A one-subscriber {@link Flow.Publisher} that runs each upstream item through a {@link Stage}, which
+ * may emit any number of downstream items, and honours downstream demand: it asks upstream for one item
+ * at a time, only when everything it emitted so far has been taken. This is how every streaming step of
+ * the pipeline (bytes to SSE events, events to Gemini responses, responses to OpenAI chunks, chunks to
+ * SSE lines) is written, so none of them buffers more than one upstream item's worth of output.
+ *
+ * @param <T> upstream item type
+ * @param <R> downstream item type
+ */
+public final class StagePublisher<T, R> implements Flow.Publisher<R> {
+
+    /**
+     * One step of a stream. Calls are serialized; an exception thrown from {@link #onItem} or
+     * {@link #onComplete} cancels upstream and ends the stream with that error (after {@link #onError}
+     * had a chance to turn it into output).
+     */
+    public interface Stage<T, R> {
+        /** Called once before any item, with a handle that can end the stream from another thread. */
+        default void onStart(Control control) {}
+
+        /** Handles one upstream item. */
+        void onItem(T item, Consumer<R> out) throws Exception;
+
+        /** Upstream ended normally; emit any final items. */
+        default void onComplete(Consumer<R> out) throws Exception {}
+
+        /**
+         * Upstream (or this stage) failed. Return true to end the stream normally after emitting
+         * {@code out} items instead of the error.
+         */
+        default boolean onError(Throwable error, Consumer<R> out) {
+            return false;
+        }
+
+        /** The downstream subscriber cancelled. */
+        default void onCancel() {}
+    }
+
+    /** Lets a stage end its stream from outside the item callbacks (a timer, say). */
+    public interface Control {
+        /** Cancels upstream and ends the stream with {@code error}. */
+        void fail(Throwable error);
+    }
+
+    private final Flow.Publisher<T> upstream;
+    private final Stage<T, R> stage;
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+
+    /** A publisher applying {@code stage} to {@code upstream}. */
+    public StagePublisher(Flow.Publisher<T> upstream, Stage<T, R> stage) {
+        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        this.stage = Objects.requireNonNull(stage, "stage");
+    }
+
+    /** Convenience factory. */
+    public static <T, R> StagePublisher<T, R> of(Flow.Publisher<T> upstream, Stage<T, R> stage) {
+        return new StagePublisher<>(upstream, stage);
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super R> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        if (!subscribed.compareAndSet(false, true)) {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                @Override public void request(long n) {}
+                @Override public void cancel() {}
+            });
+            subscriber.onError(new IllegalStateException("this stream can be subscribed only once"));
+            return;
+        }
+        upstream.subscribe(new Bridge<>(subscriber, stage));
+    }
+
+    private static final class Bridge<T, R> implements Flow.Subscriber<T>, Flow.Subscription, Control {
+        private final Flow.Subscriber<? super R> downstream;
+        private final Stage<T, R> stage;
+        private final Queue<R> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicLong demand = new AtomicLong();
+        private final AtomicInteger wip = new AtomicInteger();
+        private final Consumer<R> sink = queue::add;
+        private volatile Flow.Subscription upstream;
+        private volatile boolean upstreamDone;
+        private volatile boolean requested;
+        private volatile boolean cancelled;
+        private volatile Throwable error;
+        private boolean terminated;
+
+        Bridge(Flow.Subscriber<? super R> downstream, Stage<T, R> stage) {
+            this.downstream = downstream;
+            this.stage = stage;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            if (upstream != null) {
+                subscription.cancel();
+                return;
+            }
+            upstream = subscription;
+            synchronized (this) {
+                stage.onStart(this);
+            }
+            downstream.onSubscribe(this);
+        }
+
+        @Override
+        public void fail(Throwable error) {
+            if (upstreamDone || cancelled) {
+                return;
+            }
+            upstream.cancel();
+            synchronized (this) {
+                if (upstreamDone) {
+                    return;
+                }
+                failLocked(error);
+            }
+            drain();
+        }
+
+        @Override
+        public void onNext(T item) {
+            if (upstreamDone || cancelled) {
+                return;
+            }
+            synchronized (this) {
+                if (upstreamDone) {
+                    return;
+                }
+                try {
+                    stage.onItem(item, sink);
+                } catch (Throwable e) {
+                    upstream.cancel();
+                    failLocked(e);
+                }
+            }
+            requested = false;
+            drain();
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            synchronized (this) {
+                if (upstreamDone) {
+                    return;
+                }
+                failLocked(throwable);
+            }
+            drain();
+        }
+
+        private void failLocked(Throwable throwable) {
+            boolean handled;
+            try {
+                handled = stage.onError(throwable, sink);
+            } catch (Throwable e) {
+                e.addSuppressed(throwable);
+                throwable = e;
+                handled = false;
+            }
+            if (!handled) {
+                error = throwable;
+            }
+            upstreamDone = true;
+        }
+
+        @Override
+        public void onComplete() {
+            synchronized (this) {
+                if (upstreamDone) {
+                    return;
+                }
+                try {
+                    stage.onComplete(sink);
+                    upstreamDone = true;
+                } catch (Throwable e) {
+                    failLocked(e);
+                }
+            }
+            drain();
+        }
+
+        @Override
+        public void request(long n) {
+            if (n <= 0) {
+                fail(new IllegalArgumentException("request(" + n + "): demand must be positive"));
+                return;
+            }
+            long current;
+            long next;
+            do {
+                current = demand.get();
+                next = current + n < 0 ? Long.MAX_VALUE : current + n;
+            } while (!demand.compareAndSet(current, next));
+            drain();
+        }
+
+        @Override
+        public void cancel() {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            Flow.Subscription s = upstream;
+            if (s != null) {
+                s.cancel();
+            }
+            synchronized (this) {
+                if (!upstreamDone) {
+                    upstreamDone = true;
+                    try {
+                        stage.onCancel();
+                    } catch (RuntimeException ignored) {
+                        // a cancellation hook must not break the caller's cancel()
+                    }
+                }
+            }
+            queue.clear();
+        }
+
+        private void drain() {
+            if (wip.getAndIncrement() != 0) {
+                return;
+            }
+            int missed = 1;
+            while (true) {
+                if (cancelled || terminated) {
+                    queue.clear();
+                } else {
+                    while (demand.get() > 0) {
+                        R item = queue.poll();
+                        if (item == null) {
+                            break;
+                        }
+                        demand.decrementAndGet();
+                        downstream.onNext(item);
+                        if (cancelled) {
+                            break;
+                        }
+                    }
+                    if (!cancelled && queue.isEmpty()) {
+                        if (upstreamDone) {
+                            terminated = true;
+                            Throwable e = error;
+                            if (e != null) {
+                                downstream.onError(e);
+                            } else {
+                                downstream.onComplete();
+                            }
+                        } else if (demand.get() > 0 && !requested) {
+                            requested = true;
+                            upstream.request(1);
+                        }
+                    }
+                }
+                missed = wip.addAndGet(-missed);
+                if (missed == 0) {
+                    return;
+                }
+            }
+        }
+    }
+}

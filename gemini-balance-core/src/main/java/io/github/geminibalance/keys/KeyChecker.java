@@ -1,0 +1,93 @@
+package io.github.geminibalance.keys;
+
+import io.github.geminibalance.retry.Classification;
+import io.github.geminibalance.retry.RetryPolicy;
+import io.github.geminibalance.upstream.GeminiApiException;
+import io.github.geminibalance.upstream.GeminiClient;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-validates keys: sends a minimal request ("hi", at most one output token) to the test model with
+ * each invalid or failing key, returns those that pass to ACTIVE, and leaves the others as the check
+ * found them. Runs on a schedule ({@code CHECK_INTERVAL_HOURS}) and on demand from the admin API.
+ */
+public final class KeyChecker {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyChecker.class);
+    private static final byte[] PROBE = ("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}],"
+            + "\"generationConfig\":{\"maxOutputTokens\":1}}").getBytes(StandardCharsets.UTF_8);
+
+    private final KeyPool pool;
+    private final GeminiClient client;
+    private final RetryPolicy policy;
+    private final String testModel;
+
+    /** The outcome of checking one key. */
+    public record Result(String id, String masked, boolean valid, int status, String reason) {}
+
+    /**
+     * Creates a checker.
+     *
+     * @param pool the pool whose keys to check
+     * @param client the Gemini client
+     * @param policy classifies failures
+     * @param testModel the model to call ({@code TEST_MODEL})
+     */
+    public KeyChecker(KeyPool pool, GeminiClient client, RetryPolicy policy, String testModel) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.client = Objects.requireNonNull(client, "client");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.testModel = Objects.requireNonNull(testModel, "testModel");
+    }
+
+    /** Checks the keys that need it (invalid ones, and active ones with failures). */
+    public CompletableFuture<List<Result>> checkNeeded() {
+        return check(pool.keysNeedingCheck());
+    }
+
+    /** Checks the given keys concurrently. */
+    public CompletableFuture<List<Result>> check(List<ApiKey> keys) {
+        List<CompletableFuture<Result>> checks = new ArrayList<>(keys.size());
+        for (ApiKey key : keys) {
+            checks.add(checkOne(key));
+        }
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<Result> results = new ArrayList<>(checks.size());
+            checks.forEach(c -> results.add(c.join()));
+            long valid = results.stream().filter(Result::valid).count();
+            if (!results.isEmpty()) {
+                log.info("Key check: {} of {} keys valid", valid, results.size());
+            }
+            return results;
+        });
+    }
+
+    private CompletableFuture<Result> checkOne(ApiKey key) {
+        return client.generateContent(key, testModel, PROBE).handle((response, failure) -> {
+            if (failure == null) {
+                pool.reset(key.id());
+                return new Result(key.id(), key.masked(), true, 200, null);
+            }
+            Classification c = policy.classify(failure);
+            Throwable cause = RetryPolicy.unwrap(failure);
+            int status = cause instanceof GeminiApiException g ? g.httpStatus() : c.verdict().status();
+            boolean keyIsFine = c.verdict().kind() == Verdict.Kind.COOLDOWN
+                    || c.verdict().kind() == Verdict.Kind.EXHAUSTED
+                    || c.verdict().kind() == Verdict.Kind.NEUTRAL;
+            if (keyIsFine) {
+                // rate-limited or a request-level error: the key itself authenticated
+                pool.clearInvalid(key.id());
+            } else {
+                pool.markChecked(key.id(), c.verdict());
+            }
+            return new Result(key.id(), key.masked(), keyIsFine, status,
+                    c.verdict().reason() != null ? c.verdict().reason() : "HTTP_" + status);
+        });
+    }
+}

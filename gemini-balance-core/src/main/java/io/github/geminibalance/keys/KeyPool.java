@@ -1,0 +1,603 @@
+package io.github.geminibalance.keys;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool of Gemini API keys and the health of each, per model.
+ *
+ * <p>Rules: a key is handed out only when it is usable for the model: not invalid or disabled, fewer
+ * than {@code maxFailures} consecutive transient failures, and not cooling down or out of daily quota
+ * for that model. Selection is round robin or least-busy over the usable keys. When every key is
+ * failing (say, during a Gemini outage) the one that failed longest ago is probed again after
+ * {@link #PROBE_AFTER}, so the pool recovers by itself. Thread-safe; state changes are logged once,
+ * with the masked key.
+ */
+public final class KeyPool {
+
+    /** How long a key with {@code maxFailures} consecutive failures rests before it may be probed. */
+    public static final Duration PROBE_AFTER = Duration.ofSeconds(60);
+
+    /** Daily Gemini quotas reset at midnight in this zone. */
+    public static final ZoneId QUOTA_ZONE = ZoneId.of("America/Los_Angeles");
+
+    /** Key selection strategies. */
+    public enum Selection {
+        /** Strict rotation over the usable keys. */
+        ROUND_ROBIN,
+        /** The usable key with the fewest requests in flight (rotation breaks ties). */
+        LEAST_BUSY;
+
+        /** Parses {@code round_robin} or {@code least_busy}. */
+        public static Selection parse(String value) {
+            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                case "round_robin", "round-robin", "roundrobin" -> ROUND_ROBIN;
+                case "least_busy", "least-busy", "leastbusy" -> LEAST_BUSY;
+                default -> throw new IllegalArgumentException("unknown key selection " + value);
+            };
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(KeyPool.class);
+
+    private final List<Entry> entries;
+    private final Map<String, Entry> byId;
+    private final int maxFailures;
+    private final Clock clock;
+    private final Selection selection;
+    private final KeyStateStore store;
+    private int cursor;
+
+    /**
+     * Creates a pool.
+     *
+     * @param keys the raw keys, in rotation order (duplicates are dropped)
+     * @param maxFailures consecutive transient failures after which a key is skipped
+     * @param selection how to pick among usable keys
+     * @param clock the time source for cooldowns
+     */
+    public KeyPool(List<String> keys, int maxFailures, Selection selection, Clock clock) {
+        this(keys, maxFailures, selection, clock, KeyStateStore.local());
+    }
+
+    /**
+     * Creates a pool that shares its state through a store.
+     *
+     * @param keys the raw keys, in rotation order (duplicates are dropped)
+     * @param maxFailures consecutive transient failures after which a key is skipped
+     * @param selection how to pick among usable keys
+     * @param clock the time source for cooldowns
+     * @param store where state is shared with other instances
+     */
+    public KeyPool(List<String> keys, int maxFailures, Selection selection, Clock clock, KeyStateStore store) {
+        Objects.requireNonNull(keys, "keys");
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("a key pool needs at least one key");
+        }
+        if (maxFailures < 1) {
+            throw new IllegalArgumentException("maxFailures must be at least 1");
+        }
+        Map<String, Entry> ids = new LinkedHashMap<>();
+        for (String raw : keys) {
+            ApiKey key = new ApiKey(raw);
+            ids.putIfAbsent(key.id(), new Entry(key));
+        }
+        this.entries = List.copyOf(ids.values());
+        this.byId = Collections.unmodifiableMap(ids);
+        this.maxFailures = maxFailures;
+        this.selection = Objects.requireNonNull(selection, "selection");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.store = Objects.requireNonNull(store, "store");
+        store.attach(List.copyOf(byId.keySet()), this::applyRemote, this::applyRotation);
+    }
+
+    /** The store this pool shares its state through. */
+    public KeyStateStore store() {
+        return store;
+    }
+
+    /** The number of keys. */
+    public int size() {
+        return entries.size();
+    }
+
+    /** The keys, in rotation order. */
+    public List<ApiKey> keys() {
+        List<ApiKey> keys = new ArrayList<>(entries.size());
+        entries.forEach(e -> keys.add(e.key));
+        return keys;
+    }
+
+    /**
+     * Leases the next usable key for a model, skipping {@code exclude} (keys this request already
+     * tried). The lease must be {@linkplain Lease#complete(Verdict) completed} exactly once.
+     *
+     * @return a lease, or empty when no key can serve the model now
+     */
+    public Optional<Lease> acquire(String model, Set<ApiKey> exclude) {
+        Optional<Lease> lease = select(model, exclude);
+        if (lease.isPresent()) {
+            store.advance();
+        }
+        return lease;
+    }
+
+    private Optional<Lease> select(String model, Set<ApiKey> exclude) {
+        Instant now = clock.instant();
+        synchronized (this) {
+            int n = entries.size();
+            Entry chosen = null;
+            int chosenOffset = -1;
+            for (int i = 0; i < n; i++) {
+                Entry e = entries.get((cursor + i) % n);
+                if (exclude.contains(e.key) || !e.usable(model, now, maxFailures)) {
+                    continue;
+                }
+                if (selection == Selection.ROUND_ROBIN) {
+                    chosen = e;
+                    chosenOffset = i;
+                    break;
+                }
+                if (chosen == null || e.inFlight < chosen.inFlight) {
+                    chosen = e;
+                    chosenOffset = i;
+                }
+            }
+            if (chosen == null) {
+                chosen = probeCandidate(model, now, exclude);
+                if (chosen == null) {
+                    return Optional.empty();
+                }
+                chosen.lastProbe = now;
+                log.info("Probing failing key {} ({} consecutive failures)", chosen.key, chosen.failures);
+            } else {
+                cursor = (cursor + chosenOffset + 1) % n;
+            }
+            chosen.inFlight++;
+            chosen.countRequest(now);
+            return Optional.of(new Lease(chosen, model));
+        }
+    }
+
+    // Only when nothing else is usable: the failing key whose last failure (or probe) is oldest,
+    // once it has rested PROBE_AFTER.
+    private Entry probeCandidate(String model, Instant now, Set<ApiKey> exclude) {
+        Entry best = null;
+        Instant bestSince = null;
+        for (Entry e : entries) {
+            if (exclude.contains(e.key) || e.state != KeyState.ACTIVE || e.failures < maxFailures
+                    || e.restingUntil(model, now) != null) {
+                continue;
+            }
+            Instant since = e.restingSince();
+            if (since != null && since.plus(PROBE_AFTER).isAfter(now)) {
+                continue;
+            }
+            if (best == null || (since != null && (bestSince == null || since.isBefore(bestSince)))) {
+                best = e;
+                bestSince = since;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * When the earliest key becomes usable for a model, for a {@code Retry-After} header; empty if no
+     * key will recover by itself (all invalid or disabled).
+     */
+    public synchronized Optional<Duration> earliestRecovery(String model) {
+        Instant now = clock.instant();
+        Instant earliest = null;
+        for (Entry e : entries) {
+            if (e.state != KeyState.ACTIVE) {
+                continue;
+            }
+            Instant at;
+            Instant resting = e.restingUntil(model, now);
+            if (resting != null) {
+                at = resting;
+            } else if (e.failures >= maxFailures) {
+                Instant since = e.restingSince();
+                at = since == null ? now : since.plus(PROBE_AFTER);
+            } else {
+                at = now;
+            }
+            if (earliest == null || at.isBefore(earliest)) {
+                earliest = at;
+            }
+        }
+        if (earliest == null) {
+            return Optional.empty();
+        }
+        Duration d = Duration.between(now, earliest);
+        return Optional.of(d.isNegative() ? Duration.ZERO : d);
+    }
+
+    /** Snapshots of every key, in rotation order. */
+    public synchronized List<KeyStatus> status() {
+        Instant now = clock.instant();
+        List<KeyStatus> list = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            list.add(e.status(now, maxFailures));
+        }
+        return list;
+    }
+
+    /** The number of keys in each state. */
+    public Map<KeyState, Integer> stateCounts() {
+        Map<KeyState, Integer> counts = new LinkedHashMap<>();
+        for (KeyState s : KeyState.values()) {
+            counts.put(s, 0);
+        }
+        for (KeyStatus s : status()) {
+            counts.merge(s.state(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** Whether at least one key could serve some model right now (for health checks). */
+    public synchronized boolean anyUsable() {
+        for (Entry e : entries) {
+            if (e.state == KeyState.ACTIVE && e.failures < maxFailures) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Finds a key by its id. */
+    public Optional<ApiKey> find(String id) {
+        Entry e = byId.get(id);
+        return e == null ? Optional.empty() : Optional.of(e.key);
+    }
+
+    /** Returns a key to ACTIVE with no failures and no cooldowns (admin reset, or a passed re-check). */
+    public synchronized boolean reset(String id) {
+        Entry e = byId.get(id);
+        if (e == null) {
+            return false;
+        }
+        KeyState before = e.state(clock.instant(), maxFailures);
+        e.state = KeyState.ACTIVE;
+        e.failures = 0;
+        e.resting.clear();
+        if (before != KeyState.ACTIVE) {
+            log.info("Key {} reset: {} -> ACTIVE", e.key, before);
+        }
+        store.publish(new KeyEvent(id, KeyEvent.Type.RESET, null, null, 0, 0, null));
+        return true;
+    }
+
+    /**
+     * A re-check showed the key authenticates (it was merely rate-limited, say): lift INVALID and the
+     * failure count, keep any cooldowns.
+     */
+    public synchronized void clearInvalid(String id) {
+        Entry e = byId.get(id);
+        if (e == null) {
+            return;
+        }
+        KeyState before = e.state(clock.instant(), maxFailures);
+        if (e.state == KeyState.INVALID) {
+            e.state = KeyState.ACTIVE;
+        }
+        e.failures = 0;
+        KeyState after = e.state(clock.instant(), maxFailures);
+        if (before != after) {
+            log.info("Key {} re-checked: {} -> {}", e.key, before, after);
+        }
+    }
+
+    /** A re-check failed: record its verdict without counting a request in flight. */
+    public synchronized void markChecked(String id, Verdict verdict) {
+        Entry e = byId.get(id);
+        if (e == null) {
+            return;
+        }
+        e.inFlight++;
+        record(e, "check", verdict);
+    }
+
+    /** Takes a key out of the pool until it is reset. */
+    public synchronized boolean disable(String id) {
+        Entry e = byId.get(id);
+        if (e == null) {
+            return false;
+        }
+        if (e.state != KeyState.DISABLED) {
+            log.info("Key {} disabled by admin", e.key);
+        }
+        e.state = KeyState.DISABLED;
+        store.publish(new KeyEvent(id, KeyEvent.Type.DISABLED, null, null, 0, 0, "ADMIN"));
+        return true;
+    }
+
+    /** Keys that a re-validation should test: invalid ones and ones with failures. */
+    public synchronized List<ApiKey> keysNeedingCheck() {
+        List<ApiKey> keys = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.state == KeyState.INVALID || (e.state == KeyState.ACTIVE && e.failures > 0)) {
+                keys.add(e.key);
+            }
+        }
+        return keys;
+    }
+
+    /** Adds reported tokens to a key's daily count. */
+    public synchronized void addTokens(ApiKey key, long tokens) {
+        Entry e = byId.get(key.id());
+        if (e != null && tokens > 0) {
+            e.rollDay(clock.instant());
+            e.tokensToday += tokens;
+        }
+    }
+
+    private synchronized void record(Entry e, String model, Verdict verdict) {
+        Instant now = clock.instant();
+        e.inFlight--;
+        KeyState before = e.state(now, maxFailures);
+        KeyEvent event = null;
+        switch (verdict.kind()) {
+            case SUCCESS -> {
+                // only a success that changes something is worth telling other instances about
+                if (e.failures > 0 || e.resting.containsKey(model)) {
+                    event = new KeyEvent(e.key.id(), KeyEvent.Type.SUCCESS, model, null, 0, 200, null);
+                }
+                e.failures = 0;
+                e.resting.remove(model);
+            }
+            case NEUTRAL -> { }
+            case COOLDOWN, EXHAUSTED -> {
+                Instant current = e.resting.get(model);
+                // never shorten a rest that is already longer
+                if (current == null || verdict.until().isAfter(current)) {
+                    e.resting.put(model, verdict.until());
+                }
+                e.noteError(verdict, now);
+                if (verdict.kind() == Verdict.Kind.EXHAUSTED) {
+                    e.exhausted.add(model);
+                } else {
+                    e.exhausted.remove(model);
+                }
+                event = new KeyEvent(e.key.id(), verdict.kind() == Verdict.Kind.EXHAUSTED
+                        ? KeyEvent.Type.EXHAUSTED : KeyEvent.Type.COOLDOWN, model, e.resting.get(model), e.failures,
+                        verdict.status(), verdict.reason());
+            }
+            case INVALID -> {
+                if (e.state == KeyState.ACTIVE) {
+                    e.state = KeyState.INVALID;
+                }
+                e.noteError(verdict, now);
+                event = new KeyEvent(e.key.id(), KeyEvent.Type.INVALID, null, null, e.failures, verdict.status(),
+                        verdict.reason());
+            }
+            case FAILURE -> {
+                e.failures++;
+                e.noteError(verdict, now);
+                event = new KeyEvent(e.key.id(), KeyEvent.Type.FAILURE, null, null, e.failures, verdict.status(),
+                        verdict.reason());
+            }
+        }
+        if (event != null) {
+            store.publish(event);
+        }
+        KeyState after = e.state(now, maxFailures);
+        if (after != before) {
+            if (after == KeyState.COOLING || after == KeyState.EXHAUSTED) {
+                log.warn("Key {} {} -> {} for model {} until {} ({} {})", e.key, before, after, model,
+                        verdict.until(), verdict.status(), verdict.reason());
+            } else if (after == KeyState.ACTIVE) {
+                log.info("Key {} {} -> ACTIVE", e.key, before);
+            } else {
+                log.warn("Key {} {} -> {} ({} {})", e.key, before, after, verdict.status(), verdict.reason());
+            }
+        }
+    }
+
+    /** Applies a change another instance made (nothing is published back). */
+    synchronized void applyRemote(KeyEvent event) {
+        Entry e = byId.get(event.keyId());
+        if (e == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        KeyState before = e.state(now, maxFailures);
+        switch (event.type()) {
+            case COOLDOWN, EXHAUSTED -> {
+                Instant current = e.resting.get(event.model());
+                if (event.until().isAfter(now) && (current == null || event.until().isAfter(current))) {
+                    e.resting.put(event.model(), event.until());
+                    if (event.type() == KeyEvent.Type.EXHAUSTED) {
+                        e.exhausted.add(event.model());
+                    } else {
+                        e.exhausted.remove(event.model());
+                    }
+                }
+            }
+            case INVALID -> {
+                if (e.state == KeyState.ACTIVE) {
+                    e.state = KeyState.INVALID;
+                }
+            }
+            case DISABLED -> e.state = KeyState.DISABLED;
+            case RESET -> {
+                e.state = KeyState.ACTIVE;
+                e.failures = 0;
+                e.resting.clear();
+                e.exhausted.clear();
+            }
+            case FAILURE -> e.failures = Math.max(e.failures, event.failures());
+            case SUCCESS -> {
+                e.failures = 0;
+                if (event.model() != null) {
+                    e.resting.remove(event.model());
+                }
+            }
+        }
+        if (event.status() != 0 && event.type() != KeyEvent.Type.SUCCESS && event.type() != KeyEvent.Type.RESET) {
+            e.lastErrorStatus = event.status();
+            e.lastErrorReason = event.reason();
+            e.lastErrorAt = now;
+        }
+        KeyState after = e.state(now, maxFailures);
+        if (before != after) {
+            log.info("Key {} {} -> {} (shared state)", e.key, before, after);
+        }
+    }
+
+    /** Follows the shared rotation position. */
+    synchronized void applyRotation(long position) {
+        cursor = (int) Math.floorMod(position, (long) entries.size());
+    }
+
+    /**
+     * One use of a key by one request. Complete it exactly once with the verdict of the attempt; later
+     * calls are ignored, so error paths can complete defensively.
+     */
+    public final class Lease {
+        private final Entry entry;
+        private final String model;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        private Lease(Entry entry, String model) {
+            this.entry = entry;
+            this.model = model;
+        }
+
+        /** The leased key. */
+        public ApiKey key() {
+            return entry.key;
+        }
+
+        /** The model the key was leased for. */
+        public String model() {
+            return model;
+        }
+
+        /** Returns the key to the pool with what the attempt says about it. */
+        public void complete(Verdict verdict) {
+            if (done.compareAndSet(false, true)) {
+                record(entry, model, verdict);
+            }
+        }
+
+        /** Whether the lease has been completed. */
+        public boolean isDone() {
+            return done.get();
+        }
+    }
+
+    /** Mutable per-key state, guarded by the pool's lock. */
+    private static final class Entry {
+        final ApiKey key;
+        KeyState state = KeyState.ACTIVE;
+        int failures;
+        int inFlight;
+        final Map<String, Instant> resting = new HashMap<>();
+        final Set<String> exhausted = new java.util.HashSet<>();
+        int lastErrorStatus;
+        String lastErrorReason;
+        Instant lastErrorAt;
+        Instant lastProbe;
+        LocalDate day;
+        long requestsToday;
+        long tokensToday;
+
+        Entry(ApiKey key) {
+            this.key = key;
+        }
+
+        boolean usable(String model, Instant now, int maxFailures) {
+            return state == KeyState.ACTIVE && failures < maxFailures && restingUntil(model, now) == null;
+        }
+
+        Instant restingUntil(String model, Instant now) {
+            Instant until = resting.get(model);
+            if (until == null) {
+                return null;
+            }
+            if (!until.isAfter(now)) {
+                resting.remove(model);
+                exhausted.remove(model);
+                return null;
+            }
+            return until;
+        }
+
+        KeyState state(Instant now, int maxFailures) {
+            if (state != KeyState.ACTIVE) {
+                return state;
+            }
+            if (failures >= maxFailures) {
+                return KeyState.FAILING;
+            }
+            boolean anyExhausted = false;
+            boolean anyCooling = false;
+            for (Map.Entry<String, Instant> r : resting.entrySet()) {
+                if (r.getValue().isAfter(now)) {
+                    if (exhausted.contains(r.getKey())) {
+                        anyExhausted = true;
+                    } else {
+                        anyCooling = true;
+                    }
+                }
+            }
+            return anyExhausted ? KeyState.EXHAUSTED : anyCooling ? KeyState.COOLING : KeyState.ACTIVE;
+        }
+
+        /** The later of the last error and the last probe: a failing key rests from then. */
+        Instant restingSince() {
+            if (lastProbe != null && (lastErrorAt == null || lastProbe.isAfter(lastErrorAt))) {
+                return lastProbe;
+            }
+            return lastErrorAt;
+        }
+
+        void noteError(Verdict v, Instant now) {
+            lastErrorStatus = v.status();
+            lastErrorReason = v.reason();
+            lastErrorAt = now;
+        }
+
+        void countRequest(Instant now) {
+            rollDay(now);
+            requestsToday++;
+        }
+
+        void rollDay(Instant now) {
+            LocalDate today = LocalDate.ofInstant(now, QUOTA_ZONE);
+            if (!today.equals(day)) {
+                day = today;
+                requestsToday = 0;
+                tokensToday = 0;
+            }
+        }
+
+        KeyStatus status(Instant now, int maxFailures) {
+            rollDay(now);
+            Map<String, Instant> active = new LinkedHashMap<>();
+            resting.forEach((m, t) -> {
+                if (t.isAfter(now)) {
+                    active.put(m, t);
+                }
+            });
+            return new KeyStatus(key.id(), key.masked(), state(now, maxFailures), Map.copyOf(active), failures,
+                    inFlight, lastErrorStatus, lastErrorReason, lastErrorAt, requestsToday, tokensToday);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.github.geminibalance.keys;
+
+import java.util.function.Consumer;
+
+/**
+ * Where key state is shared. The {@link KeyPool} keeps the state it selects from in memory (selection
+ * never waits on I/O) and tells the store about every change it makes; the store tells the pool about
+ * changes made elsewhere. The default {@link #local()} store shares nothing. A store backed by Redis
+ * (module {@code gemini-balance-redis}) lets several servers in front of one key set rotate as one and
+ * never hand out a key another server saw rate-limited.
+ *
+ * <p>Implementations must never block the caller: {@link #publish} and {@link #advance} are
+ * fire-and-forget, and a store that loses its backend keeps the pool serving from local state.
+ */
+public interface KeyStateStore extends AutoCloseable {
+
+    /**
+     * Connects the store to a pool: {@code remote} receives every change made by other instances, and
+     * the store's current shared state as events (so a new instance starts with the cooldowns others
+     * have set).
+     *
+     * @param keyIds the ids of the pool's keys
+     * @param remote applies a remote change to the pool
+     * @param rotation receives the shared rotation position when it moves
+     */
+    void attach(java.util.List<String> keyIds, Consumer<KeyEvent> remote, java.util.function.LongConsumer rotation);
+
+    /** Shares a change this instance made. */
+    void publish(KeyEvent event);
+
+    /** This instance handed out a key: advance the shared rotation position. */
+    void advance();
+
+    /** Whether the shared backend is reachable right now (true for the local store). */
+    default boolean healthy() {
+        return true;
+    }
+
+    @Override
+    default void close() {}
+
+    /** A store that shares nothing: the embedded default. */
+    static KeyStateStore local() {
+        return new KeyStateStore() {
+            @Override
+            public void attach(java.util.List<String> keyIds, Consumer<KeyEvent> remote,
+                    java.util.function.LongConsumer rotation) {}
+
+            @Override
+            public void publish(KeyEvent event) {}
+
+            @Override
+            public void advance() {}
+        };
+    }
+}

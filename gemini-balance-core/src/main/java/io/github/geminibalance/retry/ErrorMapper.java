@@ -1,0 +1,89 @@
+package io.github.geminibalance.retry;
+
+import io.github.geminibalance.GeminiBalanceException;
+import io.github.geminibalance.InvalidRequestException;
+import io.github.geminibalance.internal.Secrets;
+import io.github.geminibalance.upstream.GeminiApiException;
+import io.github.geminibalance.upstream.GeminiError;
+import io.github.geminibalance.upstream.SoftFailureException;
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns whatever ended a request into the {@link GeminiBalanceException} a client sees: Gemini's own
+ * status and message where they concern the request, and an honest gateway error (502, 503, 504) where
+ * the upstream or the key pool failed. Messages are scrubbed of API keys.
+ */
+public final class ErrorMapper {
+
+    private ErrorMapper() {}
+
+    /** Maps a failure; {@code retryAfter} is used for rate limits when known (may be null). */
+    public static GeminiBalanceException toClient(Throwable failure, Duration retryAfter) {
+        Throwable t = RetryPolicy.unwrap(failure);
+        if (t instanceof GeminiBalanceException e) {
+            return e;
+        }
+        if (t instanceof GeminiApiException e) {
+            return fromGemini(e.httpStatus(), e.error(), retryAfter, e);
+        }
+        if (t instanceof SoftFailureException e) {
+            return new GeminiBalanceException(502, "server_error", "empty_response", null, null,
+                    "Gemini returned no usable answer: " + e.getMessage(), e);
+        }
+        if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
+            return new GeminiBalanceException(504, "server_error", "upstream_timeout", null, null,
+                    "Gemini did not answer in time", t);
+        }
+        if (t instanceof CancellationException) {
+            return new GeminiBalanceException(499, "invalid_request_error", "cancelled", null, null,
+                    "the request was cancelled", t);
+        }
+        if (t instanceof IOException) {
+            return new GeminiBalanceException(502, "server_error", "upstream_unreachable", null, null,
+                    "could not reach Gemini: " + t.getClass().getSimpleName()
+                            + (t.getMessage() != null ? " " + Secrets.scrub(t.getMessage()) : ""), t);
+        }
+        return new GeminiBalanceException(500, "server_error", "internal_error", null, null,
+                "internal error (" + t.getClass().getSimpleName() + "); see the server log", t);
+    }
+
+    /** Maps a Gemini error response. */
+    public static GeminiBalanceException fromGemini(int status, GeminiError error, Duration retryAfter,
+            Throwable cause) {
+        String message = Secrets.scrub(error.message());
+        String reason = error.reason().orElse(null);
+        if (status == 429) {
+            boolean daily = error.isDailyQuota();
+            Duration wait = retryAfter != null ? retryAfter : error.retryDelay().orElse(null);
+            return new GeminiBalanceException(429, daily ? "insufficient_quota" : "requests",
+                    daily ? "insufficient_quota" : "rate_limit_exceeded", null, wait,
+                    "Gemini rate limit: " + message, cause);
+        }
+        if ("API_KEY_INVALID".equals(reason) || status == 401 || status == 403
+                || (reason != null && reason.startsWith("CONSUMER_"))) {
+            return new GeminiBalanceException(503, "server_error", "upstream_key_rejected", null, null,
+                    "Gemini rejected the pool's API key" + (reason != null ? " (" + reason + ")" : "")
+                            + ": " + message, cause);
+        }
+        if (status == 404) {
+            return new InvalidRequestException(404, "model", "model_not_found", message);
+        }
+        if (status == 400 && "FAILED_PRECONDITION".equals(error.status())) {
+            return new GeminiBalanceException(400, "invalid_request_error", "failed_precondition", null, null,
+                    message, cause);
+        }
+        if (status >= 400 && status < 500 && status != 408) {
+            String param = error.badRequestField().orElse(null);
+            return new GeminiBalanceException(status, "invalid_request_error", null, param, null,
+                    "Gemini rejected the request: " + message, cause);
+        }
+        int mapped = status == 503 ? 503 : status == 504 || status == 408 ? 504 : 502;
+        return new GeminiBalanceException(mapped, "server_error", "upstream_error", null, null,
+                "Gemini error " + status + (error.status() != null ? " " + error.status() : "") + ": " + message,
+                cause);
+    }
+}

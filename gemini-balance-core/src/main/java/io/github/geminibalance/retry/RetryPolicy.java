@@ -1,0 +1,134 @@
+package io.github.geminibalance.retry;
+
+import io.github.geminibalance.keys.KeyPool;
+import io.github.geminibalance.keys.Verdict;
+import io.github.geminibalance.upstream.GeminiApiException;
+import io.github.geminibalance.upstream.GeminiError;
+import io.github.geminibalance.upstream.SoftFailureException;
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Decides, from the typed Gemini error rather than the HTTP status alone, whether an attempt is retried
+ * on another key and what it means for the key:
+ *
+ * <ul>
+ *   <li>400 with {@code ErrorInfo.reason} {@code API_KEY_INVALID}, 401, 403 (suspended, blocked, no
+ *       permission) -> the key is invalid; retry on another key.
+ *   <li>429 -> the key rests for this model for {@code RetryInfo.retryDelay} (default
+ *       {@value #DEFAULT_COOLDOWN_SECONDS} s), or until midnight Pacific when the QuotaFailure names a
+ *       per-day quota; retry on another key.
+ *   <li>Other 400s (about the request) and 404 -> the client's fault: no retry, no strike.
+ *   <li>5xx, timeouts, broken connections, empty answers -> one strike; retry on another key.
+ * </ul>
+ */
+public final class RetryPolicy {
+
+    /** Cooldown for a 429 that does not say how long to wait. */
+    public static final long DEFAULT_COOLDOWN_SECONDS = 60;
+
+    private static final Set<String> KEY_REASONS = Set.of(
+            "API_KEY_INVALID", "API_KEY_EXPIRED", "CONSUMER_SUSPENDED", "API_KEY_SERVICE_BLOCKED",
+            "SERVICE_DISABLED", "PERMISSION_DENIED", "ACCESS_TOKEN_SCOPE_INSUFFICIENT");
+
+    private final int maxAttempts;
+    private final Clock clock;
+
+    /**
+     * Creates a policy.
+     *
+     * @param maxAttempts attempts per request ({@code MAX_RETRIES}), each on another key
+     * @param clock the time source for cooldown ends
+     */
+    public RetryPolicy(int maxAttempts, Clock clock) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1");
+        }
+        this.maxAttempts = maxAttempts;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The policy's clock reading. */
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /** Attempts per request. */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** Classifies a failed attempt. */
+    public Classification classify(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof GeminiApiException e) {
+            return classify(e.httpStatus(), e.error());
+        }
+        if (t instanceof SoftFailureException e) {
+            return new Classification(Verdict.failure(200, e.reason()), true);
+        }
+        if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
+            return new Classification(Verdict.failure(504, "TIMEOUT"), true);
+        }
+        if (t instanceof CancellationException) {
+            return new Classification(Verdict.NEUTRAL, false);
+        }
+        if (t instanceof IOException) {
+            return new Classification(Verdict.failure(502, "CONNECTION"), true);
+        }
+        // our own bug or a client error raised while translating: not the key's fault
+        return new Classification(Verdict.NEUTRAL, false);
+    }
+
+    /** Classifies a Gemini error response. */
+    public Classification classify(int status, GeminiError error) {
+        String reason = error.reason().orElse(null);
+        if (reason != null && KEY_REASONS.contains(reason)) {
+            return new Classification(new Verdict(Verdict.Kind.INVALID, null, status, reason), true);
+        }
+        if (status == 401 || status == 403) {
+            return new Classification(new Verdict(Verdict.Kind.INVALID, null, status,
+                    error.status() != null ? error.status() : "PERMISSION_DENIED"), true);
+        }
+        if (status == 429) {
+            Instant now = clock.instant();
+            if (error.isDailyQuota()) {
+                Instant midnight = LocalDate.ofInstant(now, KeyPool.QUOTA_ZONE).plusDays(1)
+                        .atStartOfDay(KeyPool.QUOTA_ZONE).toInstant();
+                return new Classification(new Verdict(Verdict.Kind.EXHAUSTED, midnight, 429, "DAILY_QUOTA"), true);
+            }
+            Duration delay = error.retryDelay().orElse(Duration.ofSeconds(DEFAULT_COOLDOWN_SECONDS));
+            return new Classification(new Verdict(Verdict.Kind.COOLDOWN, now.plus(delay), 429,
+                    "RESOURCE_EXHAUSTED"), true);
+        }
+        if (status == 400 && "FAILED_PRECONDITION".equals(error.status())) {
+            // e.g. "User location is not supported": the same for every key from this host
+            return new Classification(Verdict.NEUTRAL, false);
+        }
+        if (status >= 400 && status < 500 && status != 408) {
+            return new Classification(Verdict.NEUTRAL, false);
+        }
+        return new Classification(Verdict.failure(status, error.status() != null ? error.status() : "HTTP_" + status),
+                true);
+    }
+
+    /** Strips the wrappers that CompletableFuture adds. */
+    public static Throwable unwrap(Throwable t) {
+        Throwable current = t;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+}

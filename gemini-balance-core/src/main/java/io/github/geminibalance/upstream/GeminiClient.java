@@ -1,0 +1,247 @@
+package io.github.geminibalance.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.github.geminibalance.gemini.BatchEmbedContentsResponse;
+import io.github.geminibalance.gemini.GenerateContentResponse;
+import io.github.geminibalance.gemini.ListModelsResponse;
+import io.github.geminibalance.internal.Json;
+import io.github.geminibalance.internal.StagePublisher;
+import io.github.geminibalance.keys.ApiKey;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Calls the Gemini REST API with one shared {@link HttpClient}, asynchronously. The key travels in the
+ * {@code x-goog-api-key} header, never in the URL. Non-2xx answers fail the future with a
+ * {@link GeminiApiException} carrying the typed error body.
+ */
+public final class GeminiClient {
+
+    private static final ObjectReader RESPONSE_READER = Json.mapper().readerFor(GenerateContentResponse.class);
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    private final HttpClient http;
+    private final String baseUrl;
+    private final Duration timeout;
+    private final Duration streamIdleTimeout;
+    private final ScheduledExecutorService scheduler;
+
+    /**
+     * Creates a client.
+     *
+     * @param http the shared HTTP client
+     * @param baseUrl the API base, such as {@code https://generativelanguage.googleapis.com/v1beta}
+     * @param timeout the total timeout of a non-streamed call, and the wait for a stream's headers
+     * @param streamIdleTimeout the longest gap between two stream events
+     * @param scheduler runs the stream idle timers
+     */
+    public GeminiClient(HttpClient http, URI baseUrl, Duration timeout, Duration streamIdleTimeout,
+            ScheduledExecutorService scheduler) {
+        this.http = Objects.requireNonNull(http, "http");
+        String base = baseUrl.toString();
+        this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.streamIdleTimeout = Objects.requireNonNull(streamIdleTimeout, "streamIdleTimeout");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    }
+
+    /** {@code POST models/{model}:generateContent}. */
+    public CompletableFuture<GenerateContentResponse> generateContent(ApiKey key, String model, byte[] body) {
+        return postJson(key, modelPath(model, "generateContent"), body)
+                .thenApply(bytes -> read(bytes, RESPONSE_READER));
+    }
+
+    /** {@code POST models/{model}:batchEmbedContents}. */
+    public CompletableFuture<BatchEmbedContentsResponse> batchEmbedContents(ApiKey key, String model, byte[] body) {
+        return postJson(key, modelPath(model, "batchEmbedContents"), body)
+                .thenApply(bytes -> read(bytes, Json.mapper().readerFor(BatchEmbedContentsResponse.class)));
+    }
+
+    /** {@code GET models}, one page of up to 1000 models. */
+    public CompletableFuture<ListModelsResponse> listModels(ApiKey key, String pageToken) {
+        String query = "?pageSize=1000" + (pageToken == null ? ""
+                : "&pageToken=" + URLEncoder.encode(pageToken, StandardCharsets.UTF_8));
+        HttpRequest request = base(key, "/models" + query).GET().build();
+        return send(request).thenApply(bytes -> read(bytes, Json.mapper().readerFor(ListModelsResponse.class)));
+    }
+
+    /**
+     * {@code POST models/{model}:streamGenerateContent?alt=sse}. The future completes when Gemini has
+     * answered 200; the publisher then yields each event's {@code data} as it arrives. An
+     * {@code {"error":...}} event ends the stream with a {@link GeminiApiException}; no event for the
+     * idle timeout ends it with a timeout. Cancelling the subscription closes the upstream connection.
+     */
+    public CompletableFuture<Flow.Publisher<String>> streamGenerateContent(ApiKey key, String model, byte[] body) {
+        HttpRequest request = base(key, modelPath(model, "streamGenerateContent") + "?alt=sse")
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return http.sendAsync(request, StatusAwareHandler.INSTANCE).thenCompose(response -> {
+            Object b = response.body();
+            if (b instanceof byte[] errorBody) {
+                return CompletableFuture.failedFuture(new GeminiApiException(response.statusCode(),
+                        GeminiError.parse(response.statusCode(), errorBody), false));
+            }
+            @SuppressWarnings("unchecked")
+            Flow.Publisher<List<ByteBuffer>> bytes = (Flow.Publisher<List<ByteBuffer>>) b;
+            Flow.Publisher<String> events = StagePublisher.of(bytes, new SseStage(scheduler, streamIdleTimeout));
+            return CompletableFuture.completedFuture(events);
+        });
+    }
+
+    /**
+     * Sends a request as is (the Gemini-native passthrough): {@code pathAndQuery} is relative to the
+     * base URL, such as {@code /models/gemini-2.5-flash:countTokens}. The body of a 2xx answer is
+     * streamed; a non-2xx answer fails with {@link GeminiApiException}.
+     */
+    public CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> exchange(ApiKey key, String method,
+            String pathAndQuery, byte[] body, String contentType) {
+        HttpRequest.Builder b = base(key, pathAndQuery);
+        if (body != null && body.length > 0) {
+            b.header("Content-Type", contentType == null ? "application/json" : contentType);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        return http.sendAsync(b.build(), StatusAwareHandler.INSTANCE).thenCompose(response -> {
+            Object rb = response.body();
+            if (rb instanceof byte[] errorBody) {
+                return CompletableFuture.failedFuture(new GeminiApiException(response.statusCode(),
+                        GeminiError.parse(response.statusCode(), errorBody), false));
+            }
+            @SuppressWarnings("unchecked")
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> typed =
+                    (HttpResponse<Flow.Publisher<List<ByteBuffer>>>) (HttpResponse<?>) response;
+            return CompletableFuture.completedFuture(typed);
+        });
+    }
+
+    /** Parses one SSE event's data as a Gemini response, surfacing an in-stream error as an exception. */
+    public static GenerateContentResponse parseEvent(String data) {
+        try {
+            JsonNode node = Json.mapper().readTree(data);
+            JsonNode error = node == null ? null : node.get("error");
+            if (error != null && error.isObject()) {
+                GeminiError e = GeminiError.fromNode(error, 500);
+                throw new GeminiApiException(e.code(), e, true);
+            }
+            return RESPONSE_READER.readValue(node);
+        } catch (IOException e) {
+            throw new GeminiApiException(502, new GeminiError(502,
+                    "Gemini sent an event that is not valid JSON", "BAD_GATEWAY", List.of()), true);
+        }
+    }
+
+    private CompletableFuture<byte[]> postJson(ApiKey key, String path, byte[] body) {
+        HttpRequest request = base(key, path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return send(request);
+    }
+
+    private CompletableFuture<byte[]> send(HttpRequest request) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(response -> {
+                    int status = response.statusCode();
+                    if (status / 100 == 2) {
+                        return CompletableFuture.completedFuture(response.body());
+                    }
+                    return CompletableFuture.failedFuture(
+                            new GeminiApiException(status, GeminiError.parse(status, response.body()), false));
+                });
+    }
+
+    private HttpRequest.Builder base(ApiKey key, String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+                .timeout(timeout)
+                .header("x-goog-api-key", key.value());
+    }
+
+    private static String modelPath(String model, String method) {
+        return "/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20") + ":" + method;
+    }
+
+    private static <T> T read(byte[] bytes, ObjectReader reader) {
+        try {
+            return reader.readValue(bytes);
+        } catch (IOException e) {
+            throw new GeminiApiException(502, new GeminiError(502,
+                    "Gemini sent a body that could not be parsed", "BAD_GATEWAY",
+                    List.of()), false);
+        }
+    }
+
+    /** Streams a 2xx body; collects (bounded) the body of anything else, for the error. */
+    private enum StatusAwareHandler implements HttpResponse.BodyHandler<Object> {
+        INSTANCE;
+
+        @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        public HttpResponse.BodySubscriber<Object> apply(HttpResponse.ResponseInfo info) {
+            if (info.statusCode() / 100 == 2) {
+                return (HttpResponse.BodySubscriber) HttpResponse.BodySubscribers.ofPublisher();
+            }
+            return (HttpResponse.BodySubscriber) HttpResponse.BodySubscribers.mapping(
+                    HttpResponse.BodySubscribers.ofByteArray(),
+                    bytes -> bytes.length > MAX_ERROR_BODY ? java.util.Arrays.copyOf(bytes, MAX_ERROR_BODY) : bytes);
+        }
+    }
+
+    /** Bytes to SSE event data, with the idle timer. */
+    private static final class SseStage implements StagePublisher.Stage<List<ByteBuffer>, String> {
+        private final SseReader reader = new SseReader();
+        private final IdleTimer idle;
+
+        SseStage(ScheduledExecutorService scheduler, Duration idleTimeout) {
+            this.idle = new IdleTimer(scheduler, idleTimeout);
+        }
+
+        @Override
+        public void onStart(StagePublisher.Control control) {
+            idle.start(control);
+        }
+
+        @Override
+        public void onItem(List<ByteBuffer> item, Consumer<String> out) {
+            idle.touch();
+            for (String data : reader.feed(item)) {
+                out.accept(data);
+            }
+        }
+
+        @Override
+        public void onComplete(Consumer<String> out) {
+            idle.stop();
+            for (String data : reader.finish()) {
+                out.accept(data);
+            }
+        }
+
+        @Override
+        public boolean onError(Throwable error, Consumer<String> out) {
+            idle.stop();
+            return false;
+        }
+
+        @Override
+        public void onCancel() {
+            idle.stop();
+        }
+    }
+}

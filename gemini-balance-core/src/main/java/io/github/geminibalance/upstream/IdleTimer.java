@@ -1,0 +1,72 @@
+package io.github.geminibalance.upstream;
+
+import io.github.geminibalance.internal.StagePublisher;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ends a stream that has gone {@code timeout} without an upstream event (the JDK client bounds the
+ * wait for headers, not for a body that stalls). One pending check per stream: each firing either
+ * fails the stream or re-arms itself for the time that is left, so activity costs only a volatile write.
+ */
+final class IdleTimer implements Runnable {
+    private final ScheduledExecutorService scheduler;
+    private final long timeoutNanos;
+    private volatile long lastNanos = System.nanoTime();
+    private volatile boolean stopped;
+    private volatile StagePublisher.Control control;
+    private volatile ScheduledFuture<?> pending;
+
+    IdleTimer(ScheduledExecutorService scheduler, Duration timeout) {
+        this.scheduler = scheduler;
+        this.timeoutNanos = timeout.toNanos();
+    }
+
+    void start(StagePublisher.Control control) {
+        this.control = control;
+        lastNanos = System.nanoTime();
+        schedule(timeoutNanos);
+    }
+
+    void touch() {
+        lastNanos = System.nanoTime();
+    }
+
+    void stop() {
+        stopped = true;
+        ScheduledFuture<?> p = pending;
+        if (p != null) {
+            p.cancel(false);
+        }
+    }
+
+    @Override
+    public void run() {
+        if (stopped) {
+            return;
+        }
+        long idle = System.nanoTime() - lastNanos;
+        if (idle >= timeoutNanos) {
+            stopped = true;
+            control.fail(new HttpTimeoutException(
+                    "no event from Gemini for " + Duration.ofNanos(timeoutNanos).toSeconds() + " s"));
+        } else {
+            schedule(timeoutNanos - idle);
+        }
+    }
+
+    private void schedule(long delayNanos) {
+        if (stopped) {
+            return;
+        }
+        try {
+            pending = scheduler.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            stopped = true; // shutting down
+        }
+    }
+}
