@@ -369,8 +369,11 @@ public final class FakeGeminiServer implements AutoCloseable {
         return Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
     }
 
-    /** ASCII prose of exactly {@code length} bytes, so sizes are predictable. */
-    static String filler(int length) {
+    /**
+     * ASCII prose of exactly {@code length} bytes (no characters that need JSON escaping), so sizes are
+     * predictable.
+     */
+    public static String filler(int length) {
         StringBuilder sb = new StringBuilder(length + STREAM_TEXT.length());
         while (sb.length() < length) {
             sb.append(STREAM_TEXT).append(' ');
@@ -378,7 +381,11 @@ public final class FakeGeminiServer implements AutoCloseable {
         return sb.substring(0, length);
     }
 
-    static String generateContentJson(String text) {
+    /**
+     * The non-stream answer: a pretty-printed {@code GenerateContentResponse} with one candidate whose
+     * text is {@code text} (which must need no JSON escaping), usage and model version.
+     */
+    public static String generateContentJson(String text) {
         return "{\n"
                 + "  \"candidates\": [\n"
                 + "    {\n"
@@ -411,8 +418,12 @@ public final class FakeGeminiServer implements AutoCloseable {
                 + "}\n";
     }
 
-    /** Splits {@code text} into {@code events} deltas, in Google's compact one-line SSE style. */
-    static List<String> streamEventJson(String text, int events) {
+    /**
+     * The data of a streamed answer: {@code text} split into {@code events} deltas, each a complete
+     * single-line {@code GenerateContentResponse} in Google's compact style; the last one carries
+     * {@code finishReason: STOP} and the final usage.
+     */
+    public static List<String> streamEventJson(String text, int events) {
         List<String> out = new ArrayList<>(events);
         int step = Math.max(1, text.length() / events);
         for (int i = 0; i < events; i++) {
