@@ -6,8 +6,10 @@
 #   --quick       every row runs for about 3 s (smoke run; numbers are not comparable)
 #   --no-build    reuse the jars already in */target
 #   --no-install  do not apt-get install wrk/nginx/curl when missing (fail instead)
+#   --wait-quiet=N  first wait up to N seconds for the 1-minute load average to drop below 1.0
 #
-# Environment: GB_JAVA_OPTS (extra JVM flags for the gemini-balance server, default none).
+# Environment: GB_JAVA_OPTS (extra JVM flags for the gemini-balance server, default none);
+#              GB_JAR (the server jar to measure, default gemini-balance-micronaut/target/gemini-balance-server.jar).
 #
 # Everything runs on 127.0.0.1 with free ports: the fake Gemini (pinned to CPU 1), nginx as a plain
 # reverse proxy to it (1 worker, CPU 0) and the gemini-balance server (CPU 0). Load generators run on
@@ -18,12 +20,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 QUICK=0
 BUILD=1
 INSTALL=1
+WAIT_QUIET=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
     --no-build) BUILD=0 ;;
     --no-install) INSTALL=0 ;;
-    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --wait-quiet=*) WAIT_QUIET=${arg#--wait-quiet=}; [[ "$WAIT_QUIET" =~ ^[0-9]+$ ]] || { echo "bad $arg" >&2; exit 2; } ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -68,7 +72,7 @@ if [ "$BUILD" = 1 ]; then
   (cd "$ROOT" && mvn -B -ntp -q package -DskipTests)
 fi
 BENCH_JAR="$ROOT/gemini-balance-bench/target/benchmarks.jar"
-GB_JAR="$ROOT/gemini-balance-micronaut/target/gemini-balance-server.jar"
+GB_JAR=${GB_JAR:-"$ROOT/gemini-balance-micronaut/target/gemini-balance-server.jar"}
 [ -f "$BENCH_JAR" ] || die "$BENCH_JAR is missing (build failed?)"
 
 # ---------------------------------------------------------------- machine
@@ -189,6 +193,8 @@ GB_PID=""
 GB_STATUS="not run"
 GB_CHAT_OK=0
 GB_STREAM_OK=0
+GB_CHAT_NOTE=""
+GB_STREAM_NOTE=""
 start_gb() {
   if [ ! -f "$GB_JAR" ]; then GB_STATUS="not run: $GB_JAR missing"; log "$GB_STATUS"; return 0; fi
   # shellcheck disable=SC2086
@@ -213,6 +219,8 @@ start_gb() {
   GB_CHAT_OK=0; GB_STREAM_OK=0
   if [ "$chat" = 200 ] && grep -q 'chat.completion' "$WORK/gb-chat.json"; then GB_CHAT_OK=1; fi
   case "$stream" in *"data: [DONE]"*) GB_STREAM_OK=1 ;; esac
+  GB_CHAT_NOTE="not run: POST /v1/chat/completions answered HTTP $chat, not a chat.completion"
+  GB_STREAM_NOTE="not run: a streamed POST /v1/chat/completions did not end with data: [DONE]"
   GB_STATUS="ok"
   log "gemini-balance on :$GB_PORT (pid $GB_PID, CPU $CPU_PROXY); chat HTTP $chat, stream ok=$GB_STREAM_OK"
   [ "$GB_CHAT_OK" = 1 ] || log "non-stream chat check failed: $(head -c 300 "$WORK/gb-chat.json" 2>/dev/null)"
@@ -304,6 +312,13 @@ gb_ready() { [ "$GB_STATUS" = ok ] && [ -n "$GB_PID" ] && kill -0 "$GB_PID" 2>/d
 
 # ================================================================ rows
 log "work dir $WORK; ports fake=$FAKE_PORT nginx=$NGINX_PORT gemini-balance=$GB_PORT; quick=$QUICK"
+if [ "$WAIT_QUIET" -gt 0 ]; then
+  log "waiting up to ${WAIT_QUIET}s for a quiet machine (load $(cut -d' ' -f1 /proc/loadavg))"
+  for i in $(seq 1 $(( (WAIT_QUIET + 4) / 5 ))); do
+    awk '{exit !($1 < 1.0)}' /proc/loadavg && break
+    sleep 5
+  done
+fi
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 start_fake "$STREAM_EVENTS" 0
 warm_wrk "$CPU_PROXY" gemini "http://127.0.0.1:$FAKE_PORT/"   # JIT-compile the fake before it is measured
@@ -337,8 +352,6 @@ if gb_ready && [ "$GB_CHAT_OK" = 1 ]; then
   GB_LOAD_RSS=$PEAK_RSS_MB; GB_LOAD_THREADS=$PEAK_THREADS
   t1=$(cpu_ticks "$GB_PID")
   GB_CPU_PER_1K=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$(v tp-gb.requests)" 'BEGIN{if(n>0) printf "%.3f", d/hz/n*1000; else print "n/a"}')
-elif gb_ready; then
-  GB_STATUS="non-stream chat check failed"
 fi
 
 # -- 2. latency at concurrency 1
@@ -413,7 +426,12 @@ hold_cell() {
   [ -n "$(v "$1.ok")" ] || { echo n/a; return; }
   echo "$(v "$1.ok")/$(v "$1.streams") completed, peak $(v "$1.peak_open") open, $(v "$1.errors") errors"
 }
-gbcell() { if [ "$GB_STATUS" = ok ]; then echo "$1"; else echo "$GB_STATUS"; fi; }
+gbcell() {  # KIND(chat|stream|any) VALUE
+  if [ "$GB_STATUS" != ok ]; then echo "$GB_STATUS"
+  elif [ "$1" = chat ] && [ "$GB_CHAT_OK" != 1 ]; then echo "$GB_CHAT_NOTE"
+  elif [ "$1" = stream ] && [ "$GB_STREAM_OK" != 1 ]; then echo "$GB_STREAM_NOTE"
+  else echo "$2"; fi
+}
 
 STAMP=$(date +%Y-%m-%d-%H%M)
 [ "$QUICK" = 1 ] && STAMP="$STAMP-quick"
@@ -431,12 +449,12 @@ OUT="$OUT_DIR/$STAMP.md"
   echo
   echo "| Row | direct (fake) | nginx | gemini-balance | Target | Verdict |"
   echo "|---|---|---|---|---|---|"
-  echo "| Non-stream, 64 conns, 2 threads, ${TP_SECONDS} s | $(tp_cell tp-direct) | $(tp_cell tp-nginx) | $(gbcell "$(tp_cell tp-gb)") | >= 0.6x nginx req/s, 0 errors | ratio $ratio: $(verdict "$tp_met") |"
-  echo "| Latency at concurrency 1, ${LAT_SECONDS} s | $(lat_cell lat-direct) | $(lat_cell lat-nginx); added p50 $(added lat-nginx) ms | $(gbcell "$(lat_cell lat-gb); added p50 $(added lat-gb) ms") | added p50 <= 0.3 ms | $(verdict "$lat_met") |"
-  echo "| Time to first chunk, 16 streams, 50 ms/event | $(ttft_cell ttft-direct) | $(ttft_cell ttft-nginx); added p50 $(added_ttft ttft-nginx) ms | $(gbcell "$(ttft_cell ttft-gb); added p50 $(added_ttft ttft-gb) ms") | added <= 2 ms | $(verdict "$ttft_met") |"
-  echo "| $HOLD_STREAMS concurrent streams | $(hold_cell hold-direct) | - | $(gbcell "$(hold_cell hold-gb); peak RSS $GB_HOLD_RSS MB; peak $GB_HOLD_THREADS threads") | all complete, RSS < 300 MB, no thread per stream | $(verdict "$hold_met") |"
-  echo "| Server RSS / threads | - | - | $(gbcell "idle $GB_IDLE_RSS MB / $GB_IDLE_THREADS threads; peak under 64-conn load $GB_LOAD_RSS MB / $GB_LOAD_THREADS threads; at the end $GB_END_RSS MB") | reported | - |"
-  echo "| CPU seconds per 1,000 requests | - | $NGINX_CPU_PER_1K (non-stream) | $(gbcell "$GB_CPU_PER_1K (non-stream); $GB_CPU_PER_1K_STREAMS per 1,000 streams of $HOLD_EVENTS events") | reported | - |"
+  echo "| Non-stream, 64 conns, 2 threads, ${TP_SECONDS} s | $(tp_cell tp-direct) | $(tp_cell tp-nginx) | $(gbcell chat "$(tp_cell tp-gb)") | >= 0.6x nginx req/s, 0 errors | ratio $ratio: $(verdict "$tp_met") |"
+  echo "| Latency at concurrency 1, ${LAT_SECONDS} s | $(lat_cell lat-direct) | $(lat_cell lat-nginx); added p50 $(added lat-nginx) ms | $(gbcell chat "$(lat_cell lat-gb); added p50 $(added lat-gb) ms") | added p50 <= 0.3 ms | $(verdict "$lat_met") |"
+  echo "| Time to first chunk, 16 streams, 50 ms/event | $(ttft_cell ttft-direct) | $(ttft_cell ttft-nginx); added p50 $(added_ttft ttft-nginx) ms | $(gbcell stream "$(ttft_cell ttft-gb); added p50 $(added_ttft ttft-gb) ms") | added <= 2 ms | $(verdict "$ttft_met") |"
+  echo "| $HOLD_STREAMS concurrent streams | $(hold_cell hold-direct) | - | $(gbcell stream "$(hold_cell hold-gb); peak RSS $GB_HOLD_RSS MB; peak $GB_HOLD_THREADS threads") | all complete, RSS < 300 MB, no thread per stream | $(verdict "$hold_met") |"
+  echo "| Server RSS / threads | - | - | $(gbcell any "idle $GB_IDLE_RSS MB / $GB_IDLE_THREADS threads; peak under 64-conn load $GB_LOAD_RSS MB / $GB_LOAD_THREADS threads; at the end $GB_END_RSS MB") | reported | - |"
+  echo "| CPU seconds per 1,000 requests | - | $NGINX_CPU_PER_1K (non-stream) | $(gbcell chat "$GB_CPU_PER_1K (non-stream); $GB_CPU_PER_1K_STREAMS per 1,000 streams of $HOLD_EVENTS events") | reported | - |"
   echo
   echo "Raw results (wrk latencies in microseconds; StreamLoad times in ms from request write):"
   echo
