@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the performance rows of docs/performance.md on this machine and prints one Markdown table.
 #
-#   bench/run.sh [--quick] [--no-build] [--no-install]
+#   bench/run.sh [--quick] [--no-build] [--no-install] [--wait-quiet=N]
 #
 #   --quick       every row runs for about 3 s (smoke run; numbers are not comparable)
 #   --no-build    reuse the jars already in */target
@@ -27,7 +27,7 @@ for arg in "$@"; do
     --no-build) BUILD=0 ;;
     --no-install) INSTALL=0 ;;
     --wait-quiet=*) WAIT_QUIET=${arg#--wait-quiet=}; [[ "$WAIT_QUIET" =~ ^[0-9]+$ ]] || { echo "bad $arg" >&2; exit 2; } ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
