@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A bounded load generator for streaming chat on loopback, on a Netty client (one event loop thread,
- * TCP_NODELAY, no thread per stream). The JDK HttpClient was tried first and added about 2 ms of its
- * own to every request on this machine, which would have hidden the quantity being measured.
+ * TCP_NODELAY, no thread per stream). Run it with warm-up rounds: until its own code is JIT-compiled it
+ * adds milliseconds of its own before a request reaches the socket.
  *
  * <p>Two modes:
  *
