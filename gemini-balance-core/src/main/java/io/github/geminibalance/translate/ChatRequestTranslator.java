@@ -41,7 +41,7 @@ import java.util.Set;
  *       text, then one {@code functionCall} per tool call (arguments parsed, {@code id} and
  *       {@code thoughtSignature} decoded from the tool-call id by {@link ToolCallIds}). On Gemini 3,
  *       whose history needs signatures, the first call of a turn without one gets Gemini's
- *       documented placeholder {@value Conversation#SKIP_SIGNATURE}.</li>
+ *       documented placeholder {@code "skip_thought_signature_validator"}.</li>
  *   <li>Consecutive {@code tool} (and legacy {@code function}) messages become one {@code user} turn
  *       of {@code functionResponse} parts ordered like the calls; the name comes from the earlier
  *       call with that {@code tool_call_id}; {@code response} is the content when it parses as a JSON
@@ -51,7 +51,7 @@ import java.util.Set;
  *   <li>Empty text parts are dropped, then messages left without parts, then adjacent turns of the same
  *       role are merged. {@code name} on user/assistant messages has no Gemini field and is dropped.</li>
  *   <li>When no turn is left (a system-only request), or the first turn would be a model function
- *       call, a user turn with the text {@value Conversation#PLACEHOLDER} is put first; the system
+ *       call, a user turn with the text {@code "."} is put first; the system
  *       instruction stays where it is. {@code {text:""}} is never sent.</li>
  * </ul>
  *
@@ -61,16 +61,34 @@ import java.util.Set;
  * {@code maxOutputTokens}; {@code stop} (empty strings dropped, at most 5); penalties only when
  * non-zero; {@code logprobs}/{@code top_logprobs} as {@code responseLogprobs}/{@code logprobs};
  * {@code response_format} {@code json_object} as {@code responseMimeType: application/json},
- * {@code json_schema} as that plus {@code responseJsonSchema}. Thinking, first match wins: a
- * {@code google.thinking_config}; the {@code -non-thinking} suffix; {@code reasoning_effort} (see
- * {@link Thinking}); the configured budget for the upstream model.
+ * {@code json_schema} as that plus {@code responseJsonSchema}.
+ *
+ * <h2>Thinking</h2>
+ * First match wins: a {@code google.thinking_config}; the {@code -non-thinking} suffix (2.5: budget 0,
+ * 2.5 Pro: 128, the lowest it allows; 3 Flash: level "minimal"; 3 Pro: "low"; 1.x/2.0/Gemma: nothing);
+ * {@code reasoning_effort}; the configured budget for the upstream model. {@code reasoning_effort} on
+ * 2.5 is a budget (none 0 or 128 on Pro, minimal/low 1024, medium 8192, high/xhigh/max 24576), on 3 a
+ * level (low "low", high/xhigh/max "high", medium "medium" on Flash and "high" on Pro, none/minimal
+ * "minimal" on Flash and "low" on Pro), and ignored on other families and on image/audio/TTS variants,
+ * which reject a thinking config. Budget and level are never both sent; {@code includeThoughts} is
+ * true whenever thinking stays on (not with budget 0), so thoughts can become {@code reasoning_content}.
  *
  * <h2>Tools</h2>
- * Function tools become one {@code functionDeclarations} tool; their schemas follow
- * {@link ToolSchemas}; {@code strict} is dropped. {@code tool_choice}: {@code none} NONE, {@code auto}
- * AUTO, {@code required} ANY, a named function ANY with {@code allowedFunctionNames}, {@code allowed_tools}
- * VALIDATED (mode auto) or ANY (mode required) with those names. {@code parallel_tool_calls} has no
- * Gemini counterpart and is ignored: Gemini decides how many calls to make.
+ * Function tools become one {@code functionDeclarations} tool; {@code strict} is dropped. Parameters:
+ * none for a missing schema or an object schema without properties (Gemini rejects empty
+ * {@code properties}); a sanitised {@code parameters} when the schema fits Google's OpenAPI subset once
+ * annotations and loosening keywords are removed ({@code $schema}, {@code title}, {@code default},
+ * boolean {@code additionalProperties}, formats other than enum/date-time, int32/int64, float/double)
+ * and {@code const} becomes a one-value {@code enum} and {@code type: [X, "null"]} becomes {@code type:
+ * X, nullable: true}; otherwise ({@code $ref}, {@code oneOf}, {@code allOf}, schema-valued
+ * {@code additionalProperties}, non-string enums, untyped or property-less nested objects, arrays
+ * without items, ...) the schema goes unchanged as {@code parametersJsonSchema}, which takes full JSON
+ * Schema. Every valid OpenAI schema thus yields a declaration Gemini accepts. {@code tool_choice}:
+ * {@code none} NONE, {@code auto} AUTO (both omitted without tools), {@code required} ANY, a named
+ * function ANY with {@code allowedFunctionNames}, {@code allowed_tools} VALIDATED (mode auto) or ANY
+ * (mode required) with those names. {@code parallel_tool_calls} has no Gemini counterpart and is
+ * ignored: Gemini decides how many calls to make. Legacy {@code functions}/{@code function_call} are
+ * not read.
  *
  * <h2>Passthrough</h2>
  * A {@code google} object (top level, or under {@code extra_body}; the top level wins per key) may carry
@@ -85,7 +103,11 @@ public final class ChatRequestTranslator {
 
     private final TranslationOptions options;
 
-    /** Creates a translator with configuration-derived options. */
+    /**
+     * Creates a translator.
+     *
+     * @param options the configuration-derived options applied to every request
+     */
     public ChatRequestTranslator(TranslationOptions options) {
         this.options = Objects.requireNonNull(options, "options");
     }

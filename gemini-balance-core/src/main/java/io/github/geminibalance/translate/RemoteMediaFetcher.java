@@ -10,8 +10,10 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscriber;
@@ -31,8 +33,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Fetches the {@code http(s)} image URLs of a chat request and inlines them as base64 {@code data:}
@@ -176,7 +181,7 @@ public final class RemoteMediaFetcher {
         URI uri;
         try {
             uri = new URI(url);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return CompletableFuture.failedFuture(new InvalidRequestException(param, "The image URL is not a valid URL."));
         }
         String host = uri.getHost();
@@ -184,7 +189,7 @@ public final class RemoteMediaFetcher {
             return CompletableFuture.failedFuture(new InvalidRequestException(param, "The image URL has no host."));
         }
         return fetch(uri, param, 0)
-                .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(failure -> {
                     Throwable cause = unwrap(failure);
                     if (cause instanceof InvalidRequestException invalid) {
@@ -199,6 +204,9 @@ public final class RemoteMediaFetcher {
 
     private CompletableFuture<String> fetch(URI uri, String param, int redirects) {
         String host = hostOf(uri);
+        // The body handler records why it refused a response: once it cancels the download, the client
+        // may report its own "cancelled" IOException instead of the subscriber's error.
+        AtomicReference<InvalidRequestException> refused = new AtomicReference<>();
         return CompletableFuture.supplyAsync(() -> checkHost(host, param), resolverExecutor)
                 .thenCompose(ok -> {
                     HttpRequest request = HttpRequest.newBuilder(uri)
@@ -207,7 +215,16 @@ public final class RemoteMediaFetcher {
                             .header("Accept", "image/*")
                             .GET()
                             .build();
-                    return client.sendAsync(request, info -> body(info, host, param));
+                    return client.sendAsync(request, info -> body(info, host, param, refused));
+                })
+                .handle((response, failure) -> {
+                    if (refused.get() != null) {
+                        throw refused.get();
+                    }
+                    if (failure != null) {
+                        throw asCompletion(failure);
+                    }
+                    return response;
                 })
                 .thenCompose(response -> {
                     if (isRedirect(response.statusCode())) {
@@ -230,7 +247,7 @@ public final class RemoteMediaFetcher {
         URI target;
         try {
             target = from.resolve(new URI(location.get()));
-        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+        } catch (URISyntaxException | IllegalArgumentException e) {
             throw new InvalidRequestException(param, "The image host " + host + " redirected to an invalid URL.");
         }
         String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
@@ -255,29 +272,41 @@ public final class RemoteMediaFetcher {
         return true;
     }
 
-    private BodySubscriber<byte[]> body(HttpResponse.ResponseInfo info, String host, String param) {
+    private BodySubscriber<byte[]> body(HttpResponse.ResponseInfo info, String host, String param,
+            AtomicReference<InvalidRequestException> refused) {
         int status = info.statusCode();
+        Supplier<RuntimeException> overflow = () -> {
+            InvalidRequestException tooLarge = tooLarge(host, param);
+            refused.set(tooLarge);
+            return tooLarge;
+        };
         if (isRedirect(status)) {
-            return HttpResponse.BodySubscribers.replacing(null);
+            return new LimitedBody(maxBytes, overflow); // read and dropped, but never more than an image
         }
-        if (status < 200 || status > 299) {
-            return failing(new InvalidRequestException(param,
-                    "Fetching the image from " + host + " failed with HTTP " + status + "."));
-        }
+        InvalidRequestException reason = null;
         String type = info.headers().firstValue("content-type").map(DataUrl::normaliseMime).orElse("");
-        if (!type.startsWith("image/")) {
-            return failing(new InvalidRequestException(param, "The URL at " + host + " did not return an image"
-                    + (type.isEmpty() ? "." : " (content type " + type + ").")));
+        if (status < 200 || status > 299) {
+            reason = new InvalidRequestException(param,
+                    "Fetching the image from " + host + " failed with HTTP " + status + ".");
+        } else if (!type.startsWith("image/")) {
+            reason = new InvalidRequestException(param, "The URL at " + host + " did not return an image"
+                    + (type.isEmpty() ? "." : " (content type " + type + ")."));
+        } else if (info.headers().firstValueAsLong("content-length").orElse(0) > maxBytes) {
+            reason = tooLarge(host, param);
         }
-        InvalidRequestException tooLarge = new InvalidRequestException(400, param, "image_too_large",
-                "The image at " + host + " is larger than " + maxBytes + " bytes.");
-        if (info.headers().firstValueAsLong("content-length").orElse(0) > maxBytes) {
-            return failing(tooLarge);
+        if (reason != null) {
+            refused.set(reason);
+            return refusing(reason);
         }
-        return new LimitedBody(maxBytes, tooLarge);
+        return new LimitedBody(maxBytes, overflow);
     }
 
-    private static String mimeType(java.net.http.HttpHeaders headers) {
+    private InvalidRequestException tooLarge(String host, String param) {
+        return new InvalidRequestException(400, param, "image_too_large",
+                "The image at " + host + " is larger than " + maxBytes + " bytes.");
+    }
+
+    private static String mimeType(HttpHeaders headers) {
         return headers.firstValue("content-type").map(DataUrl::normaliseMime).orElseThrow();
     }
 
@@ -328,7 +357,8 @@ public final class RemoteMediaFetcher {
         return failure instanceof CompletionException c ? c : new CompletionException(failure);
     }
 
-    private static <T> BodySubscriber<T> failing(RuntimeException error) {
+    /** A body subscriber that fails at once and stops the download. */
+    private static <T> BodySubscriber<T> refusing(RuntimeException error) {
         return new BodySubscriber<>() {
             private final CompletableFuture<T> result = new CompletableFuture<>();
 
@@ -339,8 +369,8 @@ public final class RemoteMediaFetcher {
 
             @Override
             public void onSubscribe(Flow.Subscription subscription) {
-                subscription.cancel();
                 result.completeExceptionally(error);
+                subscription.cancel();
             }
 
             @Override
@@ -361,12 +391,12 @@ public final class RemoteMediaFetcher {
     /** Collects a body, failing (and cancelling the download) once it exceeds the limit. */
     private static final class LimitedBody implements BodySubscriber<byte[]> {
         private final long maxBytes;
-        private final RuntimeException tooLarge;
+        private final Supplier<RuntimeException> tooLarge;
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
         private Flow.Subscription subscription;
 
-        LimitedBody(long maxBytes, RuntimeException tooLarge) {
+        LimitedBody(long maxBytes, Supplier<RuntimeException> tooLarge) {
             this.maxBytes = maxBytes;
             this.tooLarge = tooLarge;
         }
@@ -389,8 +419,8 @@ public final class RemoteMediaFetcher {
             }
             for (ByteBuffer buffer : items) {
                 if (out.size() + (long) buffer.remaining() > maxBytes) {
+                    result.completeExceptionally(tooLarge.get());
                     subscription.cancel();
-                    result.completeExceptionally(tooLarge);
                     return;
                 }
                 byte[] chunk = new byte[buffer.remaining()];

@@ -112,8 +112,7 @@ final class ToolSchemas {
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         String type = type(node, out);
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             String key = field.getKey();
             JsonNode value = field.getValue();
             if (STRUCTURAL.contains(key)) {
@@ -149,8 +148,7 @@ final class ToolSchemas {
                     }
                     if (!value.isEmpty()) {
                         ObjectNode properties = out.putObject("properties");
-                        for (Iterator<Map.Entry<String, JsonNode>> p = value.fields(); p.hasNext(); ) {
-                            Map.Entry<String, JsonNode> property = p.next();
+                        for (Map.Entry<String, JsonNode> property : value.properties()) {
                             properties.set(property.getKey(), sanitise(property.getValue()));
                         }
                     }
