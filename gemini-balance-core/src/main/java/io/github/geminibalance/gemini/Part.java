@@ -1,6 +1,5 @@
 package io.github.geminibalance.gemini;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,8 +42,7 @@ public record Part(
     }
 
     /** Whether this is a thought-summary part. */
-    @JsonIgnore // not a property: without this Jackson writes "thought": false on every part
-    public boolean isThought() {
+    public boolean thoughtSummary() {
         return Boolean.TRUE.equals(thought);
     }
 
