@@ -327,11 +327,15 @@ public final class RedisKeyStateStore implements KeyStateStore {
         if (closed || n == null || c == null || !c.isOpen()) {
             return; // reconciliation shares what is still in force once Redis is back
         }
-        send(c, n, event, false).whenComplete((ok, ex) -> {
-            if (ex != null) {
-                markDown(reason(ex));
-            }
-        });
+        try {
+            send(c, n, event, false).whenComplete((ok, ex) -> {
+                if (ex != null) {
+                    markDown(reason(ex));
+                }
+            });
+        } catch (RuntimeException e) {
+            markDown(reason(e)); // never into the pool
+        }
     }
 
     /** Increments the shared rotation counter, asynchronously; the pool follows the new value. */
@@ -342,14 +346,18 @@ public final class RedisKeyStateStore implements KeyStateStore {
         if (closed || n == null || c == null || !c.isOpen()) {
             return;
         }
-        this.<Long>eval(c, ADVANCE, ScriptOutputType.INTEGER, new String[] {n.rotation()}, n.positions())
-                .whenComplete((value, ex) -> {
-                    if (ex != null) {
-                        markDown(reason(ex));
-                    } else {
-                        follow(value, false);
-                    }
-                });
+        try {
+            this.<Long>eval(c, ADVANCE, ScriptOutputType.INTEGER, new String[] {n.rotation()}, n.positions())
+                    .whenComplete((value, ex) -> {
+                        if (ex != null) {
+                            markDown(reason(ex));
+                        } else {
+                            follow(value, false);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            markDown(reason(e));
+        }
     }
 
     /** Whether the store is connected and in step with Redis. */
