@@ -2,12 +2,8 @@
 # Build stage: the whole reactor, tests skipped (CI runs them).
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
-COPY pom.xml ./
-COPY gemini-balance-openai-schema gemini-balance-openai-schema
-COPY gemini-balance-core gemini-balance-core
-COPY gemini-balance-micronaut gemini-balance-micronaut
-COPY gemini-balance-examples gemini-balance-examples
-COPY gemini-balance-bench gemini-balance-bench
+# the whole reactor (every module's pom must exist); .dockerignore keeps target/ and .git out
+COPY . .
 RUN mvn -B -ntp -q package -DskipTests -pl gemini-balance-micronaut -am
 
 # Run stage: a JRE and the one jar.

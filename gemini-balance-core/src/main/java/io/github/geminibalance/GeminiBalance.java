@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -93,8 +92,7 @@ public final class GeminiBalance implements AutoCloseable {
         RetryPolicy policy = new RetryPolicy(config.maxRetries(), clock);
         this.retry = new RetryLoop(pool, policy, listener);
         this.client = new GeminiClient(http, config.baseUrl(), config.timeout(), config.streamIdleTimeout(), scheduler);
-        TranslationOptions options = new TranslationOptions(config.codeExecutionEnabled(),
-                new LinkedHashSet<>(config.searchModels()), config.safetySettings(), config.thinkingBudgets());
+        TranslationOptions options = TranslationOptions.from(config);
         RemoteMediaFetcher media = new RemoteMediaFetcher(http, MAX_IMAGE_BYTES, Duration.ofSeconds(20));
         this.chat = new ChatPipeline(new ChatRequestTranslator(options), media, client, retry, pool, clock,
                 b.random, listener);

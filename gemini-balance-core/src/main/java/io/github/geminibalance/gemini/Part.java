@@ -42,7 +42,7 @@ public record Part(
     }
 
     /** Whether this is a thought-summary part. */
-    public boolean isThought() {
+    public boolean thoughtSummary() {
         return Boolean.TRUE.equals(thought);
     }
 

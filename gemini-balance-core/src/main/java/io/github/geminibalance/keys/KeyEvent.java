@@ -29,6 +29,8 @@ public record KeyEvent(String keyId, Type type, String model, Instant until, int
         DISABLED,
         /** Back to ACTIVE with no failures and no cooldowns. */
         RESET,
+        /** A re-check passed: INVALID lifted, failures back to zero, cooldowns kept. */
+        VALID,
         /** One more transient failure. */
         FAILURE,
         /** A success: failures back to zero, the model's cooldown cleared. */

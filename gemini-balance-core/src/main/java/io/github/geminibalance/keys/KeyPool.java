@@ -103,7 +103,7 @@ public final class KeyPool {
         this.selection = Objects.requireNonNull(selection, "selection");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.store = Objects.requireNonNull(store, "store");
-        store.attach(List.copyOf(byId.keySet()), this::applyRemote, this::applyRotation);
+        store.attach(List.copyOf(byId.keySet()), this::applyRemote, this::applyRotation, this::localEvents);
     }
 
     /** The store this pool shares its state through. */
@@ -293,6 +293,7 @@ public final class KeyPool {
             return;
         }
         KeyState before = e.state(clock.instant(), maxFailures);
+        boolean changed = e.state == KeyState.INVALID || e.failures > 0;
         if (e.state == KeyState.INVALID) {
             e.state = KeyState.ACTIVE;
         }
@@ -300,6 +301,9 @@ public final class KeyPool {
         KeyState after = e.state(clock.instant(), maxFailures);
         if (before != after) {
             log.info("Key {} re-checked: {} -> {}", e.key, before, after);
+        }
+        if (changed) {
+            store.publish(new KeyEvent(id, KeyEvent.Type.VALID, null, null, 0, 0, null));
         }
     }
 
@@ -441,6 +445,12 @@ public final class KeyPool {
                 e.resting.clear();
                 e.exhausted.clear();
             }
+            case VALID -> {
+                if (e.state == KeyState.INVALID) {
+                    e.state = KeyState.ACTIVE;
+                }
+                e.failures = 0;
+            }
             case FAILURE -> e.failures = Math.max(e.failures, event.failures());
             case SUCCESS -> {
                 e.failures = 0;
@@ -458,6 +468,32 @@ public final class KeyPool {
         if (before != after) {
             log.info("Key {} {} -> {} (shared state)", e.key, before, after);
         }
+    }
+
+    /** What this pool knows that is still in force, as events, for a store to share again. */
+    private synchronized List<KeyEvent> localEvents() {
+        Instant now = clock.instant();
+        List<KeyEvent> events = new ArrayList<>();
+        for (Entry e : entries) {
+            String id = e.key.id();
+            if (e.state == KeyState.INVALID) {
+                events.add(new KeyEvent(id, KeyEvent.Type.INVALID, null, null, e.failures, e.lastErrorStatus,
+                        e.lastErrorReason));
+            } else if (e.state == KeyState.DISABLED) {
+                events.add(new KeyEvent(id, KeyEvent.Type.DISABLED, null, null, 0, 0, "ADMIN"));
+            }
+            if (e.failures > 0) {
+                events.add(new KeyEvent(id, KeyEvent.Type.FAILURE, null, null, e.failures, e.lastErrorStatus,
+                        e.lastErrorReason));
+            }
+            e.resting.forEach((model, until) -> {
+                if (until.isAfter(now)) {
+                    events.add(new KeyEvent(id, e.exhausted.contains(model) ? KeyEvent.Type.EXHAUSTED
+                            : KeyEvent.Type.COOLDOWN, model, until, e.failures, e.lastErrorStatus, e.lastErrorReason));
+                }
+            });
+        }
+        return events;
     }
 
     /** Follows the shared rotation position. */

@@ -25,6 +25,21 @@ public interface KeyStateStore extends AutoCloseable {
      */
     void attach(java.util.List<String> keyIds, Consumer<KeyEvent> remote, java.util.function.LongConsumer rotation);
 
+    /**
+     * Like {@link #attach(java.util.List, Consumer, java.util.function.LongConsumer)}, with a way to read
+     * what the pool knows right now, so a store that lost its backend can share that knowledge again
+     * once the backend is back. The pool calls this one; the default ignores {@code local}.
+     *
+     * @param keyIds the ids of the pool's keys
+     * @param remote applies a remote change to the pool
+     * @param rotation receives the shared rotation position when it moves
+     * @param local the pool's state still in force (cooldowns, INVALID, DISABLED, failure counts) as events
+     */
+    default void attach(java.util.List<String> keyIds, Consumer<KeyEvent> remote,
+            java.util.function.LongConsumer rotation, java.util.function.Supplier<java.util.List<KeyEvent>> local) {
+        attach(keyIds, remote, rotation);
+    }
+
     /** Shares a change this instance made. */
     void publish(KeyEvent event);
 

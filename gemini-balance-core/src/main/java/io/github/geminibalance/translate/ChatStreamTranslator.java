@@ -181,7 +181,7 @@ public final class ChatStreamTranslator {
     }
 
     private void render(ChoiceState choice, Part part, int partIndex, long eventNo, DeltaRuns runs) {
-        if (part.isThought() && part.functionCall() == null) {
+        if (part.thoughtSummary() && part.functionCall() == null) {
             if (part.text() != null && !part.text().isEmpty()) {
                 runs.reasoning(part.text());
             }

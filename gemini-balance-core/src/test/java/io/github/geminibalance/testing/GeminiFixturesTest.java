@@ -93,7 +93,7 @@ class GeminiFixturesTest {
     @Test
     void specialResponsesHaveTheirDistinguishingShape() throws IOException {
         assertThat(parse(GeminiFixtures.thinkingResponse()).candidates().get(0).parts())
-                .extracting(Part::isThought).containsExactly(true, false);
+                .extracting(Part::thoughtSummary).containsExactly(true, false);
         assertThat(parse(GeminiFixtures.codeExecutionResponse()).candidates().get(0).parts())
                 .extracting(p -> p.executableCode() != null, p -> p.codeExecutionResult() != null)
                 .containsExactly(

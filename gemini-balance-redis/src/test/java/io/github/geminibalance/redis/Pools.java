@@ -1,0 +1,68 @@
+package io.github.geminibalance.redis;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import io.github.geminibalance.keys.ApiKey;
+import io.github.geminibalance.keys.KeyPool;
+import io.github.geminibalance.keys.KeyStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/** Pools sharing state through Redis, closed together at the end of a test. */
+final class Pools implements AutoCloseable {
+
+    static final String NAMESPACE = "gemini-balance-test";
+
+    private final String url;
+    private final Clock clock;
+    private final List<RedisKeyStateStore> stores = new ArrayList<>();
+
+    Pools(String url, Clock clock) {
+        this.url = url;
+        this.clock = clock;
+    }
+
+    /** A pool over {@code keys} with its own store on the shared Redis. */
+    KeyPool pool(List<String> keys) {
+        RedisKeyStateStore store = RedisKeyStateStore.connect(url, NAMESPACE, clock);
+        stores.add(store);
+        return new KeyPool(keys, 3, KeyPool.Selection.ROUND_ROBIN, clock, store);
+    }
+
+    /** Fresh raw keys, so each test has its own pool in Redis. */
+    static List<String> keys(int n) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            keys.add("AIzaSyTest" + UUID.randomUUID().toString().replace("-", ""));
+        }
+        return keys;
+    }
+
+    static RedisKeyStateStore store(KeyPool pool) {
+        return (RedisKeyStateStore) pool.store();
+    }
+
+    static KeyStatus status(KeyPool pool, ApiKey key) {
+        return pool.status().stream().filter(s -> s.id().equals(key.id())).findFirst().orElseThrow();
+    }
+
+    /** Polls until {@code condition} holds, failing after {@code max}. */
+    static void await(String what, Duration max, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + max.toMillis() + " ms waiting for " + what);
+            }
+            RedisServer.sleep(5);
+        }
+    }
+
+    @Override
+    public void close() {
+        stores.forEach(RedisKeyStateStore::close);
+    }
+}
