@@ -1,0 +1,60 @@
+package io.github.geminibalance.server;
+
+import static io.github.geminibalance.server.LocalGemini.MODEL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A pool of a rejected, a rate-limited and a good key: clients never notice the first two. */
+class FailoverTest {
+
+    private static final String BAD_KEY = "AIzaSyTEST-bad-key-00001";
+    private static final String LIMITED_KEY = "AIzaSyTEST-limited-key-02";
+    private static final String GOOD_KEY = "AIzaSyTEST-good-key-00003";
+
+    private static LocalGemini gemini;
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        gemini = LocalGemini.start()
+                .error(MODEL, "generateContent", BAD_KEY, 400, LocalGemini.apiKeyInvalid())
+                .error(MODEL, "generateContent", LIMITED_KEY, 429, LocalGemini.rateLimited("41s"))
+                .text(MODEL, GOOD_KEY, "Served by the good key.");
+        server = TestServer.start(TestServer.config(gemini, List.of(BAD_KEY, LIMITED_KEY, GOOD_KEY)).build());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        gemini.close();
+    }
+
+    @Test
+    void tenRequestsInARowAllSucceedAndThePoolShowsWhy() throws Exception {
+        OpenAIClient client = OpenAIOkHttpClient.builder()
+                .baseUrl(server.url() + "/v1")
+                .apiKey(TestServer.TOKEN)
+                .maxRetries(0)
+                .build();
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+                .model(MODEL).addUserMessage("Hello").build();
+
+        for (int i = 0; i < 10; i++) {
+            ChatCompletion answer = client.chat().completions().create(params);
+            assertThat(answer.choices().get(0).message().content()).as("request %d", i)
+                    .contains("Served by the good key.");
+        }
+
+        String health = server.send(server.request("/health", null).GET().build()).body();
+        assertThat(health).contains("\"status\":\"UP\"").contains("\"INVALID\":1").contains("\"COOLING\":1")
+                .contains("\"ACTIVE\":1").doesNotContain("AIza");
+    }
+}
