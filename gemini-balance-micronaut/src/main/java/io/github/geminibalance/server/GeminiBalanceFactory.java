@@ -4,6 +4,7 @@ import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.config.ConfigLoader;
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -26,8 +27,11 @@ final class GeminiBalanceFactory {
         return ConfigLoader.load();
     }
 
-    /** The facade the controllers delegate to. */
-    @Singleton
+    /**
+     * The facade the controllers delegate to. Created with the context (not on the first request), so
+     * the key pool, its scheduled re-validation and the health endpoint are live from start-up.
+     */
+    @Context
     @Bean(preDestroy = "close")
     GeminiBalance geminiBalance(GeminiBalanceConfig config) {
         log.info("Key pool of {} key(s), {} client token(s), Gemini at {}", config.apiKeys().size(),

@@ -71,7 +71,7 @@ final class OpenAiController {
     }
 
     /** {@code GET /v1/models/{id}}: one model, or 404 {@code model_not_found}. */
-    @Get(uris = {"/v1/models/{id}", "/hf/v1/models/{id}"}, produces = MediaType.APPLICATION_JSON)
+    @Get(uris = {"/v1/models/{+id}", "/hf/v1/models/{+id}"}, produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<?>> model(@PathVariable String id) {
         String wanted = id.startsWith("models/") ? id.substring("models/".length()) : id;
         return gemini.models().thenApply(list -> {

@@ -1,12 +1,15 @@
 package io.github.geminibalance.server;
 
-import static io.github.geminibalance.server.LocalGemini.MODEL;
+import static io.github.geminibalance.server.OpenAiSdkTest.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import io.github.geminibalance.testing.FakeGemini;
+import io.github.geminibalance.testing.GeminiErrorKind;
+import io.github.geminibalance.testing.GeminiFixtures;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,15 +22,15 @@ class FailoverTest {
     private static final String LIMITED_KEY = "AIzaSyTEST-limited-key-02";
     private static final String GOOD_KEY = "AIzaSyTEST-good-key-00003";
 
-    private static LocalGemini gemini;
+    private static FakeGemini gemini;
     private static TestServer server;
 
     @BeforeAll
     static void start() {
-        gemini = LocalGemini.start()
-                .error(MODEL, "generateContent", BAD_KEY, 400, LocalGemini.apiKeyInvalid())
-                .error(MODEL, "generateContent", LIMITED_KEY, 429, LocalGemini.rateLimited("41s"))
-                .text(MODEL, GOOD_KEY, "Served by the good key.");
+        gemini = FakeGemini.start()
+                .error(MODEL, BAD_KEY, GeminiErrorKind.API_KEY_INVALID_400)
+                .rateLimited(MODEL, LIMITED_KEY, "41s")
+                .generateContent(MODEL, GOOD_KEY, GeminiFixtures.textResponse("Served by the good key."));
         server = TestServer.start(TestServer.config(gemini, List.of(BAD_KEY, LIMITED_KEY, GOOD_KEY)).build());
     }
 
@@ -53,6 +56,7 @@ class FailoverTest {
                     .contains("Served by the good key.");
         }
 
+        assertThat(gemini.keysUsed()).containsOnlyOnce(BAD_KEY, LIMITED_KEY);
         String health = server.send(server.request("/health", null).GET().build()).body();
         assertThat(health).contains("\"status\":\"UP\"").contains("\"INVALID\":1").contains("\"COOLING\":1")
                 .contains("\"ACTIVE\":1").doesNotContain("AIza");

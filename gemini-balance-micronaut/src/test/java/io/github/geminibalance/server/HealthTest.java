@@ -1,12 +1,14 @@
 package io.github.geminibalance.server;
 
-import static io.github.geminibalance.server.LocalGemini.MODEL;
+import static io.github.geminibalance.server.OpenAiSdkTest.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.internal.Json;
+import io.github.geminibalance.testing.FakeGemini;
+import io.github.geminibalance.testing.GeminiErrorKind;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -32,8 +34,8 @@ class HealthTest implements TestPropertyProvider {
 
     private static final String ONLY_KEY = "AIzaSyTEST-revoked-key-01";
 
-    private final LocalGemini gemini = LocalGemini.start()
-            .error(MODEL, "generateContent", ONLY_KEY, 400, LocalGemini.apiKeyInvalid());
+    private final FakeGemini gemini = FakeGemini.start()
+            .error(MODEL, ONLY_KEY, GeminiErrorKind.API_KEY_INVALID_400);
 
     @Inject
     EmbeddedServer server;

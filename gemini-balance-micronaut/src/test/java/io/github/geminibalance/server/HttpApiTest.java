@@ -1,11 +1,14 @@
 package io.github.geminibalance.server;
 
-import static io.github.geminibalance.server.LocalGemini.EMBEDDING_MODEL;
-import static io.github.geminibalance.server.LocalGemini.MODEL;
+import static io.github.geminibalance.server.OpenAiSdkTest.EMBEDDING_MODEL;
+import static io.github.geminibalance.server.OpenAiSdkTest.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geminibalance.internal.Json;
+import io.github.geminibalance.testing.FakeGemini;
+import io.github.geminibalance.testing.GeminiErrorKind;
+import io.github.geminibalance.testing.GeminiFixtures;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -23,21 +26,21 @@ class HttpApiTest {
     private static final String BUSY_MODEL = "gemini-busy";
     private static final String OVERLOADED_MODEL = "gemini-overloaded";
     private static final String MISSING_MODEL = "gemini-nope";
-    private static final List<String> PIECES = List.of("Rayleigh scattering", " makes the sky blue.");
+    private static final String[] PIECES = {"Rayleigh scattering", " makes the sky blue."};
 
-    private static LocalGemini gemini;
+    private static FakeGemini gemini;
     private static TestServer server;
 
     @BeforeAll
     static void start() {
-        gemini = LocalGemini.start()
-                .text(MODEL, null, "Canberra.")
-                .stream(MODEL, null, PIECES)
-                .embeddings(EMBEDDING_MODEL, null, List.of(new float[] {0.0112f, -0.0245f}))
-                .models(List.of(MODEL))
-                .error(BUSY_MODEL, "generateContent", null, 429, LocalGemini.rateLimited("38s"))
-                .error(OVERLOADED_MODEL, "streamGenerateContent", null, 503, LocalGemini.overloaded())
-                .error(MISSING_MODEL, "generateContent", null, 404, LocalGemini.modelNotFound(MISSING_MODEL));
+        gemini = FakeGemini.start()
+                .generateContent(MODEL, null, GeminiFixtures.textResponse("Canberra."))
+                .streamGenerateContent(MODEL, null, GeminiFixtures.textStream(PIECES))
+                .embed(EMBEDDING_MODEL, null, 4)
+                .models(List.of(MODEL, EMBEDDING_MODEL), 50)
+                .rateLimited(BUSY_MODEL, null, "38s")
+                .error(OVERLOADED_MODEL, null, GeminiErrorKind.UNAVAILABLE_503)
+                .error(MISSING_MODEL, null, GeminiErrorKind.MODEL_NOT_FOUND_404);
         server = TestServer.start(TestServer.config(gemini, List.of("AIzaSyTEST-key-0001", "AIzaSyTEST-key-0002"))
                 .build());
     }
@@ -282,12 +285,16 @@ class HttpApiTest {
         JsonNode base64 = json(server.postJson("/v1/embeddings",
                 "{\"model\": \"" + EMBEDDING_MODEL + "\", \"input\": [\"hi\"], \"encoding_format\": \"base64\"}"));
 
-        assertThat(floats.path("data").path(0).path("embedding").isArray()).isTrue();
-        assertThat(floats.path("data").path(0).path("embedding").path(0).floatValue()).isEqualTo(0.0112f);
+        double[] expected = FakeGemini.embeddingValues("hi", 4);
+        JsonNode array = floats.path("data").path(0).path("embedding");
+        assertThat(array.isArray()).isTrue();
+        assertThat(array).hasSize(4);
+        assertThat(array.path(0).floatValue()).isEqualTo((float) expected[0]);
         ByteBuffer decoded = ByteBuffer.wrap(Base64.getDecoder().decode(base64.path("data").path(0).path("embedding").asText()))
                 .order(ByteOrder.LITTLE_ENDIAN);
-        assertThat(decoded.getFloat()).isEqualTo(0.0112f);
-        assertThat(decoded.getFloat()).isEqualTo(-0.0245f);
+        assertThat(decoded.remaining()).isEqualTo(4 * Float.BYTES);
+        assertThat(decoded.getFloat()).isEqualTo((float) expected[0]);
+        assertThat(decoded.getFloat()).isEqualTo((float) expected[1]);
     }
 
     @Test
@@ -296,6 +303,7 @@ class HttpApiTest {
 
         assertThat(error.path("code").asText()).isEqualTo("model_not_found");
         assertThat(json(server.get("/v1/models/" + MODEL)).path("id").asText()).isEqualTo(MODEL);
+        assertThat(json(server.get("/hf/v1/models/models/" + MODEL)).path("id").asText()).isEqualTo(MODEL);
     }
 
     // ---- framework errors in the envelope ----

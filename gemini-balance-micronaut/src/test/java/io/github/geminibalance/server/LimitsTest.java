@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geminibalance.internal.Json;
+import io.github.geminibalance.testing.FakeGemini;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +15,12 @@ import org.junit.jupiter.api.Test;
 /** A body over {@code micronaut.server.max-request-size} gets a 413 in the OpenAI envelope. */
 class LimitsTest {
 
-    private static LocalGemini gemini;
+    private static FakeGemini gemini;
     private static TestServer server;
 
     @BeforeAll
     static void start() {
-        gemini = LocalGemini.start();
+        gemini = FakeGemini.start();
         server = TestServer.start(TestServer.config(gemini, List.of("AIzaSyTEST-key-0001")).build(),
                 Map.of("micronaut.server.max-request-size", "1KB"));
     }

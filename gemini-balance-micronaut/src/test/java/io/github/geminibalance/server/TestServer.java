@@ -1,6 +1,7 @@
 package io.github.geminibalance.server;
 
 import io.github.geminibalance.config.GeminiBalanceConfig;
+import io.github.geminibalance.testing.FakeGemini;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
@@ -29,7 +30,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** A configuration for the fake: the given keys, {@link #TOKEN} as the only client token. */
-    static GeminiBalanceConfig.Builder config(LocalGemini gemini, List<String> keys) {
+    static GeminiBalanceConfig.Builder config(FakeGemini gemini, List<String> keys) {
         return GeminiBalanceConfig.builder()
                 .apiKeys(keys)
                 .allowedTokens(List.of(TOKEN))
