@@ -21,7 +21,6 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.sse.Event;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.reactivestreams.FlowAdapters;
 import org.reactivestreams.Publisher;
 
@@ -31,6 +30,10 @@ import org.reactivestreams.Publisher;
  * answer with the same mapper. Nothing here blocks: handlers return futures, and streams are relayed
  * event by event. Failures complete the future exceptionally and become OpenAI error envelopes in
  * {@link GeminiBalanceExceptionHandler}.
+ *
+ * <p>Bodies are {@code @Nullable byte[]} so an empty body reaches {@link RequestBodies} and gets its
+ * message; Micronaut's processor warns about {@code @Nullable} on a "primitive" type, which a
+ * {@code byte[]} is not.
  */
 @Controller
 final class OpenAiController {
@@ -98,7 +101,7 @@ final class OpenAiController {
             return HttpResponse.ok(Json.mapper().writeValueAsBytes(value))
                     .contentType(MediaType.APPLICATION_JSON_TYPE);
         } catch (JsonProcessingException e) {
-            throw new CompletionException(new IllegalStateException("could not serialize the answer", e));
+            throw new IllegalStateException("could not serialize the answer", e); // a bug: 500, logged
         }
     }
 }

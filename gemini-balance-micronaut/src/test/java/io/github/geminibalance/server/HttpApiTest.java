@@ -272,8 +272,10 @@ class HttpApiTest {
     @Test
     void emptyBodyIs400() throws Exception {
         JsonNode error = error(server.postJson("/v1/embeddings", ""), 400);
+        JsonNode blank = error(server.postJson("/v1/chat/completions", " \n"), 400);
 
         assertThat(error.path("message").asText()).contains("empty");
+        assertThat(blank.path("message").asText()).contains("empty");
     }
 
     // ---- embeddings, models ----
