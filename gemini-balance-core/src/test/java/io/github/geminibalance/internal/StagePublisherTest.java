@@ -14,6 +14,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -658,28 +659,40 @@ class StagePublisherTest {
 
     @Test
     void finalItemsAreNeverLostWhenCompletionRacesWithRequests() throws Exception {
-        // the upstream completes on its own thread while the subscriber keeps requesting on this one
-        for (int round = 0; round < 3_000; round++) {
-            ManualPublisher<Integer> upstream = new ManualPublisher<>();
-            Recorder<String> down = new Recorder<>(1);
-            StagePublisher.of(upstream, new Repeat(true)).subscribe(down);
-            upstream.emit(1);
-            CountDownLatch go = new CountDownLatch(1);
-            Thread completer = new Thread(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        // A stress test: the upstream completes on a spinning thread while this one keeps requesting, so the
+        // completion often lands in the middle of a drain. Bounded to 5,000 rounds or about 2 s of CPU;
+        // a regression fails it in most runs.
+        AtomicReference<ManualPublisher<Integer>> toComplete = new AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread completer = new Thread(() -> {
+            while (!stop.get()) {
+                ManualPublisher<Integer> p = toComplete.getAndSet(null);
+                if (p != null) {
+                    p.complete();
+                } else {
+                    Thread.onSpinWait();
                 }
-                upstream.complete();
-            });
-            completer.start();
-            go.countDown();
-            while (down.terminated.getCount() > 0) {
-                down.request(1);
             }
+        }, "completer");
+        completer.setDaemon(true);
+        completer.start();
+        long budgetEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        try {
+            for (int round = 0; round < 5_000 && System.nanoTime() < budgetEnd; round++) {
+                ManualPublisher<Integer> upstream = new ManualPublisher<>();
+                Recorder<String> down = new Recorder<>(1);
+                StagePublisher.of(upstream, new Repeat(true)).subscribe(down);
+                upstream.emit(1);
+                toComplete.set(upstream);
+                while (down.terminated.getCount() > 0) {
+                    down.request(1);
+                }
+                assertThat(down.signals).as("round %d", round)
+                        .containsExactly("subscribe", "next 1", "next end", "complete");
+            }
+        } finally {
+            stop.set(true);
             completer.join(10_000);
-            assertThat(down.signals).as("round %d", round).containsExactly("subscribe", "next 1", "next end", "complete");
         }
     }
 
