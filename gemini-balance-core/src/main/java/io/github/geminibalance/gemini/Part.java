@@ -1,6 +1,5 @@
 package io.github.geminibalance.gemini;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,8 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-// isThought() is a helper, not the wire value: as a getter it would write "thought": false on every part
-@JsonAutoDetect(isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public record Part(
         String text,
         Boolean thought,

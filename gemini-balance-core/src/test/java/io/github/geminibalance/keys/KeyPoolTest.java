@@ -315,6 +315,37 @@ class KeyPoolTest {
     }
 
     @Test
+    void sharedStateTellsOtherInstancesTheRestInForce() {
+        List<KeyEvent> published = new CopyOnWriteArrayList<>();
+        KeyStateStore recording = new KeyStateStore() {
+            @Override
+            public void attach(List<String> keyIds, java.util.function.Consumer<KeyEvent> remote,
+                    java.util.function.LongConsumer rotation) {}
+
+            @Override
+            public void publish(KeyEvent event) {
+                published.add(event);
+            }
+
+            @Override
+            public void advance() {}
+        };
+        KeyPool pool = new KeyPool(List.of(K1), 3, KeyPool.Selection.ROUND_ROBIN, clock, recording);
+        KeyPool.Lease first = pool.acquire(MODEL, Set.of()).orElseThrow();
+        KeyPool.Lease concurrent = pool.acquire(MODEL, Set.of()).orElseThrow();
+        Instant midnight = Instant.parse("2026-06-16T07:00:00Z");
+
+        first.complete(new Verdict(Verdict.Kind.EXHAUSTED, midnight, 429, "DAILY_QUOTA"));
+        concurrent.complete(cooldown(Duration.ofSeconds(20)));
+
+        assertThat(published).hasSize(2).allSatisfy(e -> {
+            assertThat(e.type()).isEqualTo(KeyEvent.Type.EXHAUSTED);
+            assertThat(e.until()).isEqualTo(midnight);
+            assertThat(e.model()).isEqualTo(MODEL);
+        });
+    }
+
+    @Test
     void successClearsTheFailureCountOnly() {
         KeyPool pool = pool(3, KeyPool.Selection.ROUND_ROBIN, K1);
         use(pool, Verdict.failure(503, "UNAVAILABLE"));

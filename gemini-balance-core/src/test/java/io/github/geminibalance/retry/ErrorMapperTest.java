@@ -68,7 +68,7 @@ class ErrorMapperTest {
                 Arguments.of("403 without details", gemini(403, D8_NO_KEY), null,
                         503, "server_error", "upstream_key_rejected", null, null, "Gemini rejected the pool's API key: Method"),
                 Arguments.of("404 NOT_FOUND", gemini(404, NOT_FOUND_MODEL), null,
-                        404, "invalid_request_error", "model_not_found", "model", null, "models/gemini-9-ultra is not found"),
+                        404, "invalid_request_error", "model_not_found", "model", null, "models/gemini-2.5-flash is not found"),
                 Arguments.of("400 with BadRequest field", gemini(400, BAD_REQUEST_SCHEMA), null,
                         400, "invalid_request_error", null, "tools[0].function_declarations[0].parameters", null,
                         "Gemini rejected the request: Invalid JSON payload received."),

@@ -2,6 +2,8 @@ package io.github.geminibalance.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.geminibalance.testing.GeminiErrorKind;
+import io.github.geminibalance.testing.GeminiFixtures;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,52 +13,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Parsing of Gemini error bodies. The bodies are public so the retry tests classify exactly the same
- * bytes (WIRE_FORMATS.md D7 to D10, with Google's pretty printing).
+ * bytes: the shared wire-exact fixtures (WIRE_FORMATS.md D7 to D10, E1, A.2) and a few variants.
  */
 public class GeminiErrorTest {
 
     /** D7: 400 invalid API key. */
-    public static final String D7_INVALID_KEY = """
-            {
-              "error": {
-                "code": 400,
-                "message": "API key not valid. Please pass a valid API key.",
-                "status": "INVALID_ARGUMENT",
-                "details": [
-                  {
-                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-                    "reason": "API_KEY_INVALID",
-                    "domain": "googleapis.com",
-                    "metadata": {"service": "generativelanguage.googleapis.com"}
-                  },
-                  {
-                    "@type": "type.googleapis.com/google.rpc.LocalizedMessage",
-                    "locale": "en-US",
-                    "message": "API key not valid. Please pass a valid API key."
-                  }
-                ]
-              }
-            }
-            """;
+    public static final String D7_INVALID_KEY = GeminiFixtures.errorBody(GeminiErrorKind.API_KEY_INVALID_400);
 
     /** D8: 403 suspended key; the message quotes the key. */
-    public static final String D8_SUSPENDED = """
-            {
-              "error": {
-                "code": 403,
-                "message": "Permission denied: Consumer 'api_key:AIzaSyEXAMPLE-not-a-real-key' has been suspended.",
-                "status": "PERMISSION_DENIED",
-                "details": [
-                  {
-                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-                    "reason": "CONSUMER_SUSPENDED",
-                    "domain": "googleapis.com",
-                    "metadata": {"consumer": "projects/123456789012", "service": "generativelanguage.googleapis.com"}
-                  }
-                ]
-              }
-            }
-            """;
+    public static final String D8_SUSPENDED = GeminiFixtures.errorBody(GeminiErrorKind.CONSUMER_SUSPENDED_403);
 
     /** D8, the variant for a request without a key: only code, message and status. */
     public static final String D8_NO_KEY = """
@@ -70,92 +35,25 @@ public class GeminiErrorTest {
             """;
 
     /** D9: 429 per-minute quota with QuotaFailure, Help and RetryInfo 38s. */
-    public static final String D9_RATE_LIMIT = """
-            {
-              "error": {
-                "code": 429,
-                "message": "You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.",
-                "status": "RESOURCE_EXHAUSTED",
-                "details": [
-                  {
-                    "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-                    "violations": [
-                      {
-                        "quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
-                        "quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
-                        "quotaDimensions": {"location": "global", "model": "gemini-2.5-flash"},
-                        "quotaValue": "10"
-                      }
-                    ]
-                  },
-                  {
-                    "@type": "type.googleapis.com/google.rpc.Help",
-                    "links": [{"description": "Learn more about Gemini API quotas", "url": "https://ai.google.dev/gemini-api/docs/rate-limits"}]
-                  },
-                  {
-                    "@type": "type.googleapis.com/google.rpc.RetryInfo",
-                    "retryDelay": "38s"
-                  }
-                ]
-              }
-            }
-            """;
+    public static final String D9_RATE_LIMIT = GeminiFixtures.errorBody(GeminiErrorKind.RATE_LIMITED_429);
 
     /** D9 with a fractional delay. */
     public static final String D9_RATE_LIMIT_3_5S = D9_RATE_LIMIT.replace("\"38s\"", "\"3.5s\"");
 
-    /** D9 for the per-day quota (the other real quotaId). */
-    public static final String D9_DAILY = D9_RATE_LIMIT
-            .replace("GenerateRequestsPerMinutePerProjectPerModel-FreeTier", "GenerateRequestsPerDayPerProjectPerModel-FreeTier")
-            .replace("\"10\"", "\"250\"");
+    /** D9 for the per-day quota; it still carries a short RetryInfo (47s). */
+    public static final String D9_DAILY = GeminiFixtures.errorBody(GeminiErrorKind.DAILY_QUOTA_429);
 
     /** The bare 429 without details. */
-    public static final String BARE_429 =
-            "{\"error\":{\"code\":429,\"message\":\"Resource has been exhausted (e.g. check quota).\",\"status\":\"RESOURCE_EXHAUSTED\"}}";
+    public static final String BARE_429 = GeminiFixtures.errorBody(GeminiErrorKind.RESOURCE_EXHAUSTED_BARE_429);
 
     /** D10: 500. */
-    public static final String D10_INTERNAL = """
-            {
-              "error": {
-                "code": 500,
-                "message": "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
-                "status": "INTERNAL"
-              }
-            }
-            """;
+    public static final String D10_INTERNAL = GeminiFixtures.errorBody(GeminiErrorKind.INTERNAL_500);
 
     /** D10: 503. */
-    public static final String D10_UNAVAILABLE = """
-            {
-              "error": {
-                "code": 503,
-                "message": "The model is overloaded. Please try again later.",
-                "status": "UNAVAILABLE"
-              }
-            }
-            """;
+    public static final String D10_UNAVAILABLE = GeminiFixtures.errorBody(GeminiErrorKind.UNAVAILABLE_503);
 
     /** A 400 about the request itself (quirk E1), with a BadRequest field violation. */
-    public static final String BAD_REQUEST_SCHEMA = """
-            {
-              "error": {
-                "code": 400,
-                "message": "Invalid JSON payload received. Unknown name \\"additionalProperties\\" at 'tools[0].function_declarations[0].parameters': Cannot find field.",
-                "status": "INVALID_ARGUMENT",
-                "details": [
-                  {
-                    "@type": "type.googleapis.com/google.rpc.BadRequest",
-                    "fieldViolations": [
-                      {
-                        "field": "tools[0].function_declarations[0].parameters",
-                        "description": "Invalid JSON payload received. Unknown name \\"additionalProperties\\" at 'tools[0].function_declarations[0].parameters': Cannot find field."
-                      }
-                    ]
-                  }
-                ]
-              }
-            }
-            """;
+    public static final String BAD_REQUEST_SCHEMA = GeminiFixtures.errorBody(GeminiErrorKind.BAD_REQUEST_400);
 
     /** The region block (quirk E19). */
     public static final String FAILED_PRECONDITION_LOCATION = """
@@ -168,16 +66,8 @@ public class GeminiErrorTest {
             }
             """;
 
-    /** An unknown model (A.2). */
-    public static final String NOT_FOUND_MODEL = """
-            {
-              "error": {
-                "code": 404,
-                "message": "models/gemini-9-ultra is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.",
-                "status": "NOT_FOUND"
-              }
-            }
-            """;
+    /** An unknown model (A.2), for gemini-2.5-flash and generateContent. */
+    public static final String NOT_FOUND_MODEL = GeminiFixtures.errorBody(GeminiErrorKind.MODEL_NOT_FOUND_404);
 
     /** An HTML page from a proxy in front of Gemini. */
     public static final String HTML_502 =
@@ -243,7 +133,8 @@ public class GeminiErrorTest {
         GeminiError e = parse(429, D9_DAILY);
 
         assertThat(e.quotaIds()).containsExactly("GenerateRequestsPerDayPerProjectPerModel-FreeTier");
-        assertThat(e.isDailyQuota()).isTrue();
+        assertThat(e.isDailyQuota()).as("by quotaId, whatever the RetryInfo says").isTrue();
+        assertThat(e.retryDelay()).contains(Duration.ofSeconds(47));
     }
 
     @Test
