@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -764,7 +765,10 @@ class StagePublisherTest {
                 public void request(long k) {
                     long now = demand.addAndGet(k);
                     maxOutstanding.accumulateAndGet(now, Math::max);
-                    LockSupportHelper.unpark(thread);
+                    Thread t = thread;
+                    if (t != null) {
+                        LockSupport.unpark(t);
+                    }
                 }
 
                 @Override
@@ -779,7 +783,7 @@ class StagePublisherTest {
                         demand.decrementAndGet();
                         s.onNext(next++);
                     } else {
-                        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                        LockSupport.parkNanos(100_000);
                     }
                 }
                 if (!cancelled) {
@@ -793,14 +797,6 @@ class StagePublisherTest {
         void stop() throws InterruptedException {
             cancelled = true;
             thread.join(10_000);
-        }
-    }
-
-    private static final class LockSupportHelper {
-        static void unpark(Thread t) {
-            if (t != null) {
-                java.util.concurrent.locks.LockSupport.unpark(t);
-            }
         }
     }
 }
