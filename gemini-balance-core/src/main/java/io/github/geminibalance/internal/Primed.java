@@ -18,6 +18,7 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
     private Flow.Subscriber<? super T> downstream;
     private T first;
     private boolean firstDelivered;
+    private boolean emittingFirst; // the first item is being handed over: a terminal signal must wait
     private boolean done;
     private Throwable error;
     private boolean terminalDelivered;
@@ -124,6 +125,7 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
                 toSend = first;
                 first = null;
                 firstDelivered = true;
+                emittingFirst = toSend != null;
                 remaining--;
             }
             if (remaining > 0) {
@@ -132,6 +134,9 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
         }
         if (toSend != null) {
             downstream.onNext(toSend);
+            synchronized (this) {
+                emittingFirst = false;
+            }
         }
         if (!deliverTerminalIfDue() && forward > 0) {
             upstream.request(forward);
@@ -142,7 +147,7 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
         Flow.Subscriber<? super T> target;
         Throwable e;
         synchronized (this) {
-            if (!done || !firstDelivered || downstream == null || terminalDelivered) {
+            if (!done || !firstDelivered || emittingFirst || downstream == null || terminalDelivered) {
                 return done && terminalDelivered;
             }
             terminalDelivered = true;

@@ -239,6 +239,9 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
                 if (cancelled || terminated) {
                     queue.clear();
                 } else {
+                    // read before looking at the queue: final items are queued before upstreamDone is set,
+                    // so an empty queue seen after a done flag really is the end
+                    boolean done = upstreamDone;
                     while (demand.get() > 0) {
                         R item = queue.poll();
                         if (item == null) {
@@ -251,7 +254,7 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
                         }
                     }
                     if (!cancelled && queue.isEmpty()) {
-                        if (upstreamDone) {
+                        if (done) {
                             terminated = true;
                             Throwable e = error;
                             if (e != null) {

@@ -369,16 +369,18 @@ public final class KeyPool {
             case COOLDOWN, EXHAUSTED -> {
                 Instant current = e.resting.get(model);
                 // never shorten a rest that is already longer
+                // (and its kind with it: a per-minute 429 does not turn a daily exhaustion into a cooldown)
                 if (current == null || verdict.until().isAfter(current)) {
                     e.resting.put(model, verdict.until());
+                    if (verdict.kind() == Verdict.Kind.EXHAUSTED) {
+                        e.exhausted.add(model);
+                    } else {
+                        e.exhausted.remove(model);
+                    }
                 }
                 e.noteError(verdict, now);
-                if (verdict.kind() == Verdict.Kind.EXHAUSTED) {
-                    e.exhausted.add(model);
-                } else {
-                    e.exhausted.remove(model);
-                }
-                event = new KeyEvent(e.key.id(), verdict.kind() == Verdict.Kind.EXHAUSTED
+                // share the rest now in force (a shorter cooldown leaves an exhaustion as it was)
+                event = new KeyEvent(e.key.id(), e.exhausted.contains(model)
                         ? KeyEvent.Type.EXHAUSTED : KeyEvent.Type.COOLDOWN, model, e.resting.get(model), e.failures,
                         verdict.status(), verdict.reason());
             }

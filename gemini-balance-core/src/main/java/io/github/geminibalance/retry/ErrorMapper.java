@@ -63,7 +63,7 @@ public final class ErrorMapper {
                     daily ? "insufficient_quota" : "rate_limit_exceeded", null, wait,
                     "Gemini rate limit: " + message, cause);
         }
-        if ("API_KEY_INVALID".equals(reason) || status == 401 || status == 403
+        if (RetryPolicy.isKeyReason(reason) || status == 401 || status == 403
                 || (reason != null && reason.startsWith("CONSUMER_"))) {
             return new GeminiBalanceException(503, "server_error", "upstream_key_rejected", null, null,
                     "Gemini rejected the pool's API key" + (reason != null ? " (" + reason + ")" : "")

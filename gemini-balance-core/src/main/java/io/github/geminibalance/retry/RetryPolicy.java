@@ -93,7 +93,7 @@ public final class RetryPolicy {
     /** Classifies a Gemini error response. */
     public Classification classify(int status, GeminiError error) {
         String reason = error.reason().orElse(null);
-        if (reason != null && KEY_REASONS.contains(reason)) {
+        if (isKeyReason(reason)) {
             return new Classification(new Verdict(Verdict.Kind.INVALID, null, status, reason), true);
         }
         if (status == 401 || status == 403) {
@@ -120,6 +120,11 @@ public final class RetryPolicy {
         }
         return new Classification(Verdict.failure(status, error.status() != null ? error.status() : "HTTP_" + status),
                 true);
+    }
+
+    /** Whether an {@code ErrorInfo.reason} says the key itself was rejected. */
+    static boolean isKeyReason(String reason) {
+        return reason != null && KEY_REASONS.contains(reason);
     }
 
     /** Strips the wrappers that CompletableFuture adds. */

@@ -91,7 +91,8 @@ import java.util.Set;
  * not read.
  *
  * <h2>Passthrough</h2>
- * A {@code google} object (top level, or under {@code extra_body}; the top level wins per key) may carry
+ * A {@code google} object (top level, or under {@code extra_body}; per setting, in either spelling, the
+ * top level wins) may carry
  * {@code thinking_config}, {@code cached_content} and {@code safety_settings} in snake or camel case.
  * Request safety settings replace the configured ones. Other unknown or unsupported request fields
  * ({@code user}, {@code metadata}, {@code logit_bias}, ...) are dropped.
@@ -443,17 +444,19 @@ public final class ChatRequestTranslator {
     record Passthrough(ThinkingConfig thinkingConfig, String cachedContent, List<SafetySetting> safetySettings) {
 
         static Passthrough of(ChatCompletionRequest request) {
-            ObjectNode merged = JsonNodeFactory.instance.objectNode();
+            ObjectNode nested = JsonNodeFactory.instance.objectNode();
+            ObjectNode top = JsonNodeFactory.instance.objectNode();
             JsonNode extra = request.extraBody();
             if (extra != null && extra.isObject() && extra.has("google") && !extra.get("google").isNull()) {
-                merged.setAll(object(extra.get("google"), "extra_body.google"));
+                nested = object(extra.get("google"), "extra_body.google");
             }
             if (request.google() != null && !request.google().isNull()) {
-                merged.setAll(object(request.google(), "google"));
+                top = object(request.google(), "google");
             }
-            JsonNode thinking = field(merged, "thinking_config", "thinkingConfig");
-            JsonNode cached = field(merged, "cached_content", "cachedContent");
-            JsonNode safety = field(merged, "safety_settings", "safetySettings");
+            // per setting, whatever its spelling: the top-level object wins over extra_body.google
+            JsonNode thinking = field(top, nested, "thinking_config", "thinkingConfig");
+            JsonNode cached = field(top, nested, "cached_content", "cachedContent");
+            JsonNode safety = field(top, nested, "safety_settings", "safetySettings");
             if (cached != null && (!cached.isTextual() || cached.asText().isBlank())) {
                 throw new InvalidRequestException("google.cached_content",
                         "cached_content must be a cachedContents/... name.");
@@ -467,6 +470,11 @@ public final class ChatRequestTranslator {
                 throw new InvalidRequestException(param, param + " must be an object.");
             }
             return (ObjectNode) node;
+        }
+
+        private static JsonNode field(JsonNode top, JsonNode nested, String snake, String camel) {
+            JsonNode value = field(top, snake, camel);
+            return value != null ? value : field(nested, snake, camel);
         }
 
         private static JsonNode field(JsonNode node, String snake, String camel) {

@@ -38,7 +38,9 @@ import java.util.random.RandomGenerator;
  *
  * <p>A prompt blocked by Gemini (no candidates, {@code promptFeedback.blockReason}) becomes, for every
  * requested choice, a role chunk, a {@code refusal} chunk saying why, and a {@code content_filter}
- * finish.
+ * finish. A candidate stopped by a content filter ({@code SAFETY}, {@code RECITATION}, ...) before it
+ * produced any content or tool call likewise gets a {@code refusal} naming the reason (and Gemini's
+ * {@code finishMessage}) before its {@code content_filter} finish; text already sent is kept as is.
  */
 public final class ChatStreamTranslator {
 
@@ -176,8 +178,20 @@ public final class ChatStreamTranslator {
         }
         if (candidate.finishReason() != null) {
             finished = true;
+            if (candidate.finishReason().isContentFilter() && choice.contentLength == 0 && choice.toolCalls == 0) {
+                // filtered before any answer: say why, as for a blocked prompt, instead of an empty message
+                emit(choice, new Delta(null, null, null, filtered(candidate), null, null), null, out);
+            }
             finish(choice, ResponseFinishReasons.map(candidate.finishReason(), choice.toolCalls > 0), out);
         }
+    }
+
+    private static String filtered(Candidate candidate) {
+        String refusal = "The answer was blocked by Gemini: " + candidate.finishReason().value();
+        if (candidate.finishMessage() != null && !candidate.finishMessage().isBlank()) {
+            refusal += ". " + candidate.finishMessage();
+        }
+        return refusal;
     }
 
     private void render(ChoiceState choice, Part part, int partIndex, long eventNo, DeltaRuns runs) {

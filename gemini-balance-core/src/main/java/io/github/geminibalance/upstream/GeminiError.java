@@ -2,6 +2,7 @@ package io.github.geminibalance.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geminibalance.internal.Json;
+import io.github.geminibalance.internal.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * {@code CONSUMER_SUSPENDED}...), {@code RetryInfo.retryDelay} and {@code QuotaFailure} quota ids.
  *
  * @param code the HTTP status Gemini reported
- * @param message Gemini's message (kept for the client; it never contains our key)
+ * @param message Gemini's message, kept for the client; API keys in it (a suspended key is quoted) are masked
  * @param status the google.rpc code name, such as {@code RESOURCE_EXHAUSTED}; may be null
  * @param details the raw {@code details} entries
  */
@@ -21,10 +22,10 @@ public record GeminiError(int code, String message, String status, List<JsonNode
 
     private static final String TYPE_PREFIX = "type.googleapis.com/google.rpc.";
 
-    /** Freezes the details. */
+    /** Freezes the details and masks any API key in the message. */
     public GeminiError {
         details = details == null ? List.of() : List.copyOf(details);
-        message = message == null ? "" : message;
+        message = message == null ? "" : Secrets.scrub(message);
     }
 
     /**

@@ -1,14 +1,40 @@
 package io.github.geminibalance.server;
 
+import io.github.geminibalance.config.ConfigException;
+import io.github.geminibalance.config.ConfigLoader;
+import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.micronaut.runtime.Micronaut;
+import java.util.Map;
 
 /** Starts the gemini-balance server. */
 public final class Application {
 
     private Application() {}
 
-    /** Entry point of {@code gemini-balance-server.jar}. */
+    /**
+     * Entry point of {@code gemini-balance-server.jar}. The configuration (environment, then
+     * {@code ./.env}) is validated before Micronaut starts: a bad setting ends the process with exit code
+     * 1 and one line on stderr naming the setting, never a stack trace. {@code PORT} (default 8000) sets
+     * the HTTP port unless {@code micronaut.server.port} is given explicitly.
+     */
     public static void main(String[] args) {
-        Micronaut.run(Application.class, args);
+        GeminiBalanceConfig config;
+        try {
+            config = ConfigLoader.load();
+        } catch (ConfigException e) {
+            System.err.println("gemini-balance: " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (IllegalArgumentException e) {
+            // a value the loader accepted but the config record rejects; its message names the field
+            System.err.println("gemini-balance: Invalid configuration: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Micronaut app = Micronaut.build(args).mainClass(Application.class).banner(false);
+        if (System.getProperty("micronaut.server.port") == null && System.getenv("MICRONAUT_SERVER_PORT") == null) {
+            app.properties(Map.of("micronaut.server.port", config.port()));
+        }
+        app.start();
     }
 }

@@ -1,0 +1,77 @@
+package io.github.geminibalance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TokenVerifierTest {
+
+    @Test
+    void acceptsOnlyConfiguredTokens() {
+        TokenVerifier verifier = new TokenVerifier(List.of("sk-first-token", "sk-second-token"));
+
+        assertThat(verifier.isEmpty()).isFalse();
+        assertThat(verifier.verify("sk-first-token")).isTrue();
+        assertThat(verifier.verify("sk-second-token")).isTrue();
+        assertThat(verifier.verify("sk-third-token")).isFalse();
+        assertThat(verifier.verify("sk-first-toke")).as("a prefix").isFalse();
+        assertThat(verifier.verify("sk-first-token ")).as("no trimming of the presented token").isFalse();
+        assertThat(verifier.verify("SK-FIRST-TOKEN")).as("case-sensitive").isFalse();
+        assertThat(verifier.verify("")).isFalse();
+        assertThat(verifier.verify(null)).isFalse();
+    }
+
+    @Test
+    void blankTokensAreIgnored() {
+        TokenVerifier verifier = new TokenVerifier(Arrays.asList("", "   ", null, "real"));
+
+        assertThat(verifier.verify("")).isFalse();
+        assertThat(verifier.verify("   ")).isFalse();
+        assertThat(verifier.verify("real")).isTrue();
+    }
+
+    @Test
+    void emptyVerifierRejectsEverything() {
+        TokenVerifier none = new TokenVerifier(List.of());
+        TokenVerifier onlyBlank = new TokenVerifier(List.of(" "));
+
+        assertThat(none.isEmpty()).isTrue();
+        assertThat(onlyBlank.isEmpty()).isTrue();
+        assertThat(none.verify("anything")).isFalse();
+        assertThat(none.verify("")).isFalse();
+        assertThat(onlyBlank.verify(" ")).isFalse();
+    }
+
+    @Test
+    void unicodeTokensWork() {
+        TokenVerifier verifier = new TokenVerifier(List.of("t\u00f6k\u20ac\uD83D\uDE00"));
+
+        assertThat(verifier.verify("t\u00f6k\u20ac\uD83D\uDE00")).isTrue();
+        assertThat(verifier.verify("tok")).isFalse();
+    }
+
+    @ParameterizedTest(name = "[{0}] -> [{1}]")
+    @CsvSource(nullValues = "NULL", ignoreLeadingAndTrailingWhitespace = false, value = {
+        "Bearer x,x",
+        "bearer x,x",
+        "BEARER x,x",
+        "Bearer sk-abc.def_123,sk-abc.def_123",
+        "Bearer   spaced  ,spaced",
+        "  Bearer x  ,x",
+        "Basic x,NULL",
+        "Bearer ,NULL",
+        "Bearer,NULL",
+        "Bearer    ,NULL",
+        "Bearerx,NULL",
+        "x,NULL",
+        "'',NULL",
+        "NULL,NULL",
+    })
+    void bearerTokenParsing(String header, String token) {
+        assertThat(TokenVerifier.bearerToken(header)).isEqualTo(token);
+    }
+}

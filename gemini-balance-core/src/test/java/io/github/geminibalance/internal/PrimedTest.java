@@ -1,0 +1,217 @@
+package io.github.geminibalance.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.geminibalance.internal.StagePublisherTest.ListPublisher;
+import io.github.geminibalance.internal.StagePublisherTest.ManualPublisher;
+import io.github.geminibalance.internal.StagePublisherTest.Recorder;
+import java.io.IOException;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class PrimedTest {
+
+    @Test
+    void awaitFirstCompletesWhenTheFirstItemArrives() {
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+
+        CompletableFuture<Flow.Publisher<String>> ready = Primed.awaitFirst(upstream);
+
+        assertThat(upstream.requested).as("asks for the first item only").hasValue(1);
+        assertThat(ready).isNotDone();
+        upstream.emit("first");
+        assertThat(ready).isCompleted();
+        assertThat(upstream.requested).hasValue(1);
+    }
+
+    @Test
+    void replaysTheFirstItemThenTheRestInOrderWithBackpressure() throws Exception {
+        ListPublisher<String> upstream = new ListPublisher<>(List.of("a", "b", "c", "d"));
+        Flow.Publisher<String> primed = Primed.awaitFirst(upstream).get(1, TimeUnit.SECONDS);
+        Recorder<String> down = new Recorder<>(0);
+        primed.subscribe(down);
+        assertThat(down.items).isEmpty();
+
+        down.request(1);
+        assertThat(down.items).containsExactly("a");
+        assertThat(upstream.totalRequested()).as("the replayed item needs nothing from upstream").isEqualTo(1);
+
+        down.request(2);
+        assertThat(down.items).containsExactly("a", "b", "c");
+        assertThat(upstream.totalRequested()).isEqualTo(3);
+        assertThat(down.completed).isFalse();
+
+        down.request(10);
+        assertThat(down.signals).containsExactly("subscribe", "next a", "next b", "next c", "next d", "complete");
+    }
+
+    @Test
+    void requestingSeveralAtOnceDeliversTheFirstAndForwardsTheRest() throws Exception {
+        ListPublisher<String> upstream = new ListPublisher<>(List.of("a", "b", "c"));
+        Flow.Publisher<String> primed = Primed.awaitFirst(upstream).get(1, TimeUnit.SECONDS);
+        Recorder<String> down = new Recorder<>(Long.MAX_VALUE);
+
+        primed.subscribe(down);
+
+        assertThat(down.signals).containsExactly("subscribe", "next a", "next b", "next c", "complete");
+    }
+
+    @Test
+    void emptyStreamFailsWithNoSuchElement() {
+        ListPublisher<String> upstream = new ListPublisher<>(List.of());
+
+        CompletableFuture<Flow.Publisher<String>> ready = Primed.awaitFirst(upstream);
+
+        assertThatThrownBy(() -> ready.get(1, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(NoSuchElementException.class);
+    }
+
+    @Test
+    void errorBeforeTheFirstItemFailsTheFuture() {
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        CompletableFuture<Flow.Publisher<String>> ready = Primed.awaitFirst(upstream);
+        IOException reset = new IOException("connection reset");
+
+        upstream.error(reset);
+
+        assertThatThrownBy(() -> ready.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause()
+                .isSameAs(reset);
+    }
+
+    @Test
+    void errorAfterTheFirstItemIsDeliveredAfterIt() throws Exception {
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        CompletableFuture<Flow.Publisher<String>> ready = Primed.awaitFirst(upstream);
+        upstream.emit("first");
+        IOException reset = new IOException("connection reset");
+        upstream.error(reset); // before anyone subscribed downstream
+
+        Recorder<String> down = new Recorder<>(0);
+        ready.get(1, TimeUnit.SECONDS).subscribe(down);
+        assertThat(down.signals).as("nothing before demand").containsExactly("subscribe");
+        down.request(1);
+
+        assertThat(down.signals).containsExactly("subscribe", "next first", "error IOException");
+        assertThat(down.error).isSameAs(reset);
+    }
+
+    @Test
+    void errorLaterInTheStreamIsDeliveredAfterTheItemsBeforeIt() throws Exception {
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        CompletableFuture<Flow.Publisher<String>> ready = Primed.awaitFirst(upstream);
+        upstream.emit("a");
+        Recorder<String> down = new Recorder<>(5);
+        ready.get(1, TimeUnit.SECONDS).subscribe(down);
+        assertThat(upstream.requested).as("1 for the first item, 4 forwarded").hasValue(5);
+
+        upstream.emit("b");
+        upstream.error(new IOException("reset"));
+
+        assertThat(down.signals).containsExactly("subscribe", "next a", "next b", "error IOException");
+    }
+
+    @Test
+    void completionBeforeDownstreamSubscribesIsStillDelivered() throws Exception {
+        ListPublisher<String> upstream = new ListPublisher<>(List.of("only")); // completes right after "only"
+        CompletableFuture<Flow.Publisher<String>> ready = Primed.awaitFirst(upstream);
+        Flow.Publisher<String> primed = ready.get(1, TimeUnit.SECONDS);
+
+        Recorder<String> down = new Recorder<>(0);
+        primed.subscribe(down);
+        assertThat(down.signals).as("completion waits for the first item").containsExactly("subscribe");
+        down.request(1);
+
+        assertThat(down.signals).containsExactly("subscribe", "next only", "complete");
+    }
+
+    @Test
+    void cancelCancelsUpstreamAndStopsDelivery() throws Exception {
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        CompletableFuture<Flow.Publisher<String>> ready = Primed.awaitFirst(upstream);
+        upstream.emit("a");
+        Recorder<String> down = new Recorder<>(0);
+        ready.get(1, TimeUnit.SECONDS).subscribe(down);
+
+        down.subscription.cancel();
+        down.request(3);
+        upstream.complete();
+
+        assertThat(upstream.cancelled).isTrue();
+        assertThat(down.signals).containsExactly("subscribe");
+    }
+
+    @Test
+    void cancelAfterTheFirstItemCancelsUpstream() throws Exception {
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        CompletableFuture<Flow.Publisher<String>> ready = Primed.awaitFirst(upstream);
+        upstream.emit("a");
+        Recorder<String> down = new Recorder<>(1);
+        ready.get(1, TimeUnit.SECONDS).subscribe(down);
+
+        down.subscription.cancel();
+        upstream.complete();
+
+        assertThat(upstream.cancelled).isTrue();
+        assertThat(down.signals).containsExactly("subscribe", "next a");
+    }
+
+    @Test
+    void secondSubscriberIsRejected() throws Exception {
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        CompletableFuture<Flow.Publisher<String>> ready = Primed.awaitFirst(upstream);
+        upstream.emit("a");
+        Flow.Publisher<String> primed = ready.get(1, TimeUnit.SECONDS);
+        primed.subscribe(new Recorder<>(0));
+
+        assertThatThrownBy(() -> primed.subscribe(new Recorder<>(0))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void completionRacingTheDeliveryOfTheFirstItemWaitsForIt() throws Exception {
+        // the upstream completes on another thread while the first item is being handed to the subscriber:
+        // the completion must not overtake it (signals to a subscriber are serial)
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        CompletableFuture<Flow.Publisher<String>> ready = Primed.awaitFirst(upstream);
+        upstream.emit("a");
+        List<String> signals = new CopyOnWriteArrayList<>();
+        ready.get(1, TimeUnit.SECONDS).subscribe(new Flow.Subscriber<String>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(String item) {
+                signals.add("next " + item + " start");
+                Thread completer = new Thread(upstream::complete);
+                completer.start();
+                try {
+                    completer.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                signals.add("next " + item + " end");
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                signals.add("error");
+            }
+
+            @Override
+            public void onComplete() {
+                signals.add("complete");
+            }
+        });
+
+        assertThat(signals).containsExactly("next a start", "next a end", "complete");
+    }
+}

@@ -1,0 +1,72 @@
+package io.github.geminibalance.server;
+
+import io.github.geminibalance.TokenVerifier;
+import io.github.geminibalance.config.GeminiBalanceConfig;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Filter;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ServerFilterPhase;
+import java.util.List;
+
+/**
+ * Requires {@code Authorization: Bearer <token>} on every path except {@code /health} and CORS preflights.
+ * Client endpoints accept a token from {@code ALLOWED_TOKENS}; {@code /admin/**} accepts only
+ * {@code AUTH_TOKEN} and does not exist when that is unset. Tokens are compared in constant time and
+ * never logged or echoed. Runs after {@link OpenCorsFilter}, so refusals carry CORS headers.
+ */
+@ServerFilter(Filter.MATCH_ALL_PATTERN)
+final class AuthFilter implements Ordered {
+
+    /** The one path that needs no token. */
+    static final String HEALTH_PATH = "/health";
+    private static final String ADMIN_PREFIX = "/admin";
+
+    private final TokenVerifier clientTokens;
+    private final TokenVerifier adminTokens;
+
+    AuthFilter(GeminiBalanceConfig config) {
+        this.clientTokens = new TokenVerifier(config.allowedTokens());
+        this.adminTokens = new TokenVerifier(config.authToken() == null ? List.of() : List.of(config.authToken()));
+    }
+
+    /** Lets the request through (null), or answers 401/404 in the OpenAI envelope. */
+    @RequestFilter
+    @Nullable
+    HttpResponse<?> authenticate(HttpRequest<?> request) {
+        String path = request.getPath();
+        if (HEALTH_PATH.equals(path) || OpenCorsFilter.isPreflight(request)) {
+            return null;
+        }
+        String token = TokenVerifier.bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
+        boolean admin = path.equals(ADMIN_PREFIX) || path.startsWith(ADMIN_PREFIX + "/");
+        if (admin && adminTokens.isEmpty()) {
+            return ErrorResponses.of(404, "Unknown URL: " + request.getMethodName() + " " + path
+                    + " (the admin API is off: AUTH_TOKEN is not set).", ErrorResponses.INVALID_REQUEST, null,
+                    "not_found");
+        }
+        if (token == null) {
+            return unauthorized("Missing bearer token: send the header 'Authorization: Bearer <token>'.");
+        }
+        boolean accepted = admin ? adminTokens.verify(token) : clientTokens.verify(token);
+        if (!accepted) {
+            return unauthorized(admin ? "Invalid admin token (the admin API accepts only AUTH_TOKEN)."
+                    : "Invalid API token.");
+        }
+        return null;
+    }
+
+    private static HttpResponse<?> unauthorized(String message) {
+        return ErrorResponses.of(401, message, ErrorResponses.INVALID_REQUEST, null, "invalid_api_key")
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+    }
+
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.SECURITY.order();
+    }
+}

@@ -1,0 +1,63 @@
+package io.github.geminibalance.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.github.geminibalance.GeminiBalance;
+import io.github.geminibalance.internal.Json;
+import io.github.geminibalance.keys.KeyState;
+import io.github.geminibalance.keys.KeyStatus;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /health}, open without a token: 200 {@code UP} while some key can serve, 503 {@code DOWN}
+ * when none can, with the pool's state counts. Never shows a key, masked or not.
+ */
+@Controller
+final class HealthController {
+
+    // States in which a key still serves at least some model (cooling and exhaustion are per model).
+    private static final EnumSet<KeyState> SERVING = EnumSet.of(KeyState.ACTIVE, KeyState.COOLING, KeyState.EXHAUSTED);
+
+    private final GeminiBalance gemini;
+
+    HealthController(GeminiBalance gemini) {
+        this.gemini = gemini;
+    }
+
+    /** The health summary; cheap and non-blocking, so it runs on the event loop. */
+    @Get(uri = AuthFilter.HEALTH_PATH, produces = MediaType.APPLICATION_JSON)
+    HttpResponse<byte[]> health() throws JsonProcessingException {
+        List<KeyStatus> keys = gemini.keyStatus();
+        Map<String, Integer> states = new LinkedHashMap<>();
+        for (KeyState s : KeyState.values()) {
+            states.put(s.name(), 0);
+        }
+        int usable = 0;
+        for (KeyStatus k : keys) {
+            states.merge(k.state().name(), 1, Integer::sum);
+            if (SERVING.contains(k.state())) {
+                usable++;
+            }
+        }
+        boolean up = gemini.hasUsableKey();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "UP" : "DOWN");
+        Map<String, Object> pool = new LinkedHashMap<>();
+        pool.put("total", keys.size());
+        pool.put("usable", usable);
+        pool.put("states", states);
+        body.put("keys", pool);
+        return HttpResponse.<byte[]>status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                .contentType(MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(Json.mapper().writeValueAsBytes(body));
+    }
+}

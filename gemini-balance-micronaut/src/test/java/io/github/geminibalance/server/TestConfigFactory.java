@@ -1,0 +1,46 @@
+package io.github.geminibalance.server;
+
+import io.github.geminibalance.config.GeminiBalanceConfig;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Test-only replacement of {@link GeminiBalanceFactory#config()}: when the property
+ * {@value #PROPERTY} is set, the configuration is the one registered under that id with
+ * {@link #register(GeminiBalanceConfig)} instead of the environment's. Any test can thus start the
+ * server with an explicit configuration, through {@link TestServer} or {@code @MicronautTest} with a
+ * {@code TestPropertyProvider}.
+ */
+@Factory
+@Requires(property = TestConfigFactory.PROPERTY)
+final class TestConfigFactory {
+
+    /** The property naming the registered configuration. */
+    static final String PROPERTY = "gemini-balance.test-config";
+
+    private static final Map<String, GeminiBalanceConfig> CONFIGS = new ConcurrentHashMap<>();
+
+    /** Registers a configuration and returns the value to give {@value #PROPERTY}. */
+    static String register(GeminiBalanceConfig config) {
+        String id = UUID.randomUUID().toString();
+        CONFIGS.put(id, Objects.requireNonNull(config));
+        return id;
+    }
+
+    @Singleton
+    @Replaces(value = GeminiBalanceConfig.class, factory = GeminiBalanceFactory.class)
+    GeminiBalanceConfig config(@Property(name = PROPERTY) String id) {
+        GeminiBalanceConfig config = CONFIGS.get(id);
+        if (config == null) {
+            throw new IllegalStateException("no test configuration registered under " + id);
+        }
+        return config;
+    }
+}

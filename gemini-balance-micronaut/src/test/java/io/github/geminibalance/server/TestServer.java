@@ -1,0 +1,86 @@
+package io.github.geminibalance.server;
+
+import io.github.geminibalance.config.GeminiBalanceConfig;
+import io.github.geminibalance.testing.FakeGemini;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real server (every bean, filter and property of the production module) on a free port, with an
+ * explicit {@link GeminiBalanceConfig}, plus a small raw HTTP client for asserting exact bytes.
+ */
+final class TestServer implements AutoCloseable {
+
+    static final String TOKEN = "sk-test-client-token";
+
+    private final EmbeddedServer server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer(EmbeddedServer server) {
+        this.server = server;
+    }
+
+    /** A configuration for the fake: the given keys, {@link #TOKEN} as the only client token. */
+    static GeminiBalanceConfig.Builder config(FakeGemini gemini, List<String> keys) {
+        return GeminiBalanceConfig.builder()
+                .apiKeys(keys)
+                .allowedTokens(List.of(TOKEN))
+                .baseUrl(gemini.baseUrl())
+                .timeout(Duration.ofSeconds(20));
+    }
+
+    /** Starts the server with this configuration and extra Micronaut properties. */
+    static TestServer start(GeminiBalanceConfig config, Map<String, Object> properties) {
+        Map<String, Object> props = new HashMap<>(properties);
+        props.put("micronaut.server.port", -1);
+        props.put(TestConfigFactory.PROPERTY, TestConfigFactory.register(config));
+        return new TestServer(ApplicationContext.run(EmbeddedServer.class, props));
+    }
+
+    static TestServer start(GeminiBalanceConfig config) {
+        return start(config, Map.of());
+    }
+
+    /** {@code http://localhost:<port>}. */
+    String url() {
+        return "http://localhost:" + server.getPort();
+    }
+
+    /** A request builder for a path, with the client token unless {@code token} is null. */
+    HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    /** POSTs a JSON body with the client token. */
+    HttpResponse<String> postJson(String path, String json) throws Exception {
+        return send(request(path, TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    /** GETs a path with the client token. */
+    HttpResponse<String> get(String path) throws Exception {
+        return send(request(path, TOKEN).GET().build());
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws Exception {
+        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        server.getApplicationContext().close();
+    }
+}
