@@ -123,7 +123,7 @@ public final class RetryPolicy {
     }
 
     /** Whether an {@code ErrorInfo.reason} says the key itself was rejected. */
-    static boolean isKeyReason(String reason) {
+    public static boolean isKeyReason(String reason) {
         return reason != null && KEY_REASONS.contains(reason);
     }
 
