@@ -112,11 +112,16 @@ final class ChatPipeline {
             throw new SoftFailureException("EMPTY_RESPONSE", "Gemini answered with no candidates");
         }
         for (Candidate c : response.candidatesOrEmpty()) {
-            if (!c.parts().isEmpty() || c.finishReason() != null) {
+            if (c.finishReason() != null || c.parts().stream().anyMatch(ChatPipeline::hasContent)) {
                 return;
             }
         }
         throw new SoftFailureException("EMPTY_RESPONSE", "Gemini answered with empty candidates and no finish reason");
+    }
+
+    private static boolean hasContent(io.github.geminibalance.gemini.Part p) {
+        return (p.text() != null && !p.text().isEmpty()) || p.functionCall() != null || p.inlineData() != null
+                || p.executableCode() != null || p.codeExecutionResult() != null || p.fileData() != null;
     }
 
     private void countTokens(KeyPool.Lease lease, Usage usage) {

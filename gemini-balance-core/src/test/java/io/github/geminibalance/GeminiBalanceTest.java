@@ -188,6 +188,28 @@ class GeminiBalanceTest {
     }
 
     @Test
+    void emptyTextWithoutAFinishReasonIsASoftFailure() {
+        fake.generateContent(MODEL, LIMITED, "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"\"}],"
+                + "\"role\": \"model\"},\"index\": 0}],\"modelVersion\": \"gemini-2.5-flash\"}");
+        fake.generateContent(MODEL, GOOD, GeminiFixtures.textResponse("ok"));
+        GeminiBalance balance = balance(List.of(LIMITED, GOOD), 3);
+
+        assertThat(balance.chat(hello()).join().choices().get(0).message().content()).isEqualTo("ok");
+        assertThat(fake.keysUsed()).containsExactly(LIMITED, GOOD);
+        assertThat(balance.keyStatus().get(0).consecutiveFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void aBlockedPromptIsAnAnswerNotARetry() {
+        fake.generateContent(MODEL, null, GeminiFixtures.blockedPrompt());
+        GeminiBalance balance = balance(List.of(GOOD, LIMITED), 3);
+        ChatCompletion answer = balance.chat(hello()).join();
+        assertThat(answer.choices().get(0).finishReason()).isEqualTo("content_filter");
+        assertThat(answer.choices().get(0).message().refusal()).contains("PROHIBITED_CONTENT");
+        assertThat(fake.requestCount()).isEqualTo(1);
+    }
+
+    @Test
     void exhaustedRetriesOnServerErrorsGive503WithGeminisMessage() {
         fake.error(MODEL, null, GeminiErrorKind.UNAVAILABLE_503);
         GeminiBalance balance = balance(List.of(GOOD, LIMITED, INVALID), 2);

@@ -359,11 +359,11 @@ public final class KeyPool {
         switch (verdict.kind()) {
             case SUCCESS -> {
                 // only a success that changes something is worth telling other instances about
-                if (e.failures > 0 || e.resting.containsKey(model)) {
-                    event = new KeyEvent(e.key.id(), KeyEvent.Type.SUCCESS, model, null, 0, 200, null);
+                // a cooldown stays: this call may have been sent before the 429 that set it
+                if (e.failures > 0) {
+                    event = new KeyEvent(e.key.id(), KeyEvent.Type.SUCCESS, null, null, 0, 200, null);
                 }
                 e.failures = 0;
-                e.resting.remove(model);
             }
             case NEUTRAL -> { }
             case COOLDOWN, EXHAUSTED -> {

@@ -63,11 +63,14 @@ public final class ErrorMapper {
                     daily ? "insufficient_quota" : "rate_limit_exceeded", null, wait,
                     "Gemini rate limit: " + message, cause);
         }
-        if (RetryPolicy.isKeyReason(reason) || status == 401 || status == 403
-                || (reason != null && reason.startsWith("CONSUMER_"))) {
+        if (RetryPolicy.isKeyError(status, error) || (reason != null && reason.startsWith("CONSUMER_"))) {
             return new GeminiBalanceException(503, "server_error", "upstream_key_rejected", null, null,
                     "Gemini rejected the pool's API key" + (reason != null ? " (" + reason + ")" : "")
                             + ": " + message, cause);
+        }
+        if (status == 403) {
+            return new GeminiBalanceException(403, "invalid_request_error", "permission_denied", null, null,
+                    "Gemini refused access: " + message, cause);
         }
         if (status == 404) {
             return new InvalidRequestException(404, "model", "model_not_found", message);

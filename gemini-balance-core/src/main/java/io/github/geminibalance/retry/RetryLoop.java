@@ -78,10 +78,28 @@ public final class RetryLoop {
         CompletableFuture<T> call;
         try {
             call = attempt.call(lease);
+            if (call == null) {
+                call = CompletableFuture.failedFuture(new IllegalStateException("an attempt returned no future"));
+            }
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
         call.whenComplete((value, failure) -> {
+            try {
+                onAttemptDone(model, attempt, resultHoldsLease, result, tried, number, allRateLimited, lease,
+                        started, value, failure);
+            } catch (RuntimeException e) {
+                // never leave the caller waiting: a bug in classification or bookkeeping fails the request
+                lease.complete(Verdict.NEUTRAL);
+                result.completeExceptionally(ErrorMapper.toClient(e, null));
+            }
+        });
+    }
+
+    private <T> void onAttemptDone(String model, Attempt<T> attempt, boolean resultHoldsLease,
+            CompletableFuture<T> result, Set<ApiKey> tried, int number, boolean allRateLimited, KeyPool.Lease lease,
+            long started, T value, Throwable failure) {
+        {
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             if (failure == null) {
                 listener.onAttempt(model, lease.key().id(), "success", 200, took);
@@ -114,7 +132,7 @@ public final class RetryLoop {
             log.info("Attempt {} for {} failed ({} {}) with key {}; trying another key", number, model,
                     c.verdict().status(), c.verdict().reason(), lease.key());
             next(model, attempt, resultHoldsLease, result, tried, number + 1, failure, rateLimited);
-        });
+        }
     }
 
     private void report(String model, KeyPool.Lease lease, Classification c, Duration took) {

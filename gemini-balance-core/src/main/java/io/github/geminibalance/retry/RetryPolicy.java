@@ -96,7 +96,7 @@ public final class RetryPolicy {
         if (isKeyReason(reason)) {
             return new Classification(new Verdict(Verdict.Kind.INVALID, null, status, reason), true);
         }
-        if (status == 401 || status == 403) {
+        if (status == 401 || (status == 403 && isAboutTheKey(error))) {
             return new Classification(new Verdict(Verdict.Kind.INVALID, null, status,
                     error.status() != null ? error.status() : "PERMISSION_DENIED"), true);
         }
@@ -122,8 +122,24 @@ public final class RetryPolicy {
                 true);
     }
 
+    /** Whether a Gemini error rejects the key itself (invalid, expired, suspended, unregistered). */
+    public static boolean isKeyError(int status, GeminiError error) {
+        return isKeyReason(error.reason().orElse(null)) || status == 401 || (status == 403 && isAboutTheKey(error));
+    }
+
+    // A 403 with no ErrorInfo may still be about the key ("unregistered callers", "Consumer ... suspended");
+    // one about a resource (a file of another project) is the request's problem, not the key's.
+    private static boolean isAboutTheKey(GeminiError error) {
+        if (error.reason().isPresent()) {
+            return true; // an ErrorInfo on a 403 names a key/consumer/service problem
+        }
+        String m = error.message().toLowerCase(java.util.Locale.ROOT);
+        return m.contains("api key") || m.contains("api_key") || m.contains("consumer") || m.contains("unregistered")
+                || m.contains("suspended") || m.contains("permission denied") || m.isEmpty();
+    }
+
     /** Whether an {@code ErrorInfo.reason} says the key itself was rejected. */
-    static boolean isKeyReason(String reason) {
+    public static boolean isKeyReason(String reason) {
         return reason != null && KEY_REASONS.contains(reason);
     }
 

@@ -1,6 +1,7 @@
 package io.github.geminibalance.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.InvalidRequestException;
 import io.github.geminibalance.gemini.BatchEmbedContentsRequest;
 import io.github.geminibalance.gemini.BatchEmbedContentsResponse;
@@ -125,8 +126,8 @@ public final class EmbeddingTranslator {
             }
         }
         if (data.size() != plan.inputs().size()) {
-            throw new IllegalStateException("Gemini returned " + data.size() + " embeddings for "
-                    + plan.inputs().size() + " inputs");
+            throw new GeminiBalanceException(502, "server_error", "upstream_error", null, null,
+                    "Gemini returned " + data.size() + " embeddings for " + plan.inputs().size() + " inputs", null);
         }
         return new EmbeddingResponse("list", data, requestedModel, new EmbeddingResponse.EmbeddingUsage(0, 0));
     }

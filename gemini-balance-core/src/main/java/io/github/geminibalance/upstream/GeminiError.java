@@ -107,12 +107,13 @@ public record GeminiError(int code, String message, String status, List<JsonNode
             return Optional.empty();
         }
         try {
-            double seconds = Double.parseDouble(text.substring(0, text.length() - 1));
-            if (seconds < 0 || Double.isNaN(seconds)) {
+            java.math.BigDecimal seconds = new java.math.BigDecimal(text.substring(0, text.length() - 1));
+            if (seconds.signum() < 0) {
                 return Optional.empty();
             }
-            return Optional.of(Duration.ofMillis((long) Math.ceil(seconds * 1000)));
-        } catch (NumberFormatException e) {
+            long millis = seconds.movePointRight(3).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+            return Optional.of(Duration.ofMillis(millis));
+        } catch (NumberFormatException | ArithmeticException e) {
             return Optional.empty();
         }
     }

@@ -53,7 +53,7 @@ final class IdleTimer implements Runnable {
         if (idle >= timeoutNanos) {
             stopped = true;
             control.fail(new HttpTimeoutException(
-                    "no event from Gemini for " + Duration.ofNanos(timeoutNanos).toSeconds() + " s"));
+                    "no event from Gemini for " + Duration.ofNanos(timeoutNanos).toMillis() + " ms"));
         } else {
             schedule(timeoutNanos - idle);
         }

@@ -208,7 +208,7 @@ class ConformanceTest {
     void stream(String name) throws Exception {
         Case c = new Case(name);
         ChatCompletionRequest written = c.request();
-        ChatCompletionRequest request = written.isStream() ? written : written.withStream(true, true);
+        ChatCompletionRequest request = written.streamRequested() ? written : written.withStream(true, true);
         String upstream = upstreamModel(request.model());
         if (c.has("gemini-stream.sse")) {
             fake.streamGenerateContentRaw(upstream, null, c.text("gemini-stream.sse"));

@@ -654,4 +654,18 @@ class KeyPoolTest {
         assertThat(pool.status()).allSatisfy(s -> assertThat(s.inFlight()).isZero());
         assertThat(pool.status().stream().mapToLong(KeyStatus::requestsToday).sum()).isEqualTo(acquired.get());
     }
+
+    @Test
+    void aLateSuccessDoesNotLiftACooldownSetAfterItWasSent() {
+        KeyPool pool = pool(3, KeyPool.Selection.ROUND_ROBIN, K1);
+        KeyPool.Lease slow = pool.acquire(MODEL, Set.of()).orElseThrow();
+        KeyPool.Lease limited = pool.acquire(MODEL, Set.of()).orElseThrow();
+        limited.complete(cooldown(Duration.ofSeconds(30)));
+        slow.complete(Verdict.SUCCESS);
+
+        assertThat(status(pool, K1).restingUntil()).containsKey(MODEL);
+        assertThat(pool.acquire(MODEL, Set.of())).isEmpty();
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(pool.acquire(MODEL, Set.of())).isPresent();
+    }
 }

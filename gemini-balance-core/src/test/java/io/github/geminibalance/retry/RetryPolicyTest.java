@@ -60,6 +60,10 @@ class RetryPolicyTest {
                         "PERMISSION_DENIED"),
                 Arguments.of("403 API_KEY_SERVICE_BLOCKED", 403, body("PERMISSION_DENIED", 403, "API_KEY_SERVICE_BLOCKED"),
                         Kind.INVALID, null, true, 403, "API_KEY_SERVICE_BLOCKED"),
+                Arguments.of("403 about a resource, not the key", 403,
+                        "{\"error\":{\"code\":403,\"message\":\"You do not have permission to access the File abc"
+                                + " or it may not exist.\",\"status\":\"PERMISSION_DENIED\"}}",
+                        Kind.NEUTRAL, null, false, 0, null),
                 Arguments.of("401 UNAUTHENTICATED", 401,
                         "{\"error\":{\"code\":401,\"message\":\"Request had invalid authentication credentials.\","
                                 + "\"status\":\"UNAUTHENTICATED\"}}",

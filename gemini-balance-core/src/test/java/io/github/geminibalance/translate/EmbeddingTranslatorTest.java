@@ -1,5 +1,7 @@
 package io.github.geminibalance.translate;
 
+import io.github.geminibalance.GeminiBalanceException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -259,10 +261,11 @@ class EmbeddingTranslatorTest {
         EmbeddingTranslator.Plan one = plan("{\"model\":\"m\",\"input\":\"a\"}");
 
         assertThatThrownBy(() -> EmbeddingTranslator.response(three, "m", List.of(d11Batch())))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("2").hasMessageContaining("3");
+                .isInstanceOfSatisfying(GeminiBalanceException.class, e -> assertThat(e.httpStatus()).isEqualTo(502))
+                .hasMessageContaining("2").hasMessageContaining("3");
         assertThatThrownBy(() -> EmbeddingTranslator.response(one, "m", List.of(d11Batch())))
-                .isInstanceOf(IllegalStateException.class);
+                .isInstanceOf(GeminiBalanceException.class);
         assertThatThrownBy(() -> EmbeddingTranslator.response(one, "m", List.of(new BatchEmbedContentsResponse(null))))
-                .isInstanceOf(IllegalStateException.class);
+                .isInstanceOf(GeminiBalanceException.class);
     }
 }

@@ -53,7 +53,7 @@ final class OpenAiController {
             produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
     CompletableFuture<MutableHttpResponse<?>> chatCompletions(@Nullable @Body byte[] body) {
         ChatCompletionRequest request = RequestBodies.read(body, ChatCompletionRequest.class);
-        if (request.isStream()) {
+        if (request.streamRequested()) {
             return gemini.chatStream(request).thenApply(OpenAiController::eventStream);
         }
         return gemini.chat(request).thenApply(OpenAiController::json);

@@ -46,7 +46,7 @@ public record ChatCompletionRequest(
         JsonNode extraBody) {
 
     /** Whether the client asked for a streamed answer. */
-    public boolean isStream() {
+    public boolean streamRequested() {
         return Boolean.TRUE.equals(stream);
     }
 
