@@ -33,11 +33,11 @@ for arg in "$@"; do
 done
 
 if [ "$QUICK" = 1 ]; then
-  TP_SECONDS=3; LAT_SECONDS=3; WARM_SECONDS=1
+  TP_SECONDS=3; LAT_SECONDS=3; WARM_SECONDS=1; WARM_ROUND_SECONDS=1; WARM_MAX_ROUNDS=2; STREAM_WARM_ROUNDS=5
   TTFT_WARMUP=3; TTFT_ROUNDS=5
   HOLD_STREAMS=2000; HOLD_EVENTS=10; HOLD_DELAY_MS=300
 else
-  TP_SECONDS=20; LAT_SECONDS=15; WARM_SECONDS=5
+  TP_SECONDS=20; LAT_SECONDS=15; WARM_SECONDS=5; WARM_ROUND_SECONDS=10; WARM_MAX_ROUNDS=12; STREAM_WARM_ROUNDS=60
   TTFT_WARMUP=15; TTFT_ROUNDS=30
   HOLD_STREAMS=2000; HOLD_EVENTS=20; HOLD_DELAY_MS=250
 fi
@@ -284,6 +284,23 @@ warm_wrk() {  # CPU BODY URL: unmeasured JIT/connection warm-up
   BENCH_BODY=$2 taskset -c "$1" wrk -t2 -c64 -d"${WARM_SECONDS}s" -s "$ROOT/bench/chat.lua" "$3" >/dev/null 2>&1 || true
 }
 
+# warm_until_steady CPU BODY URL: unmeasured wrk rounds (-t2 -c64) until two successive rounds are
+# within 5 % of each other, at most WARM_MAX_ROUNDS. A JVM pinned to one CPU keeps its JIT compilers
+# busy for tens of seconds under load; measuring before that would measure the compiler.
+WARM_LOG=""
+warm_until_steady() {
+  local cpu=$1 body=$2 url=$3 prev=0 rps=0 i
+  for i in $(seq 1 "$WARM_MAX_ROUNDS"); do
+    rps=$(BENCH_BODY=$body taskset -c "$cpu" wrk -t2 -c64 -d"${WARM_ROUND_SECONDS}s" -s "$ROOT/bench/chat.lua" "$url" 2>/dev/null \
+      | awk '/^WRK_RESULT/{for(i=1;i<=NF;i++) if($i ~ /^rps=/){sub(/rps=/,"",$i); printf "%.0f", $i}}' || true)
+    rps=${rps:-0}
+    log "warm-up round $i (${WARM_ROUND_SECONDS}s): $rps req/s"
+    WARM_LOG="$WARM_LOG $rps"
+    if awk -v a="$prev" -v b="$rps" 'BEGIN{d=(b-a)/(a>0?a:1); exit !(a>0 && b>0 && d<0.05 && d>-0.05)}'; then break; fi
+    prev=$rps
+  done
+}
+
 # run_streams LABEL CPU ARGS... -> fills R[LABEL.*] from the STREAMLOAD line
 run_streams() {
   local label=$1 cpu=$2 line kv; shift 2
@@ -344,7 +361,7 @@ NGINX_CPU_PER_1K=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$(v tp-nginx.req
 
 GB_LOAD_RSS=n/a; GB_LOAD_THREADS=n/a; GB_CPU_PER_1K=n/a
 if gb_ready && [ "$GB_CHAT_OK" = 1 ]; then
-  warm_wrk "$CPU_FAKE" openai "$GB_URL"
+  warm_until_steady "$CPU_FAKE" openai "$GB_URL"
   t0=$(cpu_ticks "$GB_PID")
   start_sampler "$GB_PID"
   run_wrk tp-gb "$CPU_FAKE" 64 2 "$TP_SECONDS" openai "$GB_URL"
@@ -362,6 +379,14 @@ if gb_ready && [ "$GB_CHAT_OK" = 1 ]; then
 fi
 
 # -- 3. time to first chunk, 16 concurrent streams, 50 ms per event upstream
+if gb_ready && [ "$GB_STREAM_OK" = 1 ]; then
+  # JIT warm-up of the server's streaming path while the fake still answers without delay (unmeasured)
+  log "streaming warm-up of gemini-balance: $STREAM_WARM_ROUNDS rounds of 64 streams"
+  taskset -c "$CPU_FAKE" java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx1g -cp "$BENCH_JAR" \
+    io.github.geminibalance.bench.StreamLoad --mode=ttft --concurrency=64 --warmup=0 --rounds="$STREAM_WARM_ROUNDS" \
+    --timeout-s=30 --max-time-s=120 --body=openai --url="${GB_URL}v1/chat/completions" >"$WORK/streams-warm.txt" 2>&1 || true
+  log "$(grep '^STREAMLOAD' "$WORK/streams-warm.txt" | cut -c1-160 || echo 'streaming warm-up gave no result')"
+fi
 start_fake "$STREAM_EVENTS" "$STREAM_DELAY_MS"
 GEMINI_STREAM_PATH="v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
 TTFT_ARGS=(--mode=ttft --concurrency=16 --warmup="$TTFT_WARMUP" --rounds="$TTFT_ROUNDS" --timeout-s=30 --max-time-s=120)
@@ -445,6 +470,7 @@ OUT="$OUT_DIR/$STAMP.md"
   echo "- machine: $NCPU CPUs ($CPU_MODEL), $MEM_TOTAL RAM; $JDK; $(uname -sr)"
   echo "- pinning: fake Gemini on CPU $CPU_FAKE, nginx and gemini-balance on CPU $CPU_PROXY; load generator on the other CPU"
   echo "- load average (1/5/15 min) before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (other tenants share this machine)"
+  echo "- JIT warm-up of gemini-balance before row 1: wrk rounds of ${WARM_ROUND_SECONDS} s until two are within 5 % (req/s per round:${WARM_LOG:- none}); before row 3: $STREAM_WARM_ROUNDS rounds of 64 streams against the undelayed fake"
   echo "- gemini-balance JVM flags: \`${GB_JAVA_OPTS:-(none)}\`; fake: 8 events/stream, 50 ms/event for TTFT; hold: $HOLD_EVENTS events x $HOLD_DELAY_MS ms"
   echo
   echo "| Row | direct (fake) | nginx | gemini-balance | Target | Verdict |"
