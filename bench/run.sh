@@ -37,7 +37,7 @@ if [ "$QUICK" = 1 ]; then
   TTFT_WARMUP=3; TTFT_ROUNDS=5
   HOLD_STREAMS=2000; HOLD_EVENTS=10; HOLD_DELAY_MS=300
 else
-  TP_SECONDS=20; LAT_SECONDS=15; WARM_SECONDS=5; WARM_ROUND_SECONDS=10; WARM_MAX_ROUNDS=12; STREAM_WARM_ROUNDS=60
+  TP_SECONDS=20; LAT_SECONDS=15; WARM_SECONDS=5; WARM_ROUND_SECONDS=10; WARM_MAX_ROUNDS=18; STREAM_WARM_ROUNDS=60
   TTFT_WARMUP=15; TTFT_ROUNDS=30
   HOLD_STREAMS=2000; HOLD_EVENTS=20; HOLD_DELAY_MS=250
 fi
@@ -284,21 +284,37 @@ warm_wrk() {  # CPU BODY URL: unmeasured JIT/connection warm-up
   BENCH_BODY=$2 taskset -c "$1" wrk -t2 -c64 -d"${WARM_SECONDS}s" -s "$ROOT/bench/chat.lua" "$3" >/dev/null 2>&1 || true
 }
 
-# warm_until_steady CPU BODY URL: unmeasured wrk rounds (-t2 -c64) until two successive rounds are
-# within 5 % of each other, at most WARM_MAX_ROUNDS. A JVM pinned to one CPU keeps its JIT compilers
-# busy for tens of seconds under load; measuring before that would measure the compiler.
+# warm_until_steady PID CPU BODY URL: unmeasured wrk rounds (-t2 -c64) until the JIT is done and the
+# throughput is flat: the JVM's compiler threads used under 2 % of the round and req/s moved under 5 %
+# from the previous round; at most WARM_MAX_ROUNDS. A JVM pinned to one CPU keeps its compilers busy
+# for tens of seconds under load, and measuring before that would measure the compiler.
 WARM_LOG=""
+jit_ticks() {  # PID -> CPU ticks used so far by the C1/C2 compiler threads
+  local t total=0
+  for t in /proc/"$1"/task/*; do
+    case "$(cat "$t/comm" 2>/dev/null)" in
+      C1\ Compiler*|C2\ Compiler*) total=$((total + $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "$t/stat" 2>/dev/null || echo 0))) ;;
+    esac
+  done
+  echo "$total"
+}
 warm_until_steady() {
-  local cpu=$1 body=$2 url=$3 prev=0 rps=0 i
+  local pid=$1 cpu=$2 body=$3 url=$4 prev=0 rps=0 i j0 jit pct
   for i in $(seq 1 "$WARM_MAX_ROUNDS"); do
+    j0=$(jit_ticks "$pid")
     rps=$(BENCH_BODY=$body taskset -c "$cpu" wrk -t2 -c64 -d"${WARM_ROUND_SECONDS}s" -s "$ROOT/bench/chat.lua" "$url" 2>/dev/null \
       | awk '/^WRK_RESULT/{for(i=1;i<=NF;i++) if($i ~ /^rps=/){sub(/rps=/,"",$i); printf "%.0f", $i}}' || true)
     rps=${rps:-0}
-    log "warm-up round $i (${WARM_ROUND_SECONDS}s): $rps req/s"
-    WARM_LOG="$WARM_LOG $rps"
-    if awk -v a="$prev" -v b="$rps" 'BEGIN{d=(b-a)/(a>0?a:1); exit !(a>0 && b>0 && d<0.05 && d>-0.05)}'; then break; fi
+    jit=$(( $(jit_ticks "$pid") - j0 ))
+    pct=$(awk -v t="$jit" -v hz="$CLK_TCK" -v s="$WARM_ROUND_SECONDS" 'BEGIN{printf "%.0f", 100*t/hz/s}')
+    log "warm-up round $i (${WARM_ROUND_SECONDS}s): $rps req/s, JIT compilers ${pct}% of a CPU"
+    WARM_LOG="$WARM_LOG $rps (JIT ${pct}%),"
+    if [ "$pct" -lt 2 ] && awk -v a="$prev" -v b="$rps" 'BEGIN{d=(b-a)/(a>0?a:1); exit !(a>0 && b>0 && d<0.05 && d>-0.05)}'; then
+      break
+    fi
     prev=$rps
   done
+  WARM_LOG=${WARM_LOG%,}
 }
 
 # run_streams LABEL CPU ARGS... -> fills R[LABEL.*] from the STREAMLOAD line
@@ -361,7 +377,7 @@ NGINX_CPU_PER_1K=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$(v tp-nginx.req
 
 GB_LOAD_RSS=n/a; GB_LOAD_THREADS=n/a; GB_CPU_PER_1K=n/a
 if gb_ready && [ "$GB_CHAT_OK" = 1 ]; then
-  warm_until_steady "$CPU_FAKE" openai "$GB_URL"
+  warm_until_steady "$GB_PID" "$CPU_FAKE" openai "$GB_URL"
   t0=$(cpu_ticks "$GB_PID")
   start_sampler "$GB_PID"
   run_wrk tp-gb "$CPU_FAKE" 64 2 "$TP_SECONDS" openai "$GB_URL"
@@ -470,7 +486,7 @@ OUT="$OUT_DIR/$STAMP.md"
   echo "- machine: $NCPU CPUs ($CPU_MODEL), $MEM_TOTAL RAM; $JDK; $(uname -sr)"
   echo "- pinning: fake Gemini on CPU $CPU_FAKE, nginx and gemini-balance on CPU $CPU_PROXY; load generator on the other CPU"
   echo "- load average (1/5/15 min) before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (other tenants share this machine)"
-  echo "- JIT warm-up of gemini-balance before row 1: wrk rounds of ${WARM_ROUND_SECONDS} s until two are within 5 % (req/s per round:${WARM_LOG:- none}); before row 3: $STREAM_WARM_ROUNDS rounds of 64 streams against the undelayed fake"
+  echo "- JIT warm-up of gemini-balance before row 1: wrk rounds of ${WARM_ROUND_SECONDS} s until the JIT compilers use < 2 % of a CPU and req/s moves < 5 % (per round:${WARM_LOG:- none}); before row 3: $STREAM_WARM_ROUNDS rounds of 64 streams against the undelayed fake"
   echo "- gemini-balance JVM flags: \`${GB_JAVA_OPTS:-(none)}\`; fake: 8 events/stream, 50 ms/event for TTFT; hold: $HOLD_EVENTS events x $HOLD_DELAY_MS ms"
   echo
   echo "| Row | direct (fake) | nginx | gemini-balance | Target | Verdict |"
