@@ -6,6 +6,7 @@ import io.github.geminibalance.gemini.ListModelsResponse;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyChecker;
 import io.github.geminibalance.keys.KeyPool;
+import io.github.geminibalance.keys.KeyState;
 import io.github.geminibalance.keys.KeyStateStore;
 import io.github.geminibalance.keys.KeyStatus;
 import io.github.geminibalance.openai.ChatCompletion;
@@ -276,10 +277,20 @@ public final class GeminiBalance implements AutoCloseable {
 
     /**
      * Re-validates the keys that need it now (invalid ones and ones with failures), or every key when
-     * {@code all} is true; keys that pass return to ACTIVE.
+     * {@code all} is true; keys that pass return to ACTIVE. Keys an admin disabled are never checked
+     * (a passing check would re-enable them): only an admin reset brings them back.
      */
     public CompletableFuture<List<KeyChecker.Result>> checkKeys(boolean all) {
-        return all ? checker.check(pool.keys()) : checker.checkNeeded();
+        if (!all) {
+            return checker.checkNeeded();
+        }
+        Set<String> disabled = new HashSet<>();
+        for (KeyStatus s : pool.status()) {
+            if (s.state() == KeyState.DISABLED) {
+                disabled.add(s.id());
+            }
+        }
+        return checker.check(pool.keys().stream().filter(k -> !disabled.contains(k.id())).toList());
     }
 
     private <T> CompletableFuture<T> observe(String operation, String model, CompletableFuture<T> future) {
