@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * Gemini's error shape ({@link NativeErrors}).
  *
  * <p>The handlers declare the route's {@code path} variable as Micronaut requires, but read the raw
- * request URI instead, so escapes such as {@code %2F} are decoded once, here, and then checked.
+ * request URI instead, so escapes such as {@code %2F} are decoded once, here, and then checked. As in
+ * {@link OpenAiController}, the body is a {@code @Nullable byte[]} (an empty POST is forwarded as such);
+ * Micronaut's processor warns about {@code @Nullable} on a "primitive" type, which a {@code byte[]} is not.
  */
 @Controller
 final class NativeController {
@@ -89,7 +91,7 @@ final class NativeController {
         if (resource == null || !(resource.equals("models") || MODEL.matcher(resource).matches())) {
             return notFound(request, resource, "GET serves models and models/{model}");
         }
-        return forward(request, resource, null);
+        return forward(request, "GET", resource, null);
     }
 
     /** {@code POST models/{model}:generateContent}, {@code :streamGenerateContent} and the others. */
@@ -102,10 +104,12 @@ final class NativeController {
         if (call == null || !call.matches() || !METHODS.contains(call.group(2))) {
             return notFound(request, resource, "POST serves models/{model}:" + String.join(", :", sorted()));
         }
-        return forward(request, resource, body == null ? new byte[0] : body);
+        return forward(request, "POST", resource, body == null ? new byte[0] : body);
     }
 
-    private CompletableFuture<MutableHttpResponse<byte[]>> forward(HttpRequest<?> request, String resource, byte[] body) {
+    // The method is the route's, not the request's: Micronaut also routes HEAD to the GET handler.
+    private CompletableFuture<MutableHttpResponse<byte[]>> forward(HttpRequest<?> request, String method,
+            String resource, byte[] body) {
         String query = withoutKey(request.getUri().getRawQuery());
         if (query != null && !validQuery(query)) {
             return CompletableFuture.completedFuture(NativeErrors.of(400,
@@ -113,7 +117,7 @@ final class NativeController {
         }
         CompletableFuture<NativeResponse> call;
         try {
-            call = gemini.forward(request.getMethodName(), resource, query, body);
+            call = gemini.forward(method, resource, query, body);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
@@ -130,13 +134,23 @@ final class NativeController {
     @SuppressWarnings("unchecked")
     private static MutableHttpResponse<byte[]> relay(NativeResponse response) {
         Publisher<byte[]> body = Publishers.map(FlowAdapters.toPublisher(response.body()), NativeController::bytes);
-        MediaType type = MediaType.of(response.contentType());
+        MediaType type = mediaType(response.contentType());
         MutableHttpResponse<Object> out = HttpResponse.status(response.status(), ErrorResponses.reason(response.status()))
                 .contentType(type).body(body);
         if (type.matches(MediaType.TEXT_EVENT_STREAM_TYPE)) {
             out.header(HttpHeaders.CACHE_CONTROL, "no-cache").header("X-Accel-Buffering", "no");
         }
         return (MutableHttpResponse<byte[]>) (MutableHttpResponse<?>) out;
+    }
+
+    // A content type Micronaut cannot parse must not fail the response: the body would never be
+    // subscribed to, and the key never returned to the pool.
+    private static MediaType mediaType(String contentType) {
+        try {
+            return MediaType.of(contentType);
+        } catch (RuntimeException unparseable) {
+            return MediaType.APPLICATION_OCTET_STREAM_TYPE;
+        }
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
