@@ -26,7 +26,8 @@ import java.util.random.RandomGenerator;
  * the chunks into a {@code chat.completion}. One instance per request; not thread-safe.
  *
  * <p>Per choice ({@code candidate.index}, or its position when absent) it emits: a role chunk
- * {@code {role:"assistant", content:""}} before anything else; text as {@code content}; thought
+ * {@code {role:"assistant", content:""}} before anything else ({@code content} left out when the answer
+ * starts with a tool call or a refusal, as OpenAI does); text as {@code content}; thought
  * summaries as {@code reasoning_content}; each function call as a {@code tool_calls} delta whose
  * {@code index} counts the calls of that choice (0, 1, 2... across events) and whose {@code id} comes
  * from {@link ToolCallIds#encode} with the Gemini call id and the {@code thoughtSignature} of the
@@ -303,8 +304,12 @@ public final class ChatStreamTranslator {
     private void emit(ChoiceState choice, Delta delta, String finishReason, List<ChatCompletionChunk> out) {
         if (!choice.roleSent) {
             choice.roleSent = true;
+            // as OpenAI does: content "" when the answer starts with text, absent when it starts with a
+            // tool call or a refusal, so SDK accumulators rebuild content null for those
+            boolean textFirst = delta.content() != null || delta.reasoningContent() != null;
             out.add(chunk(List.of(new ChatCompletionChunk.Choice(
-                    choice.index, new Delta(ASSISTANT, "", null, null, null, null), null, null)), null));
+                    choice.index, new Delta(ASSISTANT, textFirst ? "" : null, null, null, null, null), null, null)),
+                    null));
         }
         out.add(chunk(List.of(new ChatCompletionChunk.Choice(choice.index, delta, null, finishReason)), null));
         producedOutput = true;

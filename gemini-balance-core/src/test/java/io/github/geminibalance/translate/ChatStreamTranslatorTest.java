@@ -47,7 +47,7 @@ class ChatStreamTranslatorTest {
         assertThat(tree(chunks)).isEqualTo(json("""
             [
              {"id":"chatcmpl-ZnVuY19jYWxsX2RlbW8","object":"chat.completion.chunk","created":1767225600,"model":"gemini-3-flash-preview",
-              "choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]},
+              "choices":[{"index":0,"delta":{"role":"assistant"},"logprobs":null,"finish_reason":null}]},
              {"id":"chatcmpl-ZnVuY19jYWxsX2RlbW8","object":"chat.completion.chunk","created":1767225600,"model":"gemini-3-flash-preview",
               "choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_gk2v9x1qa.EqQBCqEBAb4-9vsAmZ1Yk0pQ3cN0","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Oslo\\"}"}}]},"logprobs":null,"finish_reason":null}]},
              {"id":"chatcmpl-ZnVuY19jYWxsX2RlbW8","object":"chat.completion.chunk","created":1767225600,"model":"gemini-3-flash-preview",
@@ -169,7 +169,7 @@ class ChatStreamTranslatorTest {
 
         assertThat(choicesOf(chunks)).isEqualTo(json("""
             [
-             {"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null},
+             {"index":0,"delta":{"role":"assistant"},"logprobs":null,"finish_reason":null},
              {"index":0,"delta":{},"logprobs":null,"finish_reason":"length"}
             ]"""));
         assertThat(translator.finished()).isTrue();
@@ -275,7 +275,7 @@ class ChatStreamTranslatorTest {
             {"candidates": [{"content": {"parts": [{"text": ""}],"role": "model"},"finishReason": "STOP","index": 1},{"content": {"parts": [{"functionCall": {"name": "g","id": "a1"}}],"role": "model"},"finishReason": "STOP","index": 0}],"responseId": "n2"}""");
 
         assertThat(tree(chunks).findValues("choices").stream().map(Object::toString).toList()).containsExactly(
-                "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]",
+                "[{\"index\":0,\"delta\":{\"role\":\"assistant\"},\"logprobs\":null,\"finish_reason\":null}]",
                 "[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_ga0\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},\"logprobs\":null,\"finish_reason\":null}]",
                 "[{\"index\":1,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]",
                 "[{\"index\":1,\"delta\":{\"content\":\"No call.\"},\"logprobs\":null,\"finish_reason\":null}]",
@@ -306,7 +306,7 @@ class ChatStreamTranslatorTest {
         assertThat(tree(chunks)).isEqualTo(json("""
             [
              {"id":"chatcmpl-YmxvY2tlZF9kZW1v","object":"chat.completion.chunk","created":1767225600,"model":"gemini-2.5-flash",
-              "choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]},
+              "choices":[{"index":0,"delta":{"role":"assistant"},"logprobs":null,"finish_reason":null}]},
              {"id":"chatcmpl-YmxvY2tlZF9kZW1v","object":"chat.completion.chunk","created":1767225600,"model":"gemini-2.5-flash",
               "choices":[{"index":0,"delta":{"refusal":"The prompt was blocked by Gemini: PROHIBITED_CONTENT"},"logprobs":null,"finish_reason":null}]},
              {"id":"chatcmpl-YmxvY2tlZF9kZW1v","object":"chat.completion.chunk","created":1767225600,"model":"gemini-2.5-flash",
@@ -380,9 +380,9 @@ class ChatStreamTranslatorTest {
 
         assertThat(choicesOf(end)).isEqualTo(json("""
             [
-             {"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null},
+             {"index":0,"delta":{"role":"assistant"},"logprobs":null,"finish_reason":null},
              {"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"},
-             {"index":1,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null},
+             {"index":1,"delta":{"role":"assistant"},"logprobs":null,"finish_reason":null},
              {"index":1,"delta":{},"logprobs":null,"finish_reason":"stop"},
              "usage"
             ]"""));
