@@ -244,8 +244,7 @@ public final class GeminiBalance implements AutoCloseable {
         String pathAndQuery = "/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
         return observe("native", model, guard(() -> retry.run(model,
                 lease -> client.exchange(lease.key(), method, pathAndQuery, body, "application/json")
-                        .thenApply(response -> new NativeResponse(response.statusCode(),
-                                response.headers().firstValue("content-type").orElse("application/json"),
+                        .thenApply(response -> new NativeResponse(response.status(), response.contentType(),
                                 ChatPipeline.releasing(response.body(), lease, retry.policy()))),
                 true)));
     }
