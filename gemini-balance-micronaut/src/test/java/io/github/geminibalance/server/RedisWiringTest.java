@@ -1,5 +1,7 @@
 package io.github.geminibalance.server;
 
+import io.github.geminibalance.testing.RedisServer;
+
 import static io.github.geminibalance.server.OpenAiSdkTest.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
