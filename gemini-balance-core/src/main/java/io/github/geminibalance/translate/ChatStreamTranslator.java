@@ -1,5 +1,6 @@
 package io.github.geminibalance.translate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geminibalance.gemini.Candidate;
 import io.github.geminibalance.gemini.GenerateContentResponse;
 import io.github.geminibalance.gemini.Part;
@@ -36,6 +37,13 @@ import java.util.random.RandomGenerator;
  * generated images as markdown in {@code content}; and, when Gemini sets {@code finishReason}, the
  * grounding sources (if {@link ResponseOptions#search()}) followed by a finish chunk. Empty texts and
  * candidates without parts produce nothing; thought parts other than text (draft images) are dropped.
+ * With {@link ResponseOptions#parallelToolCalls()} false only the first call of a choice is emitted;
+ * later calls are dropped before an id is minted for them.
+ *
+ * <p>Token log probabilities ({@code candidate.logprobsResult}, present when the request asked for
+ * {@code logprobs}) become the chunk's {@code logprobs} object (see {@link ResponseLogprobs}): each
+ * event's tokens ride on that event's first content delta (else its first delta; if the event emits
+ * nothing, on the next chunk of that choice), so every chunk's logprobs cover the tokens of its text.
  *
  * <p>A prompt blocked by Gemini (no candidates, {@code promptFeedback.blockReason}) becomes, for every
  * requested choice, a role chunk, a {@code refusal} chunk saying why, and a {@code content_filter}
@@ -171,8 +179,17 @@ public final class ChatStreamTranslator {
                 render(choice, part, partIndex, eventNo, runs);
             }
         }
-        for (Delta delta : runs.finish()) {
-            emit(choice, delta, null, out);
+        List<Delta> deltas = runs.finish();
+        JsonNode logprobs = ResponseLogprobs.of(candidate.logprobsResult());
+        if (logprobs != null && deltas.isEmpty()) {
+            choice.logprobs = ResponseLogprobs.concat(choice.logprobs, logprobs); // rides on the next chunk
+        }
+        int carrier = logprobs == null ? -1 : logprobsCarrier(deltas);
+        for (int i = 0; i < deltas.size(); i++) {
+            if (i == carrier) {
+                choice.logprobs = ResponseLogprobs.concat(choice.logprobs, logprobs);
+            }
+            emit(choice, deltas.get(i), null, out);
         }
         if (options.search() && candidate.groundingMetadata() != null) {
             collectGrounding(choice, candidate.groundingMetadata(), eventNo);
@@ -185,6 +202,16 @@ public final class ChatStreamTranslator {
             }
             finish(choice, ResponseFinishReasons.map(candidate.finishReason(), choice.toolCalls > 0), out);
         }
+    }
+
+    /** The delta that carries an event's logprobs: its first content delta, else its first delta. */
+    private static int logprobsCarrier(List<Delta> deltas) {
+        for (int i = 0; i < deltas.size(); i++) {
+            if (deltas.get(i).content() != null) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     private static String filtered(Candidate candidate) {
@@ -208,6 +235,9 @@ public final class ChatStreamTranslator {
                 appendContent(choice, part.text(), runs);
             }
         } else if (part.functionCall() != null) {
+            if (!options.parallelToolCalls() && choice.toolCalls > 0) {
+                return; // parallel_tool_calls: false keeps the first call only
+            }
             Part.FunctionCall call = part.functionCall();
             String callId = ToolCallIds.encode(call.id(), part.thoughtSignature(), random);
             String name = call.name() == null ? "" : call.name();
@@ -311,7 +341,9 @@ public final class ChatStreamTranslator {
                     choice.index, new Delta(ASSISTANT, textFirst ? "" : null, null, null, null, null), null, null)),
                     null));
         }
-        out.add(chunk(List.of(new ChatCompletionChunk.Choice(choice.index, delta, null, finishReason)), null));
+        JsonNode logprobs = choice.logprobs;
+        choice.logprobs = null;
+        out.add(chunk(List.of(new ChatCompletionChunk.Choice(choice.index, delta, logprobs, finishReason)), null));
         producedOutput = true;
     }
 
@@ -345,6 +377,7 @@ public final class ChatStreamTranslator {
         final AnswerText answer = new AnswerText();
         final Map<String, Candidate.Web> sources = new LinkedHashMap<>();
         final Set<Annotation> annotations = new LinkedHashSet<>();
+        JsonNode logprobs; // token logprobs not yet sent: they ride on the next chunk of this choice
         boolean roleSent;
         boolean finished;
         int toolCalls;

@@ -334,12 +334,13 @@ public final class RemoteMediaFetcher {
                         part.inputAudio(), part.file(), part.refusal()));
             }
             messages.add(new ChatMessage(m.role(), new MessageContent(null, parts), m.name(), m.toolCalls(),
-                    m.toolCallId(), m.refusal(), m.reasoningContent()));
+                    m.toolCallId(), m.refusal(), m.reasoningContent(), m.functionCall()));
         }
         return new ChatCompletionRequest(r.model(), messages, r.temperature(), r.topP(), r.topK(), r.n(), r.stop(),
                 r.maxTokens(), r.maxCompletionTokens(), r.presencePenalty(), r.frequencyPenalty(), r.seed(),
                 r.logprobs(), r.topLogprobs(), r.responseFormat(), r.tools(), r.toolChoice(), r.parallelToolCalls(),
-                r.reasoningEffort(), r.stream(), r.streamOptions(), r.user(), r.google(), r.extraBody());
+                r.reasoningEffort(), r.stream(), r.streamOptions(), r.user(), r.google(), r.extraBody(), r.functions(),
+                r.functionCall(), r.webSearchOptions());
     }
 
     /** The most telling cause: our own 400, a timeout, or else the failure itself. */
