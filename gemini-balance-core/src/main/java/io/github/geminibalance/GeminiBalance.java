@@ -72,6 +72,7 @@ public final class GeminiBalance implements AutoCloseable {
     private final ChatPipeline chat;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
+    private final java.util.concurrent.ExecutorService httpExecutor;
     private final Clock clock;
     private final AtomicReference<CachedModels> models = new AtomicReference<>();
     private final GeminiBalanceListener listener;
@@ -86,7 +87,8 @@ public final class GeminiBalance implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        HttpClient http = b.httpClient != null ? b.httpClient : defaultHttpClient(config);
+        this.httpExecutor = b.httpClient != null ? null : httpExecutor();
+        HttpClient http = b.httpClient != null ? b.httpClient : defaultHttpClient(config, httpExecutor);
         this.pool = new KeyPool(config.apiKeys(), config.maxFailures(),
                 KeyPool.Selection.parse(config.keySelection()), clock, b.store);
         this.listener = b.listener;
@@ -125,9 +127,23 @@ public final class GeminiBalance implements AutoCloseable {
         return new Builder(config);
     }
 
-    private static HttpClient defaultHttpClient(GeminiBalanceConfig config) {
+    // A few threads run every completion: callbacks never block, so more threads would only add
+    // context switches (the JDK's default executor is an unbounded cached pool: a thread per busy
+    // stream under load).
+    private static java.util.concurrent.ExecutorService httpExecutor() {
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "gemini-balance-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static HttpClient defaultHttpClient(GeminiBalanceConfig config, java.util.concurrent.Executor executor) {
         boolean https = "https".equalsIgnoreCase(config.baseUrl().getScheme());
         return HttpClient.newBuilder()
+                .executor(executor)
                 // HTTP/2 multiplexes many calls over few connections to Google; plain-HTTP test and
                 // bench servers get HTTP/1.1 (no h2c upgrade dance).
                 .version(https ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
@@ -311,6 +327,9 @@ public final class GeminiBalance implements AutoCloseable {
             scheduler.shutdownNow();
         }
         pool.store().close();
+        if (httpExecutor != null) {
+            httpExecutor.shutdown();
+        }
     }
 
     // Anything thrown synchronously (validation, our own bug) becomes a failed future in the OpenAI shape.

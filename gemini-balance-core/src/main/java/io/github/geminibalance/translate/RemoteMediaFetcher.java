@@ -101,7 +101,22 @@ public final class RemoteMediaFetcher {
             throw new IllegalArgumentException("timeout must be positive");
         }
         this.maxBytes = maxBytes;
-        this.resolverExecutor = client.executor().orElse(ForkJoinPool.commonPool());
+        this.resolverExecutor = RESOLVER;
+    }
+
+    // DNS lookups block, so they get their own few threads: never the HTTP client's (kept small and
+    // non-blocking) nor the common pool (one thread on a one-core machine).
+    private static final java.util.concurrent.ExecutorService RESOLVER;
+
+    static {
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(4, 4, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "gemini-balance-dns");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        RESOLVER = pool;
     }
 
     /**
