@@ -100,7 +100,8 @@ final class ChatPipeline {
     }
 
     private static ResponseOptions responseOptions(GeminiChatRequest g) {
-        return new ResponseOptions(g.requestedModel(), g.choiceCount(), g.includeUsage(), g.search(), g.codeExecution());
+        return new ResponseOptions(g.requestedModel(), g.choiceCount(), g.includeUsage(), g.search(), g.codeExecution(),
+                g.parallelToolCalls());
     }
 
     // A 200 with nothing in it is a soft failure worth another key; a blocked prompt is an answer.

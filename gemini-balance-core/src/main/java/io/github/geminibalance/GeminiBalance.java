@@ -6,6 +6,7 @@ import io.github.geminibalance.gemini.ListModelsResponse;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyChecker;
 import io.github.geminibalance.keys.KeyPool;
+import io.github.geminibalance.keys.KeyState;
 import io.github.geminibalance.keys.KeyStateStore;
 import io.github.geminibalance.keys.KeyStatus;
 import io.github.geminibalance.openai.ChatCompletion;
@@ -71,6 +72,7 @@ public final class GeminiBalance implements AutoCloseable {
     private final ChatPipeline chat;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
+    private final java.util.concurrent.ExecutorService httpExecutor;
     private final Clock clock;
     private final AtomicReference<CachedModels> models = new AtomicReference<>();
     private final GeminiBalanceListener listener;
@@ -85,7 +87,8 @@ public final class GeminiBalance implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        HttpClient http = b.httpClient != null ? b.httpClient : defaultHttpClient(config);
+        this.httpExecutor = b.httpClient != null ? null : httpExecutor();
+        HttpClient http = b.httpClient != null ? b.httpClient : defaultHttpClient(config, httpExecutor);
         this.pool = new KeyPool(config.apiKeys(), config.maxFailures(),
                 KeyPool.Selection.parse(config.keySelection()), clock, b.store);
         this.listener = b.listener;
@@ -124,9 +127,23 @@ public final class GeminiBalance implements AutoCloseable {
         return new Builder(config);
     }
 
-    private static HttpClient defaultHttpClient(GeminiBalanceConfig config) {
+    // A few threads run every completion: callbacks never block, so more threads would only add
+    // context switches (the JDK's default executor is an unbounded cached pool: a thread per busy
+    // stream under load).
+    private static java.util.concurrent.ExecutorService httpExecutor() {
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "gemini-balance-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static HttpClient defaultHttpClient(GeminiBalanceConfig config, java.util.concurrent.Executor executor) {
         boolean https = "https".equalsIgnoreCase(config.baseUrl().getScheme());
         return HttpClient.newBuilder()
+                .executor(executor)
                 // HTTP/2 multiplexes many calls over few connections to Google; plain-HTTP test and
                 // bench servers get HTTP/1.1 (no h2c upgrade dance).
                 .version(https ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
@@ -243,8 +260,7 @@ public final class GeminiBalance implements AutoCloseable {
         String pathAndQuery = "/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
         return observe("native", model, guard(() -> retry.run(model,
                 lease -> client.exchange(lease.key(), method, pathAndQuery, body, "application/json")
-                        .thenApply(response -> new NativeResponse(response.statusCode(),
-                                response.headers().firstValue("content-type").orElse("application/json"),
+                        .thenApply(response -> new NativeResponse(response.status(), response.contentType(),
                                 ChatPipeline.releasing(response.body(), lease, retry.policy()))),
                 true)));
     }
@@ -276,10 +292,20 @@ public final class GeminiBalance implements AutoCloseable {
 
     /**
      * Re-validates the keys that need it now (invalid ones and ones with failures), or every key when
-     * {@code all} is true; keys that pass return to ACTIVE.
+     * {@code all} is true; keys that pass return to ACTIVE. Keys an admin disabled are never checked
+     * (a passing check would re-enable them): only an admin reset brings them back.
      */
     public CompletableFuture<List<KeyChecker.Result>> checkKeys(boolean all) {
-        return all ? checker.check(pool.keys()) : checker.checkNeeded();
+        if (!all) {
+            return checker.checkNeeded();
+        }
+        Set<String> disabled = new HashSet<>();
+        for (KeyStatus s : pool.status()) {
+            if (s.state() == KeyState.DISABLED) {
+                disabled.add(s.id());
+            }
+        }
+        return checker.check(pool.keys().stream().filter(k -> !disabled.contains(k.id())).toList());
     }
 
     private <T> CompletableFuture<T> observe(String operation, String model, CompletableFuture<T> future) {
@@ -301,6 +327,9 @@ public final class GeminiBalance implements AutoCloseable {
             scheduler.shutdownNow();
         }
         pool.store().close();
+        if (httpExecutor != null) {
+            httpExecutor.shutdown();
+        }
     }
 
     // Anything thrown synchronously (validation, our own bug) becomes a failed future in the OpenAI shape.

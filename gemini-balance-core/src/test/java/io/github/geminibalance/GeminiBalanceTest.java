@@ -141,6 +141,27 @@ class GeminiBalanceTest {
     }
 
     @Test
+    void aDailyQuotaRestsTheKeyForThatModelUntilMidnightPacific() {
+        java.time.Instant now = java.time.Instant.parse("2026-11-27T20:00:00Z"); // 12:00 in Los Angeles
+        java.time.Clock clock = java.time.Clock.fixed(now, java.time.ZoneOffset.UTC);
+        fake.error(MODEL, LIMITED, GeminiErrorKind.DAILY_QUOTA_429);
+        fake.generateContent(MODEL, GOOD, GeminiFixtures.textResponse("ok"));
+        fake.generateContent("gemini-2.0-flash", LIMITED, GeminiFixtures.textResponse("other model"));
+        GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of(LIMITED, GOOD))
+                .allowedTokens(List.of("sk-test")).baseUrl(fake.baseUrl()).build();
+        gb = GeminiBalance.builder(config).clock(clock).scheduleKeyChecks(false).build();
+
+        assertThat(gb.chat(hello()).join().choices().get(0).message().content()).isEqualTo("ok");
+        KeyStatus limited = gb.keyStatus().get(0);
+        assertThat(limited.state()).isEqualTo(KeyState.EXHAUSTED);
+        // midnight in Los Angeles = 08:00 UTC the next day, not the 47 s of the RetryInfo
+        assertThat(limited.restingUntil()).containsEntry(MODEL, java.time.Instant.parse("2026-11-28T08:00:00Z"));
+        // the same key still serves another model
+        assertThat(gb.chat(ChatCompletionRequest.of("gemini-2.0-flash", List.of(ChatMessage.of("user", "x"))))
+                .join().choices().get(0).message().content()).isEqualTo("other model");
+    }
+
+    @Test
     void clientErrorsAreNotRetriedAndDoNotCountAgainstTheKey() {
         fake.error(MODEL, null, GeminiErrorKind.BAD_REQUEST_400);
         GeminiBalance balance = balance(List.of(GOOD, LIMITED), 3);

@@ -1,5 +1,6 @@
 package io.github.geminibalance.translate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geminibalance.gemini.GenerateContentResponse;
 import io.github.geminibalance.openai.Annotation;
 import io.github.geminibalance.openai.ChatCompletion;
@@ -23,8 +24,10 @@ import java.util.random.RandomGenerator;
  * <p>Per choice: {@code content} and {@code reasoning_content} are concatenated (null when nothing but
  * empty strings arrived, e.g. a tool-call-only answer); tool-call deltas are merged by {@code index}
  * (id, type and name from the first delta that has them, arguments concatenated); refusals are
- * concatenated; annotations are appended; the last non-null {@code finish_reason} wins. Choices are
- * sorted by index; the message role is always {@code assistant}.
+ * concatenated; annotations are appended; {@code logprobs} objects are merged with their
+ * {@code content} (and {@code refusal}) token lists concatenated in order (null when no chunk had
+ * any); the last non-null {@code finish_reason} wins. Choices are sorted by index; the message role is
+ * always {@code assistant}.
  */
 public final class ChatCompletionAccumulator {
 
@@ -95,6 +98,7 @@ public final class ChatCompletionAccumulator {
         private final Map<Integer, ToolCallBuilder> toolCalls = new TreeMap<>();
         private final List<Annotation> annotations = new ArrayList<>();
         private StringBuilder refusal;
+        private JsonNode logprobs;
         private String finishReason;
 
         ChoiceBuilder(int index) {
@@ -104,6 +108,9 @@ public final class ChatCompletionAccumulator {
         void add(ChatCompletionChunk.Choice choice) {
             if (choice.finishReason() != null) {
                 finishReason = choice.finishReason();
+            }
+            if (choice.logprobs() != null && choice.logprobs().isObject()) {
+                logprobs = ResponseLogprobs.concat(logprobs, choice.logprobs());
             }
             ChatCompletionChunk.Delta delta = choice.delta();
             if (delta == null) {
@@ -149,7 +156,7 @@ public final class ChatCompletionAccumulator {
                     refusal == null ? null : refusal.toString(),
                     calls,
                     annotations.isEmpty() ? null : List.copyOf(annotations));
-            return new ChatCompletion.Choice(index, message, null, finishReason);
+            return new ChatCompletion.Choice(index, message, logprobs, finishReason);
         }
     }
 

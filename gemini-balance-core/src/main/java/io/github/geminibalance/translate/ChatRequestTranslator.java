@@ -29,7 +29,9 @@ import java.util.Set;
  * A leading {@code models/} is stripped, then the suffixes {@code -search} and {@code -non-thinking}
  * are stripped from the end repeatedly, in any order and combination
  * ({@code gemini-2.5-flash-non-thinking-search} calls {@code gemini-2.5-flash}). {@code -search}, or an
- * upstream model listed in {@link TranslationOptions#searchModels()}, adds {@code {googleSearch:{}}}.
+ * upstream model listed in {@link TranslationOptions#searchModels()}, or a {@code web_search_options}
+ * object (any, even {@code {}}; its settings have no Gemini counterpart) adds {@code {googleSearch:{}}}
+ * and makes the answer a search answer (sources list and {@code url_citation} annotations).
  * {@link TranslationOptions#codeExecutionEnabled()} adds {@code {codeExecution:{}}} unless the request
  * has function tools or asks for JSON output (Gemini 2.x rejects tools with a JSON response type).
  *
@@ -39,9 +41,10 @@ import java.util.Set;
  *       {@code systemInstruction}, in order (array content: text parts joined with a newline).</li>
  *   <li>{@code user} becomes a {@code user} turn; {@code assistant} a {@code model} turn holding its
  *       text, then one {@code functionCall} per tool call (arguments parsed, {@code id} and
- *       {@code thoughtSignature} decoded from the tool-call id by {@link ToolCallIds}). On Gemini 3,
- *       whose history needs signatures, the first call of a turn without one gets Gemini's
- *       documented placeholder {@code "skip_thought_signature_validator"}.</li>
+ *       {@code thoughtSignature} decoded from the tool-call id by {@link ToolCallIds}), then one for a
+ *       legacy {@code function_call}. On Gemini 3, whose history needs signatures, the first call of a
+ *       turn without one gets Gemini's documented placeholder
+ *       {@code "skip_thought_signature_validator"}.</li>
  *   <li>Consecutive {@code tool} (and legacy {@code function}) messages become one {@code user} turn
  *       of {@code functionResponse} parts ordered like the calls; the name comes from the earlier
  *       call with that {@code tool_call_id}; {@code response} is the content when it parses as a JSON
@@ -49,7 +52,12 @@ import java.util.Set;
  *       Calls of the preceding turn left unanswered in such a group get {@code {"error": ...}}, because
  *       Gemini requires as many responses as calls.</li>
  *   <li>Empty text parts are dropped, then messages left without parts, then adjacent turns of the same
- *       role are merged. {@code name} on user/assistant messages has no Gemini field and is dropped.</li>
+ *       role are merged.</li>
+ *   <li>{@code name} has no Gemini field. When the user messages carry two or more distinct names (a
+ *       multi-user chat), each named user message says who speaks: its first text part is prefixed with
+ *       {@code "<name>: "} (a message without text gets a leading {@code "<name>:"} part). Otherwise
+ *       it is dropped, as on system, developer and assistant messages; on legacy {@code function}
+ *       messages it names the function.</li>
  *   <li>When no turn is left (a system-only request), or the first turn would be a model function
  *       call, a user turn with the text {@code "."} is put first; the system
  *       instruction stays where it is. {@code {text:""}} is never sent.</li>
@@ -86,9 +94,12 @@ import java.util.Set;
  * Schema. Every valid OpenAI schema thus yields a declaration Gemini accepts. {@code tool_choice}:
  * {@code none} NONE, {@code auto} AUTO (both omitted without tools), {@code required} ANY, a named
  * function ANY with {@code allowedFunctionNames}, {@code allowed_tools} VALIDATED (mode auto) or ANY
- * (mode required) with those names. {@code parallel_tool_calls} has no Gemini counterpart and is
- * ignored: Gemini decides how many calls to make. Legacy {@code functions}/{@code function_call} are
- * not read.
+ * (mode required) with those names. The legacy {@code functions} are declared like function tools
+ * (after them; names unique across both) and the legacy {@code function_call} ({@code none},
+ * {@code auto}, {@code {"name": f}}) maps like {@code tool_choice}, which wins when both are sent;
+ * answers still carry {@code tool_calls}. {@code parallel_tool_calls} has no Gemini counterpart:
+ * {@code false} is recorded in {@link GeminiChatRequest#parallelToolCalls()} and the answer keeps only
+ * the first call of each choice.
  *
  * <h2>Passthrough</h2>
  * A {@code google} object (top level, or under {@code extra_body}; per setting, in either spelling, the
@@ -135,12 +146,15 @@ public final class ChatRequestTranslator {
 
         Conversation.Result conversation = Conversation.translate(request.messages(), model.upstream());
 
-        List<FunctionDeclaration> functions = functionDeclarations(request.tools());
+        List<FunctionDeclaration> functions = functionDeclarations(request.tools(), request.functions());
         List<String> names = functions.stream().map(FunctionDeclaration::name).toList();
-        ToolConfig toolConfig = toolConfig(request.toolChoice(), names);
+        ToolConfig toolConfig = present(request.toolChoice())
+                ? toolConfig(request.toolChoice(), names)
+                : legacyFunctionCall(request.functionCall(), names);
 
         OutputFormat format = OutputFormat.of(request.responseFormat());
-        boolean search = model.search() || options.searchModels().contains(model.upstream());
+        boolean search = model.search() || options.searchModels().contains(model.upstream())
+                || webSearch(request.webSearchOptions());
         boolean codeExecution = options.codeExecutionEnabled() && functions.isEmpty() && format.mimeType() == null;
         List<GenerateContentRequest.Tool> tools = new ArrayList<>();
         if (!functions.isEmpty()) {
@@ -169,7 +183,7 @@ public final class ChatRequestTranslator {
                 generation,
                 google.cachedContent());
         return new GeminiChatRequest(request.model(), model.upstream(), body, n, request.includeUsage(),
-                search, codeExecution);
+                search, codeExecution, !Boolean.FALSE.equals(request.parallelToolCalls()));
     }
 
     private ThinkingConfig thinking(ChatCompletionRequest request, ModelName model, Passthrough google) {
@@ -238,45 +252,101 @@ public final class ChatRequestTranslator {
         return value == null || value == 0.0 ? null : value;
     }
 
-    private static List<FunctionDeclaration> functionDeclarations(List<Tool> tools) {
+    /** The declarations of {@code tools}, then of the legacy {@code functions}; names unique across both. */
+    private static List<FunctionDeclaration> functionDeclarations(List<Tool> tools,
+            List<Tool.FunctionDefinition> legacy) {
         List<FunctionDeclaration> declarations = new ArrayList<>();
-        if (tools == null) {
-            return declarations;
-        }
         Set<String> seen = new LinkedHashSet<>();
-        for (int i = 0; i < tools.size(); i++) {
-            String at = "tools[" + i + "]";
-            Tool tool = tools.get(i);
-            if (tool == null) {
-                throw new InvalidRequestException(at, "A tool must be an object.");
+        if (tools != null) {
+            for (int i = 0; i < tools.size(); i++) {
+                String at = "tools[" + i + "]";
+                Tool tool = tools.get(i);
+                if (tool == null) {
+                    throw new InvalidRequestException(at, "A tool must be an object.");
+                }
+                if (tool.type() != null && !tool.type().equals("function")) {
+                    throw new InvalidRequestException(at + ".type",
+                            "Unsupported tool type '" + tool.type() + "'; only function tools are supported.");
+                }
+                if (tool.function() == null) {
+                    throw new InvalidRequestException(at + ".function", "A function tool needs a function.");
+                }
+                declarations.add(declaration(tool.function(), at + ".function", seen));
             }
-            if (tool.type() != null && !tool.type().equals("function")) {
-                throw new InvalidRequestException(at + ".type",
-                        "Unsupported tool type '" + tool.type() + "'; only function tools are supported.");
+        }
+        if (legacy != null) {
+            for (int i = 0; i < legacy.size(); i++) {
+                String at = "functions[" + i + "]";
+                if (legacy.get(i) == null) {
+                    throw new InvalidRequestException(at, "A function must be an object.");
+                }
+                declarations.add(declaration(legacy.get(i), at, seen));
             }
-            Tool.FunctionDefinition function = tool.function();
-            if (function == null) {
-                throw new InvalidRequestException(at + ".function", "A function tool needs a function.");
-            }
-            String name = function.name();
-            if (name == null || name.isBlank()) {
-                throw new InvalidRequestException(at + ".function.name", "The function name is required.");
-            }
-            if (!seen.add(name)) {
-                throw new InvalidRequestException(at + ".function.name",
-                        "Two tools are named '" + name + "'; function names must be unique.");
-            }
-            ToolSchemas.Declared declared = ToolSchemas.declare(function.parameters(), at + ".function.parameters");
-            String description = function.description() == null || function.description().isEmpty()
-                    ? null : function.description();
-            declarations.add(new FunctionDeclaration(name, description, declared.parameters(),
-                    declared.parametersJsonSchema()));
         }
         return declarations;
     }
 
+    private static FunctionDeclaration declaration(Tool.FunctionDefinition function, String at, Set<String> seen) {
+        String name = function.name();
+        if (name == null || name.isBlank()) {
+            throw new InvalidRequestException(at + ".name", "The function name is required.");
+        }
+        if (!seen.add(name)) {
+            throw new InvalidRequestException(at + ".name",
+                    "Two functions are named '" + name + "'; function names must be unique.");
+        }
+        ToolSchemas.Declared declared = ToolSchemas.declare(function.parameters(), at + ".parameters");
+        String description = function.description() == null || function.description().isEmpty()
+                ? null : function.description();
+        return new FunctionDeclaration(name, description, declared.parameters(), declared.parametersJsonSchema());
+    }
+
+    private static boolean present(JsonNode node) {
+        return node != null && !node.isNull() && !node.isMissingNode();
+    }
+
+    /** {@code web_search_options}: any object (its settings have no Gemini counterpart) asks for search. */
+    private static boolean webSearch(JsonNode options) {
+        if (!present(options)) {
+            return false;
+        }
+        if (!options.isObject()) {
+            throw new InvalidRequestException("web_search_options", "web_search_options must be an object.");
+        }
+        return true;
+    }
+
+    /** The legacy {@code function_call}: {@code none}, {@code auto} or {@code {"name": "f"}}. */
+    private static ToolConfig legacyFunctionCall(JsonNode call, List<String> names) {
+        if (!present(call)) {
+            return null;
+        }
+        String param = "function_call";
+        if (call.isTextual()) {
+            switch (call.asText()) {
+                case "none":
+                    return names.isEmpty() ? null : mode("NONE", null);
+                case "auto":
+                    return names.isEmpty() ? null : mode("AUTO", null);
+                default:
+                    throw new InvalidRequestException(param,
+                            "function_call must be none, auto or {\"name\": \"<function>\"}.");
+            }
+        }
+        if (!call.isObject()) {
+            throw new InvalidRequestException(param, "function_call must be a string or an object.");
+        }
+        JsonNode name = call.path("name");
+        if (!name.isTextual() || name.asText().isBlank()) {
+            throw new InvalidRequestException(param + ".name", "The function name is required.");
+        }
+        requireTools(names, param);
+        requireKnown(name.asText(), names, param);
+        return mode("ANY", List.of(name.asText()));
+    }
+
     private static ToolConfig toolConfig(JsonNode choice, List<String> names) {
-        if (choice == null || choice.isNull() || choice.isMissingNode()) {
+        if (!present(choice)) {
             return null;
         }
         if (choice.isTextual()) {
@@ -286,7 +356,7 @@ public final class ChatRequestTranslator {
                 case "auto":
                     return names.isEmpty() ? null : mode("AUTO", null);
                 case "required":
-                    requireTools(names);
+                    requireTools(names, "tool_choice");
                     return mode("ANY", null);
                 default:
                     throw new InvalidRequestException("tool_choice",
@@ -299,16 +369,16 @@ public final class ChatRequestTranslator {
         String type = choice.path("type").asText("");
         switch (type) {
             case "function": {
-                requireTools(names);
+                requireTools(names, "tool_choice");
                 String name = functionName(choice);
                 if (name == null) {
                     throw new InvalidRequestException("tool_choice.function.name", "The function name is required.");
                 }
-                requireKnown(name, names);
+                requireKnown(name, names, "tool_choice");
                 return mode("ANY", List.of(name));
             }
             case "allowed_tools": {
-                requireTools(names);
+                requireTools(names, "tool_choice");
                 JsonNode allowed = choice.path("allowed_tools");
                 String mode = switch (allowed.path("mode").asText("")) {
                     case "auto" -> "VALIDATED";
@@ -328,7 +398,7 @@ public final class ChatRequestTranslator {
                         throw new InvalidRequestException("tool_choice.allowed_tools.tools",
                                 "Each allowed tool must name a function.");
                     }
-                    requireKnown(name, names);
+                    requireKnown(name, names, "tool_choice");
                     allowedNames.add(name);
                 }
                 return mode(mode, List.copyOf(allowedNames));
@@ -347,16 +417,16 @@ public final class ChatRequestTranslator {
         return name.isTextual() && !name.asText().isBlank() ? name.asText() : null;
     }
 
-    private static void requireTools(List<String> names) {
+    private static void requireTools(List<String> names, String param) {
         if (names.isEmpty()) {
-            throw new InvalidRequestException("tool_choice", "tool_choice needs function tools in tools.");
+            throw new InvalidRequestException(param, param + " needs function tools in tools or functions.");
         }
     }
 
-    private static void requireKnown(String name, List<String> names) {
+    private static void requireKnown(String name, List<String> names, String param) {
         if (!names.contains(name)) {
-            throw new InvalidRequestException("tool_choice",
-                    "tool_choice names the function '" + name + "', which is not in tools.");
+            throw new InvalidRequestException(param,
+                    param + " names the function '" + name + "', which is not in tools or functions.");
         }
     }
 

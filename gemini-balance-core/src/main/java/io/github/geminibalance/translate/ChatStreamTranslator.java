@@ -1,5 +1,6 @@
 package io.github.geminibalance.translate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geminibalance.gemini.Candidate;
 import io.github.geminibalance.gemini.GenerateContentResponse;
 import io.github.geminibalance.gemini.Part;
@@ -26,7 +27,8 @@ import java.util.random.RandomGenerator;
  * the chunks into a {@code chat.completion}. One instance per request; not thread-safe.
  *
  * <p>Per choice ({@code candidate.index}, or its position when absent) it emits: a role chunk
- * {@code {role:"assistant", content:""}} before anything else; text as {@code content}; thought
+ * {@code {role:"assistant", content:""}} before anything else ({@code content} left out when the answer
+ * starts with a tool call or a refusal, as OpenAI does); text as {@code content}; thought
  * summaries as {@code reasoning_content}; each function call as a {@code tool_calls} delta whose
  * {@code index} counts the calls of that choice (0, 1, 2... across events) and whose {@code id} comes
  * from {@link ToolCallIds#encode} with the Gemini call id and the {@code thoughtSignature} of the
@@ -35,6 +37,13 @@ import java.util.random.RandomGenerator;
  * generated images as markdown in {@code content}; and, when Gemini sets {@code finishReason}, the
  * grounding sources (if {@link ResponseOptions#search()}) followed by a finish chunk. Empty texts and
  * candidates without parts produce nothing; thought parts other than text (draft images) are dropped.
+ * With {@link ResponseOptions#parallelToolCalls()} false only the first call of a choice is emitted;
+ * later calls are dropped before an id is minted for them.
+ *
+ * <p>Token log probabilities ({@code candidate.logprobsResult}, present when the request asked for
+ * {@code logprobs}) become the chunk's {@code logprobs} object (see {@link ResponseLogprobs}): each
+ * event's tokens ride on that event's first content delta (else its first delta; if the event emits
+ * nothing, on the next chunk of that choice), so every chunk's logprobs cover the tokens of its text.
  *
  * <p>A prompt blocked by Gemini (no candidates, {@code promptFeedback.blockReason}) becomes, for every
  * requested choice, a role chunk, a {@code refusal} chunk saying why, and a {@code content_filter}
@@ -170,8 +179,17 @@ public final class ChatStreamTranslator {
                 render(choice, part, partIndex, eventNo, runs);
             }
         }
-        for (Delta delta : runs.finish()) {
-            emit(choice, delta, null, out);
+        List<Delta> deltas = runs.finish();
+        JsonNode logprobs = ResponseLogprobs.of(candidate.logprobsResult());
+        if (logprobs != null && deltas.isEmpty()) {
+            choice.logprobs = ResponseLogprobs.concat(choice.logprobs, logprobs); // rides on the next chunk
+        }
+        int carrier = logprobs == null ? -1 : logprobsCarrier(deltas);
+        for (int i = 0; i < deltas.size(); i++) {
+            if (i == carrier) {
+                choice.logprobs = ResponseLogprobs.concat(choice.logprobs, logprobs);
+            }
+            emit(choice, deltas.get(i), null, out);
         }
         if (options.search() && candidate.groundingMetadata() != null) {
             collectGrounding(choice, candidate.groundingMetadata(), eventNo);
@@ -184,6 +202,16 @@ public final class ChatStreamTranslator {
             }
             finish(choice, ResponseFinishReasons.map(candidate.finishReason(), choice.toolCalls > 0), out);
         }
+    }
+
+    /** The delta that carries an event's logprobs: its first content delta, else its first delta. */
+    private static int logprobsCarrier(List<Delta> deltas) {
+        for (int i = 0; i < deltas.size(); i++) {
+            if (deltas.get(i).content() != null) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     private static String filtered(Candidate candidate) {
@@ -207,6 +235,9 @@ public final class ChatStreamTranslator {
                 appendContent(choice, part.text(), runs);
             }
         } else if (part.functionCall() != null) {
+            if (!options.parallelToolCalls() && choice.toolCalls > 0) {
+                return; // parallel_tool_calls: false keeps the first call only
+            }
             Part.FunctionCall call = part.functionCall();
             String callId = ToolCallIds.encode(call.id(), part.thoughtSignature(), random);
             String name = call.name() == null ? "" : call.name();
@@ -303,10 +334,16 @@ public final class ChatStreamTranslator {
     private void emit(ChoiceState choice, Delta delta, String finishReason, List<ChatCompletionChunk> out) {
         if (!choice.roleSent) {
             choice.roleSent = true;
+            // as OpenAI does: content "" when the answer starts with text, absent when it starts with a
+            // tool call or a refusal, so SDK accumulators rebuild content null for those
+            boolean textFirst = delta.content() != null || delta.reasoningContent() != null;
             out.add(chunk(List.of(new ChatCompletionChunk.Choice(
-                    choice.index, new Delta(ASSISTANT, "", null, null, null, null), null, null)), null));
+                    choice.index, new Delta(ASSISTANT, textFirst ? "" : null, null, null, null, null), null, null)),
+                    null));
         }
-        out.add(chunk(List.of(new ChatCompletionChunk.Choice(choice.index, delta, null, finishReason)), null));
+        JsonNode logprobs = choice.logprobs;
+        choice.logprobs = null;
+        out.add(chunk(List.of(new ChatCompletionChunk.Choice(choice.index, delta, logprobs, finishReason)), null));
         producedOutput = true;
     }
 
@@ -340,6 +377,7 @@ public final class ChatStreamTranslator {
         final AnswerText answer = new AnswerText();
         final Map<String, Candidate.Web> sources = new LinkedHashMap<>();
         final Set<Annotation> annotations = new LinkedHashSet<>();
+        JsonNode logprobs; // token logprobs not yet sent: they ride on the next chunk of this choice
         boolean roleSent;
         boolean finished;
         int toolCalls;

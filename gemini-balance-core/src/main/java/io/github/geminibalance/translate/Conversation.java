@@ -51,6 +51,7 @@ final class Conversation {
     private final List<Answer> answers = new ArrayList<>();
     private List<Call> pending = List.of();
     private int nextOrdinal;
+    private boolean speakerNames; // two or more distinct user names: user text says who speaks
 
     private Conversation(String upstreamModel) {
         this.gemini3 = Thinking.isGemini3(upstreamModel);
@@ -67,6 +68,7 @@ final class Conversation {
     }
 
     private Result run(List<ChatMessage> messages) {
+        speakerNames = distinctUserNames(messages) >= 2;
         for (int i = 0; i < messages.size(); i++) {
             ChatMessage message = messages.get(i);
             String at = "messages[" + i + "]";
@@ -81,7 +83,7 @@ final class Conversation {
                 case "system", "developer" -> systemMessage(message, at);
                 case "user" -> {
                     flushAnswers();
-                    add(Content.USER, parts(message.content(), at));
+                    add(Content.USER, speaker(message.name(), parts(message.content(), at)));
                 }
                 case "assistant" -> {
                     flushAnswers();
@@ -102,6 +104,38 @@ final class Conversation {
         }
         Content instruction = system.isEmpty() ? null : new Content(null, List.copyOf(system));
         return new Result(List.copyOf(merged), instruction);
+    }
+
+    /** How many different non-blank names the user messages carry. */
+    private static int distinctUserNames(List<ChatMessage> messages) {
+        Set<String> names = new HashSet<>();
+        for (ChatMessage message : messages) {
+            if (message != null && "user".equals(message.role()) && message.name() != null
+                    && !message.name().isBlank()) {
+                names.add(message.name().strip());
+            }
+        }
+        return names.size();
+    }
+
+    /**
+     * In a multi-user chat, says who speaks: the first text part gets {@code "<name>: "} in front (a
+     * message without text gets a leading {@code "<name>:"} part). Otherwise the parts as they are.
+     */
+    private List<Part> speaker(String name, List<Part> parts) {
+        if (!speakerNames || name == null || name.isBlank() || parts.isEmpty()) {
+            return parts;
+        }
+        String label = name.strip() + ":";
+        for (int j = 0; j < parts.size(); j++) {
+            Part part = parts.get(j);
+            if (part.text() != null) {
+                parts.set(j, Part.text(label + " " + part.text()));
+                return parts;
+            }
+        }
+        parts.add(0, Part.text(label));
+        return parts;
     }
 
     private void systemMessage(ChatMessage message, String at) {
@@ -163,6 +197,17 @@ final class Conversation {
             if (call.id() != null) {
                 callsById.put(call.id(), known);
             }
+        }
+        ToolCall.FunctionCall legacy = message.functionCall();
+        if (legacy != null) {
+            String callAt = at + ".function_call";
+            if (legacy.name() == null || legacy.name().isBlank()) {
+                throw new InvalidRequestException(callAt + ".name", "The function name is required.");
+            }
+            JsonNode args = arguments(legacy.arguments(), callAt + ".arguments");
+            parts.add(Part.functionCall(new Part.FunctionCall(legacy.name(), args, null),
+                    calls.isEmpty() && gemini3 ? SKIP_SIGNATURE : null));
+            calls.add(new Call(legacy.name(), null, nextOrdinal++));
         }
         pending = calls;
         add(Content.MODEL, parts);

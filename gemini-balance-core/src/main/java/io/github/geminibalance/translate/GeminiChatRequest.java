@@ -11,8 +11,11 @@ import java.util.Objects;
  * @param body the {@code generateContent} body
  * @param choiceCount {@code n} (default 1)
  * @param includeUsage {@code stream_options.include_usage}
- * @param search whether {@code googleSearch} was added (answers get a sources list)
+ * @param search whether {@code googleSearch} was added ({@code -search}, {@code MODEL_SEARCH} or
+ *     {@code web_search_options}; answers get a sources list and citations)
  * @param codeExecution whether {@code codeExecution} was added
+ * @param parallelToolCalls false when the client sent {@code parallel_tool_calls: false}: answers keep
+ *     only the first tool call of each choice
  */
 public record GeminiChatRequest(
         String requestedModel,
@@ -21,7 +24,8 @@ public record GeminiChatRequest(
         int choiceCount,
         boolean includeUsage,
         boolean search,
-        boolean codeExecution) {
+        boolean codeExecution,
+        boolean parallelToolCalls) {
 
     /** Checks the required components. */
     public GeminiChatRequest {

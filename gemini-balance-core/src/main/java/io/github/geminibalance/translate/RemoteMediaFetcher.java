@@ -101,7 +101,22 @@ public final class RemoteMediaFetcher {
             throw new IllegalArgumentException("timeout must be positive");
         }
         this.maxBytes = maxBytes;
-        this.resolverExecutor = client.executor().orElse(ForkJoinPool.commonPool());
+        this.resolverExecutor = RESOLVER;
+    }
+
+    // DNS lookups block, so they get their own few threads: never the HTTP client's (kept small and
+    // non-blocking) nor the common pool (one thread on a one-core machine).
+    private static final java.util.concurrent.ExecutorService RESOLVER;
+
+    static {
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(4, 4, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "gemini-balance-dns");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        RESOLVER = pool;
     }
 
     /**
@@ -334,12 +349,13 @@ public final class RemoteMediaFetcher {
                         part.inputAudio(), part.file(), part.refusal()));
             }
             messages.add(new ChatMessage(m.role(), new MessageContent(null, parts), m.name(), m.toolCalls(),
-                    m.toolCallId(), m.refusal(), m.reasoningContent()));
+                    m.toolCallId(), m.refusal(), m.reasoningContent(), m.functionCall()));
         }
         return new ChatCompletionRequest(r.model(), messages, r.temperature(), r.topP(), r.topK(), r.n(), r.stop(),
                 r.maxTokens(), r.maxCompletionTokens(), r.presencePenalty(), r.frequencyPenalty(), r.seed(),
                 r.logprobs(), r.topLogprobs(), r.responseFormat(), r.tools(), r.toolChoice(), r.parallelToolCalls(),
-                r.reasoningEffort(), r.stream(), r.streamOptions(), r.user(), r.google(), r.extraBody());
+                r.reasoningEffort(), r.stream(), r.streamOptions(), r.user(), r.google(), r.extraBody(), r.functions(),
+                r.functionCall(), r.webSearchOptions());
     }
 
     /** The most telling cause: our own 400, a timeout, or else the failure itself. */

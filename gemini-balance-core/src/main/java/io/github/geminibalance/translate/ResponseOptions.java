@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param codeExecution whether the request enabled the code-execution tool. Informational: executed
  *     code and its output are rendered as fenced blocks whenever Gemini sends them (they only appear
  *     when some tool asked for them), so model output is never dropped silently
+ * @param parallelToolCalls {@code parallel_tool_calls} (default true); false keeps only the first tool
+ *     call of each choice and drops the later ones, the same way in streams and non-stream answers
  */
 public record ResponseOptions(
-        String model, int choiceCount, boolean includeUsage, boolean search, boolean codeExecution) {
+        String model, int choiceCount, boolean includeUsage, boolean search, boolean codeExecution,
+        boolean parallelToolCalls) {
 
     /**
      * Validates the options.
@@ -34,8 +37,19 @@ public record ResponseOptions(
         }
     }
 
+    /**
+     * Options that allow parallel tool calls (the OpenAI default).
+     *
+     * @throws NullPointerException if {@code model} is null
+     * @throws IllegalArgumentException if {@code choiceCount < 1}
+     */
+    public ResponseOptions(String model, int choiceCount, boolean includeUsage, boolean search,
+            boolean codeExecution) {
+        this(model, choiceCount, includeUsage, search, codeExecution, true);
+    }
+
     /** These options with {@code includeUsage} set as given. */
     ResponseOptions withIncludeUsage(boolean value) {
-        return new ResponseOptions(model, choiceCount, value, search, codeExecution);
+        return new ResponseOptions(model, choiceCount, value, search, codeExecution, parallelToolCalls);
     }
 }

@@ -110,7 +110,7 @@ public final class GeminiClient {
      * base URL, such as {@code /models/gemini-2.5-flash:countTokens}. The body of a 2xx answer is
      * streamed; a non-2xx answer fails with {@link GeminiApiException}.
      */
-    public CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> exchange(ApiKey key, String method,
+    public CompletableFuture<Exchange> exchange(ApiKey key, String method,
             String pathAndQuery, byte[] body, String contentType) {
         HttpRequest.Builder b = base(key, pathAndQuery);
         if (body != null && body.length > 0) {
@@ -124,11 +124,22 @@ public final class GeminiClient {
                         GeminiError.parse(response.statusCode(), errorBody), false));
             }
             @SuppressWarnings("unchecked")
-            HttpResponse<Flow.Publisher<List<ByteBuffer>>> typed =
-                    (HttpResponse<Flow.Publisher<List<ByteBuffer>>>) (HttpResponse<?>) response;
-            return CompletableFuture.completedFuture(typed);
+            Flow.Publisher<List<ByteBuffer>> bytes = (Flow.Publisher<List<ByteBuffer>>) rb;
+            return CompletableFuture.completedFuture(new Exchange(response.statusCode(),
+                    response.headers().firstValue("content-type").orElse("application/json"),
+                    StagePublisher.of(bytes, new IdleStage(scheduler, streamIdleTimeout))));
         });
     }
+
+    /**
+     * A passthrough answer: status, content type and the body as it arrives (ended by the stream idle
+     * timeout if Gemini stalls).
+     *
+     * @param status the HTTP status
+     * @param contentType Gemini's content type
+     * @param body the body buffers
+     */
+    public record Exchange(int status, String contentType, Flow.Publisher<List<ByteBuffer>> body) {}
 
     /** Parses one SSE event's data as a Gemini response, surfacing an in-stream error as an exception. */
     public static GenerateContentResponse parseEvent(String data) {
@@ -200,6 +211,42 @@ public final class GeminiClient {
             return (HttpResponse.BodySubscriber) HttpResponse.BodySubscribers.mapping(
                     HttpResponse.BodySubscribers.ofByteArray(),
                     bytes -> bytes.length > MAX_ERROR_BODY ? java.util.Arrays.copyOf(bytes, MAX_ERROR_BODY) : bytes);
+        }
+    }
+
+    /** Passes bytes through unchanged, with the idle timer. */
+    private static final class IdleStage implements StagePublisher.Stage<List<ByteBuffer>, List<ByteBuffer>> {
+        private final IdleTimer idle;
+
+        IdleStage(ScheduledExecutorService scheduler, Duration idleTimeout) {
+            this.idle = new IdleTimer(scheduler, idleTimeout);
+        }
+
+        @Override
+        public void onStart(StagePublisher.Control control) {
+            idle.start(control);
+        }
+
+        @Override
+        public void onItem(List<ByteBuffer> item, Consumer<List<ByteBuffer>> out) {
+            idle.touch();
+            out.accept(item);
+        }
+
+        @Override
+        public void onComplete(Consumer<List<ByteBuffer>> out) {
+            idle.stop();
+        }
+
+        @Override
+        public boolean onError(Throwable error, Consumer<List<ByteBuffer>> out) {
+            idle.stop();
+            return false;
+        }
+
+        @Override
+        public void onCancel() {
+            idle.stop();
         }
     }
 

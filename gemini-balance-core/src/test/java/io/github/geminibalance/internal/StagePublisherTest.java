@@ -160,7 +160,13 @@ class StagePublisherTest {
             terminated.countDown();
         }
 
+        /** Requests more; waits (bounded) for onSubscribe, which an async upstream delivers later. */
         void request(long n) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (subscription == null) {
+                assertThat(System.nanoTime()).as("onSubscribe within 10 s").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
             subscription.request(n);
         }
 

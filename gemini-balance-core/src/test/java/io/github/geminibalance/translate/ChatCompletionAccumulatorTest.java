@@ -180,6 +180,46 @@ class ChatCompletionAccumulatorTest {
              "usage":{"prompt_tokens":4,"completion_tokens":5,"total_tokens":9}}"""));
     }
 
+    @Test
+    void accumulatorConcatenatesLogprobsTokensAcrossChunksPerChoice() {
+        ChatCompletionAccumulator accumulator = new ChatCompletionAccumulator();
+        accumulator.add(chunk(0, new Delta("assistant", "", null, null, null, null), null));
+        accumulator.add(logprobsChunk(0, "A", """
+            {"content":[{"token":"A","logprob":-1.0,"bytes":[65],"top_logprobs":[]}],"refusal":null}"""));
+        accumulator.add(chunk(1, new Delta(null, "x", null, null, null, null), null));
+        accumulator.add(logprobsChunk(0, "B", """
+            {"content":[{"token":"B","logprob":-2.0,"bytes":[66],"top_logprobs":[]}],"refusal":null}"""));
+        accumulator.add(chunk(0, Delta.EMPTY, "stop"));
+        accumulator.add(chunk(1, Delta.EMPTY, "stop"));
+
+        ChatCompletion result = accumulator.result();
+        assertThat(tree(result.choices().get(0).logprobs())).isEqualTo(json("""
+            {"content":[{"token":"A","logprob":-1.0,"bytes":[65],"top_logprobs":[]},
+                        {"token":"B","logprob":-2.0,"bytes":[66],"top_logprobs":[]}],"refusal":null}"""));
+        assertThat(result.choices().get(0).message().content()).isEqualTo("AB");
+        assertThat(result.choices().get(1).logprobs()).isNull();
+    }
+
+    @Test
+    void nonStreamAnswerCarriesTheCandidateLogprobs() {
+        ChatCompletion completion = translate("""
+            {"candidates": [{"content": {"parts": [{"text": "né"}],"role": "model"},"finishReason": "STOP","index": 0,
+              "logprobsResult": {"chosenCandidates": [{"token": "né","logProbability": -0.125}],
+                                 "topCandidates": [{"candidates": [{"token": "né","logProbability": -0.125},{"token": "ne","logProbability": -2.25}]}]}}],
+             "responseId": "lp"}""", options("gemini-2.0-flash"));
+
+        assertThat(tree(completion.choices().get(0).logprobs())).isEqualTo(json("""
+            {"content":[{"token":"né","logprob":-0.125,"bytes":[110,195,169],
+              "top_logprobs":[{"token":"né","logprob":-0.125,"bytes":[110,195,169]},{"token":"ne","logprob":-2.25,"bytes":[110,101]}]}],
+             "refusal":null}"""));
+    }
+
+    private static ChatCompletionChunk logprobsChunk(int index, String content, String logprobs) {
+        return new ChatCompletionChunk("id-1", ChatCompletionChunk.OBJECT, 7, "m",
+                List.of(new ChatCompletionChunk.Choice(index, new Delta(null, content, null, null, null, null),
+                        json(logprobs), null)), null);
+    }
+
     private static ChatCompletionChunk chunk(int index, Delta delta, String finishReason) {
         return new ChatCompletionChunk("id-1", ChatCompletionChunk.OBJECT, 7, "m",
                 List.of(new ChatCompletionChunk.Choice(index, delta, null, finishReason)), null);

@@ -374,6 +374,90 @@ class ChatRequestTranslatorTest {
                          "safetySettings":[
                            {"category":"HARM_CATEGORY_DANGEROUS_CONTENT","threshold":"BLOCK_NONE"},
                            {"category":"HARM_CATEGORY_HARASSMENT","threshold":"OFF"}]}"""),
+                row("web_search_options, even empty, adds googleSearch after the function tools", PLAIN, """
+                        {"model":"gemini-2.5-flash","messages":[{"role":"user","content":"Hi"}],"web_search_options":{},
+                         "tools":[{"type":"function","function":{"name":"a"}}]}""", """
+                        {"contents":[{"role":"user","parts":[{"text":"Hi"}]}],
+                         "tools":[{"functionDeclarations":[{"name":"a"}]},{"googleSearch":{}}]}"""),
+                row("web_search_options null is no search", PLAIN, """
+                        {"model":"gemini-2.5-flash","messages":[{"role":"user","content":"Hi"}],"web_search_options":null}""", """
+                        {"contents":[{"role":"user","parts":[{"text":"Hi"}]}]}"""),
+                row("legacy functions are declared after the tools; function_call auto is AUTO", PLAIN, """
+                        {"model":"gemini-2.5-flash","messages":[{"role":"user","content":"Hi"}],
+                         "tools":[{"type":"function","function":{"name":"a"}}],
+                         "functions":[{"name":"b","description":"B.","parameters":{"type":"object","properties":{"x":{"type":"string"}}}}],
+                         "function_call":"auto"}""", """
+                        {"contents":[{"role":"user","parts":[{"text":"Hi"}]}],
+                         "tools":[{"functionDeclarations":[{"name":"a"},{"name":"b","description":"B.",
+                           "parameters":{"type":"object","properties":{"x":{"type":"string"}}}}]}],
+                         "toolConfig":{"functionCallingConfig":{"mode":"AUTO"}}}"""),
+                row("legacy function_call {name} forces that function", PLAIN, """
+                        {"model":"gemini-2.5-flash","messages":[{"role":"user","content":"Hi"}],
+                         "functions":[{"name":"a"},{"name":"b"}],"function_call":{"name":"b"}}""",
+                        withTools("\"toolConfig\":{\"functionCallingConfig\":{\"mode\":\"ANY\",\"allowedFunctionNames\":[\"b\"]}}")),
+                row("tool_choice wins over function_call", PLAIN, """
+                        {"model":"gemini-2.5-flash","messages":[{"role":"user","content":"Hi"}],
+                         "functions":[{"name":"a"},{"name":"b"}],"tool_choice":"required","function_call":{"name":"zzz"}}""",
+                        withTools("\"toolConfig\":{\"functionCallingConfig\":{\"mode\":\"ANY\"}}")),
+                row("function_call none or auto without functions sends nothing", PLAIN, """
+                        {"model":"gemini-2.5-flash","messages":[{"role":"user","content":"Hi"}],"function_call":"none"}""", """
+                        {"contents":[{"role":"user","parts":[{"text":"Hi"}]}]}"""),
+                row("legacy assistant function_call and function message round trip", PLAIN, """
+                        {"model":"gemini-2.5-flash","messages":[
+                          {"role":"user","content":"Time?"},
+                          {"role":"assistant","content":"Checking.","function_call":{"name":"get_time","arguments":"{\\"tz\\":\\"UTC\\"}"}},
+                          {"role":"function","name":"get_time","content":"{\\"time\\":\\"12:00\\"}"},
+                          {"role":"assistant","function_call":{"name":"get_date"}},
+                          {"role":"function","name":"get_date","content":"Monday"}]}""", """
+                        {"contents":[
+                          {"role":"user","parts":[{"text":"Time?"}]},
+                          {"role":"model","parts":[{"text":"Checking."},{"functionCall":{"name":"get_time","args":{"tz":"UTC"}}}]},
+                          {"role":"user","parts":[{"functionResponse":{"name":"get_time","response":{"time":"12:00"}}}]},
+                          {"role":"model","parts":[{"functionCall":{"name":"get_date","args":{}}}]},
+                          {"role":"user","parts":[{"functionResponse":{"name":"get_date","response":{"result":"Monday"}}}]}]}"""),
+                row("Gemini 3: a legacy function_call gets the skip signature unless a tool call came first", PLAIN, """
+                        {"model":"gemini-3-flash-preview","messages":[
+                          {"role":"user","content":"Go"},
+                          {"role":"assistant","function_call":{"name":"f","arguments":"{}"}},
+                          {"role":"function","name":"f","content":"1"},
+                          {"role":"assistant","tool_calls":[{"id":"x1","type":"function","function":{"name":"g","arguments":"{}"}}],
+                           "function_call":{"name":"h","arguments":"{}"}},
+                          {"role":"tool","tool_call_id":"x1","content":"2"},
+                          {"role":"function","name":"h","content":"3"}]}""", """
+                        {"contents":[
+                          {"role":"user","parts":[{"text":"Go"}]},
+                          {"role":"model","parts":[{"functionCall":{"name":"f","args":{}},"thoughtSignature":"skip_thought_signature_validator"}]},
+                          {"role":"user","parts":[{"functionResponse":{"name":"f","response":{"result":1}}}]},
+                          {"role":"model","parts":[
+                            {"functionCall":{"name":"g","args":{}},"thoughtSignature":"skip_thought_signature_validator"},
+                            {"functionCall":{"name":"h","args":{}}}]},
+                          {"role":"user","parts":[
+                            {"functionResponse":{"name":"g","response":{"result":2}}},
+                            {"functionResponse":{"name":"h","response":{"result":3}}}]}]}"""),
+                row("two distinct user names prefix each named user message; unnamed and assistant messages stay as they are",
+                        PLAIN, """
+                        {"model":"gemini-2.5-flash","messages":[
+                          {"role":"user","name":"alice","content":"Hi all"},
+                          {"role":"user","name":" bob ","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,AA=="}}]},
+                          {"role":"assistant","name":"bot","content":"Hello"},
+                          {"role":"user","content":"(someone joined)"},
+                          {"role":"user","name":"","content":"blank name"},
+                          {"role":"user","name":"bob","content":[{"type":"text","text":""},{"type":"text","text":"Me too"}]},
+                          {"role":"user","name":"alice","content":""}]}""", """
+                        {"contents":[
+                          {"role":"user","parts":[{"text":"alice: Hi all"},{"text":"bob:"},{"inlineData":{"mimeType":"image/png","data":"AA=="}}]},
+                          {"role":"model","parts":[{"text":"Hello"}]},
+                          {"role":"user","parts":[{"text":"(someone joined)"},{"text":"blank name"},{"text":"bob: Me too"}]}]}"""),
+                row("one user name, however often, is dropped", PLAIN, """
+                        {"model":"gemini-2.5-flash","messages":[
+                          {"role":"user","name":"alice","content":"a"},
+                          {"role":"assistant","name":"bob","content":"b"},
+                          {"role":"user","name":"alice","content":"c"},
+                          {"role":"user","content":"d"}]}""", """
+                        {"contents":[
+                          {"role":"user","parts":[{"text":"a"}]},
+                          {"role":"model","parts":[{"text":"b"}]},
+                          {"role":"user","parts":[{"text":"c"},{"text":"d"}]}]}"""),
                 row("fields without a Gemini counterpart are dropped", PLAIN, """
                         {"model":"gemini-2.5-flash","messages":[{"role":"user","content":"Hi"}],"user":"u-1",
                          "metadata":{"a":"b"},"store":true,"logit_bias":{"50256":-100},"service_tier":"auto",
@@ -407,6 +491,29 @@ class ChatRequestTranslatorTest {
                         "messages[1].tool_call_id"),
                 bad("function message without name", msgs("""
                         {"role":"user","content":"Hi"},{"role":"function","content":"x"}"""), "messages[1].name"),
+                bad("web_search_options not an object", withField("\"web_search_options\":\"yes\""), "web_search_options"),
+                bad("a null legacy function", withField("\"functions\":[null]"), "functions[0]"),
+                bad("a legacy function without a name", withField("\"functions\":[{\"description\":\"x\"}]"), "functions[0].name"),
+                bad("legacy function parameters that are not an object", withField("""
+                        "functions":[{"name":"a","parameters":[]}]"""), "functions[0].parameters"),
+                bad("a legacy function named like a tool", withField("""
+                        "tools":[{"type":"function","function":{"name":"a"}}],"functions":[{"name":"a"}]"""), "functions[0].name"),
+                bad("function_call required (not a legacy value)", withField("""
+                        "functions":[{"name":"a"}],"function_call":"required\""""), "function_call"),
+                bad("function_call that is neither string nor object", withField("""
+                        "functions":[{"name":"a"}],"function_call":true"""), "function_call"),
+                bad("function_call object without a name", withField("""
+                        "functions":[{"name":"a"}],"function_call":{}"""), "function_call.name"),
+                bad("function_call naming an undeclared function", withField("""
+                        "functions":[{"name":"a"}],"function_call":{"name":"b"}"""), "function_call"),
+                bad("function_call naming a function without any declared", withField("""
+                        "function_call":{"name":"b"}"""), "function_call"),
+                bad("legacy assistant function_call without a name", msgs("""
+                        {"role":"user","content":"Hi"},{"role":"assistant","function_call":{"arguments":"{}"}}"""),
+                        "messages[1].function_call.name"),
+                bad("legacy assistant function_call with arguments that are not JSON", msgs("""
+                        {"role":"user","content":"Hi"},{"role":"assistant","function_call":{"name":"a","arguments":"{x"}}"""),
+                        "messages[1].function_call.arguments"),
                 bad("n below 1", withField("\"n\":0"), "n"),
                 bad("n above 8", withField("\"n\":9"), "n"),
                 bad("tool-call arguments that are not JSON", msgs("""
@@ -515,6 +622,26 @@ class ChatRequestTranslatorTest {
     }
 
     @Test
+    void webSearchOptionsMakeASearchAnswer() {
+        GeminiChatRequest translated = new ChatRequestTranslator(PLAIN).translate(parse(withField("""
+                "web_search_options":{"search_context_size":"low","user_location":{"type":"approximate"}}""")));
+
+        assertThat(translated.search()).isTrue();
+        assertThat(tree(translated.body().tools())).isEqualTo(tree("[{\"googleSearch\":{}}]"));
+    }
+
+    @Test
+    void parallelToolCallsIsOnUnlessTheClientSendsFalse() {
+        ChatRequestTranslator translator = new ChatRequestTranslator(PLAIN);
+
+        assertThat(translator.translate(parse(tools(null))).parallelToolCalls()).isTrue();
+        assertThat(translator.translate(parse(withField("\"parallel_tool_calls\":true"))).parallelToolCalls()).isTrue();
+        GeminiChatRequest off = translator.translate(parse(withField("\"parallel_tool_calls\":false")));
+        assertThat(off.parallelToolCalls()).isFalse();
+        assertThat(tree(off.body())).isEqualTo(tree("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hi\"}]}]}"));
+    }
+
+    @Test
     void defaultsToOneChoiceWithoutUsageOrAddedTools() {
         GeminiChatRequest translated = new ChatRequestTranslator(PLAIN)
                 .translate(parse("{\"model\":\"gemini-2.5-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"));
@@ -524,6 +651,7 @@ class ChatRequestTranslatorTest {
         assertThat(translated.includeUsage()).isFalse();
         assertThat(translated.search()).isFalse();
         assertThat(translated.codeExecution()).isFalse();
+        assertThat(translated.parallelToolCalls()).isTrue();
     }
 
     @Test

@@ -47,7 +47,7 @@ class ChatStreamTranslatorTest {
         assertThat(tree(chunks)).isEqualTo(json("""
             [
              {"id":"chatcmpl-ZnVuY19jYWxsX2RlbW8","object":"chat.completion.chunk","created":1767225600,"model":"gemini-3-flash-preview",
-              "choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]},
+              "choices":[{"index":0,"delta":{"role":"assistant"},"logprobs":null,"finish_reason":null}]},
              {"id":"chatcmpl-ZnVuY19jYWxsX2RlbW8","object":"chat.completion.chunk","created":1767225600,"model":"gemini-3-flash-preview",
               "choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_gk2v9x1qa.EqQBCqEBAb4-9vsAmZ1Yk0pQ3cN0","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Oslo\\"}"}}]},"logprobs":null,"finish_reason":null}]},
              {"id":"chatcmpl-ZnVuY19jYWxsX2RlbW8","object":"chat.completion.chunk","created":1767225600,"model":"gemini-3-flash-preview",
@@ -169,7 +169,7 @@ class ChatStreamTranslatorTest {
 
         assertThat(choicesOf(chunks)).isEqualTo(json("""
             [
-             {"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null},
+             {"index":0,"delta":{"role":"assistant"},"logprobs":null,"finish_reason":null},
              {"index":0,"delta":{},"logprobs":null,"finish_reason":"length"}
             ]"""));
         assertThat(translator.finished()).isTrue();
@@ -275,7 +275,7 @@ class ChatStreamTranslatorTest {
             {"candidates": [{"content": {"parts": [{"text": ""}],"role": "model"},"finishReason": "STOP","index": 1},{"content": {"parts": [{"functionCall": {"name": "g","id": "a1"}}],"role": "model"},"finishReason": "STOP","index": 0}],"responseId": "n2"}""");
 
         assertThat(tree(chunks).findValues("choices").stream().map(Object::toString).toList()).containsExactly(
-                "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]",
+                "[{\"index\":0,\"delta\":{\"role\":\"assistant\"},\"logprobs\":null,\"finish_reason\":null}]",
                 "[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_ga0\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},\"logprobs\":null,\"finish_reason\":null}]",
                 "[{\"index\":1,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]",
                 "[{\"index\":1,\"delta\":{\"content\":\"No call.\"},\"logprobs\":null,\"finish_reason\":null}]",
@@ -306,7 +306,7 @@ class ChatStreamTranslatorTest {
         assertThat(tree(chunks)).isEqualTo(json("""
             [
              {"id":"chatcmpl-YmxvY2tlZF9kZW1v","object":"chat.completion.chunk","created":1767225600,"model":"gemini-2.5-flash",
-              "choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]},
+              "choices":[{"index":0,"delta":{"role":"assistant"},"logprobs":null,"finish_reason":null}]},
              {"id":"chatcmpl-YmxvY2tlZF9kZW1v","object":"chat.completion.chunk","created":1767225600,"model":"gemini-2.5-flash",
               "choices":[{"index":0,"delta":{"refusal":"The prompt was blocked by Gemini: PROHIBITED_CONTENT"},"logprobs":null,"finish_reason":null}]},
              {"id":"chatcmpl-YmxvY2tlZF9kZW1v","object":"chat.completion.chunk","created":1767225600,"model":"gemini-2.5-flash",
@@ -380,9 +380,9 @@ class ChatStreamTranslatorTest {
 
         assertThat(choicesOf(end)).isEqualTo(json("""
             [
-             {"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null},
+             {"index":0,"delta":{"role":"assistant"},"logprobs":null,"finish_reason":null},
              {"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"},
-             {"index":1,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null},
+             {"index":1,"delta":{"role":"assistant"},"logprobs":null,"finish_reason":null},
              {"index":1,"delta":{},"logprobs":null,"finish_reason":"stop"},
              "usage"
             ]"""));
@@ -563,5 +563,93 @@ class ChatStreamTranslatorTest {
 
         assertThat(translator.producedOutput()).isTrue();
         assertThat(translator.finished()).isFalse();
+    }
+
+    @Test
+    void parallelToolCallsFalseKeepsOnlyTheFirstCallAcrossEvents() {
+        ResponseOptions single = new ResponseOptions("gemini-3-flash-preview", 1, true, false, false, false);
+
+        List<ChatCompletionChunk> chunks = stream(single, seeded(), """
+            {"candidates": [{"content": {"parts": [{"text": "Checking."},{"functionCall": {"name": "a","args": {},"id": "id1"}},{"text": " And:"},{"functionCall": {"name": "b","id": "id2"}}],"role": "model"},"index": 0}],"responseId": "r1"}""", """
+            {"candidates": [{"content": {"parts": [{"functionCall": {"name": "c","args": {"x": [1, 2]},"id": "id3"}}],"role": "model"},"finishReason": "STOP","index": 0}],"responseId": "r1"}""");
+
+        assertThat(choicesOf(chunks)).isEqualTo(json("""
+            [
+             {"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null},
+             {"index":0,"delta":{"content":"Checking."},"logprobs":null,"finish_reason":null},
+             {"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_gid1","type":"function","function":{"name":"a","arguments":"{}"}}]},"logprobs":null,"finish_reason":null},
+             {"index":0,"delta":{"content":" And:"},"logprobs":null,"finish_reason":null},
+             {"index":0,"delta":{},"logprobs":null,"finish_reason":"tool_calls"},
+             "usage"
+            ]"""));
+    }
+
+    @Test
+    void parallelToolCallsFalseLimitsEachChoiceSeparately() {
+        ResponseOptions single = new ResponseOptions("gemini-2.5-flash", 2, false, false, false, false);
+
+        ChatCompletionAccumulator accumulator = new ChatCompletionAccumulator();
+        stream(single, seeded(), """
+            {"candidates": [
+              {"content": {"parts": [{"functionCall": {"name": "a","args": {"n": 1}}},{"functionCall": {"name": "b"}}],"role": "model"},"finishReason": "STOP","index": 0},
+              {"content": {"parts": [{"functionCall": {"name": "c"}},{"functionCall": {"name": "d"}}],"role": "model"},"finishReason": "STOP","index": 1}],
+             "responseId": "r2"}""").forEach(accumulator::add);
+
+        assertThat(accumulator.result().choices()).allSatisfy(choice -> {
+            assertThat(choice.message().toolCalls()).hasSize(1);
+            assertThat(choice.finishReason()).isEqualTo("tool_calls");
+        });
+        assertThat(accumulator.result().choices()).extracting(c -> c.message().toolCalls().get(0).function().name())
+                .containsExactly("a", "c");
+    }
+
+    @Test
+    void logprobsRideOnTheContentDeltaOfTheirEventNotOnReasoning() {
+        List<ChatCompletionChunk> chunks = stream(options("gemini-2.5-flash"), seeded(), """
+            {"candidates": [{"content": {"parts": [{"text": "Hmm.","thought": true},{"text": "Hi"}],"role": "model"},"index": 0,
+              "logprobsResult": {"chosenCandidates": [{"token": "Hi","logProbability": -0.5}],"topCandidates": [{"candidates": [{"token": "Hi","logProbability": -0.5},{"token": "Hey","logProbability": -1.5}]}]}}],"responseId": "lp"}""", """
+            {"candidates": [{"content": {"parts": [{"text": "!"}],"role": "model"},"finishReason": "STOP","index": 0,"avgLogprobs": -0.3,
+              "logprobsResult": {"chosenCandidates": [{"token": "!"}]}}],"responseId": "lp"}""");
+
+        assertThat(choicesOf(chunks)).isEqualTo(json("""
+            [
+             {"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null},
+             {"index":0,"delta":{"reasoning_content":"Hmm."},"logprobs":null,"finish_reason":null},
+             {"index":0,"delta":{"content":"Hi"},"logprobs":{"content":[{"token":"Hi","logprob":-0.5,"bytes":[72,105],
+               "top_logprobs":[{"token":"Hi","logprob":-0.5,"bytes":[72,105]},{"token":"Hey","logprob":-1.5,"bytes":[72,101,121]}]}],"refusal":null},"finish_reason":null},
+             {"index":0,"delta":{"content":"!"},"logprobs":{"content":[{"token":"!","logprob":0.0,"bytes":[33],"top_logprobs":[]}],"refusal":null},"finish_reason":null},
+             {"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"},
+             "usage"
+            ]"""));
+        assertThat(tree(accumulate(chunks).choices().get(0).logprobs())).isEqualTo(json("""
+            {"content":[
+              {"token":"Hi","logprob":-0.5,"bytes":[72,105],"top_logprobs":[{"token":"Hi","logprob":-0.5,"bytes":[72,105]},{"token":"Hey","logprob":-1.5,"bytes":[72,101,121]}]},
+              {"token":"!","logprob":0.0,"bytes":[33],"top_logprobs":[]}],
+             "refusal":null}"""));
+    }
+
+    @Test
+    void logprobsOfAnEventThatEmitsNothingRideOnTheNextChunkOfThatChoice() {
+        List<ChatCompletionChunk> chunks = stream(options("gemini-2.5-flash"), seeded(), """
+            {"candidates": [{"content": {"parts": [{"text": ""}],"role": "model"},"index": 0,
+              "logprobsResult": {"chosenCandidates": [{"token": " ","logProbability": -2.0}]}}],"responseId": "lp"}""", """
+            {"candidates": [{"content": {"role": "model"},"finishReason": "STOP","index": 0}],"responseId": "lp"}""");
+
+        assertThat(choicesOf(chunks)).isEqualTo(json("""
+            [
+             {"index":0,"delta":{"role":"assistant"},"logprobs":null,"finish_reason":null},
+             {"index":0,"delta":{},"logprobs":{"content":[{"token":" ","logprob":-2.0,"bytes":[32],"top_logprobs":[]}],"refusal":null},"finish_reason":"stop"},
+             "usage"
+            ]"""));
+    }
+
+    @Test
+    void avgLogprobsAndAnEmptyLogprobsResultLeaveLogprobsNull() {
+        List<ChatCompletionChunk> chunks = stream(FLASH_20, seeded(), """
+            {"candidates": [{"content": {"parts": [{"text": "Hi"}],"role": "model"},"finishReason": "STOP","index": 0,"avgLogprobs": -0.25,
+              "logprobsResult": {"chosenCandidates": [],"topCandidates": []}}],"responseId": "lp"}""");
+
+        assertThat(chunks).allSatisfy(chunk -> chunk.choices().forEach(c -> assertThat(c.logprobs()).isNull()));
+        assertThat(accumulate(chunks).choices().get(0).logprobs()).isNull();
     }
 }

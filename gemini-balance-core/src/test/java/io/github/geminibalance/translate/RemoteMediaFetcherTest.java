@@ -10,6 +10,7 @@ import static io.github.geminibalance.translate.ChatRequestTranslatorTest.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.geminibalance.InvalidRequestException;
 import io.github.geminibalance.openai.ChatCompletionRequest;
@@ -58,6 +59,34 @@ class RemoteMediaFetcherTest {
                   {"inlineData":{"mimeType":"image/gif","data":"R0lGOD=="}}]}],
                  "generationConfig":{"temperature":0.2}}""".formatted(PNG_BASE64)));
         assertThat(inlined.messages().get(0).content().parts().get(1).imageUrl().detail()).isEqualTo("low");
+    }
+
+    @Test
+    void inliningKeepsEveryOtherFieldOfTheRequestAndItsMessages() {
+        server.stubFor(get(urlPathEqualTo("/dog.png")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "image/png").withBody(PNG)));
+        ChatCompletionRequest request = parse("""
+                {"model":"gemini-2.5-flash","messages":[
+                  {"role":"user","name":"alice","content":[{"type":"image_url","image_url":{"url":"%s"}}]},
+                  {"role":"assistant","content":[{"type":"text","text":"Looking."}],"function_call":{"name":"f","arguments":"{}"}}],
+                 "functions":[{"name":"f"}],"function_call":{"name":"f"},"web_search_options":{},
+                 "parallel_tool_calls":false,"logprobs":true,"top_logprobs":2}""".formatted(url("/dog.png")));
+
+        ChatCompletionRequest inlined = fetcher(1024).inline(request).join();
+
+        assertThat(inlined).isNotSameAs(request);
+        assertThat(inlined.messages().get(0).content().parts().get(0).imageUrl().url())
+                .isEqualTo("data:image/png;base64," + PNG_BASE64);
+        assertThat(tree(inlined.messages().get(1))).isEqualTo(tree(request.messages().get(1)));
+        ObjectNode before = (ObjectNode) tree(request);
+        ObjectNode after = (ObjectNode) tree(inlined);
+        before.remove("messages");
+        after.remove("messages");
+        assertThat(after).isEqualTo(before);
+        assertThat(after.has("functions")).isTrue();
+        assertThat(after.has("function_call")).isTrue();
+        assertThat(after.has("web_search_options")).isTrue();
+        assertThat(inlined.messages().get(0).name()).isEqualTo("alice");
     }
 
     @Test

@@ -46,7 +46,8 @@ final class ErrorResponses {
         return response;
     }
 
-    private static void retryAfter(MutableHttpResponse<?> response, Duration wait) {
+    /** Sets {@code Retry-After} (whole seconds, rounded up) and {@code retry-after-ms}. */
+    static void retryAfter(MutableHttpResponse<?> response, Duration wait) {
         long millis = Math.max(0, wait.toMillis());
         long seconds = (millis + 999) / 1000;
         response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
@@ -64,7 +65,8 @@ final class ErrorResponses {
         }
     }
 
-    private static String reason(int status) {
+    /** The reason phrase of a status, also for non-standard ones such as 499. */
+    static String reason(int status) {
         try {
             return HttpStatus.valueOf(status).getReason();
         } catch (IllegalArgumentException nonStandard) {

@@ -3,21 +3,30 @@ package io.github.geminibalance.server;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.config.ConfigLoader;
 import io.github.geminibalance.config.GeminiBalanceConfig;
+import io.github.geminibalance.redis.RedisKeyStateStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.net.URI;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Wires the core into Micronaut: the configuration comes from {@link ConfigLoader} (environment variables,
  * then {@code ./.env}), and the {@link GeminiBalance} facade built from it is closed with the context.
- * Tests replace {@link #config()} (see the module README).
+ * With {@code REDIS_URL} set, key state is shared through a {@link RedisKeyStateStore}; with a Micrometer
+ * registry present, {@link GeminiBalanceMetrics} records the proxy's metrics. Tests replace
+ * {@link #config()} (see the module README).
  */
 @Factory
 final class GeminiBalanceFactory {
+
+    /** The prefix of every Redis name this server uses. */
+    static final String REDIS_NAMESPACE = "gemini-balance";
 
     private static final Logger log = LoggerFactory.getLogger(GeminiBalanceFactory.class);
 
@@ -29,14 +38,33 @@ final class GeminiBalanceFactory {
 
     /**
      * The facade the controllers delegate to. Created with the context (not on the first request), so
-     * the key pool, its scheduled re-validation and the health endpoint are live from start-up.
+     * the key pool, its scheduled re-validation, the Redis connection and the health endpoint are live
+     * from start-up.
+     *
+     * @param registry Micronaut's meter registry, absent when {@code micronaut.metrics.enabled=false}
      */
     @Context
     @Bean(preDestroy = "close")
-    GeminiBalance geminiBalance(GeminiBalanceConfig config) {
-        log.info("Key pool of {} key(s), {} client token(s), Gemini at {}", config.apiKeys().size(),
-                config.allowedTokens().size(), withoutUserInfo(config.baseUrl()));
-        return GeminiBalance.create(config);
+    GeminiBalance geminiBalance(GeminiBalanceConfig config, @Nullable MeterRegistry registry) {
+        log.info("Key pool of {} key(s), {} client token(s), Gemini at {}, key state {}", config.apiKeys().size(),
+                config.allowedTokens().size(), withoutUserInfo(config.baseUrl()),
+                config.redisUrl() == null ? "in memory" : "shared through Redis");
+        Clock clock = Clock.systemUTC();
+        GeminiBalance.Builder builder = GeminiBalance.builder(config).clock(clock);
+        GeminiBalanceMetrics metrics = null;
+        if (registry != null) {
+            metrics = new GeminiBalanceMetrics(registry, ModelTags.DEFAULT_CAPACITY);
+            builder.listener(metrics);
+        }
+        if (config.redisUrl() != null) {
+            // returns at once even when Redis is down: the pool then runs on local state
+            builder.keyStateStore(RedisKeyStateStore.connect(config.redisUrl(), REDIS_NAMESPACE, clock));
+        }
+        GeminiBalance gemini = builder.build();
+        if (metrics != null) {
+            metrics.bindKeyGauges(gemini);
+        }
+        return gemini;
     }
 
     private static String withoutUserInfo(URI uri) {

@@ -2,6 +2,7 @@ package io.github.geminibalance.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.geminibalance.GeminiBalance;
+import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.keys.KeyState;
 import io.github.geminibalance.keys.KeyStatus;
@@ -18,7 +19,9 @@ import java.util.Map;
 
 /**
  * {@code GET /health}, open without a token: 200 {@code UP} while some key can serve, 503 {@code DOWN}
- * when none can, with the pool's state counts. Never shows a key, masked or not.
+ * when none can, with the pool's state counts. With {@code REDIS_URL} set it also says whether Redis is
+ * reachable ({@code "redis":"UP"} or {@code "DOWN"}); losing Redis does not make the server DOWN, since
+ * the pool goes on with its local state. Never shows a key, masked or not.
  */
 @Controller
 final class HealthController {
@@ -27,9 +30,11 @@ final class HealthController {
     private static final EnumSet<KeyState> SERVING = EnumSet.of(KeyState.ACTIVE, KeyState.COOLING, KeyState.EXHAUSTED);
 
     private final GeminiBalance gemini;
+    private final boolean sharedState;
 
-    HealthController(GeminiBalance gemini) {
+    HealthController(GeminiBalance gemini, GeminiBalanceConfig config) {
         this.gemini = gemini;
+        this.sharedState = config.redisUrl() != null;
     }
 
     /** The health summary; cheap and non-blocking, so it runs on the event loop. */
@@ -55,6 +60,9 @@ final class HealthController {
         pool.put("usable", usable);
         pool.put("states", states);
         body.put("keys", pool);
+        if (sharedState) {
+            body.put("redis", gemini.keyPool().store().healthy() ? "UP" : "DOWN");
+        }
         return HttpResponse.<byte[]>status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")

@@ -13,7 +13,8 @@ import jakarta.inject.Singleton;
  * Replaces Micronaut's JSON and HTML error bodies with the OpenAI envelope for every error the framework
  * produces itself: unknown routes (404), wrong methods (405), unsupported media types (415), bodies over
  * the size limit (413), binding failures (400) and unhandled exceptions (500, with a generic message: the
- * stack trace goes to the server log, which Micronaut writes before calling this).
+ * stack trace goes to the server log, which Micronaut writes before calling this). On the Gemini-native
+ * routes ({@link NativeController}) the same errors use Gemini's shape ({@link NativeErrors}).
  */
 @Singleton
 final class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<byte[]> {
@@ -58,8 +59,10 @@ final class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<byte[
                 }
             }
         }
-        return typed.body(ErrorResponses.envelope(message, ErrorResponses.typeFor(status), param, code))
-                .contentType(MediaType.APPLICATION_JSON_TYPE);
+        byte[] body = NativeController.isNativePath(request.getPath())
+                ? NativeErrors.body(status, message, NativeErrors.googleStatus(status), java.util.List.of())
+                : ErrorResponses.envelope(message, ErrorResponses.typeFor(status), param, code);
+        return typed.body(body).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
     private static String detail(ErrorContext context, String prefix) {

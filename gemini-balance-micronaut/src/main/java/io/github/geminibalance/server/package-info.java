@@ -4,5 +4,7 @@
  * checks bearer tokens, {@link io.github.geminibalance.server.OpenCorsFilter} answers CORS, and every error
  * leaves in the OpenAI envelope ({@link io.github.geminibalance.server.GeminiBalanceExceptionHandler} for the
  * core's failures, {@link io.github.geminibalance.server.OpenAiErrorResponseProcessor} for the framework's).
+ * The Gemini-native routes ({@link io.github.geminibalance.server.NativeController}) are a byte-exact
+ * passthrough whose errors use Gemini's shape ({@link io.github.geminibalance.server.NativeErrors}).
  */
 package io.github.geminibalance.server;

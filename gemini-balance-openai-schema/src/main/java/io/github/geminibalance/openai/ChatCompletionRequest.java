@@ -11,10 +11,12 @@ import java.util.List;
 /**
  * A {@code POST /v1/chat/completions} request body.
  *
- * <p>Union-typed fields whose shape the translator interprets ({@code tool_choice}) are kept as
- * {@link JsonNode}. {@code stop} accepts a single string or a list. {@code google} and
- * {@code extra_body} carry Gemini-specific passthrough options (OpenAI SDKs flatten {@code extra_body}
- * into the top level, Google's compatibility docs nest it; both are accepted).
+ * <p>Union-typed fields whose shape the translator interprets ({@code tool_choice}, the legacy
+ * {@code function_call}, {@code web_search_options}) are kept as {@link JsonNode}. {@code stop} accepts a
+ * single string or a list. {@code google} and {@code extra_body} carry Gemini-specific passthrough
+ * options (OpenAI SDKs flatten {@code extra_body} into the top level, Google's compatibility docs nest
+ * it; both are accepted). {@code functions} and {@code function_call} are the deprecated forms of
+ * {@code tools} and {@code tool_choice}.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -43,7 +45,10 @@ public record ChatCompletionRequest(
         StreamOptions streamOptions,
         String user,
         JsonNode google,
-        JsonNode extraBody) {
+        JsonNode extraBody,
+        List<Tool.FunctionDefinition> functions,
+        JsonNode functionCall,
+        JsonNode webSearchOptions) {
 
     /** Whether the client asked for a streamed answer. */
     public boolean streamRequested() {
@@ -58,7 +63,8 @@ public record ChatCompletionRequest(
     /** A minimal request: a model and its messages. */
     public static ChatCompletionRequest of(String model, List<ChatMessage> messages) {
         return new ChatCompletionRequest(model, messages, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null);
     }
 
     /** A copy of this request with {@code stream} set. */
@@ -66,6 +72,7 @@ public record ChatCompletionRequest(
         return new ChatCompletionRequest(model, messages, temperature, topP, topK, n, stop, maxTokens,
                 maxCompletionTokens, presencePenalty, frequencyPenalty, seed, logprobs, topLogprobs,
                 responseFormat, tools, toolChoice, parallelToolCalls, reasoningEffort, value,
-                includeUsage ? new StreamOptions(true) : streamOptions, user, google, extraBody);
+                includeUsage ? new StreamOptions(true) : streamOptions, user, google, extraBody, functions,
+                functionCall, webSearchOptions);
     }
 }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param content text or content parts; may be null on assistant messages that only call tools
  * @param toolCalls the tool calls an assistant message made
  * @param toolCallId on {@code tool} messages, the id of the call this answers
+ * @param functionCall the legacy form of a tool call: the single function an assistant message called
+ *     (answered by a {@code function} message with that {@code name})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -24,10 +26,11 @@ public record ChatMessage(
         List<ToolCall> toolCalls,
         String toolCallId,
         String refusal,
-        String reasoningContent) {
+        String reasoningContent,
+        ToolCall.FunctionCall functionCall) {
 
     /** A message with plain text content. */
     public static ChatMessage of(String role, String text) {
-        return new ChatMessage(role, MessageContent.ofText(text), null, null, null, null, null);
+        return new ChatMessage(role, MessageContent.ofText(text), null, null, null, null, null, null);
     }
 }

@@ -1,5 +1,7 @@
 package io.github.geminibalance.redis;
 
+import io.github.geminibalance.testing.RedisServer;
+
 import static org.assertj.core.api.Assertions.fail;
 
 import io.github.geminibalance.keys.ApiKey;

@@ -1,5 +1,7 @@
 package io.github.geminibalance.redis;
 
+import io.github.geminibalance.testing.RedisServer;
+
 import static io.github.geminibalance.redis.Pools.await;
 import static io.github.geminibalance.redis.Pools.keys;
 import static io.github.geminibalance.redis.Pools.status;

@@ -1,4 +1,4 @@
-package io.github.geminibalance.redis;
+package io.github.geminibalance.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Assumptions;
  * A real redis-server on a free loopback port, started and stopped by the test. Without the binary
  * the tests fail when {@code CI=true} (CI installs it) and are skipped otherwise.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
     private final Path binary;
     private final int port;
@@ -34,18 +34,18 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** A server on a free port, not started yet; fails or skips the test without the binary. */
-    static RedisServer onFreePort() {
+    public static RedisServer onFreePort() {
         return new RedisServer(binary(), freePort());
     }
 
     /** A server on a free port, started. */
-    static RedisServer started() {
+    public static RedisServer started() {
         RedisServer server = onFreePort();
         server.start();
         return server;
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -76,16 +76,16 @@ final class RedisServer implements AutoCloseable {
         throw new AssertionError("unreachable");
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
     /** Starts the server and waits until it answers PING. */
-    void start() {
+    public void start() {
         try {
             Files.createDirectories(logFile.getParent());
             process = new ProcessBuilder(binary.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
@@ -110,7 +110,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Stops the server by its process and waits for it to exit. */
-    void stop() {
+    public void stop() {
         if (process == null) {
             return;
         }
@@ -125,7 +125,7 @@ final class RedisServer implements AutoCloseable {
         process = null;
     }
 
-    boolean ping() {
+    public boolean ping() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             socket.setSoTimeout(500);
@@ -140,7 +140,7 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
