@@ -87,6 +87,11 @@ public final class GeminiBalance implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+            log.warn("The common ForkJoinPool has parallelism {}: the JDK HTTP client will start a thread per "
+                    + "upstream call. Run the JVM with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+                    java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+        }
         this.httpExecutor = b.httpClient != null ? null : httpExecutor();
         HttpClient http = b.httpClient != null ? b.httpClient : defaultHttpClient(config, httpExecutor);
         this.pool = new KeyPool(config.apiKeys(), config.maxFailures(),

@@ -144,13 +144,20 @@ public final class GeminiClient {
     /** Parses one SSE event's data as a Gemini response, surfacing an in-stream error as an exception. */
     public static GenerateContentResponse parseEvent(String data) {
         try {
+            // One parse in the common case; only an event that carries none of a response's fields is
+            // read again as a tree to look for {"error": ...}.
+            GenerateContentResponse response = RESPONSE_READER.readValue(data);
+            if (response.candidates() != null || response.promptFeedback() != null
+                    || response.usageMetadata() != null) {
+                return response;
+            }
             JsonNode node = Json.mapper().readTree(data);
             JsonNode error = node == null ? null : node.get("error");
             if (error != null && error.isObject()) {
                 GeminiError e = GeminiError.fromNode(error, 500);
                 throw new GeminiApiException(e.code(), e, true);
             }
-            return RESPONSE_READER.readValue(node);
+            return response;
         } catch (IOException e) {
             throw new GeminiApiException(502, new GeminiError(502,
                     "Gemini sent an event that is not valid JSON", "BAD_GATEWAY", List.of()), true);

@@ -22,12 +22,16 @@ public final class SseReader {
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    private static final int MAX_CHUNK = 8192;
+
     private final StringBuilder line = new StringBuilder(256);
-    private final StringBuilder data = new StringBuilder(1024);
+    private final StringBuilder data = new StringBuilder(256);
     private boolean hasData;
     private boolean lastWasCr;
     private ByteBuffer leftover = ByteBuffer.allocate(0);
-    private CharBuffer chars = CharBuffer.allocate(8192);
+    // sized to the reads actually seen: most events are a few hundred bytes, and thousands of streams
+    // may be open at once
+    private CharBuffer chars = CharBuffer.allocate(256);
 
     /**
      * Feeds bytes and returns the data of every event they complete, in order.
@@ -41,6 +45,9 @@ public final class SseReader {
             ByteBuffer joined = ByteBuffer.allocate(leftover.remaining() + bytes.remaining());
             joined.put(leftover).put(bytes).flip();
             input = joined;
+        }
+        if (chars.capacity() < input.remaining() && chars.capacity() < MAX_CHUNK) {
+            chars = CharBuffer.allocate(Math.min(MAX_CHUNK, Math.max(input.remaining(), 2 * chars.capacity())));
         }
         while (true) {
             chars.clear();

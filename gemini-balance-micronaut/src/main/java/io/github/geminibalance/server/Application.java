@@ -9,6 +9,8 @@ import java.util.Map;
 /** Starts the gemini-balance server. */
 public final class Application {
 
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     private Application() {}
 
     /**
@@ -18,6 +20,12 @@ public final class Application {
      * the HTTP port unless {@code micronaut.server.port} is given explicitly.
      */
     public static void main(String[] args) {
+        // The JDK HTTP client completes every sendAsync through CompletableFuture's default pool; on a
+        // one-CPU JVM that "pool" starts a new thread per call. Two common-pool threads avoid it. Must be
+        // set before anything touches ForkJoinPool, hence first.
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() < 3) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
+        }
         GeminiBalanceConfig config;
         try {
             config = ConfigLoader.load();
