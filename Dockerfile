@@ -13,6 +13,6 @@ WORKDIR /app
 COPY --from=build /src/gemini-balance-micronaut/target/gemini-balance-server.jar /app/gemini-balance-server.jar
 USER gemini
 ENV PORT=8000 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -Xss512k"
+    JAVA_TOOL_OPTIONS="-Xms16m -Xmx192m -XX:+UseSerialGC -Xss256k -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
 EXPOSE 8000
 ENTRYPOINT ["java", "-jar", "/app/gemini-balance-server.jar"]

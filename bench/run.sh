@@ -9,7 +9,8 @@
 #   --wait-quiet=N  first wait up to N seconds for the 1-minute load average to drop below 1.0
 #
 # Environment: GB_JAVA_OPTS (extra JVM flags for the gemini-balance server, default none);
-#              GB_JAR (the server jar to measure, default gemini-balance-micronaut/target/gemini-balance-server.jar).
+#              GB_JAR (the server jar to measure, default gemini-balance-micronaut/target/gemini-balance-server.jar);
+#              GB_JAVA (the java binary that runs the server, default java on the PATH).
 #
 # Everything runs on 127.0.0.1 with free ports: the fake Gemini (pinned to CPU 1), nginx as a plain
 # reverse proxy to it (1 worker, CPU 0) and the gemini-balance server (CPU 0). Load generators run on
@@ -73,6 +74,7 @@ if [ "$BUILD" = 1 ]; then
 fi
 BENCH_JAR="$ROOT/gemini-balance-bench/target/benchmarks.jar"
 GB_JAR=${GB_JAR:-"$ROOT/gemini-balance-micronaut/target/gemini-balance-server.jar"}
+GB_JAVA=${GB_JAVA:-java}
 [ -f "$BENCH_JAR" ] || die "$BENCH_JAR is missing (build failed?)"
 
 # ---------------------------------------------------------------- machine
@@ -200,7 +202,7 @@ start_gb() {
   # shellcheck disable=SC2086
   env API_KEYS='["k1","k2","k3"]' ALLOWED_TOKENS='["bench"]' BASE_URL="http://127.0.0.1:$FAKE_PORT/v1beta" \
     PORT="$GB_PORT" MICRONAUT_SERVER_HOST=127.0.0.1 \
-    taskset -c "$CPU_PROXY" java $GB_JAVA_OPTS -jar "$GB_JAR" >"$WORK/gb.log" 2>&1 &
+    taskset -c "$CPU_PROXY" "$GB_JAVA" $GB_JAVA_OPTS -jar "$GB_JAR" >"$WORK/gb.log" 2>&1 &
   GB_PID=$!
   PIDS+=("$GB_PID")
   if ! wait_answer gemini-balance "$GB_PID" "http://127.0.0.1:$GB_PORT/v1/models" 90 -H 'Authorization: Bearer bench'; then
@@ -487,7 +489,7 @@ OUT="$OUT_DIR/$STAMP.md"
   echo "- pinning: fake Gemini on CPU $CPU_FAKE, nginx and gemini-balance on CPU $CPU_PROXY; load generator on the other CPU"
   echo "- load average (1/5/15 min) before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (other tenants share this machine)"
   echo "- JIT warm-up of gemini-balance before row 1: wrk rounds of ${WARM_ROUND_SECONDS} s until the JIT compilers use < 2 % of a CPU and req/s moves < 5 % (per round:${WARM_LOG:- none}); before row 3: $STREAM_WARM_ROUNDS rounds of 64 streams against the undelayed fake"
-  echo "- gemini-balance JVM flags: \`${GB_JAVA_OPTS:-(none)}\`; fake: 8 events/stream, 50 ms/event for TTFT; hold: $HOLD_EVENTS events x $HOLD_DELAY_MS ms"
+  echo "- gemini-balance JVM: \`$("$GB_JAVA" -version 2>&1 | head -n 1)\`, flags: \`${GB_JAVA_OPTS:-(none)}\`; fake: 8 events/stream, 50 ms/event for TTFT; hold: $HOLD_EVENTS events x $HOLD_DELAY_MS ms"
   echo
   echo "| Row | direct (fake) | nginx | gemini-balance | Target | Verdict |"
   echo "|---|---|---|---|---|---|"
