@@ -131,8 +131,8 @@ public final class KeyPool {
      */
     public Optional<Lease> acquire(String model, Set<ApiKey> exclude) {
         Optional<Lease> lease = select(model, exclude);
-        if (lease.isPresent()) {
-            store.advance();
+        if (lease.isPresent() && lease.get().steps > 0) {
+            store.advance(lease.get().steps);
         }
         return lease;
     }
@@ -165,12 +165,13 @@ public final class KeyPool {
                 }
                 chosen.lastProbe = now;
                 log.info("Probing failing key {} ({} consecutive failures)", chosen.key, chosen.failures);
+                chosenOffset = -1; // a probe does not move the rotation
             } else {
                 cursor = (cursor + chosenOffset + 1) % n;
             }
             chosen.inFlight++;
             chosen.countRequest(now);
-            return Optional.of(new Lease(chosen, model));
+            return Optional.of(new Lease(chosen, model, chosenOffset + 1));
         }
     }
 
@@ -511,10 +512,13 @@ public final class KeyPool {
         private final Entry entry;
         private final String model;
         private final AtomicBoolean done = new AtomicBoolean();
+        // how far this selection moved the rotation (skipped keys included), for a shared store
+        private final int steps;
 
-        private Lease(Entry entry, String model) {
+        private Lease(Entry entry, String model, int steps) {
             this.entry = entry;
             this.model = model;
+            this.steps = steps;
         }
 
         /** The leased key. */

@@ -43,8 +43,12 @@ public interface KeyStateStore extends AutoCloseable {
     /** Shares a change this instance made. */
     void publish(KeyEvent event);
 
-    /** This instance handed out a key: advance the shared rotation position. */
-    void advance();
+    /**
+     * This instance handed out a key: advance the shared rotation position by {@code steps} (the
+     * handed-out key plus the unusable keys it skipped), so every instance's cursor lands where this
+     * one's did.
+     */
+    void advance(int steps);
 
     /** Whether the shared backend is reachable right now (true for the local store). */
     default boolean healthy() {
@@ -65,7 +69,7 @@ public interface KeyStateStore extends AutoCloseable {
             public void publish(KeyEvent event) {}
 
             @Override
-            public void advance() {}
+            public void advance(int steps) {}
         };
     }
 }

@@ -328,7 +328,7 @@ class KeyPoolTest {
             }
 
             @Override
-            public void advance() {}
+            public void advance(int steps) {}
         };
         KeyPool pool = new KeyPool(List.of(K1), 3, KeyPool.Selection.ROUND_ROBIN, clock, recording);
         KeyPool.Lease first = pool.acquire(MODEL, Set.of()).orElseThrow();
@@ -667,5 +667,53 @@ class KeyPoolTest {
         assertThat(pool.acquire(MODEL, Set.of())).isEmpty();
         clock.advance(Duration.ofSeconds(31));
         assertThat(pool.acquire(MODEL, Set.of())).isPresent();
+    }
+
+    /** A store that shares only the rotation counter, synchronously, between the pools attached to it. */
+    static final class SharedRotation implements KeyStateStore {
+        final java.util.concurrent.atomic.AtomicLong counter;
+        final List<java.util.function.LongConsumer> followers;
+
+        SharedRotation(java.util.concurrent.atomic.AtomicLong counter, List<java.util.function.LongConsumer> followers) {
+            this.counter = counter;
+            this.followers = followers;
+        }
+
+        @Override
+        public void attach(List<String> keyIds, java.util.function.Consumer<KeyEvent> remote,
+                java.util.function.LongConsumer rotation) {
+            followers.add(rotation);
+        }
+
+        @Override
+        public void publish(KeyEvent event) {}
+
+        @Override
+        public void advance(int steps) {
+            long position = counter.addAndGet(steps);
+            followers.forEach(f -> f.accept(position));
+        }
+    }
+
+    @Test
+    void twoPoolsSharingTheRotationDoNotRepeatTheKeyAfterAResting() {
+        java.util.concurrent.atomic.AtomicLong counter = new java.util.concurrent.atomic.AtomicLong();
+        List<java.util.function.LongConsumer> followers = new ArrayList<>();
+        KeyPool a = new KeyPool(List.of(K1, K2, K3), 3, KeyPool.Selection.ROUND_ROBIN, clock,
+                new SharedRotation(counter, followers));
+        KeyPool b = new KeyPool(List.of(K1, K2, K3), 3, KeyPool.Selection.ROUND_ROBIN, clock,
+                new SharedRotation(counter, followers));
+        // K2 rests in both (as a shared store would tell both)
+        for (KeyPool pool : List.of(a, b)) {
+            fail(pool, K2, cooldown(Duration.ofMinutes(5)));
+        }
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            order.add(use(i % 2 == 0 ? a : b, Verdict.SUCCESS));
+        }
+        assertThat(order).doesNotContain(K2);
+        for (int i = 1; i < order.size(); i++) {
+            assertThat(order.get(i)).as("acquire %d repeats the previous key", i).isNotEqualTo(order.get(i - 1));
+        }
     }
 }

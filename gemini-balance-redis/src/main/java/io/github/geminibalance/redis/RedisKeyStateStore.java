@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * sorted key ids: two pools with different keys never share anything, and the braces keep a pool's
  * data in one cluster slot.
  * <ul>
- *   <li>{@code rotation}: a counter, {@code INCR}ed once per handed-out key. The new value is the
+ *   <li>{@code rotation}: a counter, advanced ({@code INCRBY}) by each handed-out key and the keys
+ *       skipped to reach it. The new value is the
  *       shared rotation position: it goes back to the instance that moved it and, over the
  *       {@code positions} channel, to every other instance.</li>
  *   <li>{@code state}: a hash from key id to {@code INVALID} or {@code DISABLED}.</li>
@@ -163,9 +164,9 @@ public final class RedisKeyStateStore implements KeyStateStore {
             return 1
             """);
 
-    // KEYS: rotation. ARGV: positions channel.
+    // KEYS: rotation. ARGV: positions channel, steps.
     private static final Script ADVANCE = new Script("""
-            local n = redis.call('INCR', KEYS[1])
+            local n = redis.call('INCRBY', KEYS[1], tonumber(ARGV[2]))
             redis.call('PUBLISH', ARGV[1], n)
             return n
             """);
@@ -338,16 +339,17 @@ public final class RedisKeyStateStore implements KeyStateStore {
         }
     }
 
-    /** Increments the shared rotation counter, asynchronously; the pool follows the new value. */
+    /** Adds {@code steps} to the shared rotation counter, asynchronously; the pool follows the new value. */
     @Override
-    public void advance() {
+    public void advance(int steps) {
         Names n = names;
         StatefulRedisConnection<String, String> c = commands;
         if (closed || n == null || c == null || !c.isOpen()) {
             return;
         }
         try {
-            this.<Long>eval(c, ADVANCE, ScriptOutputType.INTEGER, new String[] {n.rotation()}, n.positions())
+            this.<Long>eval(c, ADVANCE, ScriptOutputType.INTEGER, new String[] {n.rotation()}, n.positions(),
+                    Integer.toString(steps))
                     .whenComplete((value, ex) -> {
                         if (ex != null) {
                             markDown(reason(ex));

@@ -71,7 +71,7 @@ class RedisOutageTest {
                 lease.complete(i % 5 == 0 ? Verdict.failure(503, "UNAVAILABLE") : Verdict.SUCCESS);
             }
             store(b).publish(new KeyEvent(b.keys().get(2).id(), KeyEvent.Type.FAILURE, null, null, 1, 503, null));
-            store(b).advance();
+            store(b).advance(1);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(took).isLessThan(Duration.ofSeconds(2));
