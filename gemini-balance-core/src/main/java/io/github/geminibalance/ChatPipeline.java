@@ -45,10 +45,16 @@ final class ChatPipeline {
     private final Clock clock;
     private final RandomGenerator random;
     private final GeminiBalanceListener listener;
+    private final java.util.concurrent.ScheduledExecutorService scheduler;
+
+    /** How long a primed stream waits for its reader before it is released (its key, its connection). */
+    static final java.time.Duration SUBSCRIBE_DEADLINE = java.time.Duration.ofSeconds(30);
 
     ChatPipeline(ChatRequestTranslator translator, RemoteMediaFetcher media, GeminiClient client, RetryLoop retry,
-            KeyPool pool, Clock clock, RandomGenerator random, GeminiBalanceListener listener) {
+            KeyPool pool, Clock clock, RandomGenerator random, GeminiBalanceListener listener,
+            java.util.concurrent.ScheduledExecutorService scheduler) {
         this.listener = listener;
+        this.scheduler = scheduler;
         this.translator = translator;
         this.media = media;
         this.client = client;
@@ -87,7 +93,9 @@ final class ChatPipeline {
                     }), true)
                     .thenApply(chunks -> {
                         listener.onFirstChunk(g.requestedModel(), java.time.Duration.ofNanos(System.nanoTime() - started));
-                        return new DefaultChatStream(chunks);
+                        DefaultChatStream stream = new DefaultChatStream(chunks);
+                        releaseLater(stream::abandon);
+                        return stream;
                     });
         });
     }
@@ -132,7 +140,8 @@ final class ChatPipeline {
     }
 
     /** The body bytes, returning the lease when they end (success), fail (classified) or are cancelled. */
-    static Flow.Publisher<java.nio.ByteBuffer> releasing(Flow.Publisher<java.util.List<java.nio.ByteBuffer>> body,
+    static StagePublisher<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer> releasing(
+            Flow.Publisher<java.util.List<java.nio.ByteBuffer>> body,
             KeyPool.Lease lease, io.github.geminibalance.retry.RetryPolicy policy) {
         return StagePublisher.of(body, new StagePublisher.Stage<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer>() {
             @Override
@@ -206,12 +215,34 @@ final class ChatPipeline {
         }
     }
 
+    /** Runs {@code release} after the subscribe deadline (a no-op if the stream was read by then). */
+    void releaseLater(Runnable release) {
+        try {
+            scheduler.schedule(release, SUBSCRIBE_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /** Releases a stream the caller will never read: its key goes back, its connection closes. */
+    static void abandon(ChatStream stream) {
+        if (stream instanceof DefaultChatStream d) {
+            d.abandon();
+        }
+    }
+
     /** A committed stream: chunks, or SSE payloads with the error event and {@code [DONE]}. */
     private static final class DefaultChatStream implements ChatStream {
         private final Flow.Publisher<ChatCompletionChunk> chunks;
 
         DefaultChatStream(Flow.Publisher<ChatCompletionChunk> chunks) {
             this.chunks = chunks;
+        }
+
+        void abandon() {
+            if (chunks instanceof Primed<ChatCompletionChunk> primed) {
+                primed.cancelIfUnsubscribed();
+            }
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.github.geminibalance;
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.gemini.BatchEmbedContentsResponse;
 import io.github.geminibalance.gemini.ListModelsResponse;
+import io.github.geminibalance.internal.StagePublisher;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyChecker;
 import io.github.geminibalance.keys.KeyPool;
@@ -103,7 +104,7 @@ public final class GeminiBalance implements AutoCloseable {
         TranslationOptions options = TranslationOptions.from(config);
         RemoteMediaFetcher media = new RemoteMediaFetcher(http, MAX_IMAGE_BYTES, Duration.ofSeconds(20));
         this.chat = new ChatPipeline(new ChatRequestTranslator(options), media, client, retry, pool, clock,
-                b.random, listener);
+                b.random, listener, scheduler);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         if (b.scheduleChecks && !config.checkInterval().isZero()) {
             long period = config.checkInterval().toMillis();
@@ -177,7 +178,22 @@ public final class GeminiBalance implements AutoCloseable {
      * HTTP adapter can still answer with a proper status). After that, failures arrive in the stream.
      */
     public CompletableFuture<ChatStream> chatStream(ChatCompletionRequest request) {
-        return observe("chat_stream", request == null ? "" : request.model(), guard(() -> chat.stream(request)));
+        return handOver(observe("chat_stream", request == null ? "" : request.model(),
+                guard(() -> chat.stream(request))), ChatPipeline::abandon);
+    }
+
+    // The future the caller holds is our own: if the caller cancels it or gives up (orTimeout) before
+    // the answer arrives, the answer is released instead of holding a key and a connection.
+    private static <T> CompletableFuture<T> handOver(CompletableFuture<T> inner, java.util.function.Consumer<T> release) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        inner.whenComplete((value, failure) -> {
+            if (failure != null) {
+                out.completeExceptionally(failure);
+            } else if (!out.complete(value)) {
+                release.accept(value);
+            }
+        });
+        return out;
     }
 
     /** Embeddings for a string or a list of strings, batched 100 per Gemini call, order kept. */
@@ -263,11 +279,14 @@ public final class GeminiBalance implements AutoCloseable {
     public CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body) {
         String model = nativeModel(path);
         String pathAndQuery = "/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
-        return observe("native", model, guard(() -> retry.run(model,
+        return handOver(observe("native", model, guard(() -> retry.run(model,
                 lease -> client.exchange(lease.key(), method, pathAndQuery, body, "application/json")
-                        .thenApply(response -> new NativeResponse(response.status(), response.contentType(),
-                                ChatPipeline.releasing(response.body(), lease, retry.policy()))),
-                true)));
+                        .thenApply(response -> {
+                            var released = ChatPipeline.releasing(response.body(), lease, retry.policy());
+                            chat.releaseLater(released::cancelIfUnsubscribed);
+                            return new NativeResponse(response.status(), response.contentType(), released);
+                        }),
+                true))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
     }
 
     // "models/gemini-2.5-flash:generateContent" -> "gemini-2.5-flash"; other resources share one bucket

@@ -342,6 +342,70 @@ class GeminiBalanceTest {
     }
 
     @Test
+    void aCallerThatGivesUpOnAStreamReleasesTheKey() throws Exception {
+        fake.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock
+                .post(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+                        "/v1beta/models/" + MODEL + ":streamGenerateContent"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                        .withStatus(200).withHeader("Content-Type", "text/event-stream")
+                        .withBody(GeminiFixtures.sseBody(GeminiFixtures.textStream("slow")))
+                        .withFixedDelay(400)));
+        GeminiBalance balance = balance(List.of(GOOD), 3);
+        var future = balance.chatStream(hello().withStream(true, false));
+        org.junit.jupiter.api.Assumptions.assumeTrue(future.cancel(true), "the answer arrived before the cancel");
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (balance.keyStatus().get(0).inFlight() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(balance.keyStatus().get(0).inFlight()).as("the key went back to the pool").isZero();
+        assertThat(balance.keyStatus().get(0).consecutiveFailures()).isZero();
+    }
+
+    @Test
+    void aReaderThatPausesLongerThanTheIdleTimeoutIsNotCut() throws Exception {
+        fake.streamGenerateContent(MODEL, GOOD, GeminiFixtures.textStream("one", " two", " three"));
+        GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of(GOOD))
+                .allowedTokens(List.of("sk-test")).baseUrl(fake.baseUrl())
+                .streamIdleTimeout(Duration.ofMillis(300)).build();
+        gb = GeminiBalance.builder(config).scheduleKeyChecks(false).build();
+        ChatStream stream = gb.chatStream(hello().withStream(true, false)).join();
+
+        List<String> data = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch done = new CountDownLatch(1);
+        stream.sseData().subscribe(new Flow.Subscriber<String>() {
+            Flow.Subscription s;
+
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                s = subscription;
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(String item) {
+                data.add(item);
+                // a slow client: each read comes 3x the idle timeout later
+                java.util.concurrent.CompletableFuture.delayedExecutor(900, TimeUnit.MILLISECONDS)
+                        .execute(() -> s.request(1));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.countDown();
+            }
+
+            @Override
+            public void onComplete() {
+                done.countDown();
+            }
+        });
+        assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(String.join("", data)).contains("three").doesNotContain("\"error\"").endsWith("[DONE]");
+        assertThat(gb.keyStatus().get(0).consecutiveFailures()).isZero();
+    }
+
+    @Test
     void embeddingsBatchByHundredKeepOrderAndHonourBase64() {
         fake.embed("gemini-embedding-001", null, 8);
         GeminiBalance balance = balance(List.of(GOOD, LIMITED), 3);

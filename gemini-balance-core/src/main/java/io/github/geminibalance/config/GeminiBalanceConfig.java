@@ -59,6 +59,8 @@ public record GeminiBalanceConfig(
     /** Google's Gemini REST endpoint, v1beta. */
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
 
+    private static final java.util.regex.Pattern HEADER_SAFE = java.util.regex.Pattern.compile("[\\x21-\\x7E]+");
+
     /** Validates and freezes every component. */
     public GeminiBalanceConfig {
         apiKeys = List.copyOf(Objects.requireNonNull(apiKeys, "apiKeys"));
@@ -67,6 +69,13 @@ public record GeminiBalanceConfig(
         }
         if (apiKeys.stream().anyMatch(String::isBlank)) {
             throw new IllegalArgumentException("apiKeys must not contain a blank key");
+        }
+        for (int i = 0; i < apiKeys.size(); i++) {
+            // a key travels in an HTTP header: the JDK would reject anything else with the key in its message
+            if (!HEADER_SAFE.matcher(apiKeys.get(i)).matches()) {
+                throw new IllegalArgumentException("apiKeys entry " + (i + 1)
+                        + " contains whitespace or a control character (a trailing newline?)");
+            }
         }
         allowedTokens = List.copyOf(Objects.requireNonNull(allowedTokens, "allowedTokens"));
         if (authToken != null && authToken.isBlank()) {

@@ -86,11 +86,43 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
         deliverTerminalIfDue();
     }
 
+    /**
+     * Releases a stream nobody subscribed to (the caller gave up, or never read it): cancels upstream
+     * so its stages return their key and close the connection. Does nothing once a subscriber came.
+     */
+    public void cancelIfUnsubscribed() {
+        Flow.Subscription s;
+        synchronized (this) {
+            if (downstream != null) {
+                return;
+            }
+            downstream = NOBODY;
+            first = null;
+            terminalDelivered = true;
+            s = upstream;
+        }
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    private static final Flow.Subscriber<Object> NOBODY = new Flow.Subscriber<>() {
+        @Override public void onSubscribe(Flow.Subscription subscription) {}
+        @Override public void onNext(Object item) {}
+        @Override public void onError(Throwable throwable) {}
+        @Override public void onComplete() {}
+    };
+
     @Override
     public void subscribe(Flow.Subscriber<? super T> subscriber) {
         synchronized (this) {
             if (downstream != null) {
-                throw new IllegalStateException("this stream can be subscribed only once");
+                subscriber.onSubscribe(new Flow.Subscription() {
+                    @Override public void request(long n) {}
+                    @Override public void cancel() {}
+                });
+                subscriber.onError(new IllegalStateException("this stream can be subscribed only once"));
+                return;
             }
             downstream = subscriber;
         }
@@ -114,6 +146,22 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
     }
 
     private void onRequest(long n) {
+        if (n <= 0) {
+            Flow.Subscription s;
+            Flow.Subscriber<? super T> target;
+            synchronized (this) {
+                if (terminalDelivered) {
+                    return;
+                }
+                terminalDelivered = true;
+                first = null;
+                s = upstream;
+                target = downstream;
+            }
+            s.cancel();
+            target.onError(new IllegalArgumentException("request(" + n + "): demand must be positive"));
+            return;
+        }
         T toSend = null;
         long forward = 0;
         synchronized (this) {

@@ -30,6 +30,9 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
         /** Called once before any item, with a handle that can end the stream from another thread. */
         default void onStart(Control control) {}
 
+        /** Called each time one more item is requested from upstream (the stage now waits on it). */
+        default void onRequest() {}
+
         /** Handles one upstream item. */
         void onItem(T item, Consumer<R> out) throws Exception;
 
@@ -67,6 +70,32 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
     /** Convenience factory. */
     public static <T, R> StagePublisher<T, R> of(Flow.Publisher<T> upstream, Stage<T, R> stage) {
         return new StagePublisher<>(upstream, stage);
+    }
+
+    /**
+     * Releases a publisher nobody subscribed to: subscribes upstream and cancels at once, so the stage's
+     * {@link Stage#onCancel()} runs (returning a key, closing a connection). Does nothing if a
+     * subscriber came first.
+     */
+    public void cancelIfUnsubscribed() {
+        if (!subscribed.compareAndSet(false, true)) {
+            return;
+        }
+        upstream.subscribe(new Flow.Subscriber<T>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.cancel();
+                try {
+                    stage.onCancel();
+                } catch (RuntimeException ignored) {
+                    // releasing must not throw
+                }
+            }
+
+            @Override public void onNext(T item) {}
+            @Override public void onError(Throwable throwable) {}
+            @Override public void onComplete() {}
+        });
     }
 
     @Override
@@ -125,6 +154,9 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
                 if (upstreamDone) {
                     return;
                 }
+                // an outside failure (a timeout) ends the stream now: what was queued is dropped so the
+                // error does not wait behind items nobody is asking for
+                queue.clear();
                 failLocked(error);
             }
             drain();
@@ -264,6 +296,7 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
                             }
                         } else if (demand.get() > 0 && !requested) {
                             requested = true;
+                            stage.onRequest();
                             upstream.request(1);
                         }
                     }

@@ -235,8 +235,13 @@ public final class GeminiClient {
         }
 
         @Override
+        public void onRequest() {
+            idle.requested();
+        }
+
+        @Override
         public void onItem(List<ByteBuffer> item, Consumer<List<ByteBuffer>> out) {
-            idle.touch();
+            idle.received();
             out.accept(item);
         }
 
@@ -272,8 +277,13 @@ public final class GeminiClient {
         }
 
         @Override
+        public void onRequest() {
+            idle.requested();
+        }
+
+        @Override
         public void onItem(List<ByteBuffer> item, Consumer<String> out) {
-            idle.touch();
+            idle.received();
             for (String data : reader.feed(item)) {
                 out.accept(data);
             }

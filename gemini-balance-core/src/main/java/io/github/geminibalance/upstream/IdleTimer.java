@@ -18,6 +18,8 @@ final class IdleTimer implements Runnable {
     private final long timeoutNanos;
     private volatile long lastNanos = System.nanoTime();
     private volatile boolean stopped;
+    // true while an item has been requested and not yet received: only then is Gemini the one we wait on
+    private volatile boolean waiting = true;
     private volatile StagePublisher.Control control;
     private volatile ScheduledFuture<?> pending;
 
@@ -36,6 +38,18 @@ final class IdleTimer implements Runnable {
         lastNanos = System.nanoTime();
     }
 
+    /** An item arrived: until the next request, a pause is the client's, not Gemini's. */
+    void received() {
+        waiting = false;
+        lastNanos = System.nanoTime();
+    }
+
+    /** One more item was requested from Gemini: the idle clock starts now. */
+    void requested() {
+        lastNanos = System.nanoTime();
+        waiting = true;
+    }
+
     void stop() {
         stopped = true;
         ScheduledFuture<?> p = pending;
@@ -50,7 +64,9 @@ final class IdleTimer implements Runnable {
             return;
         }
         long idle = System.nanoTime() - lastNanos;
-        if (idle >= timeoutNanos) {
+        if (!waiting) {
+            schedule(timeoutNanos);
+        } else if (idle >= timeoutNanos) {
             stopped = true;
             control.fail(new HttpTimeoutException(
                     "no event from Gemini for " + Duration.ofNanos(timeoutNanos).toMillis() + " ms"));

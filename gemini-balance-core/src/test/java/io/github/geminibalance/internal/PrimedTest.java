@@ -171,7 +171,41 @@ class PrimedTest {
         Flow.Publisher<String> primed = ready.get(1, TimeUnit.SECONDS);
         primed.subscribe(new Recorder<>(0));
 
-        assertThatThrownBy(() -> primed.subscribe(new Recorder<>(0))).isInstanceOf(IllegalStateException.class);
+        Recorder<String> second = new Recorder<>(0);
+        primed.subscribe(second); // rule 1.9: signalled, not thrown
+        second.awaitTerminal();
+        assertThat(second.error).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void anUnreadStreamIsReleased() throws Exception {
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        CompletableFuture<Flow.Publisher<String>> ready = Primed.awaitFirst(upstream);
+        upstream.emit("a");
+        Primed<String> primed = (Primed<String>) ready.get(1, TimeUnit.SECONDS);
+
+        primed.cancelIfUnsubscribed();
+
+        assertThat(upstream.cancelled).isTrue();
+        Recorder<String> late = new Recorder<>(1);
+        primed.subscribe(late);
+        late.awaitTerminal();
+        assertThat(late.items).isEmpty();
+    }
+
+    @Test
+    void aReadStreamIsNotReleased() throws Exception {
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        CompletableFuture<Flow.Publisher<String>> ready = Primed.awaitFirst(upstream);
+        upstream.emit("a");
+        Primed<String> primed = (Primed<String>) ready.get(1, TimeUnit.SECONDS);
+        Recorder<String> down = new Recorder<>(1);
+        primed.subscribe(down);
+
+        primed.cancelIfUnsubscribed();
+
+        assertThat(upstream.cancelled).isFalse();
+        assertThat(down.items).containsExactly("a");
     }
 
     @Test
