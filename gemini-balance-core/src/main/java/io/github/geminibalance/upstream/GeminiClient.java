@@ -221,91 +221,87 @@ public final class GeminiClient {
         }
     }
 
-    /** Passes bytes through unchanged, with the idle timer. */
-    private static final class IdleStage implements StagePublisher.Stage<List<ByteBuffer>, List<ByteBuffer>> {
+    /**
+     * A stage over the response body that ends the stream when Gemini goes quiet: the idle timer's whole
+     * lifecycle lives here, subclasses only turn bytes into output.
+     */
+    private abstract static class IdleTimedStage<R> implements StagePublisher.Stage<List<ByteBuffer>, R> {
         private final IdleTimer idle;
 
-        IdleStage(ScheduledExecutorService scheduler, Duration idleTimeout) {
+        IdleTimedStage(ScheduledExecutorService scheduler, Duration idleTimeout) {
             this.idle = new IdleTimer(scheduler, idleTimeout);
         }
 
+        abstract void bytes(List<ByteBuffer> item, Consumer<R> out);
+
+        void end(Consumer<R> out) {}
+
         @Override
-        public void onStart(StagePublisher.Control control) {
+        public final void onStart(StagePublisher.Control control) {
             idle.start(control);
         }
 
         @Override
-        public void onRequest() {
+        public final void onRequest() {
             idle.requested();
         }
 
         @Override
-        public void onItem(List<ByteBuffer> item, Consumer<List<ByteBuffer>> out) {
+        public final void onItem(List<ByteBuffer> item, Consumer<R> out) {
             idle.received();
-            out.accept(item);
+            bytes(item, out);
         }
 
         @Override
-        public void onComplete(Consumer<List<ByteBuffer>> out) {
+        public final void onComplete(Consumer<R> out) {
             idle.stop();
+            end(out);
         }
 
         @Override
-        public boolean onError(Throwable error, Consumer<List<ByteBuffer>> out) {
+        public final boolean onError(Throwable error, Consumer<R> out) {
             idle.stop();
             return false;
         }
 
         @Override
-        public void onCancel() {
+        public final void onCancel() {
             idle.stop();
         }
     }
 
+    /** Passes bytes through unchanged, with the idle timer. */
+    private static final class IdleStage extends IdleTimedStage<List<ByteBuffer>> {
+        IdleStage(ScheduledExecutorService scheduler, Duration idleTimeout) {
+            super(scheduler, idleTimeout);
+        }
+
+        @Override
+        void bytes(List<ByteBuffer> item, Consumer<List<ByteBuffer>> out) {
+            out.accept(item);
+        }
+    }
+
     /** Bytes to SSE event data, with the idle timer. */
-    private static final class SseStage implements StagePublisher.Stage<List<ByteBuffer>, String> {
+    private static final class SseStage extends IdleTimedStage<String> {
         private final SseReader reader = new SseReader();
-        private final IdleTimer idle;
 
         SseStage(ScheduledExecutorService scheduler, Duration idleTimeout) {
-            this.idle = new IdleTimer(scheduler, idleTimeout);
+            super(scheduler, idleTimeout);
         }
 
         @Override
-        public void onStart(StagePublisher.Control control) {
-            idle.start(control);
-        }
-
-        @Override
-        public void onRequest() {
-            idle.requested();
-        }
-
-        @Override
-        public void onItem(List<ByteBuffer> item, Consumer<String> out) {
-            idle.received();
+        void bytes(List<ByteBuffer> item, Consumer<String> out) {
             for (String data : reader.feed(item)) {
                 out.accept(data);
             }
         }
 
         @Override
-        public void onComplete(Consumer<String> out) {
-            idle.stop();
+        void end(Consumer<String> out) {
             for (String data : reader.finish()) {
                 out.accept(data);
             }
-        }
-
-        @Override
-        public boolean onError(Throwable error, Consumer<String> out) {
-            idle.stop();
-            return false;
-        }
-
-        @Override
-        public void onCancel() {
-            idle.stop();
         }
     }
 }
