@@ -25,6 +25,7 @@ import io.github.geminibalance.translate.ModelNames;
 import io.github.geminibalance.translate.RemoteMediaFetcher;
 import io.github.geminibalance.translate.TranslationOptions;
 import io.github.geminibalance.upstream.GeminiClient;
+import io.github.geminibalance.upstream.HttpTransport;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,7 +101,8 @@ public final class GeminiBalance implements AutoCloseable {
         this.listener = b.listener;
         RetryPolicy policy = new RetryPolicy(config.maxRetries(), clock);
         this.retry = new RetryLoop(pool, policy, listener);
-        this.client = new GeminiClient(http, config.baseUrl(), config.timeout(), config.streamIdleTimeout(), scheduler);
+        HttpTransport transport = b.transport != null ? b.transport : HttpTransport.jdk(http);
+        this.client = new GeminiClient(transport, config.baseUrl(), config.timeout(), config.streamIdleTimeout(), scheduler);
         TranslationOptions options = TranslationOptions.from(config);
         RemoteMediaFetcher media = new RemoteMediaFetcher(http, MAX_IMAGE_BYTES, Duration.ofSeconds(20));
         this.chat = new ChatPipeline(new ChatRequestTranslator(options), media, client, retry, pool, clock,
@@ -373,6 +375,7 @@ public final class GeminiBalance implements AutoCloseable {
     public static final class Builder {
         private final GeminiBalanceConfig config;
         private HttpClient httpClient;
+        private HttpTransport transport;
         private Clock clock = Clock.systemUTC();
         private RandomGenerator random = RandomGenerator.getDefault();
         private ScheduledExecutorService scheduler;
@@ -386,6 +389,11 @@ public final class GeminiBalance implements AutoCloseable {
 
         /** The HTTP client to call Gemini with (default: a new one, HTTP/2 for https). */
         public Builder httpClient(HttpClient v) { httpClient = Objects.requireNonNull(v); return this; }
+        /**
+         * How calls to Gemini travel (default: over the {@linkplain #httpClient HTTP client}). The HTTP
+         * client still fetches image URLs.
+         */
+        public Builder transport(HttpTransport v) { transport = Objects.requireNonNull(v); return this; }
         /** The clock for cooldowns and {@code created} (default: system UTC). */
         public Builder clock(Clock v) { clock = Objects.requireNonNull(v); return this; }
         /** The randomness for ids (default: the JDK's default generator). */

@@ -61,6 +61,7 @@ public final class ConfigLoader {
     static final String CHECK_INTERVAL_HOURS = "CHECK_INTERVAL_HOURS";
     static final String TEST_MODEL = "TEST_MODEL";
     static final String REDIS_URL = "REDIS_URL";
+    static final String UPSTREAM_CLIENT = "UPSTREAM_CLIENT";
 
     /** The thresholds Gemini accepts in a safety setting. */
     static final List<String> HARM_BLOCK_THRESHOLDS = List.of(
@@ -243,6 +244,16 @@ public final class ConfigLoader {
             }
         }
         b.redisUrl(redisUrl);
+
+        String upstream = value(s, UPSTREAM_CLIENT);
+        if (upstream != null) {
+            String normalized = upstream.toLowerCase(Locale.ROOT);
+            if (!GeminiBalanceConfig.UPSTREAM_CLIENTS.contains(normalized)) {
+                throw new ConfigException(UPSTREAM_CLIENT,
+                        UPSTREAM_CLIENT + " must be netty or jdk, got " + quote(upstream));
+            }
+            b.upstreamClient(normalized);
+        }
 
         try {
             return b.build();

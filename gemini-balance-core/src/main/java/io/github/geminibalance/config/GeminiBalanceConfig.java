@@ -35,6 +35,8 @@ import java.util.Objects;
  * @param checkInterval how often failing keys are re-validated ({@link Duration#ZERO} disables it)
  * @param testModel the model used to validate keys
  * @param redisUrl the Redis URL for shared key state, or null for in-memory state
+ * @param upstreamClient how the server calls Gemini: {@code netty} (on its own event loops) or
+ *     {@code jdk} (the JDK's HTTP client); an embedded core always uses the JDK's
  */
 public record GeminiBalanceConfig(
         List<String> apiKeys,
@@ -54,7 +56,11 @@ public record GeminiBalanceConfig(
         String keySelection,
         Duration checkInterval,
         String testModel,
-        String redisUrl) {
+        String redisUrl,
+        String upstreamClient) {
+
+    /** The values of {@link #upstreamClient()}. */
+    public static final List<String> UPSTREAM_CLIENTS = List.of("netty", "jdk");
 
     /** Google's Gemini REST endpoint, v1beta. */
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -103,6 +109,9 @@ public record GeminiBalanceConfig(
             throw new IllegalArgumentException("checkInterval must not be negative");
         }
         Objects.requireNonNull(testModel, "testModel");
+        if (!UPSTREAM_CLIENTS.contains(upstreamClient)) {
+            throw new IllegalArgumentException("upstreamClient must be netty or jdk");
+        }
     }
 
     /**
@@ -140,6 +149,7 @@ public record GeminiBalanceConfig(
                 + ", checkInterval=" + checkInterval
                 + ", testModel=" + testModel
                 + ", redisUrl=" + (redisUrl == null ? "unset" : "set")
+                + ", upstreamClient=" + upstreamClient
                 + "]";
     }
 
@@ -176,6 +186,7 @@ public record GeminiBalanceConfig(
         b.checkInterval = checkInterval;
         b.testModel = testModel;
         b.redisUrl = redisUrl;
+        b.upstreamClient = upstreamClient;
         return b;
     }
 
@@ -207,6 +218,7 @@ public record GeminiBalanceConfig(
         private Duration checkInterval = Duration.ofHours(1);
         private String testModel = "gemini-2.0-flash";
         private String redisUrl;
+        private String upstreamClient = "netty";
 
         private Builder() {}
 
@@ -256,6 +268,8 @@ public record GeminiBalanceConfig(
         public Builder testModel(String v) { testModel = v; return this; }
         /** Redis URL for shared key state. */
         public Builder redisUrl(String v) { redisUrl = v; return this; }
+        /** See {@link GeminiBalanceConfig#upstreamClient()}. */
+        public Builder upstreamClient(String v) { upstreamClient = v; return this; }
 
         /**
          * Builds the configuration.
@@ -265,7 +279,8 @@ public record GeminiBalanceConfig(
         public GeminiBalanceConfig build() {
             return new GeminiBalanceConfig(apiKeys, allowedTokens, authToken, baseUrl, codeExecutionEnabled,
                     searchModels, maxFailures, maxRetries, timeout, connectTimeout, streamIdleTimeout, port,
-                    safetySettings, thinkingBudgets, keySelection, checkInterval, testModel, redisUrl);
+                    safetySettings, thinkingBudgets, keySelection, checkInterval, testModel, redisUrl,
+                    upstreamClient);
         }
     }
 }

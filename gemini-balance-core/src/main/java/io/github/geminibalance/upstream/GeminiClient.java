@@ -12,12 +12,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -26,23 +25,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Calls the Gemini REST API with one shared {@link HttpClient}, asynchronously. The key travels in the
- * {@code x-goog-api-key} header, never in the URL. Non-2xx answers fail the future with a
+ * Calls the Gemini REST API asynchronously through one shared {@link HttpTransport}. The key travels in
+ * the {@code x-goog-api-key} header, never in the URL. Non-2xx answers fail the future with a
  * {@link GeminiApiException} carrying the typed error body.
  */
 public final class GeminiClient {
 
     private static final ObjectReader RESPONSE_READER = Json.mapper().readerFor(GenerateContentResponse.class);
+    private static final ObjectReader EMBED_READER = Json.mapper().readerFor(BatchEmbedContentsResponse.class);
+    private static final ObjectReader MODELS_READER = Json.mapper().readerFor(ListModelsResponse.class);
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    // Far above any real answer (inline images and embeddings included); only guards the heap.
+    private static final int MAX_BODY = 64 * 1024 * 1024;
 
-    private final HttpClient http;
+    private final HttpTransport transport;
     private final String baseUrl;
     private final Duration timeout;
     private final Duration streamIdleTimeout;
     private final ScheduledExecutorService scheduler;
 
     /**
-     * Creates a client.
+     * Creates a client over the JDK's HTTP client.
      *
      * @param http the shared HTTP client
      * @param baseUrl the API base, such as {@code https://generativelanguage.googleapis.com/v1beta}
@@ -52,7 +55,21 @@ public final class GeminiClient {
      */
     public GeminiClient(HttpClient http, URI baseUrl, Duration timeout, Duration streamIdleTimeout,
             ScheduledExecutorService scheduler) {
-        this.http = Objects.requireNonNull(http, "http");
+        this(HttpTransport.jdk(http), baseUrl, timeout, streamIdleTimeout, scheduler);
+    }
+
+    /**
+     * Creates a client.
+     *
+     * @param transport how requests travel
+     * @param baseUrl the API base, such as {@code https://generativelanguage.googleapis.com/v1beta}
+     * @param timeout the total timeout of a non-streamed call, and the wait for a stream's headers
+     * @param streamIdleTimeout the longest gap between two stream events
+     * @param scheduler runs the stream idle timers
+     */
+    public GeminiClient(HttpTransport transport, URI baseUrl, Duration timeout, Duration streamIdleTimeout,
+            ScheduledExecutorService scheduler) {
+        this.transport = Objects.requireNonNull(transport, "transport");
         String base = baseUrl.toString();
         this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -62,22 +79,22 @@ public final class GeminiClient {
 
     /** {@code POST models/{model}:generateContent}. */
     public CompletableFuture<GenerateContentResponse> generateContent(ApiKey key, String model, byte[] body) {
-        return postJson(key, modelPath(model, "generateContent"), body)
+        return call(request(key, "POST", modelPath(model, "generateContent"), body, JSON))
                 .thenApply(bytes -> read(bytes, RESPONSE_READER));
     }
 
     /** {@code POST models/{model}:batchEmbedContents}. */
     public CompletableFuture<BatchEmbedContentsResponse> batchEmbedContents(ApiKey key, String model, byte[] body) {
-        return postJson(key, modelPath(model, "batchEmbedContents"), body)
-                .thenApply(bytes -> read(bytes, Json.mapper().readerFor(BatchEmbedContentsResponse.class)));
+        return call(request(key, "POST", modelPath(model, "batchEmbedContents"), body, JSON))
+                .thenApply(bytes -> read(bytes, EMBED_READER));
     }
 
     /** {@code GET models}, one page of up to 1000 models. */
     public CompletableFuture<ListModelsResponse> listModels(ApiKey key, String pageToken) {
         String query = "?pageSize=1000" + (pageToken == null ? ""
                 : "&pageToken=" + URLEncoder.encode(pageToken, StandardCharsets.UTF_8));
-        HttpRequest request = base(key, "/models" + query).GET().build();
-        return send(request).thenApply(bytes -> read(bytes, Json.mapper().readerFor(ListModelsResponse.class)));
+        return call(request(key, "GET", "/models" + query, null, null))
+                .thenApply(bytes -> read(bytes, MODELS_READER));
     }
 
     /**
@@ -87,22 +104,12 @@ public final class GeminiClient {
      * idle timeout ends it with a timeout. Cancelling the subscription closes the upstream connection.
      */
     public CompletableFuture<Flow.Publisher<String>> streamGenerateContent(ApiKey key, String model, byte[] body) {
-        HttpRequest request = base(key, modelPath(model, "streamGenerateContent") + "?alt=sse")
-                .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return http.sendAsync(request, StatusAwareHandler.INSTANCE).thenCompose(response -> {
-            Object b = response.body();
-            if (b instanceof byte[] errorBody) {
-                return CompletableFuture.failedFuture(new GeminiApiException(response.statusCode(),
-                        GeminiError.parse(response.statusCode(), errorBody), false));
-            }
-            @SuppressWarnings("unchecked")
-            Flow.Publisher<List<ByteBuffer>> bytes = (Flow.Publisher<List<ByteBuffer>>) b;
-            Flow.Publisher<String> events = StagePublisher.of(bytes, new SseStage(scheduler, streamIdleTimeout));
-            return CompletableFuture.completedFuture(events);
-        });
+        HttpTransport.Request request = new HttpTransport.Request("POST",
+                URI.create(baseUrl + modelPath(model, "streamGenerateContent") + "?alt=sse"),
+                Map.of("x-goog-api-key", key.value(), "content-type", JSON, "accept", "text/event-stream"),
+                body, timeout);
+        return open(request).thenApply(response -> (Flow.Publisher<String>)
+                StagePublisher.of(response.body(), new SseStage(scheduler, streamIdleTimeout)));
     }
 
     /**
@@ -112,23 +119,10 @@ public final class GeminiClient {
      */
     public CompletableFuture<Exchange> exchange(ApiKey key, String method,
             String pathAndQuery, byte[] body, String contentType) {
-        HttpRequest.Builder b = base(key, pathAndQuery);
-        if (body != null && body.length > 0) {
-            b.header("Content-Type", contentType == null ? "application/json" : contentType);
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        return http.sendAsync(b.build(), StatusAwareHandler.INSTANCE).thenCompose(response -> {
-            Object rb = response.body();
-            if (rb instanceof byte[] errorBody) {
-                return CompletableFuture.failedFuture(new GeminiApiException(response.statusCode(),
-                        GeminiError.parse(response.statusCode(), errorBody), false));
-            }
-            @SuppressWarnings("unchecked")
-            Flow.Publisher<List<ByteBuffer>> bytes = (Flow.Publisher<List<ByteBuffer>>) rb;
-            return CompletableFuture.completedFuture(new Exchange(response.statusCode(),
-                    response.headers().firstValue("content-type").orElse("application/json"),
-                    StagePublisher.of(bytes, new IdleStage(scheduler, streamIdleTimeout))));
-        });
+        String type = body != null && body.length > 0 ? (contentType == null ? JSON : contentType) : null;
+        return open(request(key, method, pathAndQuery, body, type)).thenApply(response -> new Exchange(
+                response.status(), response.contentType() == null ? JSON : response.contentType(),
+                StagePublisher.of(response.body(), new IdleStage(scheduler, streamIdleTimeout))));
     }
 
     /**
@@ -164,31 +158,38 @@ public final class GeminiClient {
         }
     }
 
-    private CompletableFuture<byte[]> postJson(ApiKey key, String path, byte[] body) {
-        HttpRequest request = base(key, path)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return send(request);
+    private static final String JSON = "application/json";
+
+    private HttpTransport.Request request(ApiKey key, String method, String pathAndQuery, byte[] body,
+            String contentType) {
+        Map<String, String> headers = contentType == null ? Map.of("x-goog-api-key", key.value())
+                : Map.of("x-goog-api-key", key.value(), "content-type", contentType);
+        return new HttpTransport.Request(method, URI.create(baseUrl + pathAndQuery), headers, body, timeout);
     }
 
-    private CompletableFuture<byte[]> send(HttpRequest request) {
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .thenCompose(response -> {
-                    int status = response.statusCode();
-                    if (status / 100 == 2) {
-                        return CompletableFuture.completedFuture(response.body());
-                    }
-                    return CompletableFuture.failedFuture(
-                            new GeminiApiException(status, GeminiError.parse(status, response.body()), false));
-                });
+    /** A whole 2xx body within the total timeout; anything else fails. */
+    private CompletableFuture<byte[]> call(HttpTransport.Request request) {
+        return open(request).thenCompose(response -> BodyCollector.collect(response.body(), MAX_BODY))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private HttpRequest.Builder base(ApiKey key, String pathAndQuery) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
-                .timeout(timeout)
-                .header("x-goog-api-key", key.value());
+    /** The response of a 2xx answer; a non-2xx one becomes a {@link GeminiApiException} with its body. */
+    private CompletableFuture<HttpTransport.Response> open(HttpTransport.Request request) {
+        CompletableFuture<HttpTransport.Response> sent;
+        try {
+            sent = transport.send(request);
+        } catch (RuntimeException e) { // a transport that throws instead of failing the future
+            return CompletableFuture.failedFuture(e);
+        }
+        return sent.thenCompose(response -> {
+            int status = response.status();
+            if (status / 100 == 2) {
+                return CompletableFuture.completedFuture(response);
+            }
+            return BodyCollector.collectPrefix(response.body(), MAX_ERROR_BODY).thenCompose(bytes ->
+                    CompletableFuture.failedFuture(new GeminiApiException(status,
+                            GeminiError.parse(status, bytes), false)));
+        });
     }
 
     private static String modelPath(String model, String method) {
@@ -202,22 +203,6 @@ public final class GeminiClient {
             throw new GeminiApiException(502, new GeminiError(502,
                     "Gemini sent a body that could not be parsed", "BAD_GATEWAY",
                     List.of()), false);
-        }
-    }
-
-    /** Streams a 2xx body; collects (bounded) the body of anything else, for the error. */
-    private enum StatusAwareHandler implements HttpResponse.BodyHandler<Object> {
-        INSTANCE;
-
-        @Override
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        public HttpResponse.BodySubscriber<Object> apply(HttpResponse.ResponseInfo info) {
-            if (info.statusCode() / 100 == 2) {
-                return (HttpResponse.BodySubscriber) HttpResponse.BodySubscribers.ofPublisher();
-            }
-            return (HttpResponse.BodySubscriber) HttpResponse.BodySubscribers.mapping(
-                    HttpResponse.BodySubscribers.ofByteArray(),
-                    bytes -> bytes.length > MAX_ERROR_BODY ? java.util.Arrays.copyOf(bytes, MAX_ERROR_BODY) : bytes);
         }
     }
 

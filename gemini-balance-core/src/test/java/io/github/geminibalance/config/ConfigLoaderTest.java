@@ -459,6 +459,20 @@ class ConfigLoaderTest {
         assertThat(e.getMessage()).contains("redis:// or rediss://");
     }
 
+    @Test
+    void upstreamClientDefaultsToNettyAndAcceptsJdk() {
+        assertThat(load().upstreamClient()).isEqualTo("netty");
+        assertThat(load("UPSTREAM_CLIENT", " JDK ").upstreamClient()).isEqualTo("jdk");
+        assertThat(load("UPSTREAM_CLIENT", "netty").upstreamClient()).isEqualTo("netty");
+    }
+
+    @Test
+    void unknownUpstreamClientStopsStartUp() {
+        ConfigException e = failure("UPSTREAM_CLIENT", "UPSTREAM_CLIENT", "okhttp");
+
+        assertThat(e.getMessage()).contains("netty or jdk").contains("\"okhttp\"");
+    }
+
     // ---- .env and precedence ----
 
     @Test

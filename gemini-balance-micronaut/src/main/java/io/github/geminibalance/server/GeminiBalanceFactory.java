@@ -9,6 +9,9 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.netty.channel.EventLoopGroupConfiguration;
+import io.micronaut.http.netty.channel.EventLoopGroupFactory;
+import io.micronaut.http.netty.channel.EventLoopGroupRegistry;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Clock;
@@ -28,6 +31,10 @@ final class GeminiBalanceFactory {
     /** The prefix of every Redis name this server uses. */
     static final String REDIS_NAMESPACE = "gemini-balance";
 
+    /** Idle connections to Gemini kept per event loop; more are opened (and closed after use) on demand. */
+    static final int IDLE_CONNECTIONS_PER_LOOP = 256;
+    static final java.time.Duration IDLE_CONNECTION_TTL = java.time.Duration.ofSeconds(60);
+
     private static final Logger log = LoggerFactory.getLogger(GeminiBalanceFactory.class);
 
     /** The validated configuration; {@code Application.main} has already checked it loads. */
@@ -45,12 +52,21 @@ final class GeminiBalanceFactory {
      */
     @Context
     @Bean(preDestroy = "close")
-    GeminiBalance geminiBalance(GeminiBalanceConfig config, @Nullable MeterRegistry registry) {
-        log.info("Key pool of {} key(s), {} client token(s), Gemini at {}, key state {}", config.apiKeys().size(),
-                config.allowedTokens().size(), withoutUserInfo(config.baseUrl()),
-                config.redisUrl() == null ? "in memory" : "shared through Redis");
+    GeminiBalance geminiBalance(GeminiBalanceConfig config, @Nullable MeterRegistry registry,
+            EventLoopGroupRegistry loops, EventLoopGroupFactory loopFactory) {
+        log.info("Key pool of {} key(s), {} client token(s), Gemini at {} (client: {}), key state {}",
+                config.apiKeys().size(), config.allowedTokens().size(), withoutUserInfo(config.baseUrl()),
+                config.upstreamClient(), config.redisUrl() == null ? "in memory" : "shared through Redis");
         Clock clock = Clock.systemUTC();
         GeminiBalance.Builder builder = GeminiBalance.builder(config).clock(clock);
+        if ("netty".equals(config.upstreamClient())) {
+            // calls to Gemini run on the event loop that received the request: no thread hand-offs
+            EventLoopGroupConfiguration loopConfig = loops
+                    .getEventLoopGroupConfiguration(EventLoopGroupConfiguration.DEFAULT).orElse(null);
+            builder.transport(new NettyHttpTransport(loops.getDefaultEventLoopGroup(),
+                    loopFactory.clientSocketChannelClass(loopConfig), config.connectTimeout(), null,
+                    IDLE_CONNECTIONS_PER_LOOP, IDLE_CONNECTION_TTL));
+        }
         GeminiBalanceMetrics metrics = null;
         if (registry != null) {
             metrics = new GeminiBalanceMetrics(registry, ModelTags.DEFAULT_CAPACITY);

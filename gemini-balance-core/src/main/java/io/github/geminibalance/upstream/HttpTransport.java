@@ -1,0 +1,80 @@
+package io.github.geminibalance.upstream;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * Moves one HTTP exchange to Gemini and back; {@link GeminiClient} builds the requests and reads the
+ * answers. The default, {@link #jdk}, runs on a {@link java.net.http.HttpClient}; a server can plug in
+ * one that runs on its own event loop, so a proxied call never changes threads.
+ *
+ * <p>The contract every implementation keeps:
+ * <ul>
+ *   <li>{@link #send} completes once the status line and headers have arrived, or fails with an
+ *       {@link java.io.IOException}: {@link java.net.http.HttpConnectTimeoutException} when the
+ *       connection could not be opened in time, {@link java.net.http.HttpTimeoutException} when the
+ *       headers did not arrive within {@link Request#timeout}, another {@code IOException} when the
+ *       connection failed. It never fails with a message that contains a header value.</li>
+ *   <li>The body is published as it arrives, honouring demand (no reading ahead of the subscriber by
+ *       more than a socket read). It has one subscriber; cancelling it releases the connection.</li>
+ *   <li>A body nobody subscribes to keeps its connection until it is cancelled: callers always
+ *       subscribe or cancel.</li>
+ * </ul>
+ */
+public interface HttpTransport {
+
+    /**
+     * Sends a request.
+     *
+     * @return the response head with its streamed body
+     */
+    CompletableFuture<Response> send(Request request);
+
+    /**
+     * One request.
+     *
+     * @param method the HTTP method
+     * @param uri the absolute URI
+     * @param headers request headers (names in lower case); values may be secret
+     * @param body the body, or {@code null} for none
+     * @param timeout the longest wait for the response headers
+     */
+    record Request(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout) {
+        /** Validates the parts. */
+        public Request {
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(uri, "uri");
+            headers = Map.copyOf(headers);
+            Objects.requireNonNull(timeout, "timeout");
+        }
+
+        @Override
+        public String toString() { // headers carry the API key
+            return "Request[" + method + " " + uri + "]";
+        }
+    }
+
+    /**
+     * A response head and its body.
+     *
+     * @param status the HTTP status
+     * @param contentType the {@code content-type} header, or {@code null}
+     * @param body the body buffers, as they arrive
+     */
+    record Response(int status, String contentType, Flow.Publisher<List<ByteBuffer>> body) {}
+
+    /**
+     * A transport over the JDK's HTTP client.
+     *
+     * @param client the client; it is shared, not closed by the transport
+     */
+    static HttpTransport jdk(java.net.http.HttpClient client) {
+        return new JdkHttpTransport(client);
+    }
+}
