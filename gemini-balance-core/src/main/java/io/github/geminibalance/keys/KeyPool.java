@@ -557,6 +557,8 @@ public final class KeyPool {
         Instant lastErrorAt;
         Instant lastProbe;
         LocalDate day;
+        Instant dayStarts; // the bounds of {@code day} in the quota zone
+        Instant dayEnds;
         long requestsToday;
         long tokensToday;
 
@@ -622,7 +624,12 @@ public final class KeyPool {
         }
 
         void rollDay(Instant now) {
+            if (dayEnds != null && now.isBefore(dayEnds) && !now.isBefore(dayStarts)) {
+                return; // the same quota day: no time-zone arithmetic on the hot path
+            }
             LocalDate today = LocalDate.ofInstant(now, QUOTA_ZONE);
+            dayStarts = today.atStartOfDay(QUOTA_ZONE).toInstant();
+            dayEnds = today.plusDays(1).atStartOfDay(QUOTA_ZONE).toInstant();
             if (!today.equals(day)) {
                 day = today;
                 requestsToday = 0;

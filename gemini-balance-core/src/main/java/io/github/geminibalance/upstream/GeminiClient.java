@@ -38,7 +38,10 @@ public final class GeminiClient {
     // Far above any real answer (inline images and embeddings included); only guards the heap.
     private static final int MAX_BODY = 64 * 1024 * 1024;
 
+    private static final int MAX_CACHED_URIS = 512;
+
     private final HttpTransport transport;
+    private final Map<String, URI> modelUris = new java.util.concurrent.ConcurrentHashMap<>();
     private final String baseUrl;
     private final Duration timeout;
     private final Duration streamIdleTimeout;
@@ -79,13 +82,13 @@ public final class GeminiClient {
 
     /** {@code POST models/{model}:generateContent}. */
     public CompletableFuture<GenerateContentResponse> generateContent(ApiKey key, String model, byte[] body) {
-        return call(request(key, "POST", modelPath(model, "generateContent"), body, JSON))
+        return call(request(key, "POST", modelUri(model, "generateContent", ""), body, JSON))
                 .thenApply(bytes -> read(bytes, RESPONSE_READER));
     }
 
     /** {@code POST models/{model}:batchEmbedContents}. */
     public CompletableFuture<BatchEmbedContentsResponse> batchEmbedContents(ApiKey key, String model, byte[] body) {
-        return call(request(key, "POST", modelPath(model, "batchEmbedContents"), body, JSON))
+        return call(request(key, "POST", modelUri(model, "batchEmbedContents", ""), body, JSON))
                 .thenApply(bytes -> read(bytes, EMBED_READER));
     }
 
@@ -93,7 +96,7 @@ public final class GeminiClient {
     public CompletableFuture<ListModelsResponse> listModels(ApiKey key, String pageToken) {
         String query = "?pageSize=1000" + (pageToken == null ? ""
                 : "&pageToken=" + URLEncoder.encode(pageToken, StandardCharsets.UTF_8));
-        return call(request(key, "GET", "/models" + query, null, null))
+        return call(request(key, "GET", URI.create(baseUrl + "/models" + query), null, null))
                 .thenApply(bytes -> read(bytes, MODELS_READER));
     }
 
@@ -105,7 +108,7 @@ public final class GeminiClient {
      */
     public CompletableFuture<Flow.Publisher<String>> streamGenerateContent(ApiKey key, String model, byte[] body) {
         HttpTransport.Request request = new HttpTransport.Request("POST",
-                URI.create(baseUrl + modelPath(model, "streamGenerateContent") + "?alt=sse"),
+                modelUri(model, "streamGenerateContent", "?alt=sse"),
                 Map.of("x-goog-api-key", key.value(), "content-type", JSON, "accept", "text/event-stream"),
                 body, timeout);
         return open(request).thenApply(response -> (Flow.Publisher<String>)
@@ -120,9 +123,10 @@ public final class GeminiClient {
     public CompletableFuture<Exchange> exchange(ApiKey key, String method,
             String pathAndQuery, byte[] body, String contentType) {
         String type = body != null && body.length > 0 ? (contentType == null ? JSON : contentType) : null;
-        return open(request(key, method, pathAndQuery, body, type)).thenApply(response -> new Exchange(
-                response.status(), response.contentType() == null ? JSON : response.contentType(),
-                StagePublisher.of(response.body(), new IdleStage(scheduler, streamIdleTimeout))));
+        return open(request(key, method, URI.create(baseUrl + pathAndQuery), body, type))
+                .thenApply(response -> new Exchange(response.status(),
+                        response.contentType() == null ? JSON : response.contentType(),
+                        StagePublisher.of(response.body(), new IdleStage(scheduler, streamIdleTimeout))));
     }
 
     /**
@@ -160,11 +164,23 @@ public final class GeminiClient {
 
     private static final String JSON = "application/json";
 
-    private HttpTransport.Request request(ApiKey key, String method, String pathAndQuery, byte[] body,
-            String contentType) {
+    private HttpTransport.Request request(ApiKey key, String method, URI uri, byte[] body, String contentType) {
         Map<String, String> headers = contentType == null ? Map.of("x-goog-api-key", key.value())
                 : Map.of("x-goog-api-key", key.value(), "content-type", contentType);
-        return new HttpTransport.Request(method, URI.create(baseUrl + pathAndQuery), headers, body, timeout);
+        return new HttpTransport.Request(method, uri, headers, body, timeout);
+    }
+
+    /** The URI of a model method; the few models in use are encoded and parsed once. */
+    private URI modelUri(String model, String method, String query) {
+        String cacheKey = model + ':' + method + query;
+        URI uri = modelUris.get(cacheKey);
+        if (uri == null) {
+            uri = URI.create(baseUrl + modelPath(model, method) + query);
+            if (modelUris.size() < MAX_CACHED_URIS) { // model names come from clients: stay bounded
+                modelUris.put(cacheKey, uri);
+            }
+        }
+        return uri;
     }
 
     /** A whole 2xx body within the total timeout; anything else fails. */

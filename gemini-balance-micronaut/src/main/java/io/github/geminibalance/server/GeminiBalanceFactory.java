@@ -63,8 +63,9 @@ final class GeminiBalanceFactory {
             // calls to Gemini run on the event loop that received the request: no thread hand-offs
             EventLoopGroupConfiguration loopConfig = loops
                     .getEventLoopGroupConfiguration(EventLoopGroupConfiguration.DEFAULT).orElse(null);
-            builder.transport(new NettyHttpTransport(loops.getDefaultEventLoopGroup(),
-                    loopFactory.clientSocketChannelClass(loopConfig), config.connectTimeout(), null,
+            var channelType = loopFactory.clientSocketChannelClass(loopConfig);
+            log.debug("Upstream connections use {}", channelType.getSimpleName());
+            builder.transport(new NettyHttpTransport(loops.getDefaultEventLoopGroup(), channelType, config.connectTimeout(), null,
                     IDLE_CONNECTIONS_PER_LOOP, IDLE_CONNECTION_TTL));
         }
         GeminiBalanceMetrics metrics = null;

@@ -10,7 +10,9 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The proxy's Prometheus metrics: a {@link GeminiBalanceListener} that records into a Micrometer
@@ -42,6 +44,18 @@ final class GeminiBalanceMetrics implements GeminiBalanceListener {
     private final Meter.MeterProvider<Counter> rateLimited;
     private final Meter.MeterProvider<Timer> firstChunk;
     private final DistributionSummary cooldowns;
+    // Micrometer's withTags sorts the tags and looks the meter up on every call; label values are
+    // bounded (ModelTags, the key ids, a few statuses), so each meter is found once and kept here.
+    private final Map<RequestKey, RequestMeters> requestMeters = new ConcurrentHashMap<>();
+    private final Map<AttemptKey, Counter> attemptMeters = new ConcurrentHashMap<>();
+    private final Map<AttemptKey, Counter> rateLimitMeters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> firstChunkMeters = new ConcurrentHashMap<>();
+
+    private record RequestKey(String operation, String model, int status) {}
+
+    private record RequestMeters(Counter count, Timer duration) {}
+
+    private record AttemptKey(String model, String outcome, String keyId) {}
 
     /**
      * Creates the meters in {@code registry}.
@@ -93,9 +107,12 @@ final class GeminiBalanceMetrics implements GeminiBalanceListener {
         // A success or a 429 (quota is counted per model) is Gemini answering about a model it knows;
         // anything else may concern a made-up name. ModelTags's cap bounds what slips through.
         String tag = "success".equals(outcome) || rateLimit ? models.admit(model) : models.of(model);
-        attempts.withTags("model", tag, "outcome", outcome, "key", keyId).increment();
+        AttemptKey key = new AttemptKey(tag, outcome, keyId);
+        attemptMeters.computeIfAbsent(key,
+                k -> attempts.withTags("model", k.model(), "outcome", k.outcome(), "key", k.keyId())).increment();
         if (rateLimit) {
-            rateLimited.withTags("model", tag, "key", keyId).increment();
+            rateLimitMeters.computeIfAbsent(new AttemptKey(tag, "", keyId),
+                    k -> rateLimited.withTags("model", k.model(), "key", k.keyId())).increment();
         }
     }
 
@@ -107,14 +124,20 @@ final class GeminiBalanceMetrics implements GeminiBalanceListener {
     @Override
     public void onRequest(String operation, String model, int status, Duration duration) {
         String tag = status == 200 ? models.admit(model) : models.of(model);
-        String code = Integer.toString(status);
-        requests.withTags("operation", operation, "model", tag, "status", code).increment();
-        requestDuration.withTags("operation", operation, "model", tag, "status", code).record(duration);
+        RequestMeters meters = requestMeters.computeIfAbsent(new RequestKey(operation, tag, status), k -> {
+            String code = Integer.toString(k.status());
+            return new RequestMeters(
+                    requests.withTags("operation", k.operation(), "model", k.model(), "status", code),
+                    requestDuration.withTags("operation", k.operation(), "model", k.model(), "status", code));
+        });
+        meters.count().increment();
+        meters.duration().record(duration);
     }
 
     @Override
     public void onFirstChunk(String model, Duration timeToFirstChunk) {
-        firstChunk.withTags("model", models.admit(model)).record(timeToFirstChunk);
+        firstChunkMeters.computeIfAbsent(models.admit(model), m -> firstChunk.withTags("model", m))
+                .record(timeToFirstChunk);
     }
 
     private static Duration[] seconds(double... values) {
