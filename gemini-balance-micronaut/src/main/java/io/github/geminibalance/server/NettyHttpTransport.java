@@ -406,8 +406,11 @@ final class NettyHttpTransport implements HttpTransport {
                     cancelTimer();
                     keepAlive = HttpUtil.isKeepAlive(response);
                     body = new Body(ctx.channel());
-                    call.head.complete(new Response(response.status().code(),
-                            response.headers().get(HttpHeaderNames.CONTENT_TYPE), body));
+                    if (!call.head.complete(new Response(response.status().code(),
+                            response.headers().get(HttpHeaderNames.CONTENT_TYPE), body))) {
+                        fail(new IOException("the caller gave up on the call")); // nobody can read this body
+                        return;
+                    }
                 }
                 if (msg instanceof HttpContent content && body != null) {
                     ByteBuf buf = content.content();

@@ -36,6 +36,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -363,15 +364,28 @@ class NettyHttpTransportTest {
     }
 
     @Test
-    void aStatusLineThatIsNotHttpFailsTheCall() throws Exception {
+    void aStatusLineThatIsNotHttpFailsTheCallAndIsNotSentAgain() throws Exception {
+        String garbage = "HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n";
         try (RawServer server = RawServer.plain((conn, index) -> {
             conn.readRequest();
-            conn.write("HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n");
+            if (index == 0) { // on a fresh connection
+                conn.write(garbage);
+            } else if (index == 1) { // on a reused one
+                conn.respond(200, "application/json", RESPONSE_JSON);
+                conn.readRequest();
+                conn.write(garbage);
+            } else {
+                conn.respond(200, "application/json", RESPONSE_JSON);
+            }
             conn.awaitEof();
         })) {
+            assertThat(failure(transport.send(postTo(server.uri(GENERATE), WAIT)))).isInstanceOf(IOException.class);
+
+            assertThat(collect(send(postTo(server.uri(GENERATE), WAIT)))).isNotEmpty();
             Throwable failure = failure(transport.send(postTo(server.uri(GENERATE), WAIT)));
 
             assertThat(failure).isInstanceOf(IOException.class);
+            assertThat(server.accepted.get()).isEqualTo(2); // an answer came, so no second try
         }
     }
 
@@ -549,6 +563,204 @@ class NettyHttpTransportTest {
         }
     }
 
+    // ---- pooling details and other answer shapes -----------------------------------------------------
+
+    @Test
+    void anAnswerWithConnectionCloseIsNotPooled() throws Exception {
+        CompletableFuture<Boolean> closedByClient = new CompletableFuture<>();
+        try (RawServer server = RawServer.plain((conn, index) -> {
+            conn.readRequest();
+            if (index == 0) {
+                conn.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                        + "Content-Length: " + RESPONSE_JSON.length() + "\r\n\r\n" + RESPONSE_JSON);
+                closedByClient.complete(conn.awaitEof()); // the server leaves it to the client
+                return;
+            }
+            conn.respond(200, "application/json", RESPONSE_JSON);
+        })) {
+            assertThat(new String(collect(send(postTo(server.uri(GENERATE), WAIT))), StandardCharsets.UTF_8))
+                    .isEqualTo(RESPONSE_JSON);
+            assertThat(closedByClient.get(5, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(collect(send(postTo(server.uri(GENERATE), WAIT)))).isNotEmpty();
+            assertThat(server.accepted.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aBodyDelimitedByTheEndOfTheConnectionCompletes() throws Exception {
+        try (RawServer server = RawServer.plain((conn, index) -> {
+            conn.readRequest();
+            conn.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" + RESPONSE_JSON);
+        })) {
+            for (int i = 0; i < 2; i++) {
+                Response response = send(postTo(server.uri(GENERATE), WAIT));
+                assertThat(new String(collect(response), StandardCharsets.UTF_8)).isEqualTo(RESPONSE_JSON);
+            }
+            assertThat(server.accepted.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aContinueAnswerIsSkipped() throws Exception {
+        try (RawServer server = RawServer.plain((conn, index) -> {
+            conn.readRequest();
+            conn.write("HTTP/1.1 100 Continue\r\n\r\n");
+            conn.respond(200, "application/json", RESPONSE_JSON);
+            conn.awaitEof();
+        })) {
+            Response response = send(postTo(server.uri(GENERATE), WAIT));
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(new String(collect(response), StandardCharsets.UTF_8)).isEqualTo(RESPONSE_JSON);
+        }
+    }
+
+    @Test
+    void anIdleConnectionOlderThanItsTtlIsClosedNotReused() throws Exception {
+        NettyHttpTransport shortLived = new NettyHttpTransport(group, NioSocketChannel.class, Duration.ofSeconds(2),
+                null, 8, Duration.ofMillis(100));
+        CompletableFuture<Boolean> firstClosedByClient = new CompletableFuture<>();
+        try (RawServer server = RawServer.plain((conn, index) -> {
+            while (conn.readRequest() != null) {
+                conn.respond(200, "application/json", RESPONSE_JSON);
+            }
+            if (index == 0) {
+                firstClosedByClient.complete(true);
+            }
+        })) {
+            assertThat(collect(shortLived.send(postTo(server.uri(GENERATE), WAIT)).get(5, TimeUnit.SECONDS)))
+                    .isNotEmpty();
+            Thread.sleep(300);
+
+            assertThat(collect(shortLived.send(postTo(server.uri(GENERATE), WAIT)).get(5, TimeUnit.SECONDS)))
+                    .isNotEmpty();
+
+            assertThat(server.accepted.get()).isEqualTo(2);
+            assertThat(firstClosedByClient.get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.requests).hasSize(2);
+        }
+    }
+
+    @Test
+    void atMostMaxIdleConnectionsAreKeptPerOrigin() throws Exception {
+        NettyHttpTransport oneIdle = new NettyHttpTransport(group, NioSocketChannel.class, Duration.ofSeconds(2),
+                null, 1, Duration.ofSeconds(60));
+        CountDownLatch bothArrived = new CountDownLatch(2);
+        CompletableFuture<Integer> closedByClient = new CompletableFuture<>();
+        try (RawServer server = RawServer.plain((conn, index) -> {
+            conn.readRequest();
+            bothArrived.countDown();
+            bothArrived.await(5, TimeUnit.SECONDS); // two connections at once
+            conn.respond(200, "application/json", RESPONSE_JSON);
+            while (conn.readRequest() != null) {
+                conn.respond(200, "application/json", RESPONSE_JSON);
+            }
+            closedByClient.complete(index);
+        })) {
+            CompletableFuture<Response> a = oneIdle.send(postTo(server.uri(GENERATE), WAIT));
+            CompletableFuture<Response> b = oneIdle.send(postTo(server.uri(GENERATE), WAIT));
+            assertThat(collect(a.get(5, TimeUnit.SECONDS))).isNotEmpty();
+            assertThat(collect(b.get(5, TimeUnit.SECONDS))).isNotEmpty();
+            assertThat(server.accepted.get()).isEqualTo(2);
+
+            closedByClient.get(5, TimeUnit.SECONDS); // the client closed one of the two instead of keeping it
+            for (int i = 0; i < 3; i++) {
+                assertThat(collect(oneIdle.send(postTo(server.uri(GENERATE), WAIT)).get(5, TimeUnit.SECONDS)))
+                        .isNotEmpty();
+            }
+            assertThat(server.accepted.get()).isEqualTo(2);
+            assertThat(server.requests).hasSize(5);
+        }
+    }
+
+    @Test
+    void aCallStartedWhenTheLastBodyCompletedReusesItsConnection() throws Exception {
+        try (RawServer server = RawServer.plain((conn, index) -> {
+            while (conn.readRequest() != null) {
+                conn.respond(200, "application/json", RESPONSE_JSON);
+            }
+        })) {
+            CompletableFuture<byte[]> chained = new CompletableFuture<>();
+            Response first = send(postTo(server.uri(GENERATE), WAIT));
+            first.body().subscribe(new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(List<ByteBuffer> item) {}
+
+                @Override
+                public void onError(Throwable t) {
+                    chained.completeExceptionally(t);
+                }
+
+                @Override
+                public void onComplete() { // on the event loop, as a retry on another key would be
+                    transport.send(postTo(server.uri(GENERATE + "?attempt=2"), WAIT)).thenAccept(r -> {
+                        Probe probe = Probe.unbounded();
+                        r.body().subscribe(probe);
+                        probe.done.whenComplete((bytes, e) -> {
+                            if (e != null) {
+                                chained.completeExceptionally(e);
+                            } else {
+                                chained.complete(bytes);
+                            }
+                        });
+                    }).exceptionally(e -> {
+                        chained.completeExceptionally(e);
+                        return null;
+                    });
+                }
+            });
+
+            assertThat(new String(chained.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8)).isEqualTo(RESPONSE_JSON);
+            assertThat(server.accepted.get()).isEqualTo(1);
+            assertThat(server.requests).extracting(RawRequest::target)
+                    .containsExactly(GENERATE, GENERATE + "?attempt=2");
+        }
+    }
+
+    @Test
+    void manyConcurrentCallsAllComplete() throws Exception {
+        wireMock.stubFor(post(urlPathEqualTo(GENERATE)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(RESPONSE_JSON)));
+        List<CompletableFuture<byte[]>> bodies = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            bodies.add(transport.send(postTo(URI.create(wireMockUrl() + GENERATE + "?n=" + i), WAIT))
+                    .thenCompose(r -> {
+                        Probe probe = Probe.unbounded();
+                        r.body().subscribe(probe);
+                        return probe.done;
+                    }));
+        }
+        for (CompletableFuture<byte[]> body : bodies) {
+            assertThat(new String(body.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8)).isEqualTo(RESPONSE_JSON);
+        }
+        assertThat(wireMock.getAllServeEvents()).hasSize(40);
+    }
+
+    @Test
+    void aLargeRequestBodyArrivesWhole() throws Exception {
+        byte[] big = new byte[3 * 1024 * 1024 + 17];
+        new java.util.Random(42).nextBytes(big);
+        try (RawServer server = RawServer.plain((conn, index) -> {
+            while (conn.readRequest() != null) {
+                conn.respond(200, "application/json", RESPONSE_JSON);
+            }
+        })) {
+            Response response = send(new Request("POST", server.uri("/upload"),
+                    Map.of("x-goog-api-key", KEY, "content-type", "application/octet-stream"), big, WAIT));
+
+            assertThat(collect(response)).isNotEmpty();
+            assertThat(server.requests).hasSize(1);
+            assertThat(server.requests.get(0).headers()).containsEntry("content-length", Integer.toString(big.length));
+            assertThat(server.requests.get(0).body()).isEqualTo(big);
+        }
+    }
+
     // ---- reactive-streams rules ----------------------------------------------------------------------
 
     @Test
@@ -674,6 +886,26 @@ class NettyHttpTransportTest {
         }
     }
 
+    @Test
+    void aHeadTheCallerGaveUpOnDoesNotKeepItsConnection() throws Exception {
+        CountDownLatch gaveUp = new CountDownLatch(1);
+        CompletableFuture<Boolean> closedByClient = new CompletableFuture<>();
+        try (RawServer server = RawServer.plain((conn, index) -> {
+            conn.readRequest();
+            gaveUp.await(5, TimeUnit.SECONDS);
+            conn.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+            conn.writeChunk(sseEvent(0));
+            closedByClient.complete(conn.awaitEof());
+        })) {
+            CompletableFuture<Response> head = transport.send(postTo(server.uri(GENERATE + "?alt=sse"), WAIT));
+            head.cancel(false);
+            gaveUp.countDown();
+
+            // nobody can subscribe to this body: the transport must let the connection go
+            assertThat(closedByClient.get(6, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
     // ---- TLS -----------------------------------------------------------------------------------------
 
     @Test
@@ -720,6 +952,21 @@ class NettyHttpTransportTest {
         assertThat(failure).isInstanceOf(IOException.class);
         assertThat(causes(failure)).anyMatch(SSLHandshakeException.class::isInstance);
         assertThat(wireMock.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void aServerThatNeverCompletesTheTlsHandshakeFailsWithHttpConnectTimeoutException() throws Exception {
+        NettyHttpTransport tls = new NettyHttpTransport(group, NioSocketChannel.class, Duration.ofMillis(300),
+                trustingLocalhost(), 8, Duration.ofSeconds(60));
+        CompletableFuture<Boolean> closedByClient = new CompletableFuture<>();
+        try (RawServer server = RawServer.plain((conn, index) -> closedByClient.complete(conn.awaitEof()))) {
+            URI uri = URI.create("https://localhost:" + server.port() + GENERATE);
+
+            Throwable failure = failure(tls.send(postTo(uri, WAIT)));
+
+            assertThat(failure).isInstanceOf(HttpConnectTimeoutException.class);
+            assertThat(closedByClient.get(5, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     // ---- secrets -------------------------------------------------------------------------------------
