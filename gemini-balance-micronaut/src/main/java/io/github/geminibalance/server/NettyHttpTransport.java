@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -393,6 +394,11 @@ final class NettyHttpTransport implements HttpTransport {
                     ctx.close(); // an answer nobody asked for: the connection is out of step
                     return;
                 }
+                if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
+                    call.retried = true; // an answer arrived: sending the request again could run it twice
+                    fail(new IOException("Gemini sent a malformed HTTP answer", o.decoderResult().cause()));
+                    return;
+                }
                 if (msg instanceof HttpResponse response) {
                     if (response.status().code() / 100 == 1) {
                         return; // 100 Continue and friends: the real answer follows
@@ -400,8 +406,11 @@ final class NettyHttpTransport implements HttpTransport {
                     cancelTimer();
                     keepAlive = HttpUtil.isKeepAlive(response);
                     body = new Body(ctx.channel());
-                    call.head.complete(new Response(response.status().code(),
-                            response.headers().get(HttpHeaderNames.CONTENT_TYPE), body));
+                    if (!call.head.complete(new Response(response.status().code(),
+                            response.headers().get(HttpHeaderNames.CONTENT_TYPE), body))) {
+                        fail(new IOException("the caller gave up on the call")); // nobody can read this body
+                        return;
+                    }
                 }
                 if (msg instanceof HttpContent content && body != null) {
                     ByteBuf buf = content.content();
@@ -511,7 +520,7 @@ final class NettyHttpTransport implements HttpTransport {
         public void subscribe(Flow.Subscriber<? super List<ByteBuffer>> s) {
             Objects.requireNonNull(s, "subscriber");
             onLoop(() -> {
-                if (subscriber != null || cancelled) {
+                if (subscriber != null || cancelled || terminated) {
                     s.onSubscribe(new Flow.Subscription() {
                         @Override public void request(long n) {}
                         @Override public void cancel() {}
@@ -548,8 +557,9 @@ final class NettyHttpTransport implements HttpTransport {
                 return;
             }
             if (n <= 0) {
+                Flow.Subscriber<? super List<ByteBuffer>> s = subscriber;
                 cancelled();
-                subscriber.onError(new IllegalArgumentException("non-positive request: " + n));
+                s.onError(new IllegalArgumentException("non-positive request: " + n));
                 return;
             }
             demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
