@@ -9,6 +9,7 @@
 #   --wait-quiet=N  first wait up to N seconds for the 1-minute load average to drop below 1.0
 #
 # Environment: GB_JAVA_OPTS (extra JVM flags for the gemini-balance server, default none);
+#              UPSTREAM_CLIENT (netty or jdk: how the server calls the fake, default netty);
 #              GB_JAR (the server jar to measure, default gemini-balance-micronaut/target/gemini-balance-server.jar);
 #              GB_JAVA (the java binary that runs the server, default java on the PATH).
 #
@@ -489,7 +490,7 @@ OUT="$OUT_DIR/$STAMP.md"
   echo "- pinning: fake Gemini on CPU $CPU_FAKE, nginx and gemini-balance on CPU $CPU_PROXY; load generator on the other CPU"
   echo "- load average (1/5/15 min) before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (other tenants share this machine)"
   echo "- JIT warm-up of gemini-balance before row 1: wrk rounds of ${WARM_ROUND_SECONDS} s until the JIT compilers use < 2 % of a CPU and req/s moves < 5 % (per round:${WARM_LOG:- none}); before row 3: $STREAM_WARM_ROUNDS rounds of 64 streams against the undelayed fake"
-  echo "- gemini-balance JVM: \`$("$GB_JAVA" -version 2>&1 | head -n 1)\`, flags: \`${GB_JAVA_OPTS:-(none)}\`; fake: 8 events/stream, 50 ms/event for TTFT; hold: $HOLD_EVENTS events x $HOLD_DELAY_MS ms"
+  echo "- gemini-balance JVM: \`$("$GB_JAVA" -version 2>&1 | head -n 1)\`, flags: \`${GB_JAVA_OPTS:-(none)}\`, UPSTREAM_CLIENT=${UPSTREAM_CLIENT:-netty}; fake: 8 events/stream, 50 ms/event for TTFT; hold: $HOLD_EVENTS events x $HOLD_DELAY_MS ms"
   echo
   echo "| Row | direct (fake) | nginx | gemini-balance | Target | Verdict |"
   echo "|---|---|---|---|---|---|"
