@@ -6,43 +6,68 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Reads a whole body into one array, up to a limit. Past the limit it either truncates (error bodies:
- * the start is enough to classify them) or fails with an {@link IOException}; either way it cancels the
- * rest, so a runaway body never fills the heap.
+ * Reads a whole body into one array, up to a limit and a deadline. Past the limit it either truncates
+ * (error bodies: the start is enough to classify them) or fails with an {@link IOException}; either way it
+ * cancels the rest, so a runaway body never fills the heap. Past the deadline it fails with a
+ * {@link java.util.concurrent.TimeoutException} and cancels the body, so a server that stalls mid-body
+ * does not keep the connection.
  */
 final class BodyCollector implements Flow.Subscriber<List<ByteBuffer>> {
+
+    private static final Flow.Subscription CANCELLED = new Flow.Subscription() {
+        @Override public void request(long n) {}
+        @Override public void cancel() {}
+    };
 
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private final int limit;
     private final boolean truncate;
     private byte[] bytes = new byte[0];
     private int size;
-    private Flow.Subscription subscription;
+    private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
 
     private BodyCollector(int limit, boolean truncate) {
         this.limit = limit;
         this.truncate = truncate;
+        // whoever ends the result early (the deadline, a caller's cancel) also stops the download
+        result.whenComplete((bytes, error) -> {
+            if (error != null) {
+                Flow.Subscription s = subscription.getAndSet(CANCELLED);
+                if (s != null && s != CANCELLED) {
+                    s.cancel();
+                }
+            }
+        });
     }
 
-    /** Collects {@code body}; past {@code limit} bytes the result fails. */
-    static CompletableFuture<byte[]> collect(Flow.Publisher<List<ByteBuffer>> body, int limit) {
-        BodyCollector c = new BodyCollector(limit, false);
-        body.subscribe(c);
-        return c.result;
+    /** Collects {@code body} within {@code timeoutNanos}; past {@code limit} bytes the result fails. */
+    static CompletableFuture<byte[]> collect(Flow.Publisher<List<ByteBuffer>> body, int limit, long timeoutNanos) {
+        return start(new BodyCollector(limit, false), body, timeoutNanos);
     }
 
-    /** Collects at most the first {@code limit} bytes of {@code body}. */
-    static CompletableFuture<byte[]> collectPrefix(Flow.Publisher<List<ByteBuffer>> body, int limit) {
-        BodyCollector c = new BodyCollector(limit, true);
+    /** Collects at most the first {@code limit} bytes of {@code body}, within {@code timeoutNanos}. */
+    static CompletableFuture<byte[]> collectPrefix(Flow.Publisher<List<ByteBuffer>> body, int limit,
+            long timeoutNanos) {
+        return start(new BodyCollector(limit, true), body, timeoutNanos);
+    }
+
+    private static CompletableFuture<byte[]> start(BodyCollector c, Flow.Publisher<List<ByteBuffer>> body,
+            long timeoutNanos) {
+        c.result.orTimeout(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
         body.subscribe(c);
         return c.result;
     }
 
     @Override
     public void onSubscribe(Flow.Subscription s) {
-        subscription = s;
+        if (!subscription.compareAndSet(null, s)) {
+            s.cancel(); // already ended (timed out before the body was subscribed)
+            return;
+        }
         s.request(Long.MAX_VALUE);
     }
 
@@ -54,7 +79,10 @@ final class BodyCollector implements Flow.Subscriber<List<ByteBuffer>> {
         for (ByteBuffer b : item) {
             int n = b.remaining();
             if (size + n > limit) {
-                subscription.cancel();
+                Flow.Subscription s = subscription.getAndSet(CANCELLED);
+                if (s != null && s != CANCELLED) {
+                    s.cancel();
+                }
                 if (truncate) {
                     n = limit - size;
                     append(b, n);

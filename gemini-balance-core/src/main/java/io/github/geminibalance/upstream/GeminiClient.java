@@ -21,7 +21,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -176,20 +175,26 @@ public final class GeminiClient {
         URI uri = modelUris.get(cacheKey);
         if (uri == null) {
             uri = URI.create(baseUrl + modelPath(model, method) + query);
-            if (modelUris.size() < MAX_CACHED_URIS) { // model names come from clients: stay bounded
-                modelUris.put(cacheKey, uri);
+            if (modelUris.size() >= MAX_CACHED_URIS) {
+                // model names come from clients: stay bounded, and let made-up names not lock out real ones
+                modelUris.clear();
             }
+            modelUris.put(cacheKey, uri);
         }
         return uri;
     }
 
     /** A whole 2xx body within the total timeout; anything else fails. */
     private CompletableFuture<byte[]> call(HttpTransport.Request request) {
-        return open(request).thenCompose(response -> BodyCollector.collect(response.body(), MAX_BODY))
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return open(request).thenCompose(response ->
+                BodyCollector.collect(response.body(), MAX_BODY, deadline - System.nanoTime()));
     }
 
-    /** The response of a 2xx answer; a non-2xx one becomes a {@link GeminiApiException} with its body. */
+    /**
+     * The response of a 2xx answer; a non-2xx one becomes a {@link GeminiApiException} with its body,
+     * read within the timeout (a stalled error body ends the call, and its connection, all the same).
+     */
     private CompletableFuture<HttpTransport.Response> open(HttpTransport.Request request) {
         CompletableFuture<HttpTransport.Response> sent;
         try {
@@ -202,8 +207,8 @@ public final class GeminiClient {
             if (status / 100 == 2) {
                 return CompletableFuture.completedFuture(response);
             }
-            return BodyCollector.collectPrefix(response.body(), MAX_ERROR_BODY).thenCompose(bytes ->
-                    CompletableFuture.failedFuture(new GeminiApiException(status,
+            return BodyCollector.collectPrefix(response.body(), MAX_ERROR_BODY, timeout.toNanos())
+                    .thenCompose(bytes -> CompletableFuture.failedFuture(new GeminiApiException(status,
                             GeminiError.parse(status, bytes), false)));
         });
     }

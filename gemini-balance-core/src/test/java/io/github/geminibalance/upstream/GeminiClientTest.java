@@ -176,6 +176,47 @@ class GeminiClientTest {
     }
 
     @Test
+    void aBodyThatStallsEndsTheCallWithinTheTimeoutAndIsCancelled() {
+        // a transport whose 2xx body sends nothing after its head: Gemini stalled mid-answer
+        CompletableFuture<Boolean> cancelled = new CompletableFuture<>();
+        Flow.Publisher<List<java.nio.ByteBuffer>> stalled = subscriber -> subscriber.onSubscribe(
+                new Flow.Subscription() {
+                    @Override public void request(long n) {}
+                    @Override public void cancel() { cancelled.complete(true); }
+                });
+        HttpTransport transport = request -> CompletableFuture.completedFuture(
+                new HttpTransport.Response(200, "application/json", stalled));
+        GeminiClient stalling = new GeminiClient(transport, URI.create("http://gemini.invalid/v1beta"),
+                Duration.ofMillis(200), Duration.ofSeconds(30), scheduler);
+
+        CompletableFuture<GenerateContentResponse> call = stalling.generateContent(new ApiKey(KEY), "gemini-2.5-flash",
+                "{}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(call).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(cancelled).succeedsWithin(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anErrorBodyThatStallsStillEndsTheStreamCall() {
+        Flow.Publisher<List<java.nio.ByteBuffer>> stalled = subscriber -> subscriber.onSubscribe(
+                new Flow.Subscription() {
+                    @Override public void request(long n) {}
+                    @Override public void cancel() {}
+                });
+        HttpTransport transport = request -> CompletableFuture.completedFuture(
+                new HttpTransport.Response(503, "application/json", stalled));
+        GeminiClient stalling = new GeminiClient(transport, URI.create("http://gemini.invalid/v1beta"),
+                Duration.ofMillis(200), Duration.ofSeconds(30), scheduler);
+
+        CompletableFuture<Flow.Publisher<String>> call = stalling.streamGenerateContent(new ApiKey(KEY), "gemini-2.5-flash",
+                "{}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(call).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+    }
+
+    @Test
     void generateContentPostsJsonWithTheKeyInAHeader() throws Exception {
         server.stubFor(post(urlEqualTo("/v1beta/models/gemini-2.5-flash:generateContent")).willReturn(okJson(D1)));
 

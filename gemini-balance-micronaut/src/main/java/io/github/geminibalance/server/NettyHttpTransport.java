@@ -78,6 +78,7 @@ final class NettyHttpTransport implements HttpTransport {
     private static final AttributeKey<Long> IDLE_SINCE = AttributeKey.valueOf("gemini-balance.idleSince");
     private static final int MAX_HEADER_SIZE = 64 * 1024;
     private static final int MAX_CHUNK_SIZE = 64 * 1024;
+    private static final long STALE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final EventLoopGroup group;
     private final Class<? extends Channel> channelType;
@@ -144,10 +145,24 @@ final class NettyHttpTransport implements HttpTransport {
         Call call = new Call(request, origin, head);
         if (loop.inEventLoop()) {
             start(loop, call);
-        } else {
-            loop.execute(() -> start(loop, call));
+        } else if (!execute(loop, () -> start(loop, call))) {
+            call.fail(shutDown());
         }
         return head;
+    }
+
+    /** Runs {@code task} on {@code loop}; false when the loop is shutting down and refused it. */
+    private static boolean execute(EventLoop loop, Runnable task) {
+        try {
+            loop.execute(task);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private static IOException shutDown() {
+        return new IOException("the server is shutting down");
     }
 
     /** The loop running this thread when it is one of ours, so the call stays on it; else any loop. */
@@ -178,50 +193,57 @@ final class NettyHttpTransport implements HttpTransport {
                 throw new java.util.concurrent.CompletionException(
                         new ConnectException("cannot resolve " + origin.host));
             }
-        }, resolver).whenComplete((address, error) -> loop.execute(() -> {
-            if (error != null) {
-                call.fail(unwrap(error));
-                return;
+        }, resolver).whenComplete((address, error) -> {
+            if (!execute(loop, () -> connected(loop, call, address, error))) {
+                call.fail(shutDown());
             }
-            Bootstrap b = new Bootstrap().group(loop).channel(channelType)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.AUTO_READ, false)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                            connectTimeout.toMillis()))
-                    .handler(new ChannelInitializer<>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            if (origin.tls) {
-                                SslHandler tls = ssl.newHandler(ch.alloc(), origin.host, origin.port);
-                                tls.setHandshakeTimeoutMillis(connectTimeout.toMillis());
-                                ch.pipeline().addLast("tls", tls);
-                            }
-                            ch.pipeline().addLast("http", new HttpClientCodec(4096, MAX_HEADER_SIZE, MAX_CHUNK_SIZE));
-                            ch.pipeline().addLast("call", new Connection(origin));
+        });
+    }
+
+    private void connected(EventLoop loop, Call call, InetAddress address, Throwable error) {
+        Origin origin = call.origin;
+        if (error != null) {
+            call.fail(unwrap(error));
+            return;
+        }
+        Bootstrap b = new Bootstrap().group(loop).channel(channelType)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        connectTimeout.toMillis()))
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (origin.tls) {
+                            SslHandler tls = ssl.newHandler(ch.alloc(), origin.host, origin.port);
+                            tls.setHandshakeTimeoutMillis(connectTimeout.toMillis());
+                            ch.pipeline().addLast("tls", tls);
                         }
-                    });
-            ChannelFuture connected = b.connect(new InetSocketAddress(address, origin.port));
-            connected.addListener(f -> {
-                if (!f.isSuccess()) {
-                    call.fail(connectFailure(f.cause(), origin));
-                    return;
-                }
-                Channel ch = connected.channel();
-                SslHandler tls = ch.pipeline().get(SslHandler.class);
-                if (tls == null) {
-                    Connection.of(ch).begin(call);
-                    return;
-                }
-                tls.handshakeFuture().addListener(h -> {
-                    if (h.isSuccess()) {
-                        Connection.of(ch).begin(call);
-                    } else {
-                        ch.close();
-                        call.fail(connectFailure(h.cause(), origin));
+                        ch.pipeline().addLast("http", new HttpClientCodec(4096, MAX_HEADER_SIZE, MAX_CHUNK_SIZE));
+                        ch.pipeline().addLast("call", new Connection(origin));
                     }
                 });
+        ChannelFuture connected = b.connect(new InetSocketAddress(address, origin.port));
+        connected.addListener(f -> {
+            if (!f.isSuccess()) {
+                call.fail(connectFailure(f.cause(), origin));
+                return;
+            }
+            Channel ch = connected.channel();
+            SslHandler tls = ch.pipeline().get(SslHandler.class);
+            if (tls == null) {
+                Connection.of(ch).begin(call);
+                return;
+            }
+            tls.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    Connection.of(ch).begin(call);
+                } else {
+                    ch.close();
+                    call.fail(connectFailure(h.cause(), origin));
+                }
             });
-        }));
+        });
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -310,13 +332,18 @@ final class NettyHttpTransport implements HttpTransport {
         final Request request;
         final Origin origin;
         final CompletableFuture<Response> head;
+        // the head must arrive within the request's timeout of send(), connecting and a resend included
+        final long deadline;
         boolean reused;
         boolean retried;
+        boolean written; // the whole request reached the socket
+        long writtenAt;
 
         Call(Request request, Origin origin, CompletableFuture<Response> head) {
             this.request = request;
             this.origin = origin;
             this.head = head;
+            this.deadline = System.nanoTime() + request.timeout().toNanos();
         }
 
         void fail(Throwable error) {
@@ -373,14 +400,17 @@ final class NettyHttpTransport implements HttpTransport {
                 c.fail(new IOException("the request to Gemini could not be built (" + e.getClass().getSimpleName() + ")"));
                 return;
             }
-            long timeout = r.timeout().toNanos();
+            c.written = false;
             headTimer = ctx.executor().schedule(() -> {
                 if (call == c && body == null) {
                     fail(new HttpTimeoutException("Gemini did not answer within " + r.timeout().toSeconds() + " s"));
                 }
-            }, timeout, TimeUnit.NANOSECONDS);
+            }, Math.max(0, c.deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             ctx.writeAndFlush(req).addListener(f -> {
-                if (!f.isSuccess()) {
+                if (f.isSuccess()) {
+                    c.written = true;
+                    c.writtenAt = System.nanoTime();
+                } else if (call == c) { // a late failure must not end a later call on this connection
                     fail(f.cause());
                 }
             });
@@ -421,7 +451,8 @@ final class NettyHttpTransport implements HttpTransport {
                     }
                     if (msg instanceof LastHttpContent) {
                         Body done = body;
-                        boolean reuse = keepAlive && !done.cancelled;
+                        // an early answer while our request is still being written: the connection is out of step
+                        boolean reuse = keepAlive && !done.cancelled && call.written;
                         finish();
                         if (reuse) {
                             release(ctx.channel(), origin);
@@ -474,8 +505,11 @@ final class NettyHttpTransport implements HttpTransport {
                     : new IOException("the connection to Gemini failed: " + cause.getClass().getSimpleName(), cause);
             if (b != null) {
                 b.error(error);
-            } else if (c.reused && !c.retried && !(error instanceof HttpTimeoutException)) {
-                // the server closed the idle connection while we sent on it: one more try, on a new one
+            } else if (c.reused && !c.retried && !(error instanceof HttpTimeoutException)
+                    && (!c.written || System.nanoTime() - c.writtenAt < STALE_WINDOW_NANOS)) {
+                // The server closed the idle connection as we sent on it: one more try, on a new one.
+                // A failure long after the request went out may come after Gemini ran it: not resent
+                // here (the retry loop decides, on another key).
                 c.retried = true;
                 c.reused = false;
                 connect((EventLoop) ctx.channel().eventLoop(), c);
@@ -519,7 +553,7 @@ final class NettyHttpTransport implements HttpTransport {
         @Override
         public void subscribe(Flow.Subscriber<? super List<ByteBuffer>> s) {
             Objects.requireNonNull(s, "subscriber");
-            onLoop(() -> {
+            boolean accepted = onLoop(() -> {
                 if (subscriber != null || cancelled || terminated) {
                     s.onSubscribe(new Flow.Subscription() {
                         @Override public void request(long n) {}
@@ -542,14 +576,22 @@ final class NettyHttpTransport implements HttpTransport {
                 });
                 drain();
             });
+            if (!accepted) { // no loop left to run on: the connection is gone with it
+                s.onSubscribe(new Flow.Subscription() {
+                    @Override public void request(long n) {}
+                    @Override public void cancel() {}
+                });
+                s.onError(shutDown());
+            }
         }
 
-        private void onLoop(Runnable r) {
+        /** Runs {@code r} on the channel's loop; false when the loop is gone (the channel is closed then). */
+        private boolean onLoop(Runnable r) {
             if (channel.eventLoop().inEventLoop()) {
                 r.run();
-            } else {
-                channel.eventLoop().execute(r);
+                return true;
             }
+            return execute(channel.eventLoop(), r);
         }
 
         private void requested(long n) {

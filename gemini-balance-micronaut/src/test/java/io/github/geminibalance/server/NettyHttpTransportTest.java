@@ -267,6 +267,37 @@ class NettyHttpTransportTest {
     }
 
     @Test
+    void aReusedConnectionThatFailsLongAfterTheRequestWentOutIsNotResent() throws Exception {
+        // Gemini may have run the request by then: sending it again could run it twice
+        try (RawServer server = RawServer.plain((conn, index) -> {
+            conn.readRequest();
+            conn.respond(200, "application/json", RESPONSE_JSON);
+            conn.readRequest();
+            Thread.sleep(1_300); // working on it... then the connection drops
+        })) {
+            assertThat(collect(send(postTo(server.uri(GENERATE), WAIT)))).isNotEmpty();
+
+            Throwable failure = failure(transport.send(postTo(server.uri(GENERATE), WAIT)));
+
+            assertThat(failure).isInstanceOf(IOException.class).isNotInstanceOf(HttpTimeoutException.class);
+            assertThat(server.accepted.get()).isEqualTo(1);
+            assertThat(server.requests).hasSize(2);
+        }
+    }
+
+    @Test
+    void aCallAfterTheEventLoopsShutDownFailsTheFutureInsteadOfThrowing() throws Exception {
+        EventLoopGroup gone = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        gone.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        NettyHttpTransport late = new NettyHttpTransport(gone, NioSocketChannel.class, Duration.ofSeconds(2), null, 8,
+                Duration.ofSeconds(60));
+
+        CompletableFuture<Response> call = late.send(postTo(URI.create(wireMockUrl() + GENERATE), WAIT));
+
+        assertThat(failure(call)).isInstanceOf(IOException.class).hasMessageContaining("shutting down");
+    }
+
+    @Test
     void aDroppedRequestOnAFreshConnectionIsNotRetried() throws Exception {
         try (RawServer server = RawServer.plain((conn, index) -> conn.readRequest())) {
             Throwable failure = failure(transport.send(postTo(server.uri(GENERATE), WAIT)));
