@@ -44,9 +44,14 @@ final class BodyCollector implements Flow.Subscriber<List<ByteBuffer>> {
         });
     }
 
-    /** Collects {@code body} within {@code timeoutNanos}; past {@code limit} bytes the result fails. */
-    static CompletableFuture<byte[]> collect(Flow.Publisher<List<ByteBuffer>> body, int limit, long timeoutNanos) {
-        return start(new BodyCollector(limit, false), body, timeoutNanos);
+    /**
+     * Collects {@code body}; past {@code limit} bytes the result fails. No timer of its own: the caller
+     * bounds the call, and completing the result exceptionally (a timeout) cancels the body.
+     */
+    static CompletableFuture<byte[]> collect(Flow.Publisher<List<ByteBuffer>> body, int limit) {
+        BodyCollector c = new BodyCollector(limit, false);
+        body.subscribe(c);
+        return c.result;
     }
 
     /** Collects at most the first {@code limit} bytes of {@code body}, within {@code timeoutNanos}. */
@@ -57,8 +62,10 @@ final class BodyCollector implements Flow.Subscriber<List<ByteBuffer>> {
 
     private static CompletableFuture<byte[]> start(BodyCollector c, Flow.Publisher<List<ByteBuffer>> body,
             long timeoutNanos) {
-        c.result.orTimeout(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
         body.subscribe(c);
+        if (!c.result.isDone()) {
+            c.result.orTimeout(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
+        }
         return c.result;
     }
 

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -184,11 +185,35 @@ public final class GeminiClient {
         return uri;
     }
 
-    /** A whole 2xx body within the total timeout; anything else fails. */
+    /**
+     * A whole 2xx body within the total timeout; anything else fails. A timeout (or a caller's cancel)
+     * also cancels a body still being read, so a stalled answer does not keep its connection.
+     */
     private CompletableFuture<byte[]> call(HttpTransport.Request request) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        return open(request).thenCompose(response ->
-                BodyCollector.collect(response.body(), MAX_BODY, deadline - System.nanoTime()));
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        // Armed up front, for the whole call: the JDK's delay queue then holds one timer per call in
+        // flight, and a new one rarely becomes its head (which would wake its thread on every call).
+        result.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        open(request).whenComplete((response, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+                return;
+            }
+            CompletableFuture<byte[]> body = BodyCollector.collect(response.body(), MAX_BODY);
+            result.whenComplete((bytes, failure) -> {
+                if (failure != null) {
+                    body.completeExceptionally(failure); // stops the download
+                }
+            });
+            body.whenComplete((bytes, failure) -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    result.complete(bytes);
+                }
+            });
+        });
+        return result;
     }
 
     /**
