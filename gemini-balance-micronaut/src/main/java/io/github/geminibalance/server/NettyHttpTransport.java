@@ -65,9 +65,12 @@ import javax.net.ssl.SSLException;
  *
  * <p>HTTP/1.1 with keep-alive. Idle connections are kept per event loop and per origin (so the pool
  * needs no locks), with a read pending so a connection the server closes leaves the pool at once. A
- * request that fails on a reused connection before any byte of an answer arrived is sent once more on
- * a new connection: the server closed it while it sat idle. TLS runs on the JDK's provider with the
- * JVM's trust store and host name verification. Host names are resolved off the event loop.
+ * request that fails on a reused connection before any byte of an answer arrived, and within a second
+ * of being sent, is sent once more on a new connection: the server closed it while it sat idle (later
+ * failures are not resent: Gemini may have run the request). The head must arrive within the request's
+ * timeout of {@link #send}, connecting and a resend included. TLS runs on the JDK's provider with the
+ * JVM's trust store and host name verification. Host names are resolved off the event loop. Once the
+ * event loops shut down, calls fail with an {@link IOException} instead of throwing.
  *
  * <p>Bodies are read on demand: the channel does not auto-read, and asks the socket for more only when
  * the subscriber wants more and nothing is queued, so a slow client slows the read from Gemini instead
