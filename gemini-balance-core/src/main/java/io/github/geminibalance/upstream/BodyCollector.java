@@ -57,11 +57,7 @@ final class BodyCollector implements Flow.Subscriber<List<ByteBuffer>> {
     /** Collects at most the first {@code limit} bytes of {@code body}, within {@code timeoutNanos}. */
     static CompletableFuture<byte[]> collectPrefix(Flow.Publisher<List<ByteBuffer>> body, int limit,
             long timeoutNanos) {
-        return start(new BodyCollector(limit, true), body, timeoutNanos);
-    }
-
-    private static CompletableFuture<byte[]> start(BodyCollector c, Flow.Publisher<List<ByteBuffer>> body,
-            long timeoutNanos) {
+        BodyCollector c = new BodyCollector(limit, true);
         body.subscribe(c);
         if (!c.result.isDone()) {
             c.result.orTimeout(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);

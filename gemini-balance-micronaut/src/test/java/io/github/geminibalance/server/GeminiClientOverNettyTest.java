@@ -21,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,13 +31,43 @@ import org.junit.jupiter.api.Test;
  */
 class GeminiClientOverNettyTest {
 
+    private static final ApiKey KEY = new ApiKey("AIzaSyFAKE-review-key-0001");
+    private static final byte[] BODY = "{}".getBytes(StandardCharsets.UTF_8);
+
+    private EventLoopGroup group;
+    private ScheduledExecutorService scheduler;
+
+    @BeforeEach
+    void start() {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        scheduler.shutdownNow();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    }
+
+    /** A client over the transport, to a one-connection server on {@code server}. */
+    private GeminiClient clientOf(ServerSocket server, Duration streamIdleTimeout) {
+        NettyHttpTransport transport = new NettyHttpTransport(group, NioSocketChannel.class,
+                Duration.ofSeconds(2), null, 8, Duration.ofSeconds(60));
+        return new GeminiClient(transport, URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1beta"),
+                Duration.ofMillis(500), streamIdleTimeout, scheduler);
+    }
+
+    private static void serveInBackground(Runnable connection) {
+        Thread t = new Thread(connection);
+        t.setDaemon(true);
+        t.start();
+    }
+
     @Test
     void aCallThatTimesOutMidBodyReleasesItsConnection() throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         CompletableFuture<Boolean> clientClosed = new CompletableFuture<>();
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread t = new Thread(() -> {
+            serveInBackground(() -> {
                 try (Socket s = server.accept()) {
                     InputStream in = s.getInputStream();
                     byte[] buf = new byte[8192];
@@ -57,16 +89,9 @@ class GeminiClientOverNettyTest {
                     clientClosed.complete(true);
                 }
             });
-            t.setDaemon(true);
-            t.start();
-            NettyHttpTransport transport = new NettyHttpTransport(group, NioSocketChannel.class,
-                    Duration.ofSeconds(2), null, 8, Duration.ofSeconds(60));
-            GeminiClient client = new GeminiClient(transport,
-                    URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1beta"),
-                    Duration.ofMillis(500), Duration.ofSeconds(30), scheduler);
+            GeminiClient client = clientOf(server, Duration.ofSeconds(30));
 
-            var call = client.generateContent(new ApiKey("AIzaSyFAKE-review-key-0001"), "gemini-2.5-flash",
-                    "{}".getBytes(StandardCharsets.UTF_8));
+            var call = client.generateContent(KEY, "gemini-2.5-flash", BODY);
             assertThat(call).failsWithin(Duration.ofSeconds(3))
                     .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                     .withCauseInstanceOf(java.util.concurrent.TimeoutException.class);
@@ -74,18 +99,13 @@ class GeminiClientOverNettyTest {
             // the caller gave up (the key went back and another key is tried), so the half-read body
             // should not keep this connection, its buffer and its socket for as long as Gemini stalls
             assertThat(clientClosed.get(6, TimeUnit.SECONDS)).as("client closed the abandoned connection").isTrue();
-        } finally {
-            scheduler.shutdownNow();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void aStreamWhoseErrorBodyStallsStillEnds() throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread t = new Thread(() -> {
+            serveInBackground(() -> {
                 try (Socket s = server.accept()) {
                     s.getInputStream().read(new byte[8192]);
                     OutputStream out = s.getOutputStream();
@@ -97,24 +117,14 @@ class GeminiClientOverNettyTest {
                     // done
                 }
             });
-            t.setDaemon(true);
-            t.start();
-            NettyHttpTransport transport = new NettyHttpTransport(group, NioSocketChannel.class,
-                    Duration.ofSeconds(2), null, 8, Duration.ofSeconds(60));
-            GeminiClient client = new GeminiClient(transport,
-                    URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1beta"),
-                    Duration.ofMillis(500), Duration.ofMillis(500), scheduler);
+            GeminiClient client = clientOf(server, Duration.ofMillis(500));
 
-            var stream = client.streamGenerateContent(new ApiKey("AIzaSyFAKE-review-key-0001"), "gemini-2.5-flash",
-                    "{}".getBytes(StandardCharsets.UTF_8));
+            var stream = client.streamGenerateContent(KEY, "gemini-2.5-flash", BODY);
 
             // a 503 whose error body stalls: the call ends with a timeout instead of waiting forever
             assertThat(stream).failsWithin(Duration.ofSeconds(5))
                     .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                     .withCauseInstanceOf(java.util.concurrent.TimeoutException.class);
-        } finally {
-            scheduler.shutdownNow();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         }
     }
 }
