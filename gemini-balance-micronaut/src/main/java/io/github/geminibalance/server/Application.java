@@ -27,8 +27,10 @@ public final class Application {
             System.setProperty(COMMON_POOL_PARALLELISM, "2");
         }
         GeminiBalanceConfig config;
+        ServerSettings settings;
         try {
             config = ConfigLoader.load();
+            settings = ServerSettings.from(ConfigLoader.settings(System.getenv(), java.nio.file.Path.of(".env")));
         } catch (ConfigException e) {
             System.err.println("gemini-balance: " + e.getMessage());
             System.exit(1);

@@ -43,6 +43,12 @@ final class GeminiBalanceFactory {
         return ConfigLoader.load();
     }
 
+    /** The server's own settings; {@code Application.main} has already checked they load. */
+    @Singleton
+    ServerSettings serverSettings() {
+        return ServerSettings.from(ConfigLoader.settings(System.getenv(), java.nio.file.Path.of(".env")));
+    }
+
     /**
      * The facade the controllers delegate to. Created with the context (not on the first request), so
      * the key pool, its scheduled re-validation, the Redis connection and the health endpoint are live

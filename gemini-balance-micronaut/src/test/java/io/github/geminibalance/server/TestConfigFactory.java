@@ -25,7 +25,18 @@ final class TestConfigFactory {
     /** The property naming the registered configuration. */
     static final String PROPERTY = "gemini-balance.test-config";
 
+    /** The property naming registered server settings (optional; the defaults otherwise). */
+    static final String SETTINGS_PROPERTY = "gemini-balance.test-server-settings";
+
     private static final Map<String, GeminiBalanceConfig> CONFIGS = new ConcurrentHashMap<>();
+    private static final Map<String, ServerSettings> SETTINGS = new ConcurrentHashMap<>();
+
+    /** Registers server settings and returns the value to give {@value #SETTINGS_PROPERTY}. */
+    static String register(ServerSettings settings) {
+        String id = UUID.randomUUID().toString();
+        SETTINGS.put(id, Objects.requireNonNull(settings));
+        return id;
+    }
 
     /** Registers a configuration and returns the value to give {@value #PROPERTY}. */
     static String register(GeminiBalanceConfig config) {
@@ -42,5 +53,19 @@ final class TestConfigFactory {
             throw new IllegalStateException("no test configuration registered under " + id);
         }
         return config;
+    }
+
+    @Singleton
+    @Replaces(value = ServerSettings.class, factory = GeminiBalanceFactory.class)
+    ServerSettings serverSettings(@io.micronaut.core.annotation.Nullable
+            @Property(name = SETTINGS_PROPERTY) String id) {
+        if (id == null) {
+            return ServerSettings.defaults();
+        }
+        ServerSettings settings = SETTINGS.get(id);
+        if (settings == null) {
+            throw new IllegalStateException("no test server settings registered under " + id);
+        }
+        return settings;
     }
 }

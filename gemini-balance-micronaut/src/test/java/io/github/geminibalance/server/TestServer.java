@@ -46,6 +46,13 @@ final class TestServer implements AutoCloseable {
         return new TestServer(ApplicationContext.run(EmbeddedServer.class, props));
     }
 
+    /** Starts the server with this configuration and these server settings. */
+    static TestServer start(GeminiBalanceConfig config, ServerSettings settings, Map<String, Object> properties) {
+        Map<String, Object> props = new HashMap<>(properties);
+        props.put(TestConfigFactory.SETTINGS_PROPERTY, TestConfigFactory.register(settings));
+        return start(config, props);
+    }
+
     static TestServer start(GeminiBalanceConfig config) {
         return start(config, Map.of());
     }
