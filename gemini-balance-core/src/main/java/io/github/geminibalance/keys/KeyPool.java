@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * The pool of Gemini API keys and the health of each, per model.
  *
  * <p>Rules: a key is handed out only when it is usable for the model: not invalid or disabled, fewer
- * than {@code maxFailures} consecutive transient failures, and not cooling down or out of daily quota
+ * than {@code maxFailures} consecutive strikes (transient failures charged to the key), and not cooling down or out of daily quota
  * for that model. Selection is round robin or least-busy over the usable keys. When every key is
  * failing (say, during a Gemini outage) the one that failed longest ago is probed again after
  * {@link #PROBE_AFTER}, so the pool recovers by itself. Thread-safe; state changes are logged once,
@@ -316,6 +316,20 @@ public final class KeyPool {
         }
         e.inFlight++;
         record(e, "check", verdict);
+    }
+
+    /**
+     * Charges a failure to a key after its lease was returned: the retry loop holds a transient
+     * failure back until another key served the same request, which shows it was this key's. Counts as
+     * a lease completed with {@code verdict} would (a {@link Verdict.Kind#FAILURE} is one strike).
+     */
+    public synchronized void charge(ApiKey key, String model, Verdict verdict) {
+        Entry e = byId.get(key.id());
+        if (e == null) {
+            return;
+        }
+        e.inFlight++; // record() counts a call as ended
+        record(e, model, verdict);
     }
 
     /** Takes a key out of the pool until it is reset. */

@@ -26,7 +26,10 @@ public record Verdict(Kind kind, Instant until, int status, String reason) {
         EXHAUSTED,
         /** Gemini rejected the key itself (invalid, suspended): out of the pool until re-checked. */
         INVALID,
-        /** A transient failure (5xx, timeout, broken connection, empty answer): one strike. */
+        /**
+         * A transient failure (5xx, timeout, broken connection, empty answer): one strike when it is
+         * charged to the key (the retry loop charges it only once another key served the request).
+         */
         FAILURE
     }
 

@@ -15,4 +15,21 @@ public record Classification(Verdict verdict, boolean retry) {
     public Classification {
         Objects.requireNonNull(verdict, "verdict");
     }
+
+    /**
+     * Whether the failure is transient (5xx, timeout, broken connection, empty answer): the retry loop
+     * holds its strike back until another key shows it was the key's (see {@link RetryLoop}).
+     */
+    public boolean isTransient() {
+        return verdict.kind() == Verdict.Kind.FAILURE;
+    }
+
+    /**
+     * Whether this and another transient failure are the same failure: the same HTTP status and the
+     * same Gemini status or kind of network failure ({@code TIMEOUT}, {@code CONNECTION}, ...).
+     */
+    public boolean sameFailureAs(Classification other) {
+        return isTransient() && other.isTransient() && verdict.status() == other.verdict.status()
+                && Objects.equals(verdict.reason(), other.verdict.reason());
+    }
 }

@@ -5,8 +5,11 @@ import io.github.geminibalance.GeminiBalanceListener;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.keys.Verdict;
+import io.github.geminibalance.retry.FailureRanking.Failed;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -14,13 +17,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one request against the pool: lease a key, attempt, classify the outcome, return the key with
- * its verdict, and try the next usable key until an attempt succeeds, the failure is the client's,
- * the attempts ({@code MAX_RETRIES}) are used up, or no key is left. Never blocks.
+ * Runs one request against the pool: lease a key, attempt, classify the outcome, return the key, and
+ * try the next usable key until an attempt succeeds, the failure is the client's, the attempts
+ * ({@code MAX_RETRIES}) are used up, or no key is left. Never blocks.
+ *
+ * <p><b>Charging transient failures.</b> Rate limits, rejected keys and client errors take effect on
+ * the key at once, as {@link RetryPolicy} classifies them. A transient failure (5xx, timeout, broken
+ * connection, empty answer) may be the request's doing (a body Gemini chokes on) or Gemini's (an
+ * outage), so it is not charged when it happens: the key goes back to the pool without a strike and
+ * the failure is remembered as a <em>pending charge</em> of this request. Then:
+ *
+ * <ul>
+ *   <li>a later attempt succeeds on another key: the pending charges are applied (one strike each),
+ *       since another key served the same request; {@code MAX_FAILURES} such strikes in a row make a
+ *       key FAILING;
+ *   <li>the same failure (same status and Gemini status, or the same kind of network failure) comes
+ *       back on a second key: the failure follows the request. No more retries, no strike, and the
+ *       client gets that error;
+ *   <li>the attempts run out, or no key is left: the pending charges are dropped (upstream turbulence
+ *       is not a key problem).
+ * </ul>
+ *
+ * <p><b>Upstream circuit.</b> Transient failures also feed an {@link UpstreamCircuit} per model. While
+ * a model's circuit is open, a transient failure is not retried on another key and nothing is charged;
+ * every request still makes its first attempt, and the first success closes the circuit.
+ *
+ * <p><b>The error reported</b> when every attempt failed is the most useful one, whatever the key
+ * order: see {@link FailureRanking}.
  */
 public final class RetryLoop {
 
     private static final Logger log = LoggerFactory.getLogger(RetryLoop.class);
+    private static final int MAX_LOGGED_CHARS = 120;
 
     /** One attempt with a leased key. */
     @FunctionalInterface
@@ -32,22 +60,34 @@ public final class RetryLoop {
     private final KeyPool pool;
     private final RetryPolicy policy;
     private final GeminiBalanceListener listener;
+    private final UpstreamCircuit circuit;
 
     /** Creates a loop over a pool with a policy. */
     public RetryLoop(KeyPool pool, RetryPolicy policy) {
         this(pool, policy, GeminiBalanceListener.NONE);
     }
 
-    /** Creates a loop that reports every attempt to a listener. */
+    /** Creates a loop that reports every attempt to a listener, with a default circuit on the policy's clock. */
     public RetryLoop(KeyPool pool, RetryPolicy policy, GeminiBalanceListener listener) {
+        this(pool, policy, listener, new UpstreamCircuit(policy.clock()));
+    }
+
+    /** Creates a loop with its own upstream circuit. */
+    public RetryLoop(KeyPool pool, RetryPolicy policy, GeminiBalanceListener listener, UpstreamCircuit circuit) {
         this.pool = pool;
         this.policy = policy;
         this.listener = listener;
+        this.circuit = circuit;
     }
 
     /** The policy that classifies failures. */
     public RetryPolicy policy() {
         return policy;
+    }
+
+    /** The per-model upstream circuit (its {@link UpstreamCircuit#openModels()} suits health and metrics). */
+    public UpstreamCircuit circuit() {
+        return circuit;
     }
 
     /**
@@ -60,113 +100,195 @@ public final class RetryLoop {
      * @return the first successful result, or a failed future with a {@link GeminiBalanceException}
      */
     public <T> CompletableFuture<T> run(String model, Attempt<T> attempt, boolean resultHoldsLease) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        next(model, attempt, resultHoldsLease, result, new HashSet<>(), 1, null, true);
-        return result;
+        Run<T> run = new Run<>(model, attempt, resultHoldsLease);
+        run.next();
+        return run.result;
     }
 
-    private <T> void next(String model, Attempt<T> attempt, boolean resultHoldsLease, CompletableFuture<T> result,
-            Set<ApiKey> tried, int number, Throwable lastFailure, boolean allRateLimited) {
-        Optional<KeyPool.Lease> leased = pool.acquire(model, tried);
-        if (leased.isEmpty()) {
-            result.completeExceptionally(noKey(model, lastFailure, allRateLimited));
-            return;
-        }
-        KeyPool.Lease lease = leased.get();
-        tried.add(lease.key());
-        long started = System.nanoTime();
-        CompletableFuture<T> call;
-        try {
-            call = attempt.call(lease);
-            if (call == null) {
-                call = CompletableFuture.failedFuture(new IllegalStateException("an attempt returned no future"));
-            }
-        } catch (RuntimeException e) {
-            call = CompletableFuture.failedFuture(e);
-        }
-        call.whenComplete((value, failure) -> {
-            try {
-                onAttemptDone(model, attempt, resultHoldsLease, result, tried, number, allRateLimited, lease,
-                        started, value, failure);
-            } catch (RuntimeException e) {
-                // never leave the caller waiting: a bug in classification or bookkeeping fails the request
-                lease.complete(Verdict.NEUTRAL);
-                result.completeExceptionally(ErrorMapper.toClient(e, null));
-            }
-        });
-    }
+    /** One request's attempts; its fields are touched by one attempt's completion at a time. */
+    private final class Run<T> {
+        final String model;
+        final Attempt<T> attempt;
+        final boolean resultHoldsLease;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        final Set<ApiKey> tried = new HashSet<>();
+        final List<Failed> pending = new ArrayList<>(2);
+        Failed best;
+        int number;
 
-    private <T> void onAttemptDone(String model, Attempt<T> attempt, boolean resultHoldsLease,
-            CompletableFuture<T> result, Set<ApiKey> tried, int number, boolean allRateLimited, KeyPool.Lease lease,
-            long started, T value, Throwable failure) {
-        {
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            if (failure == null) {
-                listener.onAttempt(model, lease.key().id(), "success", 200, took);
-                if (!resultHoldsLease) {
-                    lease.complete(Verdict.SUCCESS);
-                }
-                if (!result.complete(value) && resultHoldsLease) {
-                    lease.complete(Verdict.NEUTRAL);
-                }
+        Run(String model, Attempt<T> attempt, boolean resultHoldsLease) {
+            this.model = model;
+            this.attempt = attempt;
+            this.resultHoldsLease = resultHoldsLease;
+        }
+
+        void next() {
+            Optional<KeyPool.Lease> leased = pool.acquire(model, tried);
+            if (leased.isEmpty()) {
+                result.completeExceptionally(best != null ? report(best) : noKey());
                 return;
             }
-            Classification c = policy.classify(failure);
-            lease.complete(c.verdict());
-            report(model, lease, c, took);
-            if (result.isDone()) {
-                return; // the caller gave up (cancelled)
+            KeyPool.Lease lease = leased.get();
+            tried.add(lease.key());
+            number++;
+            long started = System.nanoTime();
+            CompletableFuture<T> call;
+            try {
+                call = attempt.call(lease);
+                if (call == null) {
+                    call = CompletableFuture.failedFuture(new IllegalStateException("an attempt returned no future"));
+                }
+            } catch (RuntimeException e) {
+                call = CompletableFuture.failedFuture(e);
             }
-            boolean rateLimited = allRateLimited && (c.verdict().kind() == Verdict.Kind.COOLDOWN
-                    || c.verdict().kind() == Verdict.Kind.EXHAUSTED);
+            call.whenComplete((value, failure) -> {
+                try {
+                    Duration took = Duration.ofNanos(System.nanoTime() - started);
+                    if (failure == null) {
+                        succeeded(lease, value, took);
+                    } else {
+                        failed(lease, failure, took);
+                    }
+                } catch (RuntimeException e) {
+                    // never leave the caller waiting: a bug in classification or bookkeeping fails the request
+                    lease.complete(Verdict.NEUTRAL);
+                    result.completeExceptionally(ErrorMapper.toClient(e, null));
+                }
+            });
+        }
+
+        void succeeded(KeyPool.Lease lease, T value, Duration took) {
+            listener.onAttempt(model, lease.key().id(), "success", 200, took);
+            boolean wasOpen = circuit.onSuccess(model);
+            if (wasOpen) {
+                log.info("Gemini answers model {} again: upstream circuit closed", quoted(model));
+            }
+            // another key served this very request: the earlier transient failures were those keys'
+            // (unless Gemini was failing for everybody, which an open circuit says)
+            for (Failed f : pending) {
+                if (!wasOpen) {
+                    pool.charge(f.key(), model, f.classification().verdict());
+                }
+            }
+            pending.clear();
+            if (!resultHoldsLease) {
+                lease.complete(Verdict.SUCCESS);
+            }
+            if (!result.complete(value) && resultHoldsLease) {
+                lease.complete(Verdict.NEUTRAL);
+            }
+        }
+
+        void failed(KeyPool.Lease lease, Throwable failure, Duration took) {
+            Classification c = policy.classify(failure);
+            // a transient failure is held back: see the class javadoc
+            lease.complete(c.isTransient() ? Verdict.NEUTRAL : c.verdict());
+            reportAttempt(lease, c, took);
+            if (c.isTransient() && circuit.onTransientFailure(model, lease.key().id())) {
+                log.warn("Gemini keeps failing for model {} on several keys: upstream circuit open, "
+                        + "no retries after transient failures and no strikes until a call succeeds", quoted(model));
+            }
+            if (result.isDone()) {
+                return; // the caller gave up (cancelled): pending charges are dropped
+            }
             if (!c.retry()) {
                 result.completeExceptionally(ErrorMapper.toClient(failure, null));
                 return;
             }
+            Failed f = new Failed(failure, c, lease.key());
+            if (c.isTransient()) {
+                Failed same = pending.stream().filter(p -> p.classification().sameFailureAs(c)).findFirst()
+                        .orElse(null);
+                if (same != null) {
+                    log.info("Attempt {} for {} failed ({} {}) with key {} as it did with key {}: the failure "
+                            + "follows the request; no retry, no strike", number, quoted(model), c.verdict().status(),
+                            c.verdict().reason(), lease.key(), same.key());
+                    result.completeExceptionally(ErrorMapper.toClient(failure, null));
+                    return;
+                }
+                if (circuit.isOpen(model)) {
+                    best = FailureRanking.better(best, f);
+                    log.info("Attempt {} for {} failed ({} {}) with key {}; not retried while the upstream "
+                            + "circuit is open", number, quoted(model), c.verdict().status(), c.verdict().reason(),
+                            lease.key());
+                    result.completeExceptionally(report(best));
+                    return;
+                }
+                pending.add(f);
+            }
+            best = FailureRanking.better(best, f);
             if (number >= policy.maxAttempts()) {
-                log.warn("Request for {} failed after {} attempts; last: {} {} with key {}", model, number,
+                log.warn("Request for {} failed after {} attempts; last: {} {} with key {}", quoted(model), number,
                         c.verdict().status(), c.verdict().reason(), lease.key());
-                result.completeExceptionally(exhausted(model, failure, rateLimited));
+                result.completeExceptionally(report(best));
                 return;
             }
-            log.info("Attempt {} for {} failed ({} {}) with key {}; trying another key", number, model,
+            log.info("Attempt {} for {} failed ({} {}) with key {}; trying another key", number, quoted(model),
                     c.verdict().status(), c.verdict().reason(), lease.key());
-            next(model, attempt, resultHoldsLease, result, tried, number + 1, failure, rateLimited);
+            next();
+        }
+
+        void reportAttempt(KeyPool.Lease lease, Classification c, Duration took) {
+            Verdict v = c.verdict();
+            String outcome = switch (v.kind()) {
+                case COOLDOWN -> "rate_limited";
+                case EXHAUSTED -> "quota_exhausted";
+                case INVALID -> "key_invalid";
+                case FAILURE -> "failure";
+                case NEUTRAL, SUCCESS -> "client_error";
+            };
+            listener.onAttempt(model, lease.key().id(), outcome, v.status(), took);
+            if (v.until() != null) {
+                listener.onCooldown(lease.key().id(), model, Duration.between(policy.now(), v.until()));
+            }
+        }
+
+        /** The client's error for the best failure; a resting key is waited for as the pool says. */
+        GeminiBalanceException report(Failed failed) {
+            // pending charges are dropped with the request
+            pending.clear();
+            Duration retryAfter = null;
+            if (failed.resting()) {
+                // zero when a usable key was left untried (attempts used up): still ask for a short wait
+                retryAfter = pool.earliestRecovery(model).map(d -> d.isZero() ? Duration.ofSeconds(1) : d)
+                        .orElse(null);
+            }
+            return ErrorMapper.toClient(failed.failure(), retryAfter);
+        }
+
+        GeminiBalanceException noKey() {
+            Optional<Duration> recovery = pool.earliestRecovery(model);
+            if (recovery.isPresent()) {
+                Duration wait = recovery.get();
+                long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+                return new GeminiBalanceException(429, "requests", "rate_limit_exceeded", null, wait,
+                        "every Gemini API key is resting for model " + model + "; retry in " + seconds + " s", null);
+            }
+            return new GeminiBalanceException(503, "server_error", "no_usable_key", null, null,
+                    "no usable Gemini API key: every key in the pool is invalid or disabled", null);
         }
     }
 
-    private void report(String model, KeyPool.Lease lease, Classification c, Duration took) {
-        Verdict v = c.verdict();
-        String outcome = switch (v.kind()) {
-            case COOLDOWN -> "rate_limited";
-            case EXHAUSTED -> "quota_exhausted";
-            case INVALID -> "key_invalid";
-            case FAILURE -> "failure";
-            case NEUTRAL, SUCCESS -> "client_error";
-        };
-        listener.onAttempt(model, lease.key().id(), outcome, v.status(), took);
-        if (v.until() != null) {
-            listener.onCooldown(lease.key().id(), model, Duration.between(policy.now(), v.until()));
+    // Model names come from clients: quoted, control characters escaped, length capped, so that a log
+    // line stays one line and says where the value ends.
+    private static String quoted(String value) {
+        if (value == null) {
+            return "null";
         }
-    }
-
-    private GeminiBalanceException exhausted(String model, Throwable last, boolean allRateLimited) {
-        Duration retryAfter = allRateLimited ? pool.earliestRecovery(model).orElse(null) : null;
-        return ErrorMapper.toClient(last, retryAfter);
-    }
-
-    private GeminiBalanceException noKey(String model, Throwable last, boolean allRateLimited) {
-        if (last != null) {
-            return exhausted(model, last, allRateLimited);
+        StringBuilder b = new StringBuilder(Math.min(value.length(), MAX_LOGGED_CHARS) + 8).append('"');
+        for (int i = 0; i < value.length() && i < MAX_LOGGED_CHARS; i++) {
+            char ch = value.charAt(i);
+            if (ch == '"' || ch == '\\') {
+                b.append('\\').append(ch);
+            } else if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
+                b.append(String.format("\\u%04x", (int) ch));
+            } else {
+                b.append(ch);
+            }
         }
-        Optional<Duration> recovery = pool.earliestRecovery(model);
-        if (recovery.isPresent()) {
-            Duration wait = recovery.get();
-            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-            return new GeminiBalanceException(429, "requests", "rate_limit_exceeded", null, wait,
-                    "every Gemini API key is resting for model " + model + "; retry in " + seconds + " s", null);
+        if (value.length() > MAX_LOGGED_CHARS) {
+            b.append("...");
         }
-        return new GeminiBalanceException(503, "server_error", "no_usable_key", null, null,
-                "no usable Gemini API key: every key in the pool is invalid or disabled", null);
+        return b.append('"').toString();
     }
 }

@@ -29,7 +29,9 @@ import java.util.concurrent.TimeoutException;
  *       {@value #DEFAULT_COOLDOWN_SECONDS} s), or until midnight Pacific when the QuotaFailure names a
  *       per-day quota; retry on another key.
  *   <li>Other 400s (about the request) and 404 -> the client's fault: no retry, no strike.
- *   <li>5xx, timeouts, broken connections, empty answers -> one strike; retry on another key.
+ *   <li>5xx, timeouts, broken connections, empty answers -> a transient failure ({@link
+ *       Verdict.Kind#FAILURE}); retry on another key. Whether it costs the key a strike is decided
+ *       later by {@link RetryLoop}: only when another key serves the same request.
  * </ul>
  */
 public final class RetryPolicy {
@@ -61,6 +63,11 @@ public final class RetryPolicy {
     /** The policy's clock reading. */
     public Instant now() {
         return clock.instant();
+    }
+
+    /** The policy's clock (the default upstream circuit shares it). */
+    Clock clock() {
+        return clock;
     }
 
     /** Attempts per request. */

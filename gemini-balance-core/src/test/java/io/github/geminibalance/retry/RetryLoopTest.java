@@ -143,17 +143,16 @@ class RetryLoopTest {
 
     @Test
     void maxAttemptsIsRespected() {
-        Script script = new Script().thenFail(gemini(503, D10_UNAVAILABLE)).thenFail(gemini(503, D10_UNAVAILABLE));
+        Script script = new Script().thenFail(gemini(503, D10_UNAVAILABLE)).thenFail(new IOException("reset"));
 
         CompletableFuture<String> result = loop(2).run(MODEL, script, false);
 
         GeminiBalanceException e = failure(result);
-        assertThat(e.httpStatus()).isEqualTo(503);
-        assertThat(e.code()).contains("upstream_error");
+        assertThat(e.httpStatus()).isEqualTo(502);
+        assertThat(e.code()).contains("upstream_unreachable");
         assertThat(script.keys).containsExactly(K1, K2);
-        assertThat(status(K1).consecutiveFailures()).isEqualTo(1);
-        assertThat(status(K2).consecutiveFailures()).isEqualTo(1);
-        assertThat(status(K3).consecutiveFailures()).isZero();
+        assertThat(pool.status()).as("different failures until the attempts ran out: upstream turbulence")
+                .allSatisfy(s -> assertThat(s.consecutiveFailures()).isZero());
         assertNothingInFlight();
     }
 
@@ -187,14 +186,46 @@ class RetryLoopTest {
     }
 
     @Test
-    void mixedFailuresEndingInARateLimitUseTheErrorsOwnDelay() {
-        Script script = new Script().thenFail(gemini(503, D10_UNAVAILABLE)).thenFail(rateLimited("38s"));
+    void mixedFailuresReportTheRateLimitWithThePoolsRecovery() {
+        Script script = new Script().thenFail(rateLimited("38s")).thenFail(gemini(503, D10_UNAVAILABLE));
 
         CompletableFuture<String> result = loop(2).run(MODEL, script, false);
 
         GeminiBalanceException e = failure(result);
-        assertThat(e.httpStatus()).isEqualTo(429);
-        assertThat(e.retryAfter()).contains(Duration.ofSeconds(38));
+        assertThat(e.httpStatus()).as("a key the client can wait for beats a transient error").isEqualTo(429);
+        // K2 was not charged for its 503 and K3 was never tried: the pool can serve again at once
+        assertThat(e.retryAfter()).contains(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void theReportedErrorDoesNotDependOnTheKeyOrder() {
+        for (List<String> order : List.of(List.of(K1, K2), List.of(K2, K1))) {
+            KeyPool twoKeys = new KeyPool(order, 3, KeyPool.Selection.ROUND_ROBIN, clock);
+            // K1 is rate-limited for 41 s, K2 is rejected, whichever is tried first
+            RetryLoop.Attempt<String> attempt = lease -> CompletableFuture.failedFuture(
+                    lease.key().value().equals(K1) ? rateLimited("41s") : gemini(400, D7_INVALID_KEY));
+
+            CompletableFuture<String> result = new RetryLoop(twoKeys, new RetryPolicy(3, clock))
+                    .run(MODEL, attempt, false);
+
+            GeminiBalanceException e = failure(result);
+            assertThat(e.httpStatus()).as("order %s", order).isEqualTo(429);
+            assertThat(e.code()).as("order %s", order).contains("rate_limit_exceeded");
+            assertThat(e.retryAfter()).as("order %s", order).contains(Duration.ofSeconds(41));
+        }
+    }
+
+    @Test
+    void aTransientErrorBeatsARejectedKey() {
+        KeyPool twoKeys = new KeyPool(List.of(K1, K2), 3, KeyPool.Selection.ROUND_ROBIN, clock);
+        Script script = new Script().thenFail(gemini(503, D10_UNAVAILABLE)).thenFail(gemini(400, D7_INVALID_KEY));
+
+        CompletableFuture<String> result = new RetryLoop(twoKeys, new RetryPolicy(3, clock)).run(MODEL, script, false);
+
+        GeminiBalanceException e = failure(result);
+        assertThat(e.httpStatus()).isEqualTo(503);
+        assertThat(e.code()).contains("upstream_error");
+        assertThat(status(K1).consecutiveFailures()).as("no key left: the pending charge is dropped").isZero();
     }
 
     @Test
