@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * The pool of Gemini API keys and the health of each, per model.
  *
  * <p>Rules: a key is handed out only when it is usable for the model: not invalid or disabled, fewer
- * than {@code maxFailures} consecutive strikes (transient failures charged to the key), and not cooling down or out of daily quota
- * for that model. Selection is round robin or least-busy over the usable keys. When every key is
- * failing (say, during a Gemini outage) the one that failed longest ago is probed again after
- * {@link #PROBE_AFTER}, so the pool recovers by itself. Thread-safe; state changes are logged once,
+ * than {@code maxFailures} consecutive strikes (transient failures charged to the key), and not cooling
+ * down or out of daily quota for that model. Selection is round robin or least-busy over the usable
+ * keys. When every key is failing the one that failed longest ago is probed again after {@link
+ * #PROBE_AFTER}, so the pool recovers by itself. Thread-safe; state changes are logged once,
  * with the masked key.
  */
 public final class KeyPool {

@@ -178,7 +178,8 @@ class RetryChargesTest {
 
         assertThat(status(K1).state()).isEqualTo(KeyState.FAILING);
         assertThat(status(K1).consecutiveFailures()).isEqualTo(MAX_FAILURES);
-        assertThat(attempt.keys.stream().filter(K1::equals).count()).as("one strike per failure").isEqualTo(MAX_FAILURES);
+        assertThat(attempt.keys.stream().filter(K1::equals).count()).as("one strike per failure")
+                .isEqualTo(MAX_FAILURES);
         assertThat(circuit.openModels()).as("one key failing is not an outage").isEmpty();
         attempt.keys.clear();
         for (int i = 0; i < 6; i++) {
