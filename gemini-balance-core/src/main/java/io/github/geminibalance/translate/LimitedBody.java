@@ -1,13 +1,14 @@
 package io.github.geminibalance.translate;
 
-import java.nio.ByteBuffer;
 import java.net.http.HttpResponse.BodySubscriber;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /**
  * Collects a response body while it stays within two limits: its own size and a budget shared by every
@@ -26,7 +27,7 @@ final class LimitedBody implements BodySubscriber<byte[]> {
     private final long maxBytes;
     private final Budget budget;
     private final LongFunction<RuntimeException> tooLarge;
-    private final java.util.function.Supplier<RuntimeException> overBudget;
+    private final Supplier<RuntimeException> overBudget;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private List<byte[]> chunks = new ArrayList<>(); // guarded by this; null once failed
     private long size; // guarded by this
@@ -34,11 +35,12 @@ final class LimitedBody implements BodySubscriber<byte[]> {
 
     /**
      * @param maxBytes the largest body accepted
+     * @param budget the request's shared budget; every byte is reserved from it before it is kept
      * @param tooLarge the failure when the body exceeds {@code maxBytes} (given the limit)
      * @param overBudget the failure when the shared budget runs out
      */
     LimitedBody(long maxBytes, Budget budget, LongFunction<RuntimeException> tooLarge,
-            java.util.function.Supplier<RuntimeException> overBudget) {
+            Supplier<RuntimeException> overBudget) {
         this.maxBytes = maxBytes;
         this.budget = budget;
         this.tooLarge = tooLarge;

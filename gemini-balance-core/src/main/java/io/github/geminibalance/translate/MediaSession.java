@@ -88,7 +88,9 @@ final class MediaSession {
                 .orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((dataUrl, failure) -> {
                     if (failure != null) {
-                        result.completeExceptionally(publicFailure(job, failure));
+                        if (!result.isDone()) { // else aborted because another one failed first
+                            result.completeExceptionally(publicFailure(job, failure));
+                        }
                         return;
                     }
                     Map<String, String> all = null;
