@@ -64,7 +64,7 @@ public final class GeminiBalance implements AutoCloseable {
 
     /** How long the model list is cached. */
     static final Duration MODELS_TTL = Duration.ofMinutes(5);
-    private static final long MAX_IMAGE_BYTES = 20L * 1024 * 1024;
+    private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(20);
     private static final String MODELS_POOL_KEY = "models.list";
 
     private final GeminiBalanceConfig config;
@@ -104,7 +104,9 @@ public final class GeminiBalance implements AutoCloseable {
         HttpTransport transport = b.transport != null ? b.transport : HttpTransport.jdk(http);
         this.client = new GeminiClient(transport, config.baseUrl(), config.timeout(), config.streamIdleTimeout(), scheduler);
         TranslationOptions options = TranslationOptions.from(config);
-        RemoteMediaFetcher media = new RemoteMediaFetcher(http, MAX_IMAGE_BYTES, Duration.ofSeconds(20));
+        RemoteMediaFetcher media = b.mediaAddresses == null
+                ? new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT)
+                : new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT, b.mediaAddresses);
         this.chat = new ChatPipeline(new ChatRequestTranslator(options), media, client, retry, pool, clock,
                 b.random, listener, scheduler);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
@@ -382,6 +384,7 @@ public final class GeminiBalance implements AutoCloseable {
         private GeminiBalanceListener listener = GeminiBalanceListener.NONE;
         private boolean scheduleChecks = true;
         private KeyStateStore store = KeyStateStore.local();
+        private java.util.function.Predicate<java.net.InetAddress> mediaAddresses;
 
         private Builder(GeminiBalanceConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -407,6 +410,15 @@ public final class GeminiBalance implements AutoCloseable {
         public Builder keyStateStore(KeyStateStore v) { store = Objects.requireNonNull(v); return this; }
         /** Whether to re-validate keys every {@code checkInterval} (default: true). */
         public Builder scheduleKeyChecks(boolean v) { scheduleChecks = v; return this; }
+        /**
+         * Which addresses remote images may be fetched from, instead of the public addresses that are not
+         * this host's ({@link io.github.geminibalance.translate.PublicAddressPolicy}). For tests against
+         * a local server, or a deployment whose HTTP client goes through an egress proxy.
+         */
+        public Builder mediaAddressPolicy(java.util.function.Predicate<java.net.InetAddress> v) {
+            mediaAddresses = Objects.requireNonNull(v);
+            return this;
+        }
 
         /** Builds the instance. */
         public GeminiBalance build() {

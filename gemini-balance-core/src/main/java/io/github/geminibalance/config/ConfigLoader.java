@@ -62,6 +62,9 @@ public final class ConfigLoader {
     static final String TEST_MODEL = "TEST_MODEL";
     static final String REDIS_URL = "REDIS_URL";
     static final String UPSTREAM_CLIENT = "UPSTREAM_CLIENT";
+    static final String MAX_REMOTE_MEDIA = "MAX_REMOTE_MEDIA";
+    static final String MAX_MEDIA_BYTES = "MAX_MEDIA_BYTES";
+    static final String MAX_MEDIA_TOTAL_BYTES = "MAX_MEDIA_TOTAL_BYTES";
 
     /** The thresholds Gemini accepts in a safety setting. */
     static final List<String> HARM_BLOCK_THRESHOLDS = List.of(
@@ -255,6 +258,10 @@ public final class ConfigLoader {
             b.upstreamClient(normalized);
         }
 
+        MediaLimits d = MediaLimits.DEFAULTS;
+        b.media(new MediaLimits(integer(s, MAX_REMOTE_MEDIA, d.maxItems(), 1, Integer.MAX_VALUE, ""),
+                size(s, MAX_MEDIA_BYTES, d.maxItemBytes()), size(s, MAX_MEDIA_TOTAL_BYTES, d.maxTotalBytes())));
+
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -445,6 +452,21 @@ public final class ConfigLoader {
             throw new ConfigException(name, problem);
         }
         return (int) n;
+    }
+
+    /** A size in bytes, 1 byte to {@link MediaLimits#MAX_BYTES}; see {@link ByteSizes}. */
+    private static long size(Map<String, String> s, String name, long defaultValue) {
+        String raw = value(s, name);
+        if (raw == null) {
+            return defaultValue;
+        }
+        long bytes = ByteSizes.parse(raw).orElse(-1);
+        if (bytes < 1 || bytes > MediaLimits.MAX_BYTES) {
+            throw new ConfigException(name, name + " must be a size from 1 byte to "
+                    + ByteSizes.format(MediaLimits.MAX_BYTES) + " (bytes, or a whole number with k, MB, MiB or GB,"
+                    + " powers of 1024), got " + quote(raw));
+        }
+        return bytes;
     }
 
     private static Map<String, String> safetySettings(String raw) {

@@ -15,7 +15,8 @@ import java.util.Objects;
  *
  * <p>Defaults: base URL {@value #DEFAULT_BASE_URL}, {@code maxFailures} 10, {@code maxRetries} 3,
  * request timeout 300 s, connect timeout 10 s, stream idle timeout 60 s, port 8000, search models
- * {@code ["gemini-2.0-flash-exp"]}, code execution off, safety settings every category {@code OFF}.
+ * {@code ["gemini-2.0-flash-exp"]}, code execution off, safety settings every category {@code OFF},
+ * remote media {@link MediaLimits#DEFAULTS}.
  *
  * @param apiKeys the Gemini API keys of the pool (at least one)
  * @param allowedTokens the bearer tokens clients may use
@@ -37,6 +38,7 @@ import java.util.Objects;
  * @param redisUrl the Redis URL for shared key state, or null for in-memory state
  * @param upstreamClient how the server calls Gemini: {@code netty} (on its own event loops) or
  *     {@code jdk} (the JDK's HTTP client); an embedded core always uses the JDK's
+ * @param media how much remote media one chat request may make the server download
  */
 public record GeminiBalanceConfig(
         List<String> apiKeys,
@@ -57,7 +59,8 @@ public record GeminiBalanceConfig(
         Duration checkInterval,
         String testModel,
         String redisUrl,
-        String upstreamClient) {
+        String upstreamClient,
+        MediaLimits media) {
 
     /** The values of {@link #upstreamClient()}. */
     public static final List<String> UPSTREAM_CLIENTS = List.of("netty", "jdk");
@@ -112,6 +115,7 @@ public record GeminiBalanceConfig(
         if (!UPSTREAM_CLIENTS.contains(upstreamClient)) {
             throw new IllegalArgumentException("upstreamClient must be netty or jdk");
         }
+        Objects.requireNonNull(media, "media");
     }
 
     /**
@@ -150,6 +154,7 @@ public record GeminiBalanceConfig(
                 + ", testModel=" + testModel
                 + ", redisUrl=" + (redisUrl == null ? "unset" : "set")
                 + ", upstreamClient=" + upstreamClient
+                + ", media=" + media
                 + "]";
     }
 
@@ -187,6 +192,7 @@ public record GeminiBalanceConfig(
         b.testModel = testModel;
         b.redisUrl = redisUrl;
         b.upstreamClient = upstreamClient;
+        b.media = media;
         return b;
     }
 
@@ -219,6 +225,7 @@ public record GeminiBalanceConfig(
         private String testModel = "gemini-2.0-flash";
         private String redisUrl;
         private String upstreamClient = "netty";
+        private MediaLimits media = MediaLimits.DEFAULTS;
 
         private Builder() {}
 
@@ -270,6 +277,8 @@ public record GeminiBalanceConfig(
         public Builder redisUrl(String v) { redisUrl = v; return this; }
         /** See {@link GeminiBalanceConfig#upstreamClient()}. */
         public Builder upstreamClient(String v) { upstreamClient = v; return this; }
+        /** Remote media limits per chat request. */
+        public Builder media(MediaLimits v) { media = v; return this; }
 
         /**
          * Builds the configuration.
@@ -280,7 +289,7 @@ public record GeminiBalanceConfig(
             return new GeminiBalanceConfig(apiKeys, allowedTokens, authToken, baseUrl, codeExecutionEnabled,
                     searchModels, maxFailures, maxRetries, timeout, connectTimeout, streamIdleTimeout, port,
                     safetySettings, thinkingBudgets, keySelection, checkInterval, testModel, redisUrl,
-                    upstreamClient);
+                    upstreamClient, media);
         }
     }
 }

@@ -106,6 +106,7 @@ class ConfigLoaderTest {
         assertThat(c.checkInterval()).isEqualTo(Duration.ofHours(1));
         assertThat(c.testModel()).isEqualTo("gemini-2.0-flash");
         assertThat(c.redisUrl()).isNull();
+        assertThat(c.media()).isEqualTo(new MediaLimits(16, 20L << 20, 50L << 20));
     }
 
     @Test
@@ -471,6 +472,55 @@ class ConfigLoaderTest {
         ConfigException e = failure("UPSTREAM_CLIENT", "UPSTREAM_CLIENT", "okhttp");
 
         assertThat(e.getMessage()).contains("netty or jdk").contains("\"okhttp\"");
+    }
+
+    // ---- MAX_REMOTE_MEDIA, MAX_MEDIA_BYTES, MAX_MEDIA_TOTAL_BYTES ----
+
+    @ParameterizedTest
+    @CsvSource({
+            "1048576, 1048576",
+            "+7, 7",
+            "512k, 524288",
+            "512 KiB, 524288",
+            "20MB, 20971520",
+            "20MiB, 20971520",
+            "20mb, 20971520",
+            "20 M, 20971520",
+            "1GB, 1073741824",
+            "1gib, 1073741824",
+            "100b, 100"})
+    void mediaSizesAcceptBytesAndPowerOf1024Units(String value, long expected) {
+        GeminiBalanceConfig c = load("MAX_MEDIA_BYTES", value, "MAX_MEDIA_TOTAL_BYTES", value);
+
+        assertThat(c.media().maxItemBytes()).isEqualTo(expected);
+        assertThat(c.media().maxTotalBytes()).isEqualTo(expected);
+    }
+
+    @Test
+    void maxRemoteMediaIsAWholeNumber() {
+        assertThat(load("MAX_REMOTE_MEDIA", "4").media().maxItems()).isEqualTo(4);
+        assertThat(failure("MAX_REMOTE_MEDIA", "MAX_REMOTE_MEDIA", "0").getMessage())
+                .contains("MAX_REMOTE_MEDIA must be a whole number >= 1, got \"0\"");
+        failure("MAX_REMOTE_MEDIA", "MAX_REMOTE_MEDIA", "many");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "MAX_MEDIA_BYTES | 0",
+            "MAX_MEDIA_BYTES | -5",
+            "MAX_MEDIA_BYTES | 1.5MB",
+            "MAX_MEDIA_BYTES | 20 MBs",
+            "MAX_MEDIA_BYTES | 2GB",
+            "MAX_MEDIA_BYTES | 1073741825",
+            "MAX_MEDIA_TOTAL_BYTES | 99999999999999999999",
+            "MAX_MEDIA_TOTAL_BYTES | 9223372036854775807G",
+            "MAX_MEDIA_TOTAL_BYTES | MB",
+            "MAX_MEDIA_TOTAL_BYTES | 20TB"})
+    void mediaSizesRejectBadValuesNamingTheSettingAndRange(String setting, String value) {
+        ConfigException e = failure(setting, setting, value);
+
+        assertThat(e.getMessage()).contains(setting + " must be a size from 1 byte to 1GiB")
+                .contains("powers of 1024").contains("\"" + value + "\"");
     }
 
     // ---- .env and precedence ----

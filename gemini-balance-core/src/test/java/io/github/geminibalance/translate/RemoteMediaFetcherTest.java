@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.geminibalance.InvalidRequestException;
+import io.github.geminibalance.config.MediaLimits;
 import io.github.geminibalance.openai.ChatCompletionRequest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -121,11 +122,10 @@ class RemoteMediaFetcherTest {
     void refusesLoopbackByDefaultWithoutContactingIt() {
         server.stubFor(get(urlPathEqualTo("/cat.png")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "image/png").withBody(PNG)));
-        RemoteMediaFetcher fetcher = new RemoteMediaFetcher(client, 1024, Duration.ofSeconds(5));
+        RemoteMediaFetcher fetcher = new RemoteMediaFetcher(client, limits(16, 1024, 4096), Duration.ofSeconds(5));
 
-        assertThat(failure(fetcher, imageRequest(url("/cat.png"))))
-                .hasMessageContaining("points to a private address")
-                .satisfies(e -> assertThat(e.param()).contains("messages[0].content[1].image_url.url"));
+        assertThat(failure(fetcher, imageRequest(url("/cat.png")))).satisfies(RemoteMediaFetcherTest::uniform);
+        server.verify(0, getRequestedFor(urlPathEqualTo("/cat.png")));
         server.verify(0, getRequestedFor(urlPathEqualTo("/cat.png")));
     }
 
@@ -134,8 +134,7 @@ class RemoteMediaFetcherTest {
         server.stubFor(get("/hop.png").willReturn(aResponse().withStatus(307)
                 .withHeader("Location", "http://[::1]:" + server.getPort() + "/cat.png")));
 
-        assertThat(failure(fetcher(1024), imageRequest(url("/hop.png"))))
-                .hasMessageContaining("points to a private address");
+        assertThat(failure(fetcher(1024), imageRequest(url("/hop.png")))).satisfies(RemoteMediaFetcherTest::uniform);
     }
 
     @Test
@@ -145,8 +144,8 @@ class RemoteMediaFetcherTest {
 
         InvalidRequestException e = failure(fetcher(1024), imageRequest(url("/page?token=hunter2")));
 
-        assertThat(e.httpStatus()).isEqualTo(400);
-        assertThat(e.getMessage()).contains("127.0.0.1", "text/html").doesNotContain("hunter2", "/page");
+        uniform(e);
+        assertThat(e.getMessage()).doesNotContain("hunter2", "/page", "text/html");
     }
 
     @Test
@@ -155,7 +154,8 @@ class RemoteMediaFetcherTest {
 
         InvalidRequestException e = failure(fetcher(1024), imageRequest(url("/gone.png?token=hunter2")));
 
-        assertThat(e.getMessage()).contains("HTTP 404", "127.0.0.1").doesNotContain("hunter2", "gone.png");
+        uniform(e);
+        assertThat(e.getMessage()).doesNotContain("404", "hunter2", "gone.png");
     }
 
     @Test
@@ -168,6 +168,8 @@ class RemoteMediaFetcherTest {
 
         assertThat(e.code()).contains("image_too_large");
         assertThat(e.httpStatus()).isEqualTo(400);
+        assertThat(e.getMessage()).isEqualTo("The image at image_url host 127.0.0.1 is larger than 1 KiB,"
+                + " the limit per image (MAX_MEDIA_BYTES).");
     }
 
     @Test
@@ -183,9 +185,10 @@ class RemoteMediaFetcherTest {
     void givesUpAfterTheTimeout() {
         server.stubFor(get("/slow.png").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "image/png").withBody(PNG).withFixedDelay(3000)));
-        RemoteMediaFetcher fetcher = new RemoteMediaFetcher(client, 1024, Duration.ofMillis(200), IPV4_LOOPBACK_ONLY);
+        RemoteMediaFetcher fetcher = new RemoteMediaFetcher(client, limits(16, 1024, 4096), Duration.ofMillis(200),
+                IPV4_LOOPBACK_ONLY);
 
-        assertThat(failure(fetcher, imageRequest(url("/slow.png")))).hasMessageContaining("timed out");
+        assertThat(failure(fetcher, imageRequest(url("/slow.png")))).satisfies(RemoteMediaFetcherTest::uniform);
     }
 
     @Test
@@ -193,32 +196,145 @@ class RemoteMediaFetcherTest {
         RemoteMediaFetcher fetcher = fetcher(1024);
         String closedPort = "http://127.0.0.1:1/x.png";
 
-        assertThat(failure(fetcher, imageRequest(closedPort))).hasMessageContaining("could not be fetched");
+        assertThat(failure(fetcher, imageRequest(closedPort))).satisfies(RemoteMediaFetcherTest::uniform);
+    }
+
+    @Test
+    void refusesMoreDistinctUrlsThanTheLimitBeforeFetchingAny() {
+        server.stubFor(get(urlPathEqualTo("/n.png")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "image/png").withBody(PNG)));
+        StringBuilder parts = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            parts.append(i == 0 ? "" : ",").append("{\"type\":\"image_url\",\"image_url\":{\"url\":\"")
+                    .append(url("/n.png?i=" + i)).append("\"}}");
+        }
+        String request = """
+                {"model":"gemini-2.5-flash","messages":[{"role":"user","content":[%s]}]}""".formatted(parts);
+
+        InvalidRequestException e = failure(fetcher(limits(16, 1024, 4096)), request);
+
+        assertThat(e.httpStatus()).isEqualTo(400);
+        assertThat(e.getMessage()).isEqualTo(
+                "The request has 40 remote media URLs; at most 16 are fetched per request (MAX_REMOTE_MEDIA).");
+        assertThat(e.param()).contains("messages[0].content[16].image_url.url");
+        server.verify(0, getRequestedFor(urlPathEqualTo("/n.png")));
+    }
+
+    @Test
+    void aRepeatedUrlCountsOnceAgainstTheLimit() {
+        server.stubFor(get(urlPathEqualTo("/same.png")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "image/png").withBody(PNG)));
+        String part = "{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + url("/same.png") + "\"}}";
+        String request = """
+                {"model":"gemini-2.5-flash","messages":[{"role":"user","content":[%s,%s,%s]}]}"""
+                .formatted(part, part, part);
+
+        ChatCompletionRequest inlined = fetcher(limits(1, 1024, 1024)).inline(parse(request)).join();
+
+        assertThat(inlined.messages().get(0).content().parts()).allSatisfy(p -> assertThat(p.imageUrl().url())
+                .isEqualTo("data:image/png;base64," + PNG_BASE64));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void refusesARequestWhoseImagesTogetherExceedTheTotal(boolean declaredLength) {
+        for (int i = 0; i < 3; i++) {
+            var response = aResponse().withStatus(200).withHeader("Content-Type", "image/png")
+                    .withBody(new byte[600]);
+            server.stubFor(get("/part" + i + ".png").willReturn(declaredLength ? response
+                    : response.withChunkedDribbleDelay(3, 30)));
+        }
+        String request = """
+                {"model":"gemini-2.5-flash","messages":[{"role":"user","content":[
+                  {"type":"text","text":"three"},
+                  {"type":"image_url","image_url":{"url":"%s"}},
+                  {"type":"image_url","image_url":{"url":"%s"}},
+                  {"type":"image_url","image_url":{"url":"%s"}}]}]}"""
+                .formatted(url("/part0.png"), url("/part1.png"), url("/part2.png"));
+
+        InvalidRequestException e = failure(fetcher(limits(16, 1024, 1500)), request);
+
+        assertThat(e.httpStatus()).isEqualTo(400);
+        assertThat(e.code()).contains("images_too_large");
+        assertThat(e.getMessage()).isEqualTo("The remote images of this request are larger than 1500 bytes"
+                + " together, the limit per request (MAX_MEDIA_TOTAL_BYTES).");
+        assertThat(e.param().orElseThrow()).matches("messages\\[0]\\.content\\[[1-3]]\\.image_url\\.url");
+    }
+
+    @Test
+    void imagesWithinTheTotalAreAllInlined() {
+        server.stubFor(get(urlPathEqualTo("/ok.png")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "image/png").withBody(new byte[500])));
+        StringBuilder parts = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            parts.append(i == 0 ? "" : ",").append("{\"type\":\"image_url\",\"image_url\":{\"url\":\"")
+                    .append(url("/ok.png?i=" + i)).append("\"}}");
+        }
+        String request = """
+                {"model":"gemini-2.5-flash","messages":[{"role":"user","content":[%s]}]}""".formatted(parts);
+
+        ChatCompletionRequest inlined = fetcher(limits(6, 500, 3000)).inline(parse(request)).join();
+
+        assertThat(inlined.messages().get(0).content().parts()).hasSize(6)
+                .allSatisfy(p -> assertThat(p.imageUrl().url()).startsWith("data:image/png;base64,AAAA"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"198.18.0.1", "198.19.255.254", "240.0.0.1", "255.255.255.255", "192.0.0.8",
+            "192.0.2.1", "100.64.0.1", "[::ffff:127.0.0.1]", "[64:ff9b::7f00:1]", "[2002:7f00:1::1]", "[fe80::1]",
+            "[2001:db8::1]", "[2001::1]", "[100::1]"})
+    void refusesRedirectsIntoTheNewlyBlockedRangesWithTheUniformMessage(String target) {
+        server.stubFor(get(urlPathEqualTo("/jump.png")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", "http://" + target + ":" + server.getPort() + "/cat.png")));
+        // the local test server is allowed; every other address must pass the real policy
+        Predicate<InetAddress> policy = IPV4_LOOPBACK_ONLY.or(PublicAddressPolicy::isGlobal);
+        RemoteMediaFetcher fetcher = new RemoteMediaFetcher(client, limits(16, 1024, 4096), Duration.ofSeconds(5),
+                policy);
+
+        assertThat(failure(fetcher, imageRequest(url("/jump.png?sig=x")))).satisfies(RemoteMediaFetcherTest::uniform);
+    }
+
+    @Test
+    void aHostThatDoesNotResolveGetsTheUniformMessage() {
+        InvalidRequestException e = failure(fetcher(1024), imageRequest("http://no-such-host.invalid/x.png"));
+
+        assertThat(e.getMessage()).isEqualTo("The image at image_url host no-such-host.invalid could not be fetched.");
+        assertThat(e.code()).contains("invalid_image_url");
+    }
+
+    @Test
+    void aTlsFailureGetsTheUniformMessage() {
+        String plainHttpPortOverTls = "https://127.0.0.1:" + server.getPort() + "/cat.png";
+
+        assertThat(failure(fetcher(1024), imageRequest(plainHttpPortOverTls))).satisfies(RemoteMediaFetcherTest::uniform);
+    }
+
+    @Test
+    void anInvalidUrlIsNamedBeforeAnythingIsFetched() {
+        InvalidRequestException e = failure(fetcher(1024), imageRequest("http://exa mple.com/x.png"));
+
+        assertThat(e.getMessage()).isEqualTo("The image URL is not a valid URL.");
+        assertThat(e.param()).contains("messages[0].content[1].image_url.url");
     }
 
     @Test
     void requiresAClientThatDoesNotFollowRedirects() {
         HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
-        assertThatThrownBy(() -> new RemoteMediaFetcher(following, 1024, Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> new RemoteMediaFetcher(following, MediaLimits.DEFAULTS, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0",
-            "100.64.0.1", "224.0.0.1", "::1", "fe80::1", "fd00::1", "::"})
-    void theDefaultPolicyRejectsNonPublicAddresses(String literal) throws UnknownHostException {
-        assertThat(RemoteMediaFetcher.isPublicAddress(InetAddress.getByName(literal))).isFalse();
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"8.8.8.8", "142.250.74.110", "100.128.0.1", "2001:4860:4860::8888"})
-    void theDefaultPolicyAllowsPublicAddresses(String literal) throws UnknownHostException {
-        assertThat(RemoteMediaFetcher.isPublicAddress(InetAddress.getByName(literal))).isTrue();
-    }
-
     private RemoteMediaFetcher fetcher(long maxBytes) {
-        return new RemoteMediaFetcher(client, maxBytes, Duration.ofSeconds(5), IPV4_LOOPBACK_ONLY);
+        return fetcher(limits(16, maxBytes, 50 * maxBytes));
+    }
+
+    private RemoteMediaFetcher fetcher(MediaLimits limits) {
+        return new RemoteMediaFetcher(client, limits, Duration.ofSeconds(5), IPV4_LOOPBACK_ONLY);
+    }
+
+    private static MediaLimits limits(int items, long itemBytes, long totalBytes) {
+        return new MediaLimits(items, itemBytes, totalBytes);
     }
 
     private static String url(String path) {
@@ -232,6 +348,14 @@ class RemoteMediaFetcherTest {
                   {"type":"text","text":"What is this?"},
                   {"type":"image_url","image_url":{"url":"%s","detail":"low"}},
                   {"type":"image_url","image_url":{"url":"data:image/gif;base64,R0lGOD=="}}]}]}""".formatted(url);
+    }
+
+    /** The one message of every fetch failure that could tell something about the network. */
+    static void uniform(InvalidRequestException e) {
+        assertThat(e.httpStatus()).isEqualTo(400);
+        assertThat(e.code()).contains("invalid_image_url");
+        assertThat(e.param()).contains("messages[0].content[1].image_url.url");
+        assertThat(e.getMessage()).isEqualTo("The image at image_url host 127.0.0.1 could not be fetched.");
     }
 
     private static InvalidRequestException failure(RemoteMediaFetcher fetcher, String request) {
