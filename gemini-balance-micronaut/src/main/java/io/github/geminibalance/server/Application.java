@@ -61,6 +61,7 @@ public final class Application {
         }
         ApplicationContext context = null;
         try {
+            StartupFailure.checkPortFree(port);
             // started here rather than by Micronaut.start(), which logs a failure as 30 lines and two
             // stack traces and installs a shutdown hook that cuts running streams
             context = app.build();

@@ -12,9 +12,25 @@ final class StartupFailure {
 
     private StartupFailure() {}
 
+    /**
+     * Binds the port for a moment and lets go, so that a taken port is reported before Micronaut tries,
+     * which would log the failure with two stack traces first. Port 0 (any free port) is not checked.
+     *
+     * @throws BindException if the port cannot be bound
+     */
+    static void checkPortFree(int port) throws java.io.IOException {
+        if (port <= 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true); // as the server does: a port with connections in TIME_WAIT is free
+            probe.bind(new java.net.InetSocketAddress(port));
+        }
+    }
+
     /** The line for a start-up failure, without the {@code gemini-balance: } prefix. */
     static String describe(Throwable failure, int port) {
-        BindException bind = find(failure, BindException.class);
+        Throwable bind = bindFailure(failure);
         if (bind != null) {
             String reason = bind.getMessage() == null ? "" : bind.getMessage().toLowerCase(Locale.ROOT);
             String why = reason.contains("in use") ? "the address is already in use"
@@ -32,18 +48,28 @@ final class StartupFailure {
         return "cannot start: " + message + " (run with LOG_LEVEL=debug for details)";
     }
 
-    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+    /**
+     * The failure to bind the listening socket in the chain, or null: a {@link BindException} from NIO,
+     * or the native transport's own I/O exception, which says {@code bind(..) failed}.
+     */
+    private static Throwable bindFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
+            if (isBind(t)) {
+                return t;
             }
             for (Throwable suppressed : t.getSuppressed()) {
-                if (type.isInstance(suppressed)) {
-                    return type.cast(suppressed);
+                if (isBind(suppressed)) {
+                    return suppressed;
                 }
             }
         }
         return null;
+    }
+
+    private static boolean isBind(Throwable t) {
+        String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+        return t instanceof BindException
+                || (t instanceof java.io.IOException && (message.startsWith("bind(") || message.contains("address already in use")));
     }
 
     private static String firstLine(String message) {
