@@ -1,6 +1,7 @@
 package io.github.geminibalance.server;
 
 import io.micronaut.context.ApplicationContext;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +26,22 @@ final class GracefulShutdown {
     /** Installs the handlers; falls back to a shutdown hook where signals cannot be handled. */
     static void install(ApplicationContext context) {
         AtomicBoolean started = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
         Runnable stop = () -> {
-            if (started.compareAndSet(false, true) && context.isRunning()) {
-                log.info("Shutting down: refusing new connections, letting running requests finish");
-                long t0 = System.nanoTime();
-                context.close();
-                log.info("Stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            if (!started.compareAndSet(false, true)) {
+                // a second signal, or the exit hook: wait for the first stop instead of cutting it short
+                awaitUninterruptibly(done);
+                return;
+            }
+            try {
+                if (context.isRunning()) {
+                    log.info("Shutting down: refusing new connections, letting running requests finish");
+                    long t0 = System.nanoTime();
+                    context.close();
+                    log.info("Stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+                }
+            } finally {
+                done.countDown();
             }
         };
         try {
@@ -45,5 +56,20 @@ final class GracefulShutdown {
         }
         // System.exit elsewhere, or a JVM without signal handling: still close the context
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "gemini-balance-shutdown"));
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
