@@ -9,6 +9,7 @@ import io.micronaut.runtime.graceful.GracefulShutdownConfiguration;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import jakarta.inject.Singleton;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +25,23 @@ final class ClientConnections implements BeanCreatedEventListener<NettyServerCus
 
     private static final Logger log = LoggerFactory.getLogger(ClientConnections.class);
 
+    /** Connections silent for at least this long may be evicted at the cap (real clients send at once). */
+    private static final long EVICT_MIN_AGE_NANOS = 1_000_000_000L;
+
     private final ServerSettings settings;
     private final AtomicInteger open = new AtomicInteger();
+    /** Connections that have not sent a complete request head yet, oldest first (with stale entries). */
+    private final ConcurrentLinkedDeque<RequestGuard> silent = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger silentEntries = new AtomicInteger();
+    private final long evictMinAgeNanos;
+    private final int hardCap;
     private volatile boolean capLogged;
 
     ClientConnections(ServerSettings settings) {
         this.settings = settings;
+        this.evictMinAgeNanos = Math.min(EVICT_MIN_AGE_NANOS, settings.clientReadTimeout().toNanos() / 2);
+        // evicted connections close asynchronously: allow that many in flight, no more
+        this.hardCap = settings.maxConnections() + Math.max(16, settings.maxConnections() / 100);
     }
 
     /** Client connections open now. */
@@ -43,13 +55,19 @@ final class ClientConnections implements BeanCreatedEventListener<NettyServerCus
         return event.getBean();
     }
 
-    /** Counts a new connection; closes it at once when the cap is reached. */
+    /**
+     * Counts a new connection. At the cap, the oldest connection that has stayed silent (no complete
+     * request head) for a second makes room; when there is none, the new connection is closed at once.
+     * So connections that only hold a slot cannot lock real clients out, and busy ones are never cut.
+     */
     private boolean admit(Channel channel) {
-        if (open.incrementAndGet() > settings.maxConnections()) {
+        int now = open.incrementAndGet();
+        if (now > settings.maxConnections() && (now > hardCap || !evictOneSilent())) {
             open.decrementAndGet();
             if (!capLogged) {
                 capLogged = true; // once: a flood would otherwise flood the log too
-                log.warn("{} client connections are open (MAX_CONNECTIONS); closing new ones until some end",
+                log.warn("{} client connections are open (MAX_CONNECTIONS), none silent for long; closing new "
+                        + "ones until some end",
                         settings.maxConnections());
             }
             channel.close();
@@ -61,6 +79,35 @@ final class ClientConnections implements BeanCreatedEventListener<NettyServerCus
             }
         });
         return true;
+    }
+
+    private boolean evictOneSilent() {
+        long now = System.nanoTime();
+        RequestGuard guard;
+        while ((guard = silent.pollFirst()) != null) {
+            silentEntries.decrementAndGet();
+            if (guard.evictable(now, evictMinAgeNanos)) {
+                guard.evict();
+                return true;
+            }
+            if (guard.silentSoFar()) {
+                // too young, and all behind it are younger: keep it for later
+                silent.addFirst(guard);
+                silentEntries.incrementAndGet();
+                return false;
+            }
+            // a stale entry: the connection has sent a request or closed
+        }
+        return false;
+    }
+
+    private void track(RequestGuard guard) {
+        silent.addLast(guard);
+        if (silentEntries.incrementAndGet() > 2 * settings.maxConnections() + 64) {
+            // entries leave lazily; without evictions they would pile up
+            silent.removeIf(g -> !g.silentSoFar());
+            silentEntries.set(silent.size());
+        }
     }
 
     /** The per-connection customizer: admits the connection and puts a {@link RequestGuard} around its codec. */
@@ -93,6 +140,7 @@ final class ClientConnections implements BeanCreatedEventListener<NettyServerCus
                 pipeline.addBefore(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, RequestGuard.BYTES_NAME,
                         guard.bytesObserver());
                 pipeline.addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, RequestGuard.NAME, guard);
+                track(guard);
             }
         }
     }

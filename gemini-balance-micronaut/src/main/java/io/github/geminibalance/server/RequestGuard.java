@@ -56,6 +56,10 @@ final class RequestGuard extends ChannelDuplexHandler {
     private final long idleTimeoutNanos;
 
     private ChannelHandlerContext ctx;
+    /** When the connection was opened, for choosing which silent connection to evict at the cap. */
+    private final long openedNanos = System.nanoTime();
+    /** Until the first request head is complete: such a connection may be evicted at the cap. */
+    private volatile boolean awaitingFirstHead = true;
     private ScheduledFuture<?> timer;
     /** Requests whose head arrived and whose response has not been written completely. */
     private int owed;
@@ -80,6 +84,25 @@ final class RequestGuard extends ChannelDuplexHandler {
         this.maxBodyBytes = settings.maxRequestBytes();
         this.readTimeoutNanos = settings.clientReadTimeout().toNanos();
         this.idleTimeoutNanos = settings.clientIdleTimeout().toNanos();
+    }
+
+    /**
+     * Whether this connection has been open for at least {@code minAgeNanos} without completing a
+     * request head, and may be closed to make room for a new one. Called from any thread.
+     */
+    boolean evictable(long now, long minAgeNanos) {
+        return awaitingFirstHead && now - openedNanos >= minAgeNanos && ctx != null && ctx.channel().isActive();
+    }
+
+    /** Whether it may still become evictable (no request yet, still open). Called from any thread. */
+    boolean silentSoFar() {
+        return awaitingFirstHead && (ctx == null || ctx.channel().isOpen());
+    }
+
+    /** Closes the connection, from any thread. */
+    void evict() {
+        awaitingFirstHead = false;
+        ctx.channel().close();
     }
 
     /** The handler that goes before the codec: it sees every read of raw bytes. */
@@ -133,6 +156,7 @@ final class RequestGuard extends ChannelDuplexHandler {
                 return;
             }
             headStarted = false;
+            awaitingFirstHead = false;
             owed++;
             responseStarted = false;
             bodyBytes = 0;

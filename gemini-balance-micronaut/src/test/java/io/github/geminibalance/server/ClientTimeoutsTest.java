@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code CLIENT_READ_TIMEOUT} and {@code CLIENT_IDLE_TIMEOUT} (1 s and 2 s here) end connections whose
  * client sends nothing, a head or a body too slowly, or sits idle between requests; a response stream
- * that stays quiet longer than both is not cut. {@code MAX_CONNECTIONS} closes excess connections at once.
+ * that stays quiet longer than both is not cut. {@code MAX_CONNECTIONS} closes excess connections at once,
+ * unless a connection that has stayed silent for a second can make room.
  * Waits end by the server's doing; the printed times are for the report, not asserted.
  */
 class ClientTimeoutsTest {
@@ -224,6 +225,40 @@ class ClientTimeoutsTest {
                 silent.get(i).close();
             }
             assertThat(healthOnNewConnection(cappedPort)).as("a slot freed up").isEqualTo(200);
+        } finally {
+            for (SocketChannel s : silent) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void atTheCapAConnectionSilentForASecondMakesRoomForANewClient() throws Exception {
+        GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of("AIzaSyTEST-cap-0002"))
+                .allowedTokens(List.of(TestServer.TOKEN)).baseUrl("http://127.0.0.1:9/v1beta").build();
+        List<SocketChannel> silent = new ArrayList<>();
+        try (TestServer capped = TestServer.start(config, ServerSettings.defaults().withMaxConnections(50), Map.of())) {
+            int cappedPort = URI.create(capped.url()).getPort();
+            for (int i = 0; i < 50; i++) {
+                SocketChannel s = SocketChannel.open(new InetSocketAddress("127.0.0.1", cappedPort));
+                s.configureBlocking(false);
+                silent.add(s);
+            }
+            Thread.sleep(1_500); // let them become "silent for a second"; the read timeout is 30 s
+
+            long t0 = System.nanoTime();
+            int status;
+            try (RawConnection c = new RawConnection(cappedPort)) {
+                status = c.send(HEALTH).readResponse().status();
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("cap full of silent connections: /health on a new connection answered in " + ms + " ms");
+            assertThat(status).isEqualTo(200);
+            long evicted = 0;
+            for (SocketChannel s : silent) {
+                evicted += s.read(ByteBuffer.allocate(16)) < 0 ? 1 : 0;
+            }
+            assertThat(evicted).as("silent connections closed to make room").isGreaterThanOrEqualTo(1);
         } finally {
             for (SocketChannel s : silent) {
                 s.close();
