@@ -3,6 +3,8 @@ package io.github.geminibalance.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.github.geminibalance.config.GeminiBalanceConfig;
+import io.micronaut.runtime.graceful.GracefulShutdownConfiguration;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -84,6 +86,18 @@ class GracefulShutdownTest {
         } finally {
             process.destroyForcibly();
             upstream.stop(0);
+        }
+    }
+
+    @Test
+    void shutdownGraceSetsTheGracePeriod() {
+        GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of("AIzaSyTEST-grace-0001"))
+                .allowedTokens(List.of(TestServer.TOKEN)).baseUrl("http://127.0.0.1:9/v1beta").build();
+        try (TestServer server = TestServer.start(config,
+                ServerSettings.defaults().withShutdownGrace(Duration.ofSeconds(7)), java.util.Map.of())) {
+            GracefulShutdownConfiguration grace = server.context().getBean(GracefulShutdownConfiguration.class);
+            assertThat(grace.isEnabled()).isTrue();
+            assertThat(grace.getGracePeriod()).isEqualTo(Duration.ofSeconds(7));
         }
     }
 
