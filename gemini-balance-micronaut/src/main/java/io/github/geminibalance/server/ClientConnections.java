@@ -16,9 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@link ServerSettings} to the HTTP server's client connections: the connection cap (with
- * eviction of connections that only hold a slot), the
- * request-size limit and the client read and idle timeouts ({@link RequestGuard}, one per connection),
- * and the shutdown grace period. The settings are a bean, so Micronaut's own configuration objects are
+ * eviction of connections that only hold a slot), the request-size limit and the client read and idle
+ * timeouts ({@link RequestGuard}, one per connection), and the shutdown grace period. The settings are a bean, so Micronaut's own configuration objects are
  * adjusted as they are created rather than through property names that would have to be kept in step.
  */
 @Singleton
