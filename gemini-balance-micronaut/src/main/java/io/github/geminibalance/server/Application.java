@@ -3,8 +3,12 @@ package io.github.geminibalance.server;
 import io.github.geminibalance.config.ConfigException;
 import io.github.geminibalance.config.ConfigLoader;
 import io.github.geminibalance.config.GeminiBalanceConfig;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.server.EmbeddedServer;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Starts the gemini-balance server. */
 public final class Application {
@@ -13,11 +17,17 @@ public final class Application {
 
     private Application() {}
 
+    private static Logger log() {
+        return LoggerFactory.getLogger(Application.class);
+    }
+
     /**
      * Entry point of {@code gemini-balance-server.jar}. The configuration (environment, then
      * {@code ./.env}) is validated before Micronaut starts: a bad setting ends the process with exit code
      * 1 and one line on stderr naming the setting, never a stack trace. {@code PORT} (default 8000) sets
-     * the HTTP port unless {@code micronaut.server.port} is given explicitly.
+     * the HTTP port unless {@code micronaut.server.port} is given explicitly. Any other start-up failure
+     * (the port is taken, say) is one line on stderr too, and exit code 1. SIGTERM and SIGINT stop the
+     * server gracefully ({@link GracefulShutdown}) and exit with code 0.
      */
     public static void main(String[] args) {
         // The JDK HTTP client completes every sendAsync through CompletableFuture's default pool; on a
@@ -42,9 +52,37 @@ public final class Application {
             return;
         }
         Micronaut app = Micronaut.build(args).mainClass(Application.class).banner(false);
-        if (System.getProperty("micronaut.server.port") == null && System.getenv("MICRONAUT_SERVER_PORT") == null) {
-            app.properties(Map.of("micronaut.server.port", config.port()));
+        int port = config.port();
+        String explicitPort = System.getProperty("micronaut.server.port", System.getenv("MICRONAUT_SERVER_PORT"));
+        if (explicitPort == null) {
+            app.properties(Map.of("micronaut.server.port", port));
+        } else {
+            port = parsePort(explicitPort, port);
         }
-        app.start();
+        ApplicationContext context = null;
+        try {
+            StartupFailure.checkPortFree(port);
+            // started here rather than by Micronaut.start(), which logs a failure as 30 lines and two
+            // stack traces and installs a shutdown hook that cuts running streams
+            context = app.build();
+            context.start();
+            EmbeddedServer server = context.getBean(EmbeddedServer.class);
+            server.start();
+            log().info("Listening on port {}; shutdown grace {} s", server.getPort(), settings.shutdownGrace().toSeconds());
+        } catch (Throwable e) {
+            log().debug("Start-up failed", e);
+            System.err.println("gemini-balance: " + StartupFailure.describe(e, port));
+            System.exit(1);
+            return;
+        }
+        GracefulShutdown.install(context);
+    }
+
+    private static int parsePort(String value, int fallback) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 }

@@ -19,6 +19,12 @@ import jakarta.inject.Singleton;
 @Singleton
 final class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<byte[]> {
 
+    private final long maxRequestBytes;
+
+    OpenAiErrorResponseProcessor(ServerSettings settings) {
+        this.maxRequestBytes = settings.maxRequestBytes();
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public MutableHttpResponse<byte[]> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
@@ -42,7 +48,8 @@ final class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<byte[
                 code = "method_not_allowed";
             }
             case 413 -> {
-                message = "The request body is too large" + detail(context, ": ") + ".";
+                // Micronaut's own text names its settings; say what the client can act on
+                message = RequestGuard.tooLargeMessage(maxRequestBytes);
                 code = "request_too_large";
             }
             default -> {

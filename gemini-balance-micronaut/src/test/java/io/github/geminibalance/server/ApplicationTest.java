@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link Application#main}: a bad setting stops start-up with one line on stderr and exit code 1. */
+/**
+ * {@link Application#main}: a bad setting, a port in use or any other start-up failure stops start-up
+ * with one line on stderr and exit code 1.
+ */
 class ApplicationTest {
 
     @TempDir
@@ -21,9 +24,15 @@ class ApplicationTest {
     private record Outcome(int exitCode, String stdout, String stderr) {}
 
     private Outcome run(Map<String, String> env) throws Exception {
+        return run(env, List.of());
+    }
+
+    private Outcome run(Map<String, String> env, List<String> jvmOptions) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                Application.class.getName())
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        command.addAll(jvmOptions);
+        command.add(Application.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectOutput(workDir.resolve("out.txt").toFile())
                 .redirectError(workDir.resolve("err.txt").toFile());
@@ -62,5 +71,37 @@ class ApplicationTest {
         assertThat(outcome.exitCode()).isEqualTo(1);
         assertThat(outcome.stderr().strip()).startsWith("gemini-balance: Invalid setting API_KEYS:")
                 .doesNotContain("\n");
+    }
+
+    private static final Map<String, String> VALID = Map.of(
+            "API_KEYS", "[\"AIzaSyTEST-secret-key-0001\"]",
+            "ALLOWED_TOKENS", "[\"sk-test\"]",
+            "BASE_URL", "http://127.0.0.1:9/v1beta");
+
+    @Test
+    void portInUseIsOneLineAndExitCode1() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            Map<String, String> env = new java.util.HashMap<>(VALID);
+            env.put("PORT", Integer.toString(taken.getLocalPort()));
+
+            Outcome outcome = run(env);
+
+            assertThat(outcome.exitCode()).isEqualTo(1);
+            assertThat(outcome.stderr().lines().toList()).containsExactly("gemini-balance: cannot listen on port "
+                    + taken.getLocalPort() + ": the address is already in use (set PORT)");
+            assertThat(outcome.stdout() + outcome.stderr()).doesNotContain("\tat ").doesNotContain("ERROR")
+                    .doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void unexpectedStartFailureIsOneLine() throws Exception {
+        Outcome outcome = run(VALID, List.of("-Dmicronaut.server.netty.worker.threads=many"));
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        List<String> lines = outcome.stderr().lines().toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).startsWith("gemini-balance: cannot start: ");
+        assertThat(outcome.stdout() + outcome.stderr()).doesNotContain("\tat ");
     }
 }

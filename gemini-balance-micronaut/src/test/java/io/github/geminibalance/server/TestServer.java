@@ -57,6 +57,11 @@ final class TestServer implements AutoCloseable {
         return start(config, Map.of());
     }
 
+    /** The server's application context, for looking at its beans. */
+    io.micronaut.context.ApplicationContext context() {
+        return server.getApplicationContext();
+    }
+
     /** {@code http://localhost:<port>}. */
     String url() {
         return "http://localhost:" + server.getPort();

@@ -1,0 +1,343 @@
+package io.github.geminibalance.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Guards one HTTP/1.1 client connection against clients that send too much or too slowly. It sits
+ * right after Netty's HTTP codec (plus a byte observer right before it) and enforces:
+ *
+ * <ul>
+ *   <li>a request head must be complete within {@code CLIENT_READ_TIMEOUT} of its first byte (of the
+ *       connection's opening, for the first request), else the connection is closed;
+ *   <li>a request body may not stall longer than {@code CLIENT_READ_TIMEOUT}, else 408;
+ *   <li>a kept-alive connection may sit idle between requests for {@code CLIENT_IDLE_TIMEOUT};
+ *   <li>a body over {@code MAX_REQUEST_BYTES} (declared or counted) gets 413, headers over the codec's
+ *       limit 431, a request line over it 414, each in the error shape of the route.
+ * </ul>
+ *
+ * <p>No timer runs while the server owes a response: a stream that stays quiet for minutes while a
+ * model thinks is never cut here (the core's upstream timeouts decide). All state is touched on the
+ * connection's event loop only.
+ */
+final class RequestGuard extends ChannelDuplexHandler {
+
+    static final String NAME = "gemini-balance-request-guard";
+    static final String BYTES_NAME = "gemini-balance-request-bytes";
+
+    private final long maxBodyBytes;
+    private final long readTimeoutNanos;
+    private final long idleTimeoutNanos;
+
+    private ChannelHandlerContext ctx;
+    /** When the connection was opened, for choosing which silent connection to evict at the cap. */
+    private final long openedNanos = System.nanoTime();
+    /** Until the first request head is complete: such a connection may be evicted at the cap. */
+    private volatile boolean awaitingFirstHead = true;
+    private ScheduledFuture<?> timer;
+    /** Requests whose head arrived and whose response has not been written completely. */
+    private int owed;
+    /** Whether a request body is still arriving. */
+    private boolean readingBody;
+    /** Whether the current request's response has started (then a stall cannot be answered with 408). */
+    private boolean responseStarted;
+    /** Whether bytes of a new head have arrived while no request was in progress. */
+    private boolean headStarted;
+    /** Whether the connection has been answered with an error and only waits to be closed. */
+    private boolean discarding;
+    private long bodyBytes;
+    private String path = "";
+    private long lastReadNanos;
+    private final Runnable headTimedOut = this::close;
+    private final Runnable idleTimedOut = this::close;
+    private final Runnable bodyCheck = this::bodyCheck;
+    /** The task {@link #timer} runs. */
+    private Runnable timerTask;
+
+    RequestGuard(ServerSettings settings) {
+        this.maxBodyBytes = settings.maxRequestBytes();
+        this.readTimeoutNanos = settings.clientReadTimeout().toNanos();
+        this.idleTimeoutNanos = settings.clientIdleTimeout().toNanos();
+    }
+
+    /**
+     * Whether this connection has been open for at least {@code minAgeNanos} without completing a
+     * request head, and may be closed to make room for a new one. Called from any thread.
+     */
+    boolean evictable(long now, long minAgeNanos) {
+        return awaitingFirstHead && now - openedNanos >= minAgeNanos && ctx != null && ctx.channel().isActive();
+    }
+
+    /** Whether it may still become evictable (no request yet, still open). Called from any thread. */
+    boolean silentSoFar() {
+        return awaitingFirstHead && (ctx == null || ctx.channel().isOpen());
+    }
+
+    /** Closes the connection, from any thread. */
+    void evict() {
+        awaitingFirstHead = false;
+        ctx.channel().close();
+    }
+
+    /** The handler that goes before the codec: it sees every read of raw bytes. */
+    ChannelInboundHandlerAdapter bytesObserver() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext c, Object msg) {
+                onBytes();
+                c.fireChannelRead(msg);
+            }
+        };
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        lastReadNanos = System.nanoTime();
+        // a new connection: its first head must arrive within the read timeout
+        schedule(readTimeoutNanos, headTimedOut);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancel();
+        super.channelInactive(ctx);
+    }
+
+    private void onBytes() {
+        lastReadNanos = System.nanoTime();
+        if (!readingBody && owed == 0 && !headStarted && !discarding) {
+            headStarted = true;
+            schedule(readTimeoutNanos, headTimedOut);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (discarding) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            if (request.decoderResult().isFailure() && request.decoderResult().cause() instanceof TooLongFrameException) {
+                ReferenceCountUtil.release(msg);
+                tooLongHead(request);
+                return;
+            }
+            headStarted = false;
+            awaitingFirstHead = false;
+            owed++;
+            responseStarted = false;
+            bodyBytes = 0;
+            path = new QueryStringDecoder(request.uri()).path();
+            long declared = HttpUtil.getContentLength(request, -1L);
+            if (declared > maxBodyBytes) {
+                ReferenceCountUtil.release(msg);
+                reject(413, tooLargeMessage(maxBodyBytes), "request_too_large");
+                return;
+            }
+            readingBody = !(msg instanceof LastHttpContent);
+        }
+        if (msg instanceof HttpContent content) {
+            bodyBytes += content.content().readableBytes();
+            if (bodyBytes > maxBodyBytes) {
+                ReferenceCountUtil.release(msg);
+                if (responseStarted) {
+                    ctx.close();
+                    discarding = true;
+                } else {
+                    reject(413, tooLargeMessage(maxBodyBytes), "request_too_large");
+                }
+                return;
+            }
+            if (msg instanceof LastHttpContent) {
+                readingBody = false;
+            }
+        }
+        rearm();
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (discarding) {
+            ctx.read(); // the server's handler no longer asks for data; drain what the client still sends
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (discarding) {
+            // the connection was answered here; whatever the server still writes for it is dropped
+            ReferenceCountUtil.release(msg);
+            promise.tryFailure(new java.nio.channels.ClosedChannelException());
+            return;
+        }
+        if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+            responseStarted = true;
+            if (msg instanceof LastHttpContent) {
+                responseDone();
+            }
+        } else if (msg instanceof LastHttpContent && !(msg instanceof HttpResponse)) {
+            responseDone();
+        }
+        ctx.write(msg, promise);
+    }
+
+    private void responseDone() {
+        if (owed > 0) {
+            owed--;
+        }
+        rearm();
+    }
+
+    /** Picks the one timer the connection's state calls for. */
+    private void rearm() {
+        if (discarding) {
+            return;
+        }
+        if (readingBody) {
+            if (timerTask != bodyCheck) { // armed once per body; each check looks at the last read
+                schedule(readTimeoutNanos, bodyCheck);
+            }
+        } else if (owed > 0) {
+            cancel(); // the server is working or streaming: the client owes nothing
+        } else if (headStarted) {
+            schedule(readTimeoutNanos, headTimedOut);
+        } else {
+            schedule(idleTimeoutNanos, idleTimedOut);
+        }
+    }
+
+    private void close() {
+        timerTask = null;
+        ctx.close();
+    }
+
+    /** The body timer: fires after the read timeout, then checks whether any byte came since. */
+    private void bodyCheck() {
+        timerTask = null;
+        long quiet = System.nanoTime() - lastReadNanos;
+        if (quiet < readTimeoutNanos) {
+            schedule(readTimeoutNanos - quiet, bodyCheck);
+            return;
+        }
+        if (responseStarted) {
+            ctx.close();
+            return;
+        }
+        reject(408, "The request body stalled: no data arrived for " + seconds(readTimeoutNanos)
+                + " seconds.", "request_timeout");
+    }
+
+    private void tooLongHead(HttpRequest request) {
+        if (request.decoderResult().cause() instanceof TooLongHttpLineException) {
+            path = ""; // the codec does not keep a request line it could not read: OpenAI shape
+            reject(414, "The request line (method, URL and version) is too long.", "uri_too_long");
+        } else {
+            path = request.decoderResult().cause() instanceof TooLongHttpHeaderException
+                    ? new QueryStringDecoder(request.uri()).path() : "";
+            reject(431, "The request headers are too large.", "request_header_fields_too_large");
+        }
+    }
+
+    /**
+     * Answers the current request with an error in its route's shape, closes after the answer is
+     * written, and drains (for at most the read timeout) what the client is still sending, so that it
+     * reads the answer instead of a connection reset.
+     */
+    private void reject(int status, String message, String code) {
+        discarding = true;
+        readingBody = false;
+        cancel();
+        FullHttpResponse response = errorResponse(status, message, code, path);
+        ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+            if (f.channel() instanceof DuplexChannel duplex && f.isSuccess()) {
+                duplex.shutdownOutput();
+                f.channel().eventLoop().schedule(() -> f.channel().close(), readTimeoutNanos,
+                        TimeUnit.NANOSECONDS);
+            } else {
+                f.channel().close();
+            }
+        });
+        ctx.read();
+    }
+
+    /** An error response in the shape of the front door {@code path} belongs to, closing the connection. */
+    static FullHttpResponse errorResponse(int status, String message, String code, String path) {
+        byte[] body = NativeController.isNativePath(path)
+                ? NativeErrors.body(status, message, googleStatus(status), List.of())
+                : ErrorResponses.envelope(message, ErrorResponses.typeFor(status), null, code);
+        ByteBuf content = Unpooled.wrappedBuffer(body);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(status, ErrorResponses.reason(status)), content);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return response;
+    }
+
+    private static String googleStatus(int status) {
+        return switch (status) {
+            case 408 -> "DEADLINE_EXCEEDED";
+            case 413, 414, 431 -> "INVALID_ARGUMENT";
+            default -> NativeErrors.googleStatus(status);
+        };
+    }
+
+    /** The 413 message, the same wherever the limit is found. */
+    static String tooLargeMessage(long limit) {
+        String mib = limit % (1024 * 1024) == 0 ? " (" + limit / (1024 * 1024) + " MiB)" : "";
+        return "The request body is too large: this server accepts at most " + limit + " bytes" + mib + ".";
+    }
+
+    private static long seconds(long nanos) {
+        return TimeUnit.NANOSECONDS.toSeconds(nanos + 999_999_999L);
+    }
+
+    private void schedule(long nanos, Runnable task) {
+        cancel();
+        timerTask = task;
+        timer = ctx.executor().schedule(task, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        timerTask = null;
+    }
+}
