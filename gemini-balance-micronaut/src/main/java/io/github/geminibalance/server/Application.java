@@ -41,6 +41,7 @@ public final class Application {
             System.exit(1);
             return;
         }
+        LogSetup.apply(settings);
         Micronaut app = Micronaut.build(args).mainClass(Application.class).banner(false);
         if (System.getProperty("micronaut.server.port") == null && System.getenv("MICRONAUT_SERVER_PORT") == null) {
             app.properties(Map.of("micronaut.server.port", config.port()));
