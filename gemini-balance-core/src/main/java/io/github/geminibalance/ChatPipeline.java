@@ -120,15 +120,24 @@ final class ChatPipeline {
             try {
                 call = attempt.call(lease);
             } catch (RuntimeException e) {
-                trace.attemptEnded(n, policy.classify(e).verdict().status());
+                trace.attemptEnded(n, upstreamStatus(policy, e));
                 throw e;
             }
             if (call == null) {
                 return null; // RetryLoop reports it
             }
             return call.whenComplete((value, failure) ->
-                    trace.attemptEnded(n, failure == null ? 200 : policy.classify(failure).verdict().status()));
+                    trace.attemptEnded(n, failure == null ? 200 : upstreamStatus(policy, failure)));
         };
+    }
+
+    // Gemini's own status when it answered; else the policy's reading (504 timeout, 502 connection, 0 none)
+    private static int upstreamStatus(io.github.geminibalance.retry.RetryPolicy policy, Throwable failure) {
+        if (io.github.geminibalance.retry.RetryPolicy.unwrap(failure)
+                instanceof io.github.geminibalance.upstream.GeminiApiException e) {
+            return e.httpStatus();
+        }
+        return policy.classify(failure).verdict().status();
     }
 
     private static void traceTokens(RequestTrace trace, Usage usage) {

@@ -89,8 +89,8 @@ class AccessLog {
         LoggingEventBuilder b = health ? log.atDebug() : log.atInfo();
         Line line = new Line(b);
         line.plain("request_id", e.requestId());
-        line.plain("client", e.client() == null ? "-" : e.client());
-        line.plain("label", e.label() == null ? "-" : e.label());
+        line.plain("client", e.client());
+        line.plain("label", e.label()); // null: no token was accepted
         line.textOnly("route", LogText.quote(e.method() + " " + e.path())); // JSON: method and path
         b.addKeyValue("method", LogText.truncate(e.method()));
         b.addKeyValue("path", LogText.truncate(e.path()));
@@ -173,10 +173,12 @@ class AccessLog {
             this.event = event;
         }
 
-        // our own values (ids, numbers, addresses): no quoting needed
+        // our own values (ids, addresses): no quoting needed; none is "-" in text and left out in JSON
         void plain(String key, String value) {
-            append(key, value);
-            event.addKeyValue(key, value);
+            append(key, value == null ? "-" : value);
+            if (value != null) {
+                event.addKeyValue(key, value);
+            }
         }
 
         void value(String key, Object value) {
