@@ -147,6 +147,7 @@ class AccessLogTest {
             assertThat(call.join().statusCode()).isEqualTo(401);
         }
         FrozenAccessClockFactory.NOW.addAndGet(1_000_000_000L); // the next second
+        access.await(e -> fields(e).containsKey("suppressed")); // written by the periodic flush
         HttpResponse<String> next = floodServer.send(floodServer.request("/v1/models", "sk-wrong").GET()
                 .header("x-request-id", "after-flood").build());
         assertThat(next.statusCode()).isEqualTo(401);
@@ -227,6 +228,23 @@ class AccessLogTest {
         assertThat(line.getLevel()).isEqualTo(Level.DEBUG);
         assertThat(fields(line)).containsEntry("path", "/health").doesNotContainKey("label");
         assertThat(line.getFormattedMessage()).contains(" label=- ");
+    }
+
+    @Test
+    void unknownRoutesAndPreflightsAreLoggedWithTheirId() throws Exception {
+        HttpResponse<String> missing = server.send(server.request("/v1/nothing-here", TestServer.TOKEN)
+                .header("x-request-id", "missing-1").GET().build());
+        HttpResponse<String> preflight = server.send(server.request("/v1/chat/completions", null)
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://chat.example.com")
+                .header("Access-Control-Request-Method", "POST").header("x-request-id", "preflight-1").build());
+
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("x-request-id")).contains("missing-1");
+        assertThat(fields(access.accessLine("missing-1"))).containsEntry("status", 404)
+                .containsEntry("label", TokenVerifier.label(TestServer.TOKEN)).containsEntry("attempts", 0);
+        assertThat(preflight.headers().firstValue("x-request-id")).contains("preflight-1");
+        assertThat(fields(access.accessLine("preflight-1"))).containsEntry("status", 204)
+                .containsEntry("method", "OPTIONS");
     }
 
     /** Sends a raw HTTP/1.1 GET with an extra header line and returns the response head. */
