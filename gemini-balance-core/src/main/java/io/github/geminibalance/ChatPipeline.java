@@ -311,7 +311,7 @@ final class ChatPipeline {
         @Override
         public void subscribe(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
             subscribed.set(true);
-            chunks.subscribe(trace.recording() ? new EndSignal<>(subscriber, trace::bodyEnded) : subscriber);
+            chunks.subscribe(trace.recording() ? new io.github.geminibalance.internal.EndSignal<>(subscriber, trace::bodyEnded) : subscriber);
         }
 
         @Override
@@ -341,62 +341,6 @@ final class ChatPipeline {
                     return true;
                 }
             });
-        }
-    }
-
-    /** Passes a stream through and runs {@code onEnd} once, after it completes or fails, or when it is cancelled. */
-    private static final class EndSignal<T> implements Flow.Subscriber<T>, Flow.Subscription {
-        private final Flow.Subscriber<? super T> downstream;
-        private final Runnable onEnd;
-        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-        private volatile Flow.Subscription upstream;
-
-        EndSignal(Flow.Subscriber<? super T> downstream, Runnable onEnd) {
-            this.downstream = downstream;
-            this.onEnd = onEnd;
-        }
-
-        @Override public void onSubscribe(Flow.Subscription subscription) {
-            upstream = subscription;
-            downstream.onSubscribe(this);
-        }
-
-        @Override public void onNext(T item) {
-            downstream.onNext(item);
-        }
-
-        @Override public void onError(Throwable throwable) {
-            try {
-                downstream.onError(throwable);
-            } finally {
-                end();
-            }
-        }
-
-        @Override public void onComplete() {
-            try {
-                downstream.onComplete();
-            } finally {
-                end();
-            }
-        }
-
-        @Override public void request(long n) {
-            upstream.request(n);
-        }
-
-        @Override public void cancel() {
-            try {
-                upstream.cancel();
-            } finally {
-                end();
-            }
-        }
-
-        private void end() {
-            if (ended.compareAndSet(false, true)) {
-                onEnd.run();
-            }
         }
     }
 }

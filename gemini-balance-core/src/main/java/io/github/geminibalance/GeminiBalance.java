@@ -181,6 +181,7 @@ public final class GeminiBalance implements AutoCloseable {
     }
 
     private static void note(RequestTrace trace, String model, boolean stream) {
+        Objects.requireNonNull(trace, "trace (RequestTrace.none() for none)");
         trace.model(model);
         trace.stream(stream);
     }
@@ -253,7 +254,7 @@ public final class GeminiBalance implements AutoCloseable {
 
     /** {@link #models()}, noting the attempts in {@code trace} (none when the list is cached). */
     public CompletableFuture<ModelList> models(RequestTrace trace) {
-        trace.stream(false);
+        note(trace, null, false);
         CachedModels cached = models.get();
         Instant now = clock.instant();
         if (cached != null && cached.expires.isAfter(now)) {

@@ -24,7 +24,7 @@ import org.slf4j.spi.LoggingEventBuilder;
  * the next 401, or by the periodic {@link #flush()}).
  */
 @Singleton
-class AccessLog {
+final class AccessLog {
 
     /** The access log's logger. */
     static final String LOGGER = "gemini-balance.access";
