@@ -231,7 +231,7 @@ class AccessLogTest {
     }
 
     @Test
-    void unknownRoutesAndPreflightsAreLoggedWithTheirId() throws Exception {
+    void unknownRoutesPreflightsAndScrapesAreLoggedWithTheirId() throws Exception {
         HttpResponse<String> missing = server.send(server.request("/v1/nothing-here", TestServer.TOKEN)
                 .header("x-request-id", "missing-1").GET().build());
         HttpResponse<String> preflight = server.send(server.request("/v1/chat/completions", null)
@@ -245,6 +245,11 @@ class AccessLogTest {
         assertThat(preflight.headers().firstValue("x-request-id")).contains("preflight-1");
         assertThat(fields(access.accessLine("preflight-1"))).containsEntry("status", 204)
                 .containsEntry("method", "OPTIONS");
+
+        server.send(server.request("/prometheus", TestServer.TOKEN).header("x-request-id", "scrape-1").GET().build());
+        ILoggingEvent scrape = access.accessLine("scrape-1");
+        assertThat(scrape.getLevel()).isEqualTo(Level.INFO);
+        assertThat(fields(scrape)).containsEntry("path", "/prometheus").containsEntry("status", 200);
     }
 
     /** Sends a raw HTTP/1.1 GET with an extra header line and returns the response head. */
