@@ -64,40 +64,86 @@ final class ChatPipeline {
         this.random = random;
     }
 
-    CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request) {
+    CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request, RequestTrace trace) {
         return prepare(request).thenCompose(g -> {
             byte[] body = toJson(g.body());
             ResponseOptions options = responseOptions(g);
-            return retry.run(g.upstreamModel(), lease -> client.generateContent(lease.key(), g.upstreamModel(), body)
+            return retry.run(g.upstreamModel(), traced(trace, retry.policy(),
+                    lease -> client.generateContent(lease.key(), g.upstreamModel(), body)
                     .thenApply(response -> {
                         requireUsable(response);
                         ChatCompletion completion = ChatCompletionAccumulator.translate(response, options, clock, random);
                         countTokens(lease, completion.usage());
+                        traceTokens(trace, completion.usage());
                         return completion;
-                    }), false);
+                    })), false);
         });
     }
 
-    CompletableFuture<ChatStream> stream(ChatCompletionRequest request) {
+    CompletableFuture<ChatStream> stream(ChatCompletionRequest request, RequestTrace trace) {
         long started = System.nanoTime();
         return prepare(request).thenCompose(g -> {
             byte[] body = toJson(g.body());
             ResponseOptions options = responseOptions(g);
-            return retry.run(g.upstreamModel(), lease -> client.streamGenerateContent(lease.key(), g.upstreamModel(), body)
+            return retry.run(g.upstreamModel(), traced(trace, retry.policy(),
+                    lease -> client.streamGenerateContent(lease.key(), g.upstreamModel(), body)
                     .thenCompose(events -> {
                         Flow.Publisher<GenerateContentResponse> responses =
                                 StagePublisher.of(events, (data, out) -> out.accept(GeminiClient.parseEvent(data)));
                         Flow.Publisher<ChatCompletionChunk> chunks = StagePublisher.of(responses,
-                                new TranslateStage(new ChatStreamTranslator(options, clock, random), lease));
+                                new TranslateStage(new ChatStreamTranslator(options, clock, random), lease, trace));
                         return Primed.awaitFirst(chunks);
-                    }), true)
+                    })), true)
                     .thenApply(chunks -> {
                         listener.onFirstChunk(g.requestedModel(), java.time.Duration.ofNanos(System.nanoTime() - started));
-                        DefaultChatStream stream = new DefaultChatStream(chunks);
+                        trace.firstByte();
+                        trace.expectBody(); // before the stream is handed over, so the adapter waits for its end
+                        DefaultChatStream stream = new DefaultChatStream(chunks, trace);
                         releaseLater(stream::abandon);
                         return stream;
                     });
         });
+    }
+
+    /**
+     * The attempt, noted in the trace: the lease's key id when it starts, the upstream status when its
+     * future completes (RetryLoop sees the completion only after the trace has it).
+     */
+    static <T> RetryLoop.Attempt<T> traced(RequestTrace trace, io.github.geminibalance.retry.RetryPolicy policy,
+            RetryLoop.Attempt<T> attempt) {
+        if (!trace.recording()) {
+            return attempt;
+        }
+        return lease -> {
+            int n = trace.attemptStarted(lease.key().id());
+            CompletableFuture<T> call;
+            try {
+                call = attempt.call(lease);
+            } catch (RuntimeException e) {
+                trace.attemptEnded(n, upstreamStatus(policy, e));
+                throw e;
+            }
+            if (call == null) {
+                return null; // RetryLoop reports it
+            }
+            return call.whenComplete((value, failure) ->
+                    trace.attemptEnded(n, failure == null ? 200 : upstreamStatus(policy, failure)));
+        };
+    }
+
+    // Gemini's own status when it answered; else the policy's reading (504 timeout, 502 connection, 0 none)
+    private static int upstreamStatus(io.github.geminibalance.retry.RetryPolicy policy, Throwable failure) {
+        if (io.github.geminibalance.retry.RetryPolicy.unwrap(failure)
+                instanceof io.github.geminibalance.upstream.GeminiApiException e) {
+            return e.httpStatus();
+        }
+        return policy.classify(failure).verdict().status();
+    }
+
+    private static void traceTokens(RequestTrace trace, Usage usage) {
+        if (usage != null) {
+            trace.tokens(usage.promptTokens(), usage.completionTokens(), usage.totalTokens());
+        }
     }
 
     private CompletableFuture<GeminiChatRequest> prepare(ChatCompletionRequest request) {
@@ -142,27 +188,32 @@ final class ChatPipeline {
     /** The body bytes, returning the lease when they end (success), fail (classified) or are cancelled. */
     static StagePublisher<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer> releasing(
             Flow.Publisher<java.util.List<java.nio.ByteBuffer>> body,
-            KeyPool.Lease lease, io.github.geminibalance.retry.RetryPolicy policy) {
+            KeyPool.Lease lease, io.github.geminibalance.retry.RetryPolicy policy, RequestTrace trace) {
+        trace.expectBody();
         return StagePublisher.of(body, new StagePublisher.Stage<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer>() {
             @Override
             public void onItem(java.util.List<java.nio.ByteBuffer> buffers, Consumer<java.nio.ByteBuffer> out) {
+                trace.firstByte();
                 buffers.forEach(out);
             }
 
             @Override
             public void onComplete(Consumer<java.nio.ByteBuffer> out) {
                 lease.complete(Verdict.SUCCESS);
+                trace.bodyEnded();
             }
 
             @Override
             public boolean onError(Throwable error, Consumer<java.nio.ByteBuffer> out) {
                 lease.complete(policy.classify(error).verdict());
+                trace.bodyEnded();
                 return false;
             }
 
             @Override
             public void onCancel() {
                 lease.complete(Verdict.NEUTRAL);
+                trace.bodyEnded();
             }
         });
     }
@@ -179,10 +230,12 @@ final class ChatPipeline {
     private final class TranslateStage implements StagePublisher.Stage<GenerateContentResponse, ChatCompletionChunk> {
         private final ChatStreamTranslator translator;
         private final KeyPool.Lease lease;
+        private final RequestTrace trace;
 
-        TranslateStage(ChatStreamTranslator translator, KeyPool.Lease lease) {
+        TranslateStage(ChatStreamTranslator translator, KeyPool.Lease lease, RequestTrace trace) {
             this.translator = translator;
             this.lease = lease;
+            this.trace = trace;
         }
 
         @Override
@@ -200,17 +253,20 @@ final class ChatPipeline {
             }
             translator.onComplete().forEach(out);
             countTokens(lease, translator.usage());
+            traceTokens(trace, translator.usage()); // Gemini's usageMetadata, whether or not the client asked for usage
             lease.complete(Verdict.SUCCESS);
         }
 
         @Override
         public boolean onError(Throwable error, Consumer<ChatCompletionChunk> out) {
+            traceTokens(trace, translator.usage());
             lease.complete(retry.policy().classify(error).verdict());
             return false;
         }
 
         @Override
         public void onCancel() {
+            traceTokens(trace, translator.usage()); // the client left: the counts so far
             lease.complete(Verdict.NEUTRAL);
         }
     }
@@ -231,28 +287,36 @@ final class ChatPipeline {
         }
     }
 
-    /** A committed stream: chunks, or SSE payloads with the error event and {@code [DONE]}. */
+    /**
+     * A committed stream: chunks, or SSE payloads with the error event and {@code [DONE]}. Tells the
+     * trace when it ends: completed, failed, cancelled by its reader, or abandoned unread.
+     */
     private static final class DefaultChatStream implements ChatStream {
         private final Flow.Publisher<ChatCompletionChunk> chunks;
+        private final RequestTrace trace;
+        private final java.util.concurrent.atomic.AtomicBoolean subscribed = new java.util.concurrent.atomic.AtomicBoolean();
 
-        DefaultChatStream(Flow.Publisher<ChatCompletionChunk> chunks) {
+        DefaultChatStream(Flow.Publisher<ChatCompletionChunk> chunks, RequestTrace trace) {
             this.chunks = chunks;
+            this.trace = trace;
         }
 
         void abandon() {
-            if (chunks instanceof Primed<ChatCompletionChunk> primed) {
+            if (chunks instanceof Primed<ChatCompletionChunk> primed && subscribed.compareAndSet(false, true)) {
                 primed.cancelIfUnsubscribed();
+                trace.bodyEnded();
             }
         }
 
         @Override
         public void subscribe(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
-            chunks.subscribe(subscriber);
+            subscribed.set(true);
+            chunks.subscribe(trace.recording() ? new io.github.geminibalance.internal.EndSignal<>(subscriber, trace::bodyEnded) : subscriber);
         }
 
         @Override
         public Flow.Publisher<String> sseData() {
-            return StagePublisher.of(chunks, new StagePublisher.Stage<ChatCompletionChunk, String>() {
+            return StagePublisher.of(this, new StagePublisher.Stage<ChatCompletionChunk, String>() {
                 @Override
                 public void onItem(ChatCompletionChunk chunk, Consumer<String> out) throws Exception {
                     out.accept(Json.mapper().writeValueAsString(chunk));

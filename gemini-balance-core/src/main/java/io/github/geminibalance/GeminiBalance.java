@@ -173,7 +173,19 @@ public final class GeminiBalance implements AutoCloseable {
      * @return the answer, or a future failed with {@link GeminiBalanceException}
      */
     public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request) {
-        return observe("chat", request == null ? "" : request.model(), guard(() -> chat.complete(request)));
+        return chat(request, RequestTrace.none());
+    }
+
+    /** {@link #chat(ChatCompletionRequest)}, noting the model, attempts and tokens in {@code trace}. */
+    public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request, RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), false);
+        return observe("chat", request == null ? "" : request.model(), guard(() -> chat.complete(request, trace)));
+    }
+
+    private static void note(RequestTrace trace, String model, boolean stream) {
+        Objects.requireNonNull(trace, "trace (RequestTrace.none() for none)");
+        trace.model(model);
+        trace.stream(stream);
     }
 
     /**
@@ -182,8 +194,17 @@ public final class GeminiBalance implements AutoCloseable {
      * HTTP adapter can still answer with a proper status). After that, failures arrive in the stream.
      */
     public CompletableFuture<ChatStream> chatStream(ChatCompletionRequest request) {
+        return chatStream(request, RequestTrace.none());
+    }
+
+    /**
+     * {@link #chatStream(ChatCompletionRequest)}, noting the model, attempts, first chunk and tokens in
+     * {@code trace}; the trace's {@linkplain RequestTrace#whenDone done actions} run when the stream ends.
+     */
+    public CompletableFuture<ChatStream> chatStream(ChatCompletionRequest request, RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), true);
         return handOver(observe("chat_stream", request == null ? "" : request.model(),
-                guard(() -> chat.stream(request))), ChatPipeline::abandon);
+                guard(() -> chat.stream(request, trace))), ChatPipeline::abandon);
     }
 
     // The future the caller holds is our own: if the caller cancels it or gives up (orTimeout) before
@@ -202,13 +223,19 @@ public final class GeminiBalance implements AutoCloseable {
 
     /** Embeddings for a string or a list of strings, batched 100 per Gemini call, order kept. */
     public CompletableFuture<EmbeddingResponse> embeddings(EmbeddingRequest request) {
+        return embeddings(request, RequestTrace.none());
+    }
+
+    /** {@link #embeddings(EmbeddingRequest)}, noting the model and every batch's attempts in {@code trace}. */
+    public CompletableFuture<EmbeddingResponse> embeddings(EmbeddingRequest request, RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), false);
         return observe("embeddings", request == null ? "" : request.model(), guard(() -> {
             EmbeddingTranslator.Plan plan = EmbeddingTranslator.plan(request);
             List<CompletableFuture<BatchEmbedContentsResponse>> calls = new ArrayList<>();
             for (var batch : plan.batches()) {
                 byte[] body = ChatPipeline.toJson(batch);
-                calls.add(retry.run(plan.model(),
-                        lease -> client.batchEmbedContents(lease.key(), plan.model(), body), false));
+                calls.add(retry.run(plan.model(), ChatPipeline.traced(trace, retry.policy(),
+                        lease -> client.batchEmbedContents(lease.key(), plan.model(), body)), false));
             }
             return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 List<BatchEmbedContentsResponse> answers = new ArrayList<>(calls.size());
@@ -224,12 +251,19 @@ public final class GeminiBalance implements AutoCloseable {
      * configured search model. Cached for a few minutes.
      */
     public CompletableFuture<ModelList> models() {
+        return models(RequestTrace.none());
+    }
+
+    /** {@link #models()}, noting the attempts in {@code trace} (none when the list is cached). */
+    public CompletableFuture<ModelList> models(RequestTrace trace) {
+        note(trace, null, false);
         CachedModels cached = models.get();
         Instant now = clock.instant();
         if (cached != null && cached.expires.isAfter(now)) {
             return CompletableFuture.completedFuture(cached.list);
         }
-        return observe("models", "", guard(() -> retry.run(MODELS_POOL_KEY, lease -> listAll(lease.key(), null, new ArrayList<>(), 0), false)
+        return observe("models", "", guard(() -> retry.run(MODELS_POOL_KEY, ChatPipeline.traced(trace, retry.policy(),
+                lease -> listAll(lease.key(), null, new ArrayList<>(), 0)), false)
                 .thenApply(all -> {
                     ModelList list = toModelList(all);
                     models.set(new CachedModels(list, clock.instant().plus(MODELS_TTL)));
@@ -281,15 +315,25 @@ public final class GeminiBalance implements AutoCloseable {
      * @param body the request body, or null
      */
     public CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body) {
+        return forward(method, path, query, body, RequestTrace.none());
+    }
+
+    /**
+     * {@link #forward(String, String, String, byte[])}, noting the model, attempts and first body bytes in
+     * {@code trace}; its done actions run when the body ends. Tokens stay unknown (the body is not read).
+     */
+    public CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body,
+            RequestTrace trace) {
         String model = nativeModel(path);
+        note(trace, model.equals(MODELS_POOL_KEY) ? null : model, path.endsWith(":streamGenerateContent"));
         String pathAndQuery = "/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
-        return handOver(observe("native", model, guard(() -> retry.run(model,
+        return handOver(observe("native", model, guard(() -> retry.run(model, ChatPipeline.traced(trace, retry.policy(),
                 lease -> client.exchange(lease.key(), method, pathAndQuery, body, "application/json")
                         .thenApply(response -> {
-                            var released = ChatPipeline.releasing(response.body(), lease, retry.policy());
+                            var released = ChatPipeline.releasing(response.body(), lease, retry.policy(), trace);
                             chat.releaseLater(released::cancelIfUnsubscribed);
                             return new NativeResponse(response.status(), response.contentType(), released);
-                        }),
+                        })),
                 true))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
     }
 

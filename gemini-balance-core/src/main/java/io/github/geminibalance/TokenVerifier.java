@@ -60,6 +60,20 @@ public final class TokenVerifier {
         return null;
     }
 
+    /**
+     * A stable, non-secret label for a client token, for logs and per-client statistics: {@code t-} and
+     * the first 8 hex digits of the token's SHA-256. The same token always gets the same label; the label
+     * does not reveal the token (32 bits of a hash of a long random token).
+     */
+    public static String label(String token) {
+        byte[] d = digest(token == null ? "" : token);
+        StringBuilder sb = new StringBuilder("t-");
+        for (int i = 0; i < 4; i++) {
+            sb.append(Character.forDigit(d[i] >> 4 & 0xf, 16)).append(Character.forDigit(d[i] & 0xf, 16));
+        }
+        return sb.toString();
+    }
+
     private static byte[] digest(String token) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));

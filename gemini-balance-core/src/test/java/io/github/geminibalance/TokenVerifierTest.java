@@ -26,6 +26,17 @@ class TokenVerifierTest {
     }
 
     @Test
+    void labelIsStableShortAndNotTheToken() throws Exception {
+        String token = "sk-first-token";
+        byte[] sha = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(TokenVerifier.label(token)).isEqualTo("t-" + java.util.HexFormat.of().formatHex(sha, 0, 4));
+        assertThat(TokenVerifier.label(token)).isEqualTo(TokenVerifier.label(token)).matches("t-[0-9a-f]{8}");
+        assertThat(TokenVerifier.label("sk-second-token")).isNotEqualTo(TokenVerifier.label(token));
+    }
+
+    @Test
     void blankTokensAreIgnored() {
         TokenVerifier verifier = new TokenVerifier(Arrays.asList("", "   ", null, "real"));
 

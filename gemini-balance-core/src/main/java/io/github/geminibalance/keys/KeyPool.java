@@ -1,5 +1,6 @@
 package io.github.geminibalance.keys;
 
+import io.github.geminibalance.internal.LogText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -420,7 +421,7 @@ public final class KeyPool {
         KeyState after = e.state(now, maxFailures);
         if (after != before) {
             if (after == KeyState.COOLING || after == KeyState.EXHAUSTED) {
-                log.warn("Key {} {} -> {} for model {} until {} ({} {})", e.key, before, after, model,
+                log.warn("Key {} {} -> {} for model {} until {} ({} {})", e.key, before, after, LogText.quote(model),
                         verdict.until(), verdict.status(), verdict.reason());
             } else if (after == KeyState.ACTIVE) {
                 log.info("Key {} {} -> ACTIVE", e.key, before);

@@ -51,6 +51,7 @@ public final class Application {
             System.exit(1);
             return;
         }
+        LogSetup.apply(settings);
         Micronaut app = Micronaut.build(args).mainClass(Application.class).banner(false);
         int port = config.port();
         String explicitPort = System.getProperty("micronaut.server.port", System.getenv("MICRONAUT_SERVER_PORT"));

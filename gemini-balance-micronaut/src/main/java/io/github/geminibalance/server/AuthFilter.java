@@ -19,7 +19,8 @@ import java.util.List;
  * {@code AUTH_TOKEN} and does not exist when that is unset. The Gemini-native routes
  * ({@link NativeController}) also take the token where Google's clients put their API key, the
  * {@code x-goog-api-key} header or the {@code key} query parameter, and refuse in Gemini's error shape.
- * Tokens are compared in constant time and never logged or echoed. Runs after {@link OpenCorsFilter},
+ * Tokens are compared in constant time and never logged or echoed; an accepted one is labelled
+ * ({@link TokenVerifier#label}) for the access log. Runs after {@link OpenCorsFilter},
  * so refusals carry CORS headers.
  */
 @ServerFilter(Filter.MATCH_ALL_PATTERN)
@@ -65,6 +66,7 @@ final class AuthFilter implements Ordered {
             return unauthorized(admin ? "Invalid admin token (the admin API accepts only AUTH_TOKEN)."
                     : "Invalid API token.");
         }
+        request.setAttribute(AccessLogFilter.LABEL_ATTRIBUTE, TokenVerifier.label(token));
         return null;
     }
 
@@ -76,15 +78,18 @@ final class AuthFilter implements Ordered {
     private HttpResponse<?> authenticateNative(HttpRequest<?> request, @Nullable String bearer) {
         String header = request.getHeaders().get(GOOG_API_KEY);
         String query = request.getParameters().get("key");
-        boolean accepted = false;
+        String accepted = null;
         boolean presented = false;
         for (String candidate : new String[] {header, query, bearer}) {
             if (candidate != null && !candidate.isBlank()) {
                 presented = true;
-                accepted |= clientTokens.verify(candidate.strip());
+                if (clientTokens.verify(candidate.strip()) && accepted == null) {
+                    accepted = candidate.strip();
+                }
             }
         }
-        if (accepted) {
+        if (accepted != null) {
+            request.setAttribute(AccessLogFilter.LABEL_ATTRIBUTE, TokenVerifier.label(accepted));
             return null;
         }
         return NativeErrors.of(401, presented

@@ -1,6 +1,7 @@
 package io.github.geminibalance.server;
 
 import io.github.geminibalance.GeminiBalanceException;
+import io.github.geminibalance.internal.LogText;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers a failed request with the status and OpenAI envelope the core chose, plus {@code Retry-After}
  * and {@code retry-after-ms} when it knows how long to wait. Server-side failures are logged (their
- * messages are already scrubbed of keys); our own bugs with their stack trace.
+ * messages are already scrubbed of keys, and quoted: they may hold client text); our own bugs with their
+ * stack trace.
  */
 @Singleton
 @Produces
@@ -25,16 +27,20 @@ final class GeminiBalanceExceptionHandler implements ExceptionHandler<GeminiBala
     @Override
     public HttpResponse<byte[]> handle(HttpRequest request, GeminiBalanceException e) {
         int status = e.httpStatus();
+        // the path and the message can carry client text (a model name): quoted, never raw
+        String route = LogText.quote(request.getMethodName() + " " + request.getPath());
+        String message = LogText.quote(e.getMessage());
+        String id = AccessLogFilter.id(request);
         if (status >= 500) {
             if ("internal_error".equals(e.code().orElse(null))) {
-                log.error("{} {} failed: {}", request.getMethodName(), request.getPath(), e.getMessage(), e);
+                log.error("request_id={} {} failed: {}", id, route, message, e);
             } else {
-                log.warn("{} {} -> {}: {}", request.getMethodName(), request.getPath(), status, e.getMessage());
+                log.warn("request_id={} {} -> {}: {}", id, route, status, message);
             }
         } else if (status == 429) {
-            log.info("{} {} -> 429: {}", request.getMethodName(), request.getPath(), e.getMessage());
+            log.info("request_id={} {} -> 429: {}", id, route, message);
         } else {
-            log.debug("{} {} -> {}: {}", request.getMethodName(), request.getPath(), status, e.getMessage());
+            log.debug("request_id={} {} -> {}: {}", id, route, status, message);
         }
         return ErrorResponses.of(e);
     }

@@ -3,6 +3,7 @@ package io.github.geminibalance.server;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.NativeResponse;
+import io.github.geminibalance.internal.LogText;
 import io.github.geminibalance.retry.ErrorMapper;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.async.publisher.Publishers;
@@ -117,7 +118,7 @@ final class NativeController {
         }
         CompletableFuture<NativeResponse> call;
         try {
-            call = gemini.forward(method, resource, query, body);
+            call = gemini.forward(method, resource, query, body, AccessLogFilter.trace(request));
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
@@ -163,12 +164,14 @@ final class NativeController {
         Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         GeminiBalanceException e = t instanceof GeminiBalanceException g ? g : ErrorMapper.toClient(t, null);
         int status = e.httpStatus();
+        String route = LogText.quote(request.getMethodName() + " " + request.getPath());
+        String id = AccessLogFilter.id(request);
         if ("internal_error".equals(e.code().orElse(null))) {
-            log.error("{} {} failed: {}", request.getMethodName(), request.getPath(), e.getMessage(), e);
+            log.error("request_id={} {} failed: {}", id, route, LogText.quote(e.getMessage()), e);
         } else if (status >= 500) {
-            log.warn("{} {} -> {}: {}", request.getMethodName(), request.getPath(), status, e.getMessage());
+            log.warn("request_id={} {} -> {}: {}", id, route, status, LogText.quote(e.getMessage()));
         } else {
-            log.debug("{} {} -> {}: {}", request.getMethodName(), request.getPath(), status, e.getMessage());
+            log.debug("request_id={} {} -> {}: {}", id, route, status, LogText.quote(e.getMessage()));
         }
         return NativeErrors.of(e);
     }

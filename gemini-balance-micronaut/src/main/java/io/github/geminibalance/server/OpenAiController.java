@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.geminibalance.ChatStream;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.InvalidRequestException;
+import io.github.geminibalance.RequestTrace;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.openai.ChatCompletionRequest;
 import io.github.geminibalance.openai.EmbeddingRequest;
@@ -11,6 +12,7 @@ import io.github.geminibalance.openai.Model;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
@@ -51,33 +53,34 @@ final class OpenAiController {
      */
     @Post(uris = {"/v1/chat/completions", "/hf/v1/chat/completions"}, consumes = MediaType.ALL,
             produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-    CompletableFuture<MutableHttpResponse<?>> chatCompletions(@Nullable @Body byte[] body) {
+    CompletableFuture<MutableHttpResponse<?>> chatCompletions(HttpRequest<?> http, @Nullable @Body byte[] body) {
         ChatCompletionRequest request = RequestBodies.read(body, ChatCompletionRequest.class);
+        RequestTrace trace = AccessLogFilter.trace(http);
         if (request.streamRequested()) {
-            return gemini.chatStream(request).thenApply(OpenAiController::eventStream);
+            return gemini.chatStream(request, trace).thenApply(OpenAiController::eventStream);
         }
-        return gemini.chat(request).thenApply(OpenAiController::json);
+        return gemini.chat(request, trace).thenApply(OpenAiController::json);
     }
 
     /** {@code POST /v1/embeddings}: float arrays or base64, as {@code encoding_format} asks. */
     @Post(uris = {"/v1/embeddings", "/hf/v1/embeddings"}, consumes = MediaType.ALL,
             produces = MediaType.APPLICATION_JSON)
-    CompletableFuture<MutableHttpResponse<?>> embeddings(@Nullable @Body byte[] body) {
+    CompletableFuture<MutableHttpResponse<?>> embeddings(HttpRequest<?> http, @Nullable @Body byte[] body) {
         EmbeddingRequest request = RequestBodies.read(body, EmbeddingRequest.class);
-        return gemini.embeddings(request).thenApply(OpenAiController::json);
+        return gemini.embeddings(request, AccessLogFilter.trace(http)).thenApply(OpenAiController::json);
     }
 
     /** {@code GET /v1/models}: every Gemini model in OpenAI shape. */
     @Get(uris = {"/v1/models", "/hf/v1/models"}, produces = MediaType.APPLICATION_JSON)
-    CompletableFuture<MutableHttpResponse<?>> models() {
-        return gemini.models().thenApply(OpenAiController::json);
+    CompletableFuture<MutableHttpResponse<?>> models(HttpRequest<?> http) {
+        return gemini.models(AccessLogFilter.trace(http)).thenApply(OpenAiController::json);
     }
 
     /** {@code GET /v1/models/{id}}: one model, or 404 {@code model_not_found}. */
     @Get(uris = {"/v1/models/{+id}", "/hf/v1/models/{+id}"}, produces = MediaType.APPLICATION_JSON)
-    CompletableFuture<MutableHttpResponse<?>> model(@PathVariable String id) {
+    CompletableFuture<MutableHttpResponse<?>> model(HttpRequest<?> http, @PathVariable String id) {
         String wanted = id.startsWith("models/") ? id.substring("models/".length()) : id;
-        return gemini.models().thenApply(list -> {
+        return gemini.models(AccessLogFilter.trace(http)).thenApply(list -> {
             for (Model m : list.data()) {
                 if (m.id().equals(wanted)) {
                     return json(m);

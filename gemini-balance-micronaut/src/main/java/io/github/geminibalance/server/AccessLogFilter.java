@@ -1,0 +1,101 @@
+package io.github.geminibalance.server;
+
+import io.github.geminibalance.RequestTrace;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Filter;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ServerFilterPhase;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * The first filter and the last to see the response: gives every request an id and a
+ * {@link RequestTrace}, answers every response (errors, 401s and preflights included) with
+ * {@code x-request-id}, and hands the request to the {@link AccessLog} when it is done: at once for a
+ * complete answer, when the body ends (or the client leaves) for a stream. The controllers pass the
+ * trace to the facade ({@link #trace}); {@link AuthFilter} adds the client's label.
+ */
+@ServerFilter(Filter.MATCH_ALL_PATTERN)
+final class AccessLogFilter implements Ordered {
+
+    /** The request id header, read from the client and written on every response. */
+    static final String REQUEST_ID = "x-request-id";
+    static final String ID_ATTRIBUTE = "gemini-balance.request-id";
+    static final String TRACE_ATTRIBUTE = "gemini-balance.trace";
+    static final String LABEL_ATTRIBUTE = "gemini-balance.client-label";
+
+    // A client's id is kept only when it cannot carry anything but an id.
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final AccessLog accessLog;
+
+    AccessLogFilter(AccessLog accessLog) {
+        this.accessLog = accessLog;
+    }
+
+    /** The client's {@code x-request-id} when it is 1 to 128 of {@code [A-Za-z0-9._:-]}, else a new one. */
+    static String requestId(String offered) {
+        if (offered != null && SANE_ID.matcher(offered).matches()) {
+            return offered;
+        }
+        return String.format("%016x", ThreadLocalRandom.current().nextLong());
+    }
+
+    /** The request's trace, for the controllers to pass to the facade ({@link RequestTrace#none()} if none). */
+    static RequestTrace trace(HttpRequest<?> request) {
+        return request.getAttribute(TRACE_ATTRIBUTE, RequestTrace.class).orElse(RequestTrace.none());
+    }
+
+    /** The request's id, for other log lines about it ({@code -} if none). */
+    static String id(HttpRequest<?> request) {
+        return request.getAttribute(ID_ATTRIBUTE, String.class).orElse("-");
+    }
+
+    @RequestFilter
+    void start(HttpRequest<?> request) {
+        request.setAttribute(ID_ATTRIBUTE, requestId(request.getHeaders().get(REQUEST_ID)));
+        request.setAttribute(TRACE_ATTRIBUTE, RequestTrace.start(accessLog.ticker()));
+    }
+
+    @ResponseFilter
+    void finish(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        String id = request.getAttribute(ID_ATTRIBUTE, String.class).orElseGet(() -> requestId(null));
+        response.getHeaders().set(REQUEST_ID, id);
+        RequestTrace trace = trace(request);
+        trace.firstByte(); // the head is ready now; a stream's first chunk came earlier (its 200 waits for it)
+        AccessLog.Entry entry = new AccessLog.Entry(id, address(request),
+                request.getAttribute(LABEL_ATTRIBUTE, String.class).orElse(null), request.getMethodName(),
+                path(request), response.code(), trace);
+        trace.whenDone(() -> accessLog.write(entry));
+    }
+
+    private static String address(HttpRequest<?> request) {
+        InetSocketAddress remote = request.getRemoteAddress();
+        if (remote == null) {
+            return null;
+        }
+        return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+    }
+
+    // the raw path, never the query (Gemini-native clients may put their token in ?key=)
+    private static String path(HttpRequest<?> request) {
+        try {
+            String raw = request.getUri().getRawPath();
+            return raw == null || raw.isEmpty() ? "/" : raw;
+        } catch (RuntimeException e) {
+            String p = request.getPath();
+            int q = p.indexOf('?');
+            return q < 0 ? p : p.substring(0, q);
+        }
+    }
+
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.FIRST.before();
+    }
+}
