@@ -2,6 +2,7 @@ package io.github.geminibalance.retry;
 
 import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.GeminiBalanceListener;
+import io.github.geminibalance.internal.LogText;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.keys.Verdict;
@@ -48,7 +49,6 @@ import org.slf4j.LoggerFactory;
 public final class RetryLoop {
 
     private static final Logger log = LoggerFactory.getLogger(RetryLoop.class);
-    private static final int MAX_LOGGED_CHARS = 120;
 
     /** One attempt with a leased key. */
     @FunctionalInterface
@@ -161,7 +161,7 @@ public final class RetryLoop {
             listener.onAttempt(model, lease.key().id(), "success", 200, took);
             boolean wasOpen = circuit.onSuccess(model);
             if (wasOpen) {
-                log.info("Gemini answers model {} again: upstream circuit closed", quoted(model));
+                log.info("Gemini answers model {} again: upstream circuit closed", LogText.quote(model));
             }
             // another key served this very request: the earlier transient failures were those keys'
             // (unless Gemini was failing for everybody, which an open circuit says)
@@ -186,7 +186,7 @@ public final class RetryLoop {
             reportAttempt(lease, c, took);
             if (c.isTransient() && circuit.onTransientFailure(model, lease.key().id())) {
                 log.warn("Gemini keeps failing for model {} on several keys: upstream circuit open, "
-                        + "no retries after transient failures and no strikes until a call succeeds", quoted(model));
+                        + "no retries after transient failures and no strikes until a call succeeds", LogText.quote(model));
             }
             if (result.isDone()) {
                 return; // the caller gave up (cancelled): pending charges are dropped
@@ -201,7 +201,7 @@ public final class RetryLoop {
                         .orElse(null);
                 if (same != null) {
                     log.info("Attempt {} for {} failed ({} {}) with key {} as it did with key {}: the failure "
-                            + "follows the request; no retry, no strike", number, quoted(model), c.verdict().status(),
+                            + "follows the request; no retry, no strike", number, LogText.quote(model), c.verdict().status(),
                             c.verdict().reason(), lease.key(), same.key());
                     result.completeExceptionally(ErrorMapper.toClient(failure, null));
                     return;
@@ -209,7 +209,7 @@ public final class RetryLoop {
                 if (circuit.isOpen(model)) {
                     best = FailureRanking.better(best, f);
                     log.info("Attempt {} for {} failed ({} {}) with key {}; not retried while the upstream "
-                            + "circuit is open", number, quoted(model), c.verdict().status(), c.verdict().reason(),
+                            + "circuit is open", number, LogText.quote(model), c.verdict().status(), c.verdict().reason(),
                             lease.key());
                     result.completeExceptionally(report(best));
                     return;
@@ -218,12 +218,12 @@ public final class RetryLoop {
             }
             best = FailureRanking.better(best, f);
             if (number >= policy.maxAttempts()) {
-                log.warn("Request for {} failed after {} attempts; last: {} {} with key {}", quoted(model), number,
+                log.warn("Request for {} failed after {} attempts; last: {} {} with key {}", LogText.quote(model), number,
                         c.verdict().status(), c.verdict().reason(), lease.key());
                 result.completeExceptionally(report(best));
                 return;
             }
-            log.info("Attempt {} for {} failed ({} {}) with key {}; trying another key", number, quoted(model),
+            log.info("Attempt {} for {} failed ({} {}) with key {}; trying another key", number, LogText.quote(model),
                     c.verdict().status(), c.verdict().reason(), lease.key());
             next();
         }
@@ -267,28 +267,5 @@ public final class RetryLoop {
             return new GeminiBalanceException(503, "server_error", "no_usable_key", null, null,
                     "no usable Gemini API key: every key in the pool is invalid or disabled", null);
         }
-    }
-
-    // Model names come from clients: quoted, control characters escaped, length capped, so that a log
-    // line stays one line and says where the value ends.
-    private static String quoted(String value) {
-        if (value == null) {
-            return "null";
-        }
-        StringBuilder b = new StringBuilder(Math.min(value.length(), MAX_LOGGED_CHARS) + 8).append('"');
-        for (int i = 0; i < value.length() && i < MAX_LOGGED_CHARS; i++) {
-            char ch = value.charAt(i);
-            if (ch == '"' || ch == '\\') {
-                b.append('\\').append(ch);
-            } else if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
-                b.append(String.format("\\u%04x", (int) ch));
-            } else {
-                b.append(ch);
-            }
-        }
-        if (value.length() > MAX_LOGGED_CHARS) {
-            b.append("...");
-        }
-        return b.append('"').toString();
     }
 }
