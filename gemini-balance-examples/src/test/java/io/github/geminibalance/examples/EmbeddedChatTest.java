@@ -2,6 +2,11 @@ package io.github.geminibalance.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.geminibalance.GeminiBalance;
+import io.github.geminibalance.config.GeminiBalanceConfig;
+import io.github.geminibalance.openai.ChatCompletion;
+import io.github.geminibalance.openai.ChatCompletionRequest;
+import io.github.geminibalance.openai.ChatMessage;
 import io.github.geminibalance.testing.FakeGemini;
 import io.github.geminibalance.testing.GeminiErrorKind;
 import io.github.geminibalance.testing.GeminiFixtures;
@@ -10,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -86,6 +92,20 @@ class EmbeddedChatTest {
         String error = err.toString(StandardCharsets.UTF_8);
         assertThat(error.lines()).singleElement().asString().startsWith("EmbeddedChat: HTTP ");
         assertThat(error).doesNotContain(BAD_KEY);
+    }
+
+    @Test
+    void theMainReadmeSnippetWorksWithoutAllowedTokens() {
+        gemini.generateContent("gemini-2.5-flash", null, GeminiFixtures.textResponse("Hello!"));
+
+        // README.md, "Use it", with the fake's base URL added
+        GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of("your-key"))
+                .baseUrl(gemini.baseUrl()).build();
+        try (GeminiBalance gb = GeminiBalance.create(config)) {
+            ChatCompletion answer = gb.chat(ChatCompletionRequest.of("gemini-2.5-flash",
+                    List.of(ChatMessage.of("user", "Hello")))).join();
+            assertThat(answer.choices().get(0).message().content()).isEqualTo("Hello!");
+        }
     }
 
     @Test
