@@ -2,57 +2,125 @@ package io.github.geminibalance.examples;
 
 import io.github.geminibalance.ChatStream;
 import io.github.geminibalance.GeminiBalance;
+import io.github.geminibalance.GeminiBalanceException;
+import io.github.geminibalance.config.ConfigException;
 import io.github.geminibalance.config.ConfigLoader;
 import io.github.geminibalance.config.GeminiBalanceConfig;
-import io.github.geminibalance.openai.ChatCompletion;
 import io.github.geminibalance.openai.ChatCompletionChunk;
 import io.github.geminibalance.openai.ChatCompletionRequest;
 import io.github.geminibalance.openai.ChatMessage;
+import io.github.geminibalance.retry.RetryPolicy;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
 /**
- * Embeds the gemini-balance core in a plain Java program, without a server: one blocking chat and one
- * streamed chat over the key pool configured in the environment (or ./.env).
+ * Embeds the gemini-balance core in a plain Java program, without a server: asks one question over the
+ * key pool in {@code API_KEYS} (environment or {@code ./.env}) and prints the answer as it streams in.
  *
- * <p>Run: {@code mvn -q install -DskipTests && API_KEYS='["key1","key2"]' ALLOWED_TOKENS='["unused"]' mvn -q -pl gemini-balance-examples
- * exec:java -Dexec.mainClass=io.github.geminibalance.examples.EmbeddedChat -Dexec.args="Why is the sky blue?"}
+ * <p>The server's loader ({@code ConfigLoader.load}) also demands {@code ALLOWED_TOKENS}, which only a
+ * server needs, so this program builds its configuration with {@link GeminiBalanceConfig#builder()}
+ * from {@code API_KEYS} and {@code BASE_URL}.
+ *
+ * <p>Run: {@code API_KEYS='["key1","key2"]' java -jar gemini-balance-examples/target/gemini-balance-examples.jar
+ * embedded "What is a key pool?" gemini-2.5-flash}. Exit code 0 after the answer; 1 with one line on
+ * stderr on any error.
  */
 public final class EmbeddedChat {
+
+    /** The model asked when none is given. */
+    static final String DEFAULT_MODEL = "gemini-2.5-flash";
+
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
     private EmbeddedChat() {}
 
     /**
-     * Asks one question twice: as a whole answer, then streamed.
+     * Asks one question and exits.
      *
-     * @param args the question (optional), then the model (optional, default gemini-2.5-flash)
+     * @param args the question (one argument: quote it), then optionally the model
      */
     public static void main(String... args) {
-        String question = args.length > 0 ? args[0] : "Say hello in three languages.";
-        String model = args.length > 1 ? args[1] : "gemini-2.5-flash";
-        GeminiBalanceConfig config = ConfigLoader.load();
-        try (GeminiBalance gb = GeminiBalance.create(config)) {
-            System.out.println(run(gb, model, question));
+        // As the server does: on a JVM with fewer than three CPUs the JDK HTTP client would otherwise
+        // start a thread per call. Must happen before anything touches the common pool.
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() < 3) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
+        }
+        System.exit(run(args, System.getenv(), Path.of(".env"), System.out, System.err));
+    }
+
+    /**
+     * Asks one question without exiting: for tests and for embedding.
+     *
+     * @param args the question, then optionally the model
+     * @param env the environment ({@code API_KEYS}, {@code BASE_URL})
+     * @param dotEnv the {@code .env} file, which may not exist
+     * @param out where the answer goes
+     * @param err where an error line goes
+     * @return 0 after the answer, 1 on any error
+     */
+    public static int run(String[] args, Map<String, String> env, Path dotEnv, PrintStream out, PrintStream err) {
+        if (args.length < 1 || args.length > 2 || args[0].isBlank()) {
+            err.println("usage: EmbeddedChat \"QUESTION\" [MODEL]   (keys from API_KEYS; the question is one "
+                    + "argument, so quote it)");
+            return 1;
+        }
+        String question = args[0];
+        String model = args.length > 1 ? args[1] : DEFAULT_MODEL;
+        GeminiBalanceConfig config;
+        try {
+            config = config(ConfigLoader.settings(env, dotEnv));
+        } catch (ConfigException | IllegalArgumentException e) {
+            err.println("EmbeddedChat: " + e.getMessage());
+            return 1;
+        }
+        try (GeminiBalance gb = GeminiBalance.builder(config).scheduleKeyChecks(false).build()) {
+            ask(gb, model, question, out);
+            out.println();
+            out.flush();
+            return 0;
+        } catch (RuntimeException e) {
+            out.flush();
+            err.println("EmbeddedChat: " + describe(RetryPolicy.unwrap(e)));
+            return 1;
         }
     }
 
-    /** The whole answer, then the streamed one, as text. Package-visible for the example's test. */
-    static String run(GeminiBalance gb, String model, String question) {
-        ChatCompletionRequest request = ChatCompletionRequest.of(model, List.of(ChatMessage.of("user", question)));
-        ChatCompletion answer = gb.chat(request).join();
-        StringBuilder out = new StringBuilder();
-        out.append("answer: ").append(answer.choices().get(0).message().content()).append('\n');
+    /**
+     * The configuration an embedding program needs: the keys and, optionally, the Gemini base URL.
+     *
+     * @param settings raw settings, as {@link ConfigLoader#settings} reads them
+     * @throws IllegalArgumentException if {@code API_KEYS} is missing or empty
+     */
+    static GeminiBalanceConfig config(Map<String, String> settings) {
+        String raw = settings.get("API_KEYS");
+        if (raw == null || raw.isBlank()) {
+            throw new IllegalArgumentException("API_KEYS is not set: put your Gemini keys in it (environment or ./.env)");
+        }
+        GeminiBalanceConfig.Builder b = GeminiBalanceConfig.builder().apiKeys(KeyList.parse(raw));
+        String baseUrl = settings.get("BASE_URL");
+        if (baseUrl != null && !baseUrl.isBlank()) {
+            b.baseUrl(baseUrl.strip());
+        }
+        return b.build();
+    }
 
-        ChatStream stream = gb.chatStream(request.withStream(true, false)).join();
-        StringBuilder streamed = new StringBuilder();
+    /**
+     * Streams the answer to {@code question} into {@code out} as it arrives.
+     *
+     * @throws RuntimeException (a {@link GeminiBalanceException}, possibly wrapped) if the call fails
+     */
+    static void ask(GeminiBalance gb, String model, String question, PrintStream out) {
+        ChatCompletionRequest request = ChatCompletionRequest.of(model, List.of(ChatMessage.of("user", question)))
+                .withStream(true, false);
+        ChatStream stream = gb.chatStream(request).join();
         CompletableFuture<Void> done = new CompletableFuture<>();
         stream.subscribe(new Flow.Subscriber<ChatCompletionChunk>() {
-            private Flow.Subscription subscription;
-
             @Override
             public void onSubscribe(Flow.Subscription s) {
-                subscription = s;
                 s.request(Long.MAX_VALUE);
             }
 
@@ -60,7 +128,8 @@ public final class EmbeddedChat {
             public void onNext(ChatCompletionChunk chunk) {
                 chunk.choices().forEach(c -> {
                     if (c.delta().content() != null) {
-                        streamed.append(c.delta().content());
+                        out.print(c.delta().content());
+                        out.flush();
                     }
                 });
             }
@@ -76,7 +145,12 @@ public final class EmbeddedChat {
             }
         });
         done.join();
-        out.append("streamed: ").append(streamed);
-        return out.toString();
+    }
+
+    private static String describe(Throwable t) {
+        if (t instanceof GeminiBalanceException e) {
+            return "HTTP " + e.httpStatus() + " " + e.code().orElse(e.type()) + ": " + e.getMessage();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 }
