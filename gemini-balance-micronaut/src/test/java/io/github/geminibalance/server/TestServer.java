@@ -82,6 +82,11 @@ final class TestServer implements AutoCloseable {
         return send(request(path, TOKEN).GET().build());
     }
 
+    /** The server's application context, for tests that reach a bean (the key pool, say). */
+    ApplicationContext context() {
+        return server.getApplicationContext();
+    }
+
     HttpResponse<String> send(HttpRequest request) throws Exception {
         return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }

@@ -1,0 +1,68 @@
+package io.github.geminibalance.server;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Captures everything logged through Logback's root logger while open (at every level, so a secret
+ * logged at DEBUG is caught too), for tests that assert on what the server writes to its log.
+ */
+final class LogCapture implements AutoCloseable {
+
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final Level rootLevel = root.getLevel();
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    private LogCapture(boolean everyLevel) {
+        appender.start();
+        root.addAppender(appender);
+        if (everyLevel) {
+            root.setLevel(Level.ALL);
+        }
+    }
+
+    /** Captures at the configured levels. */
+    static LogCapture start() {
+        return new LogCapture(false);
+    }
+
+    /**
+     * Captures with the root logger at ALL. Loggers with their own level (io.netty, io.micronaut in
+     * logback.xml) keep it; ours inherit the root's.
+     */
+    static LogCapture everyLevel() {
+        return new LogCapture(true);
+    }
+
+    /** The events so far. */
+    List<ILoggingEvent> events() {
+        synchronized (appender) {
+            return new ArrayList<>(appender.list);
+        }
+    }
+
+    /** Every event as its formatted message plus, if any, its whole stack trace (messages and frames). */
+    List<String> lines() {
+        List<String> out = new ArrayList<>();
+        for (ILoggingEvent e : events()) {
+            IThrowableProxy t = e.getThrowableProxy();
+            out.add(e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage()
+                    + (t == null ? "" : "\n" + ThrowableProxyUtil.asString(t)));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        root.detachAppender(appender);
+        appender.stop();
+        root.setLevel(rootLevel);
+    }
+}
