@@ -55,6 +55,18 @@ final class KeyScrubber {
         return keys.length == 0;
     }
 
+    /** The text with every pool key masked; {@code text} itself when there is none. */
+    String scrub(String text) {
+        for (byte[] prefix : prefixes) {
+            if (text.contains(new String(prefix, StandardCharsets.ISO_8859_1))) {
+                byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                byte[] scrubbed = scrub(bytes);
+                return scrubbed == bytes ? text : new String(scrubbed, StandardCharsets.UTF_8);
+            }
+        }
+        return text;
+    }
+
     /** The bytes with every pool key masked; {@code bytes} itself when there is none. */
     byte[] scrub(byte[] bytes) {
         return scrub(bytes, bytes.length);

@@ -39,9 +39,12 @@ import org.reactivestreams.Publisher;
 final class OpenAiController {
 
     private final GeminiBalance gemini;
+    // A model may quote one of the pool's keys (a file URI with ?key=); clients never see it.
+    private final KeyScrubber scrubber;
 
     OpenAiController(GeminiBalance gemini) {
         this.gemini = gemini;
+        this.scrubber = new KeyScrubber(gemini.keyPool().keys());
     }
 
     /**
@@ -54,9 +57,9 @@ final class OpenAiController {
     CompletableFuture<MutableHttpResponse<?>> chatCompletions(@Nullable @Body byte[] body) {
         ChatCompletionRequest request = RequestBodies.read(body, ChatCompletionRequest.class);
         if (request.streamRequested()) {
-            return gemini.chatStream(request).thenApply(OpenAiController::eventStream);
+            return gemini.chatStream(request).thenApply(this::eventStream);
         }
-        return gemini.chat(request).thenApply(OpenAiController::json);
+        return gemini.chat(request).thenApply(this::json);
     }
 
     /** {@code POST /v1/embeddings}: float arrays or base64, as {@code encoding_format} asks. */
@@ -64,13 +67,13 @@ final class OpenAiController {
             produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<?>> embeddings(@Nullable @Body byte[] body) {
         EmbeddingRequest request = RequestBodies.read(body, EmbeddingRequest.class);
-        return gemini.embeddings(request).thenApply(OpenAiController::json);
+        return gemini.embeddings(request).thenApply(this::json);
     }
 
     /** {@code GET /v1/models}: every Gemini model in OpenAI shape. */
     @Get(uris = {"/v1/models", "/hf/v1/models"}, produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<?>> models() {
-        return gemini.models().thenApply(OpenAiController::json);
+        return gemini.models().thenApply(this::json);
     }
 
     /** {@code GET /v1/models/{id}}: one model, or 404 {@code model_not_found}. */
@@ -88,17 +91,18 @@ final class OpenAiController {
         });
     }
 
-    private static MutableHttpResponse<?> eventStream(ChatStream stream) {
-        Publisher<Event<String>> events = Publishers.map(FlowAdapters.toPublisher(stream.sseData()), Event::of);
+    private MutableHttpResponse<?> eventStream(ChatStream stream) {
+        Publisher<Event<String>> events = Publishers.map(FlowAdapters.toPublisher(stream.sseData()),
+                data -> Event.of(scrubber.scrub(data)));
         return HttpResponse.ok(events)
                 .contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .header("X-Accel-Buffering", "no");
     }
 
-    private static MutableHttpResponse<?> json(Object value) {
+    private MutableHttpResponse<?> json(Object value) {
         try {
-            return HttpResponse.ok(Json.mapper().writeValueAsBytes(value))
+            return HttpResponse.ok(scrubber.scrub(Json.mapper().writeValueAsBytes(value)))
                     .contentType(MediaType.APPLICATION_JSON_TYPE);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not serialize the answer", e); // a bug: 500, logged

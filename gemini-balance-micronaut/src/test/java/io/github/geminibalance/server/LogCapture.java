@@ -11,20 +11,22 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures everything logged through Logback's root logger while open (at every level, so a secret
- * logged at DEBUG is caught too), for tests that assert on what the server writes to its log.
+ * Captures everything logged through Logback's root logger while open, for tests that assert on what
+ * the server writes to its log; {@link #everyLevel()} also turns the project's own loggers to ALL, so
+ * a secret logged at DEBUG or TRACE is caught too.
  */
 final class LogCapture implements AutoCloseable {
 
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    private final Level rootLevel = root.getLevel();
+    private final Logger project = (Logger) LoggerFactory.getLogger("io.github.geminibalance");
+    private final Level projectLevel = project.getLevel();
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
     private LogCapture(boolean everyLevel) {
         appender.start();
         root.addAppender(appender);
         if (everyLevel) {
-            root.setLevel(Level.ALL);
+            project.setLevel(Level.ALL);
         }
     }
 
@@ -34,8 +36,9 @@ final class LogCapture implements AutoCloseable {
     }
 
     /**
-     * Captures with the root logger at ALL. Loggers with their own level (io.netty, io.micronaut in
-     * logback.xml) keep it; ours inherit the root's.
+     * Captures with {@code io.github.geminibalance} at ALL. Other loggers keep their level: the
+     * framework's (io.netty, io.micronaut at WARN in logback.xml), and the fake Gemini's, which logs
+     * the keys it receives, as a real Gemini may.
      */
     static LogCapture everyLevel() {
         return new LogCapture(true);
@@ -63,6 +66,6 @@ final class LogCapture implements AutoCloseable {
     public void close() {
         root.detachAppender(appender);
         appender.stop();
-        root.setLevel(rootLevel);
+        project.setLevel(projectLevel);
     }
 }
