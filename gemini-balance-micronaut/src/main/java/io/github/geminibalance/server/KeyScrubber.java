@@ -28,6 +28,7 @@ final class KeyScrubber {
     private final byte[][] keys; // longest first, so a key that extends another wins
     private final byte[][] masks;
     private final byte[][] prefixes;
+    private final String[] textPrefixes;
     private final int longest;
 
     KeyScrubber(List<ApiKey> poolKeys) {
@@ -47,6 +48,7 @@ final class KeyScrubber {
         }
         prefixes = starts.stream().filter(s -> !s.isEmpty())
                 .map(s -> s.getBytes(StandardCharsets.ISO_8859_1)).toArray(byte[][]::new);
+        textPrefixes = Arrays.stream(prefixes).map(p -> new String(p, StandardCharsets.ISO_8859_1)).toArray(String[]::new);
         longest = max;
     }
 
@@ -57,8 +59,8 @@ final class KeyScrubber {
 
     /** The text with every pool key masked; {@code text} itself when there is none. */
     String scrub(String text) {
-        for (byte[] prefix : prefixes) {
-            if (text.contains(new String(prefix, StandardCharsets.ISO_8859_1))) {
+        for (String prefix : textPrefixes) {
+            if (text.contains(prefix)) {
                 byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
                 byte[] scrubbed = scrub(bytes);
                 return scrubbed == bytes ? text : new String(scrubbed, StandardCharsets.UTF_8);
