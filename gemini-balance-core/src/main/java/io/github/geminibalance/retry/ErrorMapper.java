@@ -11,6 +11,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * Turns whatever ended a request into the {@link GeminiBalanceException} a client sees: Gemini's own
@@ -18,6 +19,10 @@ import java.util.concurrent.TimeoutException;
  * the upstream or the key pool failed. Messages are scrubbed of API keys.
  */
 public final class ErrorMapper {
+
+    // A qualified or inner class name, or an exception's simple name, in a message from the JDK or Netty.
+    private static final Pattern JAVA_NAME = Pattern.compile(
+            "\\b[a-z]+(\\.[a-z0-9_]+)+\\.[A-Z]\\w*|\\$[A-Z]|\\w*(Exception|Error)\\b");
 
     private ErrorMapper() {}
 
@@ -44,11 +49,34 @@ public final class ErrorMapper {
         }
         if (t instanceof IOException) {
             return new GeminiBalanceException(502, "server_error", "upstream_unreachable", null, null,
-                    "could not reach Gemini: " + t.getClass().getSimpleName()
-                            + (t.getMessage() != null ? " " + Secrets.scrub(t.getMessage()) : ""), t);
+                    "could not reach Gemini: " + describe((IOException) t), t);
         }
         return new GeminiBalanceException(500, "server_error", "internal_error", null, null,
-                "internal error (" + t.getClass().getSimpleName() + "); see the server log", t);
+                "internal error; see the server log", t);
+    }
+
+    /**
+     * What went wrong on the connection, in words: the exception's message when it is plain text, else
+     * a phrase for its kind. Clients never see Java type names (the server log has the exception).
+     */
+    static String describe(IOException e) {
+        String message = e.getMessage();
+        if (message != null && !message.isBlank() && !JAVA_NAME.matcher(message).find()) {
+            return Secrets.scrub(message);
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.net.UnknownHostException) {
+            return "unknown host";
+        }
+        if (e instanceof java.io.EOFException || e instanceof java.nio.channels.ClosedChannelException) {
+            return "the connection closed early";
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "the TLS handshake or session failed";
+        }
+        return "the connection failed";
     }
 
     /** Maps a Gemini error response. */

@@ -91,13 +91,17 @@ class ErrorMapperTest {
                 Arguments.of("TimeoutException", new CompletionException(new TimeoutException()), null,
                         504, "server_error", "upstream_timeout", null, null, "Gemini did not answer in time"),
                 Arguments.of("IOException", new IOException("Connection reset"), null,
-                        502, "server_error", "upstream_unreachable", null, null, "could not reach Gemini: IOException Connection reset"),
+                        502, "server_error", "upstream_unreachable", null, null, "could not reach Gemini: Connection reset"),
+                Arguments.of("IOException naming a class", new IOException("java.io.EOFException: EOF reached"), null,
+                        502, "server_error", "upstream_unreachable", null, null, "could not reach Gemini: the connection failed"),
+                Arguments.of("ClosedChannelException", new java.nio.channels.ClosedChannelException(), null,
+                        502, "server_error", "upstream_unreachable", null, null, "could not reach Gemini: the connection closed early"),
                 Arguments.of("SoftFailureException", new SoftFailureException("EMPTY_RESPONSE", "no candidates"), null,
                         502, "server_error", "empty_response", null, null, "Gemini returned no usable answer: no candidates"),
                 Arguments.of("CancellationException", new CancellationException(), null,
                         499, "invalid_request_error", "cancelled", null, null, "the request was cancelled"),
                 Arguments.of("unknown", new IllegalStateException("secret internals"), null,
-                        500, "server_error", "internal_error", null, null, "internal error (IllegalStateException)"));
+                        500, "server_error", "internal_error", null, null, "internal error; see the server log"));
     }
 
     @ParameterizedTest(name = "{0}")

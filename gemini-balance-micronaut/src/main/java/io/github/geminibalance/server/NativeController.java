@@ -6,10 +6,7 @@ import io.github.geminibalance.NativeResponse;
 import io.github.geminibalance.internal.LogText;
 import io.github.geminibalance.retry.ErrorMapper;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.core.async.publisher.Publishers;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -20,7 +17,6 @@ import io.micronaut.http.annotation.Post;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -29,8 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.reactivestreams.FlowAdapters;
-import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * The Gemini-native API for clients that speak Gemini's own REST protocol (Google's genai SDKs, Gemini
  * CLI), under {@code /v1beta} and {@code /gemini/v1beta}: a passthrough with a pooled key. The body is
  * forwarded byte for byte (every Gemini feature and unknown field survives), and Gemini's answer comes
- * back unchanged, with its status and content type, streamed as it arrives: {@code alt=sse} gives
- * server-sent events, no {@code alt} gives Gemini's JSON-array stream, exactly as the client asked.
+ * back unchanged, with its status and content type; streams are relayed as they arrive: {@code alt=sse}
+ * gives server-sent events, no {@code alt} gives Gemini's JSON-array stream, exactly as the client asked.
  *
  * <p>Served: {@code GET models}, {@code GET models/{model}}, and {@code POST models/{model}:method}
  * for {@code generateContent}, {@code streamGenerateContent}, {@code countTokens}, {@code embedContent}
@@ -48,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * cannot reach any other Google API with the pool's keys. The client's token ({@code x-goog-api-key},
  * {@code ?key=} or bearer, checked by {@link AuthFilter}) is never forwarded: the core sends a pool key
  * in {@code x-goog-api-key}, and {@code key} is removed from the query. Failures are answered in
- * Gemini's error shape ({@link NativeErrors}).
+ * Gemini's error shape ({@link NativeErrors}), also when Gemini's body breaks after its {@code 200}
+ * head, and the pool's keys are masked in what Gemini sends ({@link NativeRelay}).
  *
  * <p>The handlers declare the route's {@code path} variable as Micronaut requires, but read the raw
  * request URI instead, so escapes such as {@code %2F} are decoded once, here, and then checked. As in
@@ -69,9 +64,11 @@ final class NativeController {
             "embedContent", "batchEmbedContents");
 
     private final GeminiBalance gemini;
+    private final NativeRelay relay;
 
     NativeController(GeminiBalance gemini) {
         this.gemini = gemini;
+        this.relay = new NativeRelay(new KeyScrubber(gemini.keyPool().keys()));
     }
 
     /** Whether a request path belongs to the native API (so it is authenticated and answered Gemini's way). */
@@ -122,42 +119,9 @@ final class NativeController {
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        return call.handle((response, failure) -> failure == null ? relay(response) : failed(request, failure));
-    }
-
-    /**
-     * Gemini's answer as a streamed body of {@code byte[]} pieces, written as they arrive. The handlers
-     * declare {@code MutableHttpResponse<byte[]>} on purpose: Micronaut turns a publisher body with a
-     * JSON content type into a JSON array of its items unless the route's declared body type is
-     * {@code byte[]}, and Gemini's JSON (and its JSON-array stream) must pass unchanged. The declared
-     * type only steers that choice; at run time the body is the publisher, which Micronaut streams.
-     */
-    @SuppressWarnings("unchecked")
-    private static MutableHttpResponse<byte[]> relay(NativeResponse response) {
-        Publisher<byte[]> body = Publishers.map(FlowAdapters.toPublisher(response.body()), NativeController::bytes);
-        MediaType type = mediaType(response.contentType());
-        MutableHttpResponse<Object> out = HttpResponse.status(response.status(), ErrorResponses.reason(response.status()))
-                .contentType(type).body(body);
-        if (type.matches(MediaType.TEXT_EVENT_STREAM_TYPE)) {
-            out.header(HttpHeaders.CACHE_CONTROL, "no-cache").header("X-Accel-Buffering", "no");
-        }
-        return (MutableHttpResponse<byte[]>) (MutableHttpResponse<?>) out;
-    }
-
-    // A content type Micronaut cannot parse must not fail the response: the body would never be
-    // subscribed to, and the key never returned to the pool.
-    private static MediaType mediaType(String contentType) {
-        try {
-            return MediaType.of(contentType);
-        } catch (RuntimeException unparseable) {
-            return MediaType.APPLICATION_OCTET_STREAM_TYPE;
-        }
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        byte[] out = new byte[buffer.remaining()];
-        buffer.get(out);
-        return out;
+        boolean stream = resource.endsWith(":streamGenerateContent");
+        return call.thenCompose(response -> relay.answer(request, response, stream))
+                .handle((response, failure) -> failure == null ? response : failed(request, failure));
     }
 
     private static MutableHttpResponse<byte[]> failed(HttpRequest<?> request, Throwable failure) {

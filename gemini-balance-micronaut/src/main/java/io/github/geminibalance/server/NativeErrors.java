@@ -47,18 +47,20 @@ final class NativeErrors {
      * {@code retry-after-ms} are added when the core knows how long to wait.
      */
     static MutableHttpResponse<byte[]> of(GeminiBalanceException e) {
-        int status = e.httpStatus();
-        GeminiError gemini = geminiError(e);
-        byte[] body;
-        if (gemini != null && gemini.code() == status) {
-            body = body(status, Secrets.scrub(gemini.message()),
-                    gemini.status() != null ? gemini.status() : googleStatus(status), gemini.details());
-        } else {
-            body = body(status, e.getMessage(), googleStatus(status), List.of());
-        }
-        MutableHttpResponse<byte[]> response = response(status, body);
+        MutableHttpResponse<byte[]> response = response(e.httpStatus(), body(e));
         e.retryAfter().ifPresent(wait -> ErrorResponses.retryAfter(response, wait));
         return response;
+    }
+
+    /** The serialized error for a failed native call (see {@link #of(GeminiBalanceException)}). */
+    static byte[] body(GeminiBalanceException e) {
+        int status = e.httpStatus();
+        GeminiError gemini = geminiError(e);
+        if (gemini != null && gemini.code() == status) {
+            return body(status, Secrets.scrub(gemini.message()),
+                    gemini.status() != null ? gemini.status() : googleStatus(status), gemini.details());
+        }
+        return body(status, e.getMessage(), googleStatus(status), List.of());
     }
 
     /** The Gemini error somewhere in the cause chain, or null. */

@@ -41,9 +41,12 @@ import org.reactivestreams.Publisher;
 final class OpenAiController {
 
     private final GeminiBalance gemini;
+    // A model may quote one of the pool's keys (a file URI with ?key=); clients never see it.
+    private final KeyScrubber scrubber;
 
     OpenAiController(GeminiBalance gemini) {
         this.gemini = gemini;
+        this.scrubber = new KeyScrubber(gemini.keyPool().keys());
     }
 
     /**
@@ -57,9 +60,9 @@ final class OpenAiController {
         ChatCompletionRequest request = RequestBodies.read(body, ChatCompletionRequest.class);
         RequestTrace trace = AccessLogFilter.trace(http);
         if (request.streamRequested()) {
-            return gemini.chatStream(request, trace).thenApply(OpenAiController::eventStream);
+            return gemini.chatStream(request, trace).thenApply(this::eventStream);
         }
-        return gemini.chat(request, trace).thenApply(OpenAiController::json);
+        return gemini.chat(request, trace).thenApply(this::json);
     }
 
     /** {@code POST /v1/embeddings}: float arrays or base64, as {@code encoding_format} asks. */
@@ -67,13 +70,13 @@ final class OpenAiController {
             produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<?>> embeddings(HttpRequest<?> http, @Nullable @Body byte[] body) {
         EmbeddingRequest request = RequestBodies.read(body, EmbeddingRequest.class);
-        return gemini.embeddings(request, AccessLogFilter.trace(http)).thenApply(OpenAiController::json);
+        return gemini.embeddings(request, AccessLogFilter.trace(http)).thenApply(this::json);
     }
 
     /** {@code GET /v1/models}: every Gemini model in OpenAI shape. */
     @Get(uris = {"/v1/models", "/hf/v1/models"}, produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<?>> models(HttpRequest<?> http) {
-        return gemini.models(AccessLogFilter.trace(http)).thenApply(OpenAiController::json);
+        return gemini.models(AccessLogFilter.trace(http)).thenApply(this::json);
     }
 
     /** {@code GET /v1/models/{id}}: one model, or 404 {@code model_not_found}. */
@@ -91,17 +94,18 @@ final class OpenAiController {
         });
     }
 
-    private static MutableHttpResponse<?> eventStream(ChatStream stream) {
-        Publisher<Event<String>> events = Publishers.map(FlowAdapters.toPublisher(stream.sseData()), Event::of);
+    private MutableHttpResponse<?> eventStream(ChatStream stream) {
+        Publisher<Event<String>> events = Publishers.map(FlowAdapters.toPublisher(stream.sseData()),
+                data -> Event.of(scrubber.scrub(data)));
         return HttpResponse.ok(events)
                 .contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .header("X-Accel-Buffering", "no");
     }
 
-    private static MutableHttpResponse<?> json(Object value) {
+    private MutableHttpResponse<?> json(Object value) {
         try {
-            return HttpResponse.ok(Json.mapper().writeValueAsBytes(value))
+            return HttpResponse.ok(scrubber.scrub(Json.mapper().writeValueAsBytes(value)))
                     .contentType(MediaType.APPLICATION_JSON_TYPE);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not serialize the answer", e); // a bug: 500, logged

@@ -1,29 +1,55 @@
 package io.github.geminibalance.server;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.InvalidRequestException;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.openai.MessageContent;
 import java.io.IOException;
-import java.util.regex.Pattern;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads request bodies with the core's mapper and turns every way they can be wrong into an
  * {@link InvalidRequestException} whose {@code param} is the JSON path at fault
- * ({@code messages[0].content}) and whose message says what was expected, without Java type names.
+ * ({@code messages[0].content}) and whose message says what was expected there, in JSON terms:
+ * {@code Invalid request body: expected a string at messages[1].content, got an integer.} or
+ * {@code Invalid request body: duplicate field "arguments" at messages[0].tool_calls[0].function.}
+ *
+ * <p>Jackson's own messages name Java types ({@code ToolCall$FunctionCall}, {@code java.lang.Integer})
+ * and its limits ({@code StreamReadConstraints.getMaxNestingDepth()}); none of that reaches a client.
+ * Messages are built from the exception's kind, path and token, and the few Jackson texts passed on
+ * (syntax errors, limits) are cleaned and then checked: one that still looks like Java is replaced.
  */
 final class RequestBodies {
 
-    private static final Pattern SOURCE = Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
+    private static final String INVALID = "Invalid request body: ";
+    private static final Pattern SOURCE = Pattern.compile("\\s*\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
+    private static final Pattern FROM_CODE = Pattern.compile(",?\\s*from `[^`]*`");
+    private static final Pattern BACKTICKED = Pattern.compile("`[^`]*`");
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)'", Pattern.DOTALL);
+    /** A qualified or inner Java class name, or an exception type: never in a client's message. */
+    static final Pattern JAVA_NAME = Pattern.compile(
+            "\\b[a-z]+(\\.[a-z0-9_]+)+\\.[A-Z]\\w*|\\w\\$\\w|\\w*Exception\\b|\\bjava\\.|com\\.fasterxml|io\\.micronaut|io\\.github");
+    // Duplicate keys are refused rather than resolved by Jackson's "last one wins": a record would fail
+    // on them anyway, and a body that says two things is better rejected than half-read.
+    private static final Map<Class<?>, ObjectReader> READERS = new ConcurrentHashMap<>();
 
     private RequestBodies() {}
 
@@ -37,7 +63,8 @@ final class RequestBodies {
             throw new InvalidRequestException(null, "The request body is empty; expected a JSON object.");
         }
         try {
-            T value = Json.mapper().readValue(body, type);
+            T value = READERS.computeIfAbsent(type, t -> Json.mapper().readerFor(t)
+                    .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature())).readValue(body);
             if (value == null) {
                 throw new InvalidRequestException(null, "The request body is JSON null; expected a JSON object.");
             }
@@ -46,29 +73,69 @@ final class RequestBodies {
             if (e.getCause() instanceof GeminiBalanceException cause) {
                 throw cause; // a schema type's own validation already names the field
             }
-            if (e.getCause() instanceof JsonParseException syntax) {
-                throw malformed(syntax); // a syntax error met while binding a field
+            if (e.getCause() instanceof StreamReadException read) {
+                throw unreadable(read); // a syntax error met while binding a field
+            }
+            if (e.getCause() instanceof StreamConstraintsException limit) {
+                throw tooLarge(limit);
             }
             String param = path(e);
             throw new InvalidRequestException(param, mismatchMessage(e, param));
-        } catch (JsonParseException e) {
-            throw malformed(e);
-        } catch (JsonProcessingException e) {
-            throw new InvalidRequestException(null, "The request body could not be read: " + clean(e.getOriginalMessage()));
+        } catch (StreamReadException e) {
+            throw unreadable(e);
+        } catch (StreamConstraintsException e) {
+            throw tooLarge(e);
         } catch (IOException e) {
             // readValue(byte[]) does no I/O; keep the compiler satisfied with a client-facing message
             throw new InvalidRequestException(null, "The request body could not be read.");
         }
     }
 
-    private static InvalidRequestException malformed(JsonParseException e) {
+    /** A problem found while tokenizing: bad syntax, a duplicate key, a parser limit, a number out of range. */
+    private static InvalidRequestException unreadable(StreamReadException e) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        JsonStreamContext context = e.getProcessor() == null ? null : e.getProcessor().getParsingContext();
+        Matcher duplicate = DUPLICATE.matcher(message);
+        if (duplicate.matches()) {
+            String where = context == null ? null : path(context.getParent());
+            return new InvalidRequestException(where, INVALID + "duplicate field \"" + duplicate.group(1) + "\""
+                    + (where == null ? " at the top level" : " at " + where) + ".");
+        }
+        String where = context == null ? null : path(context);
+        if (e instanceof InputCoercionException coercion) {
+            return new InvalidRequestException(where, INVALID + "the number" + (where == null ? "" : " at " + where)
+                    + " is out of range" + rangeOf(coercion.getTargetType()) + ".");
+        }
         return new InvalidRequestException(null, "The request body is not valid JSON: "
-                + clean(e.getOriginalMessage()) + location(e.getLocation()) + ".");
+                + safe(message, "unexpected input") + location(e.getLocation()) + ".");
     }
 
-    // Jackson appends "[Source: REDACTED (...); line: 1, column: 28]" to nested locations.
-    private static String clean(String message) {
-        return message == null ? "" : SOURCE.matcher(message).replaceAll("line $1, column $2");
+    /** A parser limit: nesting depth, number or string length, document size. */
+    private static InvalidRequestException tooLarge(StreamConstraintsException e) {
+        return new InvalidRequestException(null, INVALID + safe(e.getOriginalMessage() == null ? "" : e.getOriginalMessage(),
+                "it exceeds a parser limit (nesting depth, number or string length)") + ".");
+    }
+
+    private static String rangeOf(Class<?> target) {
+        if (target == int.class || target == Integer.class) {
+            return " of a 32-bit integer";
+        }
+        if (target == long.class || target == Long.class) {
+            return " of a 64-bit integer";
+        }
+        return "";
+    }
+
+    // Jackson's text without locations and code references; a generic phrase when it still names Java.
+    private static String safe(String message, String fallback) {
+        String cleaned = SOURCE.matcher(message).replaceAll("");
+        cleaned = FROM_CODE.matcher(cleaned).replaceAll("");
+        cleaned = cleaned.strip();
+        if (cleaned.endsWith(".")) {
+            cleaned = cleaned.substring(0, cleaned.length() - 1);
+        }
+        return cleaned.isEmpty() || JAVA_NAME.matcher(cleaned).find() || BACKTICKED.matcher(cleaned).find()
+                ? fallback : cleaned;
     }
 
     private static boolean isBlank(byte[] body) {
@@ -96,16 +163,37 @@ final class RequestBodies {
         return sb.length() == 0 ? null : sb.toString();
     }
 
+    /** The parser's position as {@code a.b[0].c} (the field or element being read), or null at the root. */
+    static String path(JsonStreamContext context) {
+        Deque<JsonStreamContext> chain = new ArrayDeque<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            chain.push(c);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (JsonStreamContext c : chain) {
+            if (c.inArray()) {
+                sb.append('[').append(Math.max(0, c.getCurrentIndex())).append(']');
+            } else if (c.getCurrentName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(c.getCurrentName());
+            }
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
     private static String mismatchMessage(JsonMappingException e, String param) {
-        String where = param == null ? "The request body" : "Invalid type for '" + param + "'";
+        String at = param == null ? "" : " at " + param;
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             String got = e.getProcessor() instanceof JsonParser p ? describe(p.currentToken()) : null;
-            return where + ": expected " + describe(m.getTargetType()) + (got != null ? ", got " + got : "") + ".";
+            String expected = describe(m.getTargetType());
+            if (param == null && expected.equals("an object")) {
+                return "The request body must be a JSON object" + (got != null ? ", not " + got : "") + ".";
+            }
+            return INVALID + "expected " + expected + at + (got != null ? ", got " + got : "") + ".";
         }
-        if (e instanceof MismatchedInputException) {
-            return where + " has the wrong type.";
-        }
-        return where + ": " + clean(e.getOriginalMessage());
+        return INVALID + (param == null ? "it could not be read as a request." : "the value at " + param + " is not valid.");
     }
 
     private static String describe(Class<?> type) {

@@ -57,11 +57,6 @@ final class TestServer implements AutoCloseable {
         return start(config, Map.of());
     }
 
-    /** The server's application context, for looking at its beans. */
-    io.micronaut.context.ApplicationContext context() {
-        return server.getApplicationContext();
-    }
-
     /** {@code http://localhost:<port>}. */
     String url() {
         return "http://localhost:" + server.getPort();
@@ -85,6 +80,11 @@ final class TestServer implements AutoCloseable {
     /** GETs a path with the client token. */
     HttpResponse<String> get(String path) throws Exception {
         return send(request(path, TOKEN).GET().build());
+    }
+
+    /** The server's application context, for tests that reach a bean (the key pool, say). */
+    ApplicationContext context() {
+        return server.getApplicationContext();
     }
 
     HttpResponse<String> send(HttpRequest request) throws Exception {
