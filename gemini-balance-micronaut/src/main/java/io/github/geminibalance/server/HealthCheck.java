@@ -104,7 +104,10 @@ public final class HealthCheck {
         }
     }
 
-    /** The value of {@code KEY=value} (optionally {@code export KEY=value}, optionally quoted) in a .env file. */
+    /**
+     * The value of {@code KEY=value} in a .env file: enough of the server's .env syntax for a port
+     * ({@code export} prefix, quotes, a trailing {@code " #"} comment); null when absent or unreadable.
+     */
     static String dotEnvValue(Path dotEnv, String key) {
         List<String> lines;
         try {
@@ -130,6 +133,8 @@ public final class HealthCheck {
                     && (value.charAt(0) == '"' || value.charAt(0) == '\'')
                     && value.charAt(value.length() - 1) == value.charAt(0)) {
                 value = value.substring(1, value.length() - 1);
+            } else if (value.contains(" #")) {
+                value = value.substring(0, value.indexOf(" #")).strip(); // a trailing comment
             }
             found = value; // the last assignment wins
         }

@@ -95,6 +95,9 @@ class HealthCheckTest {
         assertThat(HealthCheck.port(Map.of("PORT", "7860"), dotEnv)).as("the environment wins").isEqualTo(7860);
         assertThat(HealthCheck.port(Map.of("PORT", "not-a-port"), dotEnv)).isEqualTo(8123);
 
+        Files.writeString(dotEnv, "PORT=8124 # the port\n");
+        assertThat(HealthCheck.port(Map.of(), dotEnv)).isEqualTo(8124);
+
         Files.writeString(dotEnv, "#PORT=1\nPORT=\n");
         assertThat(HealthCheck.port(Map.of(), dotEnv)).as("blank means the default").isEqualTo(8000);
     }
