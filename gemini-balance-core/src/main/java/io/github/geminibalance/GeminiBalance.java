@@ -357,6 +357,15 @@ public final class GeminiBalance implements AutoCloseable {
         return pool.anyUsable();
     }
 
+    /**
+     * The models for which Gemini itself is failing right now (transient failures on several keys in a
+     * row, no success since), with the time each was first seen failing. While a model is listed its
+     * transient failures are neither retried nor charged to keys; see docs/keys.md.
+     */
+    public java.util.Map<String, java.time.Instant> failingUpstreamModels() {
+        return retry.circuit().openModels();
+    }
+
     /** The key pool (admin operations: reset, disable). */
     public KeyPool keyPool() {
         return pool;

@@ -21,7 +21,8 @@ import java.util.Map;
  * {@code GET /health}, open without a token: 200 {@code UP} while some key can serve, 503 {@code DOWN}
  * when none can, with the pool's state counts. With {@code REDIS_URL} set it also says whether Redis is
  * reachable ({@code "redis":"UP"} or {@code "DOWN"}); losing Redis does not make the server DOWN, since
- * the pool goes on with its local state. Never shows a key, masked or not.
+ * the pool goes on with its local state. {@code "upstream":{"failingModels":N}} counts the models for
+ * which Gemini itself is failing (the upstream circuit is open). Never shows a key, masked or not.
  */
 @Controller
 final class HealthController {
@@ -60,6 +61,8 @@ final class HealthController {
         pool.put("usable", usable);
         pool.put("states", states);
         body.put("keys", pool);
+        // a count only: the model names come from clients
+        body.put("upstream", Map.of("failingModels", gemini.failingUpstreamModels().size()));
         if (sharedState) {
             body.put("redis", gemini.keyPool().store().healthy() ? "UP" : "DOWN");
         }

@@ -70,6 +70,8 @@ class FrontDoorFuzzTest {
 
     private static final ch.qos.logback.classic.Logger appLogger =
             (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.github.geminibalance");
+    private static final ch.qos.logback.classic.Logger accessLogger =
+            (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AccessLog.LOGGER);
     private static FakeGemini gemini;
     private static TestServer server;
     private static HttpClient client;
@@ -113,6 +115,8 @@ class FrontDoorFuzzTest {
         server = TestServer.start(TestServer.config(gemini, KEYS).maxFailures(1_000_000).maxRetries(1).build());
         // Thousands of mapped upstream errors would each log a WARN line; errors stay visible.
         appLogger.setLevel(ch.qos.logback.classic.Level.ERROR);
+        // and tens of thousands of access lines would bury the build output
+        accessLogger.setLevel(ch.qos.logback.classic.Level.WARN);
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
@@ -120,6 +124,7 @@ class FrontDoorFuzzTest {
     @AfterAll
     static void stop() {
         appLogger.setLevel(null);
+        accessLogger.setLevel(null);
         server.close();
         gemini.close();
     }

@@ -116,6 +116,8 @@ class PoisonedRequestTest {
         assertThat(gemini.requestCount()).as("no retry amplification once the outage is recognised")
                 .isLessThan(40);
         assertNoKeyFailing();
+        assertThat(server.get("/health").body()).as("the outage is the model's, not the keys'")
+                .contains("\"failingModels\":1").contains("\"status\":\"UP\"");
 
         gemini.reset();
         gemini.generateContent(MODEL, null, GeminiFixtures.textResponse("Back."));
@@ -125,6 +127,7 @@ class PoisonedRequestTest {
             assertThat(after.body()).contains("Back.");
         }
         assertNoKeyFailing();
+        assertThat(server.get("/health").body()).contains("\"failingModels\":0");
     }
 
     @Test
