@@ -113,7 +113,9 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
     }
 
     private static final class Bridge<T, R> implements Flow.Subscriber<T>, Flow.Subscription, Control {
-        private final Flow.Subscriber<? super R> downstream;
+        // dropped once the stream is cancelled or has ended (rule 3.13): a stage's timer or a caller may
+        // hold this bridge long after, and must not keep the subscriber reachable through it
+        private volatile Flow.Subscriber<? super R> downstream;
         private final Stage<T, R> stage;
         private final Queue<R> queue = new ConcurrentLinkedQueue<>();
         private final AtomicLong demand = new AtomicLong();
@@ -141,7 +143,10 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
             synchronized (this) {
                 stage.onStart(this);
             }
-            downstream.onSubscribe(this);
+            Flow.Subscriber<? super R> d = downstream;
+            if (d != null) {
+                d.onSubscribe(this);
+            }
         }
 
         @Override
@@ -227,7 +232,7 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
         @Override
         public void request(long n) {
             if (n <= 0) {
-                fail(new IllegalArgumentException("request(" + n + "): demand must be positive"));
+                fail(new IllegalArgumentException("request(" + n + "): demand must be positive (rule 3.9)"));
                 return;
             }
             long current;
@@ -245,6 +250,7 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
                 return;
             }
             cancelled = true;
+            downstream = null;
             Flow.Subscription s = upstream;
             if (s != null) {
                 s.cancel();
@@ -268,7 +274,8 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
             }
             int missed = 1;
             while (true) {
-                if (cancelled || terminated) {
+                Flow.Subscriber<? super R> target = downstream;
+                if (cancelled || terminated || target == null) {
                     queue.clear();
                 } else {
                     // read before looking at the queue: final items are queued before upstreamDone is set,
@@ -280,7 +287,7 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
                             break;
                         }
                         demand.decrementAndGet();
-                        downstream.onNext(item);
+                        target.onNext(item);
                         if (cancelled) {
                             break;
                         }
@@ -288,11 +295,12 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
                     if (!cancelled && queue.isEmpty()) {
                         if (done) {
                             terminated = true;
+                            downstream = null;
                             Throwable e = error;
                             if (e != null) {
-                                downstream.onError(e);
+                                target.onError(e);
                             } else {
-                                downstream.onComplete();
+                                target.onComplete();
                             }
                         } else if (demand.get() > 0 && !requested) {
                             requested = true;

@@ -7,6 +7,7 @@ import io.github.geminibalance.internal.StagePublisherTest.ListPublisher;
 import io.github.geminibalance.internal.StagePublisherTest.ManualPublisher;
 import io.github.geminibalance.internal.StagePublisherTest.Recorder;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +51,62 @@ class PrimedTest {
 
         down.request(10);
         assertThat(down.signals).containsExactly("subscribe", "next a", "next b", "next c", "next d", "complete");
+    }
+
+    @Test
+    void aRequestFromInsideOnNextOfTheFirstItemDoesNotNestTheNextOnNext() throws Exception {
+        // rule 3.3, found by the TCK: request(1) from onNext(first) used to ask upstream at once, so a
+        // synchronous upstream delivered the second item inside the first item's onNext
+        Flow.Publisher<String> primed = Primed.awaitFirst(new ListPublisher<>(List.of("a", "b", "c"))).get(1, TimeUnit.SECONDS);
+        List<String> items = new CopyOnWriteArrayList<>();
+        int[] depth = {0, 0}; // current, deepest
+        boolean[] completed = {false};
+        primed.subscribe(new Flow.Subscriber<String>() {
+            Flow.Subscription subscription;
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription = s;
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(String item) {
+                depth[1] = Math.max(depth[1], ++depth[0]);
+                items.add(item);
+                subscription.request(1);
+                depth[0]--;
+            }
+
+            @Override public void onError(Throwable throwable) {}
+
+            @Override
+            public void onComplete() {
+                completed[0] = true;
+            }
+        });
+
+        assertThat(items).containsExactly("a", "b", "c");
+        assertThat(completed[0]).isTrue();
+        assertThat(depth[1]).as("onNext never runs inside another onNext").isEqualTo(1);
+    }
+
+    @Test
+    void aCancelledSubscriberIsNotKeptReachable() throws Exception {
+        // rule 3.13, found by the TCK: the publisher is held by whoever hands the stream on
+        Flow.Publisher<String> primed = Primed.awaitFirst(new ListPublisher<>(List.of("a", "b", "c"))).get(1, TimeUnit.SECONDS);
+
+        WeakReference<Recorder<String>> subscriber = subscribeTakeOneAndCancel(primed);
+
+        assertThat(StagePublisherTest.isCollected(subscriber)).isTrue();
+    }
+
+    private static WeakReference<Recorder<String>> subscribeTakeOneAndCancel(Flow.Publisher<String> p) {
+        Recorder<String> down = new Recorder<>(1);
+        p.subscribe(down);
+        assertThat(down.items).containsExactly("a");
+        down.subscription.cancel();
+        return new WeakReference<>(down);
     }
 
     @Test

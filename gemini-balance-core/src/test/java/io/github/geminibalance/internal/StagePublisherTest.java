@@ -3,6 +3,7 @@ package io.github.geminibalance.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -701,6 +702,75 @@ class StagePublisherTest {
             stop.set(true);
             completer.join(10_000);
         }
+    }
+
+    @Test
+    void aCancelledSubscriberIsNotKeptReachableThroughTheStageControl() throws Exception {
+        // rule 3.13, found by the TCK: the idle timer holds the stream's Control long after a cancel
+        AtomicReference<StagePublisher.Control> held = new AtomicReference<>();
+        StagePublisher<String, String> publisher = StagePublisher.of(new ListPublisher<>(List.of("a", "b")),
+                new StagePublisher.Stage<String, String>() {
+                    @Override
+                    public void onStart(StagePublisher.Control control) {
+                        held.set(control);
+                    }
+
+                    @Override
+                    public void onItem(String item, Consumer<String> out) {
+                        out.accept(item);
+                    }
+                });
+
+        WeakReference<Recorder<String>> subscriber = subscribeTakeOneAndCancel(publisher);
+
+        assertThat(isCollected(subscriber)).as("the subscriber is unreachable once it cancelled").isTrue();
+        assertThat(held.get()).isNotNull();
+    }
+
+    @Test
+    void aCompletedSubscriberIsNotKeptReachableThroughTheStageControl() throws Exception {
+        AtomicReference<StagePublisher.Control> held = new AtomicReference<>();
+        StagePublisher<String, String> publisher = StagePublisher.of(new ListPublisher<>(List.of("a")),
+                new StagePublisher.Stage<String, String>() {
+                    @Override
+                    public void onStart(StagePublisher.Control control) {
+                        held.set(control);
+                    }
+
+                    @Override
+                    public void onItem(String item, Consumer<String> out) {
+                        out.accept(item);
+                    }
+                });
+
+        WeakReference<Recorder<String>> subscriber = subscribeToTheEnd(publisher);
+
+        assertThat(isCollected(subscriber)).isTrue();
+        assertThat(held.get()).isNotNull();
+    }
+
+    private static WeakReference<Recorder<String>> subscribeTakeOneAndCancel(Flow.Publisher<String> p) {
+        Recorder<String> down = new Recorder<>(1);
+        p.subscribe(down);
+        assertThat(down.items).hasSize(1);
+        down.subscription.cancel();
+        return new WeakReference<>(down);
+    }
+
+    private static WeakReference<Recorder<String>> subscribeToTheEnd(Flow.Publisher<String> p) {
+        Recorder<String> down = new Recorder<>(Long.MAX_VALUE);
+        p.subscribe(down);
+        assertThat(down.completed).isTrue();
+        return new WeakReference<>(down);
+    }
+
+    /** Whether {@code ref} is cleared within a few collections. */
+    static boolean isCollected(WeakReference<?> ref) throws InterruptedException {
+        for (int i = 0; i < 50 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        return ref.get() == null;
     }
 
     @Test
