@@ -232,7 +232,7 @@ final class ChatPipeline {
     }
 
     /** A committed stream: chunks, or SSE payloads with the error event and {@code [DONE]}. */
-    private static final class DefaultChatStream implements ChatStream {
+    static final class DefaultChatStream implements ChatStream { // package-private for its TCK test
         private final Flow.Publisher<ChatCompletionChunk> chunks;
 
         DefaultChatStream(Flow.Publisher<ChatCompletionChunk> chunks) {

@@ -47,7 +47,11 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
             return false;
         }
 
-        /** The downstream subscriber cancelled. */
+        /**
+         * The downstream subscriber cancelled, or broke rule 3.9 by requesting {@code n <= 0}: that
+         * is the subscriber's mistake, not the stream's, so it ends the stage like a cancel and the
+         * subscriber gets its {@link IllegalArgumentException} as is, not through {@link #onError}.
+         */
         default void onCancel() {}
     }
 
@@ -232,7 +236,7 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
         @Override
         public void request(long n) {
             if (n <= 0) {
-                fail(new IllegalArgumentException("request(" + n + "): demand must be positive (rule 3.9)"));
+                badRequest(n);
                 return;
             }
             long current;
@@ -241,6 +245,34 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
                 current = demand.get();
                 next = current + n < 0 ? Long.MAX_VALUE : current + n;
             } while (!demand.compareAndSet(current, next));
+            drain();
+        }
+
+        /**
+         * Rule 3.9: the subscriber gets {@link IllegalArgumentException}. Not a failure of the stream:
+         * {@link Stage#onError} would turn it into output (an error event) or blame the key for it.
+         */
+        private void badRequest(long n) {
+            if (cancelled) {
+                return;
+            }
+            boolean wasDone;
+            synchronized (this) {
+                wasDone = upstreamDone;
+                upstreamDone = true;
+                queue.clear();
+                error = new IllegalArgumentException("request(" + n + "): demand must be positive (rule 3.9)");
+                if (!wasDone) {
+                    try {
+                        stage.onCancel();
+                    } catch (RuntimeException ignored) {
+                        // a cancellation hook must not break the caller's request()
+                    }
+                }
+            }
+            if (!wasDone) {
+                upstream.cancel();
+            }
             drain();
         }
 

@@ -705,6 +705,42 @@ class StagePublisherTest {
     }
 
     @Test
+    void aNonPositiveRequestReachesTheSubscriberEvenThroughAStageThatHandlesErrors() {
+        // rule 3.9, found by the TCK: sseData()'s stage turns every failure into an error event and
+        // completes, so request(0) used to end the stream "normally" instead of with the exception
+        List<String> stageCalls = new CopyOnWriteArrayList<>();
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        StagePublisher<String, String> publisher = StagePublisher.of(upstream, new StagePublisher.Stage<String, String>() {
+            @Override
+            public void onItem(String item, Consumer<String> out) {
+                out.accept(item);
+            }
+
+            @Override
+            public boolean onError(Throwable error, Consumer<String> out) {
+                stageCalls.add("error");
+                out.accept("error event");
+                return true;
+            }
+
+            @Override
+            public void onCancel() {
+                stageCalls.add("cancel");
+            }
+        });
+        Recorder<String> down = new Recorder<>(0);
+        publisher.subscribe(down);
+
+        down.subscription.request(0);
+
+        assertThat(down.items).isEmpty();
+        assertThat(down.error).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3.9");
+        assertThat(down.completed).isFalse();
+        assertThat(stageCalls).as("the subscriber's mistake ends the stage like a cancel").containsExactly("cancel");
+        assertThat(upstream.cancelled).isTrue();
+    }
+
+    @Test
     void aCancelledSubscriberIsNotKeptReachableThroughTheStageControl() throws Exception {
         // rule 3.13, found by the TCK: the idle timer holds the stream's Control long after a cancel
         AtomicReference<StagePublisher.Control> held = new AtomicReference<>();

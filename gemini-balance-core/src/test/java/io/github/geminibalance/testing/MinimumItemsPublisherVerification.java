@@ -54,7 +54,7 @@ public abstract class MinimumItemsPublisherVerification<T> extends FlowPublisher
         }
     }
 
-    // Rule 1.9 and 3.7 checks: they subscribe (and cancel) without counting items.
+    // Rules 1.9, 3.3 and 3.7: these checks subscribe, request or cancel without counting items.
 
     @Override
     @Test
@@ -72,5 +72,11 @@ public abstract class MinimumItemsPublisherVerification<T> extends FlowPublisher
     @Test
     public void required_spec307_afterSubscriptionIsCancelledAdditionalCancelationsMustBeNops() throws Throwable {
         onShortestStream(super::required_spec307_afterSubscriptionIsCancelledAdditionalCancelationsMustBeNops);
+    }
+
+    @Override
+    @Test
+    public void required_spec303_mustNotAllowUnboundedRecursion() throws Throwable {
+        onShortestStream(super::required_spec303_mustNotAllowUnboundedRecursion);
     }
 }
