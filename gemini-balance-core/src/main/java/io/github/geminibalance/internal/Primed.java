@@ -39,7 +39,12 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
 
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
+        Objects.requireNonNull(subscription, "subscription"); // rule 2.13, as for every signal below
         synchronized (this) {
+            if (upstream != null) { // rule 2.5: one subscription only
+                subscription.cancel();
+                return;
+            }
             upstream = subscription;
         }
         subscription.request(1);
@@ -47,6 +52,7 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
 
     @Override
     public void onNext(T item) {
+        Objects.requireNonNull(item, "item");
         Flow.Subscriber<? super T> target;
         synchronized (this) {
             if (first == null && !firstDelivered) {
@@ -65,7 +71,7 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
 
     @Override
     public void onError(Throwable throwable) {
-        terminate(throwable);
+        terminate(Objects.requireNonNull(throwable, "throwable"));
     }
 
     @Override

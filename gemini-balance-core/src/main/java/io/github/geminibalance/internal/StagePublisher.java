@@ -139,6 +139,7 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
 
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
+            Objects.requireNonNull(subscription, "subscription"); // rule 2.13, as for every signal below
             if (upstream != null) {
                 subscription.cancel();
                 return;
@@ -173,6 +174,7 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
 
         @Override
         public void onNext(T item) {
+            Objects.requireNonNull(item, "item");
             if (upstreamDone || cancelled) {
                 return;
             }
@@ -193,6 +195,7 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
 
         @Override
         public void onError(Throwable throwable) {
+            Objects.requireNonNull(throwable, "throwable");
             synchronized (this) {
                 if (upstreamDone) {
                     return;

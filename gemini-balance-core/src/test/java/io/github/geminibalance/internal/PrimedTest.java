@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.geminibalance.internal.StagePublisherTest.ListPublisher;
 import io.github.geminibalance.internal.StagePublisherTest.ManualPublisher;
 import io.github.geminibalance.internal.StagePublisherTest.Recorder;
+import io.github.geminibalance.testing.Capture;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.util.List;
@@ -107,6 +108,34 @@ class PrimedTest {
         assertThat(down.items).containsExactly("a");
         down.subscription.cancel();
         return new WeakReference<>(down);
+    }
+
+    @Test
+    void aSecondSubscriptionFromUpstreamIsCancelled() {
+        // rule 2.5, found by the TCK: a second onSubscribe replaced the first and was asked for an item
+        Capture<String> upstream = new Capture<>();
+        Primed.awaitFirst(upstream);
+        ManualPublisher<String> first = new ManualPublisher<>();
+        ManualPublisher<String> second = new ManualPublisher<>();
+
+        first.subscribe(upstream.subscriber());
+        second.subscribe(upstream.subscriber());
+
+        assertThat(first.requested).hasValue(1);
+        assertThat(first.cancelled).isFalse();
+        assertThat(second.requested).hasValue(0);
+        assertThat(second.cancelled).isTrue();
+    }
+
+    @Test
+    void nullSignalsAreRejected() {
+        // rule 2.13, found by the TCK: onError(null) used to end the stream as if it had completed
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        CompletableFuture<Flow.Publisher<String>> ready = Primed.awaitFirst(upstream);
+
+        assertThatThrownBy(() -> upstream.emit(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> upstream.error(null)).isInstanceOf(NullPointerException.class);
+        assertThat(ready).isNotDone();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.geminibalance.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.lang.ref.WeakReference;
@@ -702,6 +703,20 @@ class StagePublisherTest {
             stop.set(true);
             completer.join(10_000);
         }
+    }
+
+    @Test
+    void nullSignalsFromUpstreamAreRejected() {
+        // rule 2.13, found by the TCK: a null item went to the stage, a null error ended the stream
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        Recorder<String> down = new Recorder<>(1);
+        StagePublisher.of(upstream, (String item, Consumer<String> out) -> out.accept(item)).subscribe(down);
+
+        assertThatThrownBy(() -> upstream.emit(null))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> upstream.error(null))
+                .isInstanceOf(NullPointerException.class);
+        assertThat(down.signals).containsExactly("subscribe");
     }
 
     @Test
