@@ -291,7 +291,7 @@ final class ChatPipeline {
      * A committed stream: chunks, or SSE payloads with the error event and {@code [DONE]}. Tells the
      * trace when it ends: completed, failed, cancelled by its reader, or abandoned unread.
      */
-    private static final class DefaultChatStream implements ChatStream {
+    static final class DefaultChatStream implements ChatStream { // package-private for its TCK test
         private final Flow.Publisher<ChatCompletionChunk> chunks;
         private final RequestTrace trace;
         private final java.util.concurrent.atomic.AtomicBoolean subscribed = new java.util.concurrent.atomic.AtomicBoolean();

@@ -1,6 +1,7 @@
 package io.github.geminibalance.internal;
 
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -19,6 +20,7 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
     private T first;
     private boolean firstDelivered;
     private boolean emittingFirst; // the first item is being handed over: a terminal signal must wait
+    private long deferred; // demand requested from inside onNext(first), forwarded once it returns (rule 3.3)
     private boolean done;
     private Throwable error;
     private boolean terminalDelivered;
@@ -37,7 +39,12 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
 
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
+        Objects.requireNonNull(subscription, "subscription"); // rule 2.13, as for every signal below
         synchronized (this) {
+            if (upstream != null) { // rule 2.5: one subscription only
+                subscription.cancel();
+                return;
+            }
             upstream = subscription;
         }
         subscription.request(1);
@@ -45,6 +52,7 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
 
     @Override
     public void onNext(T item) {
+        Objects.requireNonNull(item, "item");
         Flow.Subscriber<? super T> target;
         synchronized (this) {
             if (first == null && !firstDelivered) {
@@ -63,7 +71,7 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
 
     @Override
     public void onError(Throwable throwable) {
-        terminate(throwable);
+        terminate(Objects.requireNonNull(throwable, "throwable"));
     }
 
     @Override
@@ -115,6 +123,7 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
 
     @Override
     public void subscribe(Flow.Subscriber<? super T> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber");
         synchronized (this) {
             if (downstream != null) {
                 subscriber.onSubscribe(new Flow.Subscription() {
@@ -139,6 +148,7 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
                     s = upstream;
                     first = null;
                     terminalDelivered = true;
+                    downstream = NOBODY; // rule 3.13: a cancelled subscriber is not kept reachable
                 }
                 s.cancel();
             }
@@ -157,12 +167,14 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
                 first = null;
                 s = upstream;
                 target = downstream;
+                downstream = NOBODY;
             }
             s.cancel();
-            target.onError(new IllegalArgumentException("request(" + n + "): demand must be positive"));
+            target.onError(new IllegalArgumentException("request(" + n + "): demand must be positive (rule 3.9)"));
             return;
         }
         T toSend = null;
+        Flow.Subscriber<? super T> target = null;
         long forward = 0;
         synchronized (this) {
             if (terminalDelivered) {
@@ -171,24 +183,37 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
             long remaining = n;
             if (!firstDelivered) {
                 toSend = first;
+                target = downstream;
                 first = null;
                 firstDelivered = true;
                 emittingFirst = toSend != null;
                 remaining--;
+            } else if (emittingFirst) {
+                // a request from inside onNext(first): the call delivering it forwards this when onNext
+                // returns, so upstream's next onNext does not nest inside it (rule 3.3)
+                deferred = add(deferred, remaining);
+                return;
             }
             if (remaining > 0) {
                 forward = remaining;
             }
         }
         if (toSend != null) {
-            downstream.onNext(toSend);
+            target.onNext(toSend);
             synchronized (this) {
                 emittingFirst = false;
+                forward = terminalDelivered ? 0 : add(forward, deferred); // cancelled from onNext: nothing more
+                deferred = 0;
             }
         }
         if (!deliverTerminalIfDue() && forward > 0) {
             upstream.request(forward);
         }
+    }
+
+    private static long add(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     private boolean deliverTerminalIfDue() {
@@ -200,6 +225,7 @@ public final class Primed<T> implements Flow.Subscriber<T>, Flow.Publisher<T> {
             }
             terminalDelivered = true;
             target = downstream;
+            downstream = NOBODY;
             e = error;
         }
         if (e != null) {

@@ -47,7 +47,11 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
             return false;
         }
 
-        /** The downstream subscriber cancelled. */
+        /**
+         * The downstream subscriber cancelled, or broke rule 3.9 by requesting {@code n <= 0}: that
+         * is the subscriber's mistake, not the stream's, so it ends the stage like a cancel and the
+         * subscriber gets its {@link IllegalArgumentException} as is, not through {@link #onError}.
+         */
         default void onCancel() {}
     }
 
@@ -113,7 +117,9 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
     }
 
     private static final class Bridge<T, R> implements Flow.Subscriber<T>, Flow.Subscription, Control {
-        private final Flow.Subscriber<? super R> downstream;
+        // dropped once the stream is cancelled or has ended (rule 3.13): a stage's timer or a caller may
+        // hold this bridge long after, and must not keep the subscriber reachable through it
+        private volatile Flow.Subscriber<? super R> downstream;
         private final Stage<T, R> stage;
         private final Queue<R> queue = new ConcurrentLinkedQueue<>();
         private final AtomicLong demand = new AtomicLong();
@@ -133,6 +139,7 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
 
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
+            Objects.requireNonNull(subscription, "subscription"); // rule 2.13, as for every signal below
             if (upstream != null) {
                 subscription.cancel();
                 return;
@@ -141,7 +148,10 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
             synchronized (this) {
                 stage.onStart(this);
             }
-            downstream.onSubscribe(this);
+            Flow.Subscriber<? super R> d = downstream;
+            if (d != null) {
+                d.onSubscribe(this);
+            }
         }
 
         @Override
@@ -164,6 +174,7 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
 
         @Override
         public void onNext(T item) {
+            Objects.requireNonNull(item, "item");
             if (upstreamDone || cancelled) {
                 return;
             }
@@ -184,6 +195,7 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
 
         @Override
         public void onError(Throwable throwable) {
+            Objects.requireNonNull(throwable, "throwable");
             synchronized (this) {
                 if (upstreamDone) {
                     return;
@@ -227,7 +239,7 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
         @Override
         public void request(long n) {
             if (n <= 0) {
-                fail(new IllegalArgumentException("request(" + n + "): demand must be positive"));
+                badRequest(n);
                 return;
             }
             long current;
@@ -239,12 +251,41 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
             drain();
         }
 
+        /**
+         * Rule 3.9: the subscriber gets {@link IllegalArgumentException}. Not a failure of the stream:
+         * {@link Stage#onError} would turn it into output (an error event) or blame the key for it.
+         */
+        private void badRequest(long n) {
+            if (cancelled) {
+                return;
+            }
+            boolean wasDone;
+            synchronized (this) {
+                wasDone = upstreamDone;
+                upstreamDone = true;
+                queue.clear();
+                error = new IllegalArgumentException("request(" + n + "): demand must be positive (rule 3.9)");
+                if (!wasDone) {
+                    try {
+                        stage.onCancel();
+                    } catch (RuntimeException ignored) {
+                        // a cancellation hook must not break the caller's request()
+                    }
+                }
+            }
+            if (!wasDone) {
+                upstream.cancel();
+            }
+            drain();
+        }
+
         @Override
         public void cancel() {
             if (cancelled) {
                 return;
             }
             cancelled = true;
+            downstream = null;
             Flow.Subscription s = upstream;
             if (s != null) {
                 s.cancel();
@@ -268,7 +309,8 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
             }
             int missed = 1;
             while (true) {
-                if (cancelled || terminated) {
+                Flow.Subscriber<? super R> target = downstream;
+                if (cancelled || terminated || target == null) {
                     queue.clear();
                 } else {
                     // read before looking at the queue: final items are queued before upstreamDone is set,
@@ -280,7 +322,7 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
                             break;
                         }
                         demand.decrementAndGet();
-                        downstream.onNext(item);
+                        target.onNext(item);
                         if (cancelled) {
                             break;
                         }
@@ -288,11 +330,12 @@ public final class StagePublisher<T, R> implements Flow.Publisher<R> {
                     if (!cancelled && queue.isEmpty()) {
                         if (done) {
                             terminated = true;
+                            downstream = null;
                             Throwable e = error;
                             if (e != null) {
-                                downstream.onError(e);
+                                target.onError(e);
                             } else {
-                                downstream.onComplete();
+                                target.onComplete();
                             }
                         } else if (demand.get() > 0 && !requested) {
                             requested = true;

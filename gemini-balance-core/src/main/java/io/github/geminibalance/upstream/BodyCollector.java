@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,7 @@ final class BodyCollector implements Flow.Subscriber<List<ByteBuffer>> {
 
     @Override
     public void onSubscribe(Flow.Subscription s) {
+        Objects.requireNonNull(s, "s"); // rule 2.13, as for every signal below
         if (!subscription.compareAndSet(null, s)) {
             s.cancel(); // already ended (timed out before the body was subscribed)
             return;
@@ -76,6 +78,7 @@ final class BodyCollector implements Flow.Subscriber<List<ByteBuffer>> {
 
     @Override
     public void onNext(List<ByteBuffer> item) {
+        Objects.requireNonNull(item, "item");
         if (result.isDone()) {
             return;
         }
@@ -109,11 +112,15 @@ final class BodyCollector implements Flow.Subscriber<List<ByteBuffer>> {
 
     @Override
     public void onError(Throwable t) {
+        Objects.requireNonNull(t, "t");
+        // rule 2.3: the subscription is over; failing the result must not cancel it from inside onError
+        subscription.set(CANCELLED);
         result.completeExceptionally(t);
     }
 
     @Override
     public void onComplete() {
+        subscription.set(CANCELLED);
         result.complete(size == bytes.length ? bytes : Arrays.copyOf(bytes, size));
     }
 }

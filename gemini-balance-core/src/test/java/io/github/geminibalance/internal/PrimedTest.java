@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.geminibalance.internal.StagePublisherTest.ListPublisher;
 import io.github.geminibalance.internal.StagePublisherTest.ManualPublisher;
 import io.github.geminibalance.internal.StagePublisherTest.Recorder;
+import io.github.geminibalance.testing.Capture;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +52,90 @@ class PrimedTest {
 
         down.request(10);
         assertThat(down.signals).containsExactly("subscribe", "next a", "next b", "next c", "next d", "complete");
+    }
+
+    @Test
+    void aRequestFromInsideOnNextOfTheFirstItemDoesNotNestTheNextOnNext() throws Exception {
+        // rule 3.3, found by the TCK: request(1) from onNext(first) used to ask upstream at once, so a
+        // synchronous upstream delivered the second item inside the first item's onNext
+        Flow.Publisher<String> primed = Primed.awaitFirst(new ListPublisher<>(List.of("a", "b", "c"))).get(1, TimeUnit.SECONDS);
+        List<String> items = new CopyOnWriteArrayList<>();
+        int[] depth = {0, 0}; // current, deepest
+        boolean[] completed = {false};
+        primed.subscribe(new Flow.Subscriber<String>() {
+            Flow.Subscription subscription;
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription = s;
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(String item) {
+                depth[1] = Math.max(depth[1], ++depth[0]);
+                items.add(item);
+                subscription.request(1);
+                depth[0]--;
+            }
+
+            @Override public void onError(Throwable throwable) {}
+
+            @Override
+            public void onComplete() {
+                completed[0] = true;
+            }
+        });
+
+        assertThat(items).containsExactly("a", "b", "c");
+        assertThat(completed[0]).isTrue();
+        assertThat(depth[1]).as("onNext never runs inside another onNext").isEqualTo(1);
+    }
+
+    @Test
+    void aCancelledSubscriberIsNotKeptReachable() throws Exception {
+        // rule 3.13, found by the TCK: the publisher is held by whoever hands the stream on
+        Flow.Publisher<String> primed = Primed.awaitFirst(new ListPublisher<>(List.of("a", "b", "c"))).get(1, TimeUnit.SECONDS);
+
+        WeakReference<Recorder<String>> subscriber = subscribeTakeOneAndCancel(primed);
+
+        assertThat(StagePublisherTest.isCollected(subscriber)).isTrue();
+    }
+
+    private static WeakReference<Recorder<String>> subscribeTakeOneAndCancel(Flow.Publisher<String> p) {
+        Recorder<String> down = new Recorder<>(1);
+        p.subscribe(down);
+        assertThat(down.items).containsExactly("a");
+        down.subscription.cancel();
+        return new WeakReference<>(down);
+    }
+
+    @Test
+    void aSecondSubscriptionFromUpstreamIsCancelled() {
+        // rule 2.5, found by the TCK: a second onSubscribe replaced the first and was asked for an item
+        Capture<String> upstream = new Capture<>();
+        Primed.awaitFirst(upstream);
+        ManualPublisher<String> first = new ManualPublisher<>();
+        ManualPublisher<String> second = new ManualPublisher<>();
+
+        first.subscribe(upstream.subscriber());
+        second.subscribe(upstream.subscriber());
+
+        assertThat(first.requested).hasValue(1);
+        assertThat(first.cancelled).isFalse();
+        assertThat(second.requested).hasValue(0);
+        assertThat(second.cancelled).isTrue();
+    }
+
+    @Test
+    void nullSignalsAreRejected() {
+        // rule 2.13, found by the TCK: onError(null) used to end the stream as if it had completed
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        CompletableFuture<Flow.Publisher<String>> ready = Primed.awaitFirst(upstream);
+
+        assertThatThrownBy(() -> upstream.emit(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> upstream.error(null)).isInstanceOf(NullPointerException.class);
+        assertThat(ready).isNotDone();
     }
 
     @Test

@@ -1,8 +1,10 @@
 package io.github.geminibalance.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -701,6 +703,125 @@ class StagePublisherTest {
             stop.set(true);
             completer.join(10_000);
         }
+    }
+
+    @Test
+    void nullSignalsFromUpstreamAreRejected() {
+        // rule 2.13, found by the TCK: a null item went to the stage, a null error ended the stream
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        Recorder<String> down = new Recorder<>(1);
+        StagePublisher.of(upstream, (String item, Consumer<String> out) -> out.accept(item)).subscribe(down);
+
+        assertThatThrownBy(() -> upstream.emit(null))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> upstream.error(null))
+                .isInstanceOf(NullPointerException.class);
+        assertThat(down.signals).containsExactly("subscribe");
+    }
+
+    @Test
+    void aNonPositiveRequestReachesTheSubscriberEvenThroughAStageThatHandlesErrors() {
+        // rule 3.9, found by the TCK: sseData()'s stage turns every failure into an error event and
+        // completes, so request(0) used to end the stream "normally" instead of with the exception
+        List<String> stageCalls = new CopyOnWriteArrayList<>();
+        ManualPublisher<String> upstream = new ManualPublisher<>();
+        StagePublisher<String, String> publisher = StagePublisher.of(upstream, new StagePublisher.Stage<String, String>() {
+            @Override
+            public void onItem(String item, Consumer<String> out) {
+                out.accept(item);
+            }
+
+            @Override
+            public boolean onError(Throwable error, Consumer<String> out) {
+                stageCalls.add("error");
+                out.accept("error event");
+                return true;
+            }
+
+            @Override
+            public void onCancel() {
+                stageCalls.add("cancel");
+            }
+        });
+        Recorder<String> down = new Recorder<>(0);
+        publisher.subscribe(down);
+
+        down.subscription.request(0);
+
+        assertThat(down.items).isEmpty();
+        assertThat(down.error).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3.9");
+        assertThat(down.completed).isFalse();
+        assertThat(stageCalls).as("the subscriber's mistake ends the stage like a cancel").containsExactly("cancel");
+        assertThat(upstream.cancelled).isTrue();
+    }
+
+    @Test
+    void aCancelledSubscriberIsNotKeptReachableThroughTheStageControl() throws Exception {
+        // rule 3.13, found by the TCK: the idle timer holds the stream's Control long after a cancel
+        AtomicReference<StagePublisher.Control> held = new AtomicReference<>();
+        StagePublisher<String, String> publisher = StagePublisher.of(new ListPublisher<>(List.of("a", "b")),
+                new StagePublisher.Stage<String, String>() {
+                    @Override
+                    public void onStart(StagePublisher.Control control) {
+                        held.set(control);
+                    }
+
+                    @Override
+                    public void onItem(String item, Consumer<String> out) {
+                        out.accept(item);
+                    }
+                });
+
+        WeakReference<Recorder<String>> subscriber = subscribeTakeOneAndCancel(publisher);
+
+        assertThat(isCollected(subscriber)).as("the subscriber is unreachable once it cancelled").isTrue();
+        assertThat(held.get()).isNotNull();
+    }
+
+    @Test
+    void aCompletedSubscriberIsNotKeptReachableThroughTheStageControl() throws Exception {
+        AtomicReference<StagePublisher.Control> held = new AtomicReference<>();
+        StagePublisher<String, String> publisher = StagePublisher.of(new ListPublisher<>(List.of("a")),
+                new StagePublisher.Stage<String, String>() {
+                    @Override
+                    public void onStart(StagePublisher.Control control) {
+                        held.set(control);
+                    }
+
+                    @Override
+                    public void onItem(String item, Consumer<String> out) {
+                        out.accept(item);
+                    }
+                });
+
+        WeakReference<Recorder<String>> subscriber = subscribeToTheEnd(publisher);
+
+        assertThat(isCollected(subscriber)).isTrue();
+        assertThat(held.get()).isNotNull();
+    }
+
+    private static WeakReference<Recorder<String>> subscribeTakeOneAndCancel(Flow.Publisher<String> p) {
+        Recorder<String> down = new Recorder<>(1);
+        p.subscribe(down);
+        assertThat(down.items).hasSize(1);
+        down.subscription.cancel();
+        return new WeakReference<>(down);
+    }
+
+    private static WeakReference<Recorder<String>> subscribeToTheEnd(Flow.Publisher<String> p) {
+        Recorder<String> down = new Recorder<>(Long.MAX_VALUE);
+        p.subscribe(down);
+        assertThat(down.completed).isTrue();
+        return new WeakReference<>(down);
+    }
+
+    /** Whether {@code ref} is cleared within a few collections. */
+    static boolean isCollected(WeakReference<?> ref) throws InterruptedException {
+        for (int i = 0; i < 50 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        return ref.get() == null;
     }
 
     @Test

@@ -539,7 +539,7 @@ final class NettyHttpTransport implements HttpTransport {
      * The response body as a publisher with one subscriber. Signals run on the channel's event loop;
      * demand is only ever raised on that loop too, so none of this needs a lock.
      */
-    private static final class Body implements Flow.Publisher<List<ByteBuffer>> {
+    static final class Body implements Flow.Publisher<List<ByteBuffer>> { // package-private for its TCK test
         private final Channel channel;
         private final ArrayDeque<List<ByteBuffer>> queue = new ArrayDeque<>(2);
         private Flow.Subscriber<? super List<ByteBuffer>> subscriber;
@@ -547,6 +547,7 @@ final class NettyHttpTransport implements HttpTransport {
         private boolean last; // the whole body is in the queue
         private Throwable error;
         private boolean terminated;
+        private boolean draining; // a request from inside onNext lets the running drain go on (rule 3.3)
         boolean cancelled;
 
         Body(Channel channel) {
@@ -604,7 +605,7 @@ final class NettyHttpTransport implements HttpTransport {
             if (n <= 0) {
                 Flow.Subscriber<? super List<ByteBuffer>> s = subscriber;
                 cancelled();
-                s.onError(new IllegalArgumentException("non-positive request: " + n));
+                s.onError(new IllegalArgumentException("request(" + n + "): demand must be positive (rule 3.9)"));
                 return;
             }
             demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
@@ -652,15 +653,20 @@ final class NettyHttpTransport implements HttpTransport {
         }
 
         private void drain() {
-            if (subscriber == null || terminated) {
+            if (subscriber == null || terminated || draining) {
                 return;
             }
-            while (demand > 0 && !queue.isEmpty()) {
-                demand--;
-                subscriber.onNext(queue.poll());
-                if (subscriber == null) {
-                    return; // cancelled from onNext
+            draining = true;
+            try {
+                while (demand > 0 && !queue.isEmpty()) {
+                    demand--;
+                    subscriber.onNext(queue.poll());
+                    if (subscriber == null) {
+                        return; // cancelled from onNext
+                    }
                 }
+            } finally {
+                draining = false;
             }
             if (queue.isEmpty() && (last || error != null)) {
                 terminated = true;
