@@ -43,7 +43,9 @@ class RemoteMediaMemoryTest {
     @BeforeAll
     static void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        serverThreads = Executors.newFixedThreadPool(16);
+        // unbounded: a write to a connection the fetcher gave up on may block until the connection is
+        // closed, and a fixed pool of such writers would starve the next round's fetches on a slow machine
+        serverThreads = Executors.newCachedThreadPool();
         server.setExecutor(serverThreads);
         // /declared/...: with a Content-Length; /chunked/...: streamed without one (the worst case)
         server.createContext("/declared/", exchange -> serve(exchange, IMAGE_BYTES));
