@@ -60,6 +60,11 @@ public record RecordQuery(Instant from, Instant to, String model, String keyId, 
         return new RecordQuery(from, to, model, keyId, status, newClient, limit, cursor);
     }
 
+    /** This query with another page size. */
+    public RecordQuery withLimit(int newLimit) {
+        return new RecordQuery(from, to, model, keyId, status, client, newLimit, cursor);
+    }
+
     /** The next page of this query. */
     public RecordQuery after(String newCursor) {
         return new RecordQuery(from, to, model, keyId, status, client, limit, newCursor);

@@ -56,12 +56,19 @@ final class Connections {
         config.setReadOnly(true);
         SQLiteDataSource readOnly = new SQLiteDataSource(config);
         readOnly.setUrl(settings.jdbcUrl());
+        boolean foreign;
         try (Connection connection = readOnly.getConnection(); Statement s = connection.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
+                ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(CASE WHEN name = '" + Migrations.HISTORY
+                        + "' THEN 1 ELSE 0 END) FROM sqlite_master WHERE type = 'table'")) {
             rs.next();
+            foreign = rs.getLong(1) > 0 && rs.getLong(2) == 0;
         } catch (SQLException e) {
             throw new ConfigException(setting, file + " is not a usable SQLite database ("
                     + Text.oneLine(e.getMessage(), null) + "); it was left untouched: restore a backup or move it away");
+        }
+        if (foreign) {
+            throw new ConfigException(setting, file + " is a SQLite database of another program (it has tables but no "
+                    + Migrations.HISTORY + "); it was left untouched: name another file");
         }
         Migrations.check(readOnly, DatabaseType.SQLITE, setting);
     }
@@ -118,6 +125,7 @@ final class Connections {
                 config.addDataSourceProperty("reWriteBatchedInserts", "true");
                 config.addDataSourceProperty("connectTimeout", "5");
                 config.addDataSourceProperty("socketTimeout", "60");
+                config.addDataSourceProperty("logServerErrorDetail", "false");
             }
             case MYSQL -> {
                 config.setDriverClassName("org.mariadb.jdbc.Driver");
