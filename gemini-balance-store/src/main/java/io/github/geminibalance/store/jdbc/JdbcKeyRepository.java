@@ -36,7 +36,6 @@ final class JdbcKeyRepository implements KeyRepository {
     private static final List<String> MARK_VALUES = List.of("until_at", "reason", "marked_at");
 
     private final DataSource dataSource;
-    private final Dialect dialect;
     private final Lock writeLock;
     private final RecordWriter writer;
     private final Clock clock;
@@ -46,7 +45,6 @@ final class JdbcKeyRepository implements KeyRepository {
 
     JdbcKeyRepository(DataSource dataSource, Dialect dialect, Lock writeLock, RecordWriter writer, Clock clock) {
         this.dataSource = dataSource;
-        this.dialect = dialect;
         this.writeLock = writeLock;
         this.writer = writer;
         this.clock = clock;
@@ -320,9 +318,5 @@ final class JdbcKeyRepository implements KeyRepository {
         } finally {
             writeLock.unlock();
         }
-    }
-
-    Dialect dialect() {
-        return dialect;
     }
 }

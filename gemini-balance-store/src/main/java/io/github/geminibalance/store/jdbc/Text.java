@@ -24,12 +24,13 @@ final class Text {
         return value == null || value.isEmpty() ? null : value;
     }
 
-    /** A driver's message on one line, with {@code secret} (a password) removed. */
+    /** A driver's message on one line, with {@code secret} (a password) and any {@code password=...} removed. */
     static String oneLine(String message, String secret) {
         String text = message == null ? "unknown error" : message;
         if (secret != null && !secret.isEmpty()) {
             text = text.replace(secret, "***");
         }
+        text = text.replaceAll("(?i)(password=)[^&\\s;)]*", "$1***");
         text = text.replaceAll("\\s+", " ").strip();
         return cut(text, 300);
     }

@@ -97,6 +97,13 @@ class DatabaseSettingsTest {
                 "must be a positive whole number, not 0");
     }
 
+    @Test
+    void driverMessagesLoseTheirPasswordsAndLineBreaks() {
+        assertThat(Text.oneLine("cannot connect to jdbc:postgresql://db/x?user=a&password=s3cret&ssl=true\n  retry",
+                "hunter2")).isEqualTo("cannot connect to jdbc:postgresql://db/x?user=a&password=***&ssl=true retry");
+        assertThat(Text.oneLine("auth failed for hunter2", "hunter2")).isEqualTo("auth failed for ***");
+    }
+
     private static void assertProblem(Map<String, String> raw, String setting, String problem) {
         assertThatThrownBy(() -> DatabaseSettings.from(raw))
                 .isInstanceOf(ConfigException.class)
