@@ -45,9 +45,14 @@ final class MariaDbServer implements AutoCloseable {
             ServerProcesses.run(ServerProcesses.as(OS_USER, List.of(install.toString(), "--no-defaults",
                     "--datadir=" + dir.resolve("data"), "--auth-root-authentication-method=normal",
                     "--skip-test-db")), dir.resolve("install.log"));
-            server.start();
-            server.admin("CREATE USER '" + USER + "'@'127.0.0.1' IDENTIFIED BY '" + PASSWORD + "'",
-                    "GRANT ALL ON `gb%`.* TO '" + USER + "'@'127.0.0.1'");
+            try {
+                server.start();
+                server.admin("CREATE USER '" + USER + "'@'127.0.0.1' IDENTIFIED BY '" + PASSWORD + "'",
+                        "GRANT ALL ON `gb%`.* TO '" + USER + "'@'127.0.0.1'");
+            } catch (RuntimeException | AssertionError e) {
+                server.close();
+                throw e;
+            }
             return server;
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -51,7 +51,12 @@ final class PostgresServer implements AutoCloseable {
             ServerProcesses.run(ServerProcesses.as(USER, List.of(initdb.toString(), "-D", server.data.toString(),
                     "-U", USER, "--pwfile=" + dir.resolve("pw"), "--auth-host=scram-sha-256", "--auth-local=trust",
                     "-E", "UTF8", "--no-sync")), dir.resolve("initdb.log"));
-            server.start();
+            try {
+                server.start();
+            } catch (RuntimeException | AssertionError e) {
+                server.close();
+                throw e;
+            }
             return server;
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -112,7 +117,7 @@ final class PostgresServer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process != null) {
+        if (process != null && process.isAlive()) {
             kill();
         }
         ServerProcesses.deleteTree(dir);
