@@ -1,0 +1,65 @@
+package io.github.geminibalance.store;
+
+import java.time.Clock;
+
+/**
+ * Everything the pool remembers: its keys, its records and the queries over them. {@link #inMemory()}
+ * keeps them in memory (bounded) for embedders; module {@code gemini-balance-store} keeps them in a
+ * database.
+ */
+public interface Store extends AutoCloseable {
+
+    /** The keys and their marks. */
+    KeyRepository keys();
+
+    /** Where records are offered. */
+    RecordSink sink();
+
+    /** Queries over the records. */
+    RecordQueries queries();
+
+    /**
+     * Waits until every record and mark offered before the call is written, at most {@code timeoutMillis};
+     * false when they were not all written in time. Immediate for memory stores.
+     */
+    default boolean flush(long timeoutMillis) {
+        return true;
+    }
+
+    /** Whether the backing database answered the last write (always true in memory). */
+    default boolean healthy() {
+        return true;
+    }
+
+    /** Writes what is queued (for a short while) and releases the store. */
+    @Override
+    default void close() {}
+
+    /** A memory store with the default bounds, stamping times from the system clock. */
+    static Store inMemory() {
+        return inMemory(Clock.systemUTC());
+    }
+
+    /** A memory store with the default bounds. */
+    static Store inMemory(Clock clock) {
+        InMemoryKeyRepository keys = new InMemoryKeyRepository(clock);
+        InMemoryRecordStore records = new InMemoryRecordStore(InMemoryRecordStore.DEFAULT_CAPACITY,
+                InMemoryRecordStore.DEFAULT_USAGE_DAYS);
+        return new Store() {
+            @Override
+            public KeyRepository keys() {
+                return keys;
+            }
+
+            @Override
+            public RecordSink sink() {
+                return records;
+            }
+
+            @Override
+            public RecordQueries queries() {
+                return records;
+            }
+        };
+    }
+}

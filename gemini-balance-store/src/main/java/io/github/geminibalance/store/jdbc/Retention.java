@@ -1,0 +1,100 @@
+package io.github.geminibalance.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.concurrent.locks.Lock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daily clean-up: deletes request records, error records and usage aggregates older than their
+ * retention (0 = keep), key counters older than a week and marks that have ended. It deletes in
+ * statements of at most {@code batch} rows, each its own transaction taken under the store's write
+ * lock, so the writer is never kept waiting for long.
+ */
+public final class Retention {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+    /** The default number of rows one statement deletes. */
+    public static final int DEFAULT_BATCH = 5_000;
+    private static final int COUNTER_DAYS = 7;
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final Lock writeLock;
+    private final Clock clock;
+    private final DatabaseSettings settings;
+    private final int batch;
+
+    Retention(DataSource dataSource, Dialect dialect, Lock writeLock, Clock clock, DatabaseSettings settings,
+            int batch) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.writeLock = writeLock;
+        this.clock = clock;
+        this.settings = settings;
+        this.batch = batch;
+    }
+
+    /**
+     * What one run deleted.
+     *
+     * @param requests request records
+     * @param errors error records
+     * @param usageRows usage aggregate rows
+     * @param other key counters and ended marks
+     */
+    public record Result(long requests, long errors, long usageRows, long other) {}
+
+    /** Runs the clean-up now, as of the store's clock. */
+    public Result runOnce() {
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        long requests = settings.requestLogDays() == 0 ? 0
+                : deleteAll("gb_request", "at_ms", now.minus(Duration.ofDays(settings.requestLogDays())).toEpochMilli());
+        long errors = settings.errorLogDays() == 0 ? 0
+                : deleteAll("gb_error", "at_ms", now.minus(Duration.ofDays(settings.errorLogDays())).toEpochMilli());
+        long usage = settings.usageDays() == 0 ? 0
+                : deleteAll("gb_usage", "day", today.minusDays(settings.usageDays()).toEpochDay());
+        long other = deleteAll("gb_key_counter", "day", today.minusDays(COUNTER_DAYS).toEpochDay())
+                + deleteAll("gb_key_mark", "until_at", now.toEpochMilli());
+        if (requests + errors + usage + other > 0) {
+            LOG.info("store clean-up deleted {} request records, {} error records, {} usage rows, {} other rows",
+                    requests, errors, usage, other);
+        }
+        return new Result(requests, errors, usage, other);
+    }
+
+    private long deleteAll(String table, String column, long below) {
+        String sql = dialect.deleteBatch(table, column, batch);
+        long total = 0;
+        while (true) {
+            int deleted = deleteOnce(sql, below);
+            total += deleted;
+            if (deleted < batch) {
+                return total;
+            }
+        }
+    }
+
+    private int deleteOnce(String sql, long below) {
+        writeLock.lock();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement s = connection.prepareStatement(sql)) {
+            s.setLong(1, below);
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new io.github.geminibalance.store.StoreException(
+                    "store clean-up failed: " + Text.oneLine(e.getMessage(), null), e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+}
