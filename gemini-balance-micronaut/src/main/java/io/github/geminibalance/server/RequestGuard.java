@@ -73,6 +73,8 @@ final class RequestGuard extends ChannelDuplexHandler {
     private boolean discarding;
     private long bodyBytes;
     private String path = "";
+    /** The client's {@code x-request-id}, as offered, of the request being read (null: none). */
+    private String offeredRequestId;
     private long lastReadNanos;
     private final Runnable headTimedOut = this::close;
     private final Runnable idleTimedOut = this::close;
@@ -161,6 +163,7 @@ final class RequestGuard extends ChannelDuplexHandler {
             responseStarted = false;
             bodyBytes = 0;
             path = new QueryStringDecoder(request.uri()).path();
+            offeredRequestId = request.headers().get(AccessLogFilter.REQUEST_ID);
             long declared = HttpUtil.getContentLength(request, -1L);
             if (declared > maxBodyBytes) {
                 ReferenceCountUtil.release(msg);
@@ -283,6 +286,8 @@ final class RequestGuard extends ChannelDuplexHandler {
         readingBody = false;
         cancel();
         FullHttpResponse response = errorResponse(status, message, code, path);
+        // answered before the framework sees the request, so the access-log filter cannot add it
+        response.headers().set(AccessLogFilter.REQUEST_ID, AccessLogFilter.requestId(offeredRequestId));
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
             if (f.channel() instanceof DuplexChannel duplex && f.isSuccess()) {
                 duplex.shutdownOutput();

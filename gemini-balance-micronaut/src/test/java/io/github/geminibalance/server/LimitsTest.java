@@ -103,6 +103,18 @@ class LimitsTest {
         assertThat(error.path("code").asText()).isEqualTo("request_too_large");
         assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
         assertThat(error.path("message").asText()).contains("65536 bytes");
+        assertThat(over.headers().firstValue("x-request-id")).as("answered before the framework, still with an id")
+                .hasValueSatisfying(id -> assertThat(id).matches("[0-9a-f]{16}"));
+    }
+
+    @Test
+    void the413CarriesTheClientsRequestId() throws Exception {
+        HttpResponse<String> over = small.send(small.request("/v1/chat/completions", TestServer.TOKEN)
+                .header("Content-Type", "application/json").header("x-request-id", "client-id-42")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bodyOf(SMALL + 1))).build());
+
+        assertThat(over.statusCode()).isEqualTo(413);
+        assertThat(over.headers().firstValue("x-request-id")).contains("client-id-42");
     }
 
     @Test
