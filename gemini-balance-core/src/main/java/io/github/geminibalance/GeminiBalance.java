@@ -96,8 +96,7 @@ public final class GeminiBalance implements AutoCloseable {
         }
         this.httpExecutor = b.httpClient != null ? null : httpExecutor();
         HttpClient http = b.httpClient != null ? b.httpClient : defaultHttpClient(config, httpExecutor);
-        this.pool = new KeyPool(config.apiKeys(), config.maxFailures(),
-                KeyPool.Selection.parse(config.keySelection()), clock, b.store);
+        this.pool = new KeyPool(config.apiKeys(), config.maxFailures(), config.keySelection(), clock, b.store);
         this.listener = b.listener;
         RetryPolicy policy = new RetryPolicy(config.maxRetries(), clock);
         this.retry = new RetryLoop(pool, policy, listener);

@@ -1,5 +1,6 @@
 package io.github.geminibalance.keys;
 
+import io.github.geminibalance.config.KeySelection;
 import io.github.geminibalance.internal.LogText;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,30 +38,13 @@ public final class KeyPool {
     /** Daily Gemini quotas reset at midnight in this zone. */
     public static final ZoneId QUOTA_ZONE = ZoneId.of("America/Los_Angeles");
 
-    /** Key selection strategies. */
-    public enum Selection {
-        /** Strict rotation over the usable keys. */
-        ROUND_ROBIN,
-        /** The usable key with the fewest requests in flight (rotation breaks ties). */
-        LEAST_BUSY;
-
-        /** Parses {@code round_robin} or {@code least_busy}. */
-        public static Selection parse(String value) {
-            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
-                case "round_robin", "round-robin", "roundrobin" -> ROUND_ROBIN;
-                case "least_busy", "least-busy", "leastbusy" -> LEAST_BUSY;
-                default -> throw new IllegalArgumentException("unknown key selection " + value);
-            };
-        }
-    }
-
     private static final Logger log = LoggerFactory.getLogger(KeyPool.class);
 
     private final List<Entry> entries;
     private final Map<String, Entry> byId;
     private final int maxFailures;
     private final Clock clock;
-    private final Selection selection;
+    private final KeySelection selection;
     private final KeyStateStore store;
     private int cursor;
 
@@ -72,7 +56,7 @@ public final class KeyPool {
      * @param selection how to pick among usable keys
      * @param clock the time source for cooldowns
      */
-    public KeyPool(List<String> keys, int maxFailures, Selection selection, Clock clock) {
+    public KeyPool(List<String> keys, int maxFailures, KeySelection selection, Clock clock) {
         this(keys, maxFailures, selection, clock, KeyStateStore.local());
     }
 
@@ -85,7 +69,7 @@ public final class KeyPool {
      * @param clock the time source for cooldowns
      * @param store where state is shared with other instances
      */
-    public KeyPool(List<String> keys, int maxFailures, Selection selection, Clock clock, KeyStateStore store) {
+    public KeyPool(List<String> keys, int maxFailures, KeySelection selection, Clock clock, KeyStateStore store) {
         Objects.requireNonNull(keys, "keys");
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("a key pool needs at least one key");
@@ -149,7 +133,7 @@ public final class KeyPool {
                 if (exclude.contains(e.key) || !e.usable(model, now, maxFailures)) {
                     continue;
                 }
-                if (selection == Selection.ROUND_ROBIN) {
+                if (selection == KeySelection.ROUND_ROBIN) {
                     chosen = e;
                     chosenOffset = i;
                     break;

@@ -5,6 +5,7 @@ import static io.github.geminibalance.upstream.GeminiErrorTest.D10_UNAVAILABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.geminibalance.GeminiBalanceException;
+import io.github.geminibalance.config.KeySelection;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.keys.KeyState;
@@ -37,7 +38,7 @@ class RetryChargesTest {
     private static final int MAX_FAILURES = 3;
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-06-15T12:00:00Z"), ZoneOffset.UTC);
-    private final KeyPool pool = new KeyPool(List.of(K1, K2, K3), MAX_FAILURES, KeyPool.Selection.ROUND_ROBIN, clock);
+    private final KeyPool pool = new KeyPool(List.of(K1, K2, K3), MAX_FAILURES, KeySelection.ROUND_ROBIN, clock);
     private final UpstreamCircuit circuit = new UpstreamCircuit(5, Duration.ofSeconds(30), clock);
     private final RetryLoop loop = new RetryLoop(pool, new RetryPolicy(3, clock),
             io.github.geminibalance.GeminiBalanceListener.NONE, circuit);

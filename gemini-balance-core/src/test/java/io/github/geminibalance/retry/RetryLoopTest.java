@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.geminibalance.GeminiBalanceException;
+import io.github.geminibalance.config.KeySelection;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.keys.KeyState;
@@ -41,7 +42,7 @@ class RetryLoopTest {
     private static final Instant NOW = Instant.parse("2026-06-15T12:00:00Z");
 
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    private final KeyPool pool = new KeyPool(List.of(K1, K2, K3), 3, KeyPool.Selection.ROUND_ROBIN, clock);
+    private final KeyPool pool = new KeyPool(List.of(K1, K2, K3), 3, KeySelection.ROUND_ROBIN, clock);
 
     /** An attempt that plays a script, one step per call, and records the keys and leases it got. */
     private static final class Script implements RetryLoop.Attempt<String> {
@@ -175,7 +176,7 @@ class RetryLoopTest {
 
     @Test
     void attemptsUsedUpOnRateLimitsAlsoAskThePool() {
-        KeyPool twoKeys = new KeyPool(List.of(K1, K2), 3, KeyPool.Selection.ROUND_ROBIN, clock);
+        KeyPool twoKeys = new KeyPool(List.of(K1, K2), 3, KeySelection.ROUND_ROBIN, clock);
         Script script = new Script().thenFail(rateLimited("38s")).thenFail(rateLimited("20s"));
 
         CompletableFuture<String> result = new RetryLoop(twoKeys, new RetryPolicy(2, clock)).run(MODEL, script, false);
@@ -200,7 +201,7 @@ class RetryLoopTest {
     @Test
     void theReportedErrorDoesNotDependOnTheKeyOrder() {
         for (List<String> order : List.of(List.of(K1, K2), List.of(K2, K1))) {
-            KeyPool twoKeys = new KeyPool(order, 3, KeyPool.Selection.ROUND_ROBIN, clock);
+            KeyPool twoKeys = new KeyPool(order, 3, KeySelection.ROUND_ROBIN, clock);
             // K1 is rate-limited for 41 s, K2 is rejected, whichever is tried first
             RetryLoop.Attempt<String> attempt = lease -> CompletableFuture.failedFuture(
                     lease.key().value().equals(K1) ? rateLimited("41s") : gemini(400, D7_INVALID_KEY));
@@ -217,7 +218,7 @@ class RetryLoopTest {
 
     @Test
     void aTransientErrorBeatsARejectedKey() {
-        KeyPool twoKeys = new KeyPool(List.of(K1, K2), 3, KeyPool.Selection.ROUND_ROBIN, clock);
+        KeyPool twoKeys = new KeyPool(List.of(K1, K2), 3, KeySelection.ROUND_ROBIN, clock);
         Script script = new Script().thenFail(gemini(503, D10_UNAVAILABLE)).thenFail(gemini(400, D7_INVALID_KEY));
 
         CompletableFuture<String> result = new RetryLoop(twoKeys, new RetryPolicy(3, clock)).run(MODEL, script, false);

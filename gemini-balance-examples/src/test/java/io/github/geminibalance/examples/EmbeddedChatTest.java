@@ -112,7 +112,8 @@ class EmbeddedChatTest {
     void missingKeysOrQuestionIsOneLineAndExitCodeOne() {
         assertThat(run(Map.of(), "Hello?")).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement().asString()
-                .isEqualTo("EmbeddedChat: API_KEYS is not set: put your Gemini keys in it (environment or ./.env)");
+                .isEqualTo("EmbeddedChat: Invalid setting API_KEYS: API_KEYS is not set"
+                        + " (put your Gemini keys in it: environment or ./.env)");
 
         err.reset();
         assertThat(run(Map.of("API_KEYS", KEY))).isEqualTo(1);

@@ -2,7 +2,6 @@ package io.github.geminibalance.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.geminibalance.GeminiBalance;
-import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.keys.KeyState;
 import io.github.geminibalance.keys.KeyStatus;
@@ -32,7 +31,7 @@ final class HealthController {
     private final GeminiBalance gemini;
     private final boolean sharedState;
 
-    HealthController(GeminiBalance gemini, GeminiBalanceConfig config) {
+    HealthController(GeminiBalance gemini, ServerConfig config) {
         this.gemini = gemini;
         this.sharedState = config.redisUrl() != null;
     }

@@ -165,11 +165,10 @@ class NativeUpstreamBreakTest {
     private static TestServer start(String transport) {
         GeminiBalanceConfig config = GeminiBalanceConfig.builder()
                 .apiKeys(List.of(KEY))
-                .allowedTokens(List.of(TestServer.TOKEN))
                 .baseUrl(upstream.baseUrl())
-                .upstreamClient(transport)
                 .build();
-        return TestServer.start(config);
+        return TestServer.start(config, TestServer.serverConfig()
+                .withUpstreamClient(ServerConfig.UpstreamClient.valueOf(transport.toUpperCase(java.util.Locale.ROOT))));
     }
 
     private static HttpResponse<String> post(TestServer server, String path) throws Exception {

@@ -73,8 +73,9 @@ class NoSecretsLeakTest {
         stub(null, "m-reset", ".*", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
         stub(null, "m-garbage", ".*", aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE));
         stub(null, "m-timeout", ".*", json(200, GeminiFixtures.textResponse("late")).withFixedDelay(3_000));
-        server = TestServer.start(TestServer.config(gemini, List.of(KEY_1, KEY_2)).authToken(ADMIN_TOKEN)
-                .timeout(Duration.ofSeconds(1)).maxRetries(1).build());
+        server = TestServer.start(TestServer.config(gemini, List.of(KEY_1, KEY_2))
+                .timeout(Duration.ofSeconds(1)).maxRetries(1).build(),
+                TestServer.serverConfig().withAuthToken(ADMIN_TOKEN));
     }
 
     @AfterAll
