@@ -48,13 +48,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The embeddable gemini-balance: OpenAI-shaped chat, streaming chat, embeddings and models over a
  * rotating pool of Gemini API keys. Thread-safe; create one per key pool and {@link #close()} it.
- * Every method is asynchronous and never blocks the calling thread. Failures complete the future
+ * The plain methods are asynchronous and never block the calling thread; failures complete the future
  * with a {@link GeminiBalanceException} that says which HTTP status and OpenAI error to answer with.
+ * The {@code *Blocking} methods wait for the answer and throw that exception directly.
  *
  * <pre>{@code
  * try (GeminiBalance gb = GeminiBalance.create(ConfigLoader.load())) {
- *     ChatCompletion answer = gb.chat(ChatCompletionRequest.of("gemini-2.5-flash",
- *             List.of(ChatMessage.of("user", "Hello")))).join();
+ *     ChatCompletion answer = gb.chatBlocking(ChatCompletionRequest.builder()
+ *             .model("gemini-2.5-flash").addUserMessage("Hello").build());
  * }
  * }</pre>
  */
@@ -218,6 +219,61 @@ public final class GeminiBalance implements AutoCloseable {
             }
         });
         return out;
+    }
+
+    /**
+     * {@link #chat(ChatCompletionRequest)}, waiting for the answer on the calling thread.
+     *
+     * @param request the request
+     * @return the answer
+     * @throws GeminiBalanceException if the request fails (the same exception the future would fail with),
+     *     or with code {@value #INTERRUPTED} if the calling thread is interrupted while waiting (its
+     *     interrupt flag is then set again and the call is cancelled)
+     */
+    public ChatCompletion chatBlocking(ChatCompletionRequest request) {
+        return await(chat(request));
+    }
+
+    /**
+     * {@link #embeddings(EmbeddingRequest)}, waiting for the answer on the calling thread.
+     *
+     * @param request the request
+     * @return the embeddings
+     * @throws GeminiBalanceException as {@link #chatBlocking} does
+     */
+    public EmbeddingResponse embeddingsBlocking(EmbeddingRequest request) {
+        return await(embeddings(request));
+    }
+
+    /**
+     * {@link #models()}, waiting for the answer on the calling thread.
+     *
+     * @return the models
+     * @throws GeminiBalanceException as {@link #chatBlocking} does
+     */
+    public ModelList modelsBlocking() {
+        return await(models());
+    }
+
+    /** The {@link GeminiBalanceException#code() code} of the failure of a blocking call that was interrupted. */
+    public static final String INTERRUPTED = "interrupted";
+
+    /**
+     * Waits for a call's future: its value, or its failure as the {@link GeminiBalanceException} it holds
+     * (unwrapped from {@code CompletionException}/{@code ExecutionException}; anything else is mapped the
+     * way the HTTP adapter would map it).
+     */
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true); // stop waiting: the call ends on its own and gives its key back
+            Thread.currentThread().interrupt();
+            throw new GeminiBalanceException(499, "invalid_request_error", INTERRUPTED, null, null,
+                    "the calling thread was interrupted while waiting for the answer", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            throw ErrorMapper.toClient(e, null);
+        }
     }
 
     /** Embeddings for a string or a list of strings, batched 100 per Gemini call, order kept. */

@@ -8,11 +8,9 @@ import io.github.geminibalance.config.ConfigLoader;
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.openai.ChatCompletionChunk;
 import io.github.geminibalance.openai.ChatCompletionRequest;
-import io.github.geminibalance.openai.ChatMessage;
 import io.github.geminibalance.retry.RetryPolicy;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -96,8 +94,8 @@ public final class EmbeddedChat {
      * @throws RuntimeException (a {@link GeminiBalanceException}, possibly wrapped) if the call fails
      */
     static void ask(GeminiBalance gb, String model, String question, PrintStream out) {
-        ChatCompletionRequest request = ChatCompletionRequest.of(model, List.of(ChatMessage.of("user", question)))
-                .withStream(true, false);
+        ChatCompletionRequest request = ChatCompletionRequest.builder().model(model).addUserMessage(question)
+                .stream(true).build();
         ChatStream stream = gb.chatStream(request).join();
         CompletableFuture<Void> done = new CompletableFuture<>();
         stream.subscribe(new Flow.Subscriber<ChatCompletionChunk>() {
