@@ -1,15 +1,15 @@
 package io.github.geminibalance;
 
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.gemini.BatchEmbedContentsResponse;
 import io.github.geminibalance.gemini.ListModelsResponse;
+import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.internal.StagePublisher;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyChecker;
 import io.github.geminibalance.keys.KeyPool;
-import io.github.geminibalance.keys.KeyState;
-import io.github.geminibalance.keys.KeyStateStore;
-import io.github.geminibalance.keys.KeyStatus;
 import io.github.geminibalance.openai.ChatCompletion;
 import io.github.geminibalance.openai.ChatCompletionRequest;
 import io.github.geminibalance.openai.EmbeddingRequest;
@@ -19,13 +19,14 @@ import io.github.geminibalance.openai.ModelList;
 import io.github.geminibalance.retry.ErrorMapper;
 import io.github.geminibalance.retry.RetryLoop;
 import io.github.geminibalance.retry.RetryPolicy;
+import io.github.geminibalance.spi.HttpTransport;
+import io.github.geminibalance.spi.KeyStateStore;
 import io.github.geminibalance.translate.ChatRequestTranslator;
 import io.github.geminibalance.translate.EmbeddingTranslator;
 import io.github.geminibalance.translate.ModelNames;
 import io.github.geminibalance.translate.RemoteMediaFetcher;
 import io.github.geminibalance.translate.TranslationOptions;
 import io.github.geminibalance.upstream.GeminiClient;
-import io.github.geminibalance.upstream.HttpTransport;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -412,17 +413,84 @@ public final class GeminiBalance implements AutoCloseable {
         return pool.anyUsable();
     }
 
-    /** The key pool (admin operations: reset, disable). */
-    public KeyPool keyPool() {
+    /** The key pool, for tests in this module. */
+    KeyPool keyPool() {
         return pool;
     }
+
+    /**
+     * Puts a key back into rotation: clears its failures, cooldowns and exhaustion (also an admin's
+     * disable).
+     *
+     * @param id the key's id, such as {@code k-3f9a1c07}
+     * @return false when no key has this id
+     */
+    public boolean resetKey(String id) {
+        return pool.reset(id);
+    }
+
+    /**
+     * Takes a key out of rotation until {@link #resetKey} (a key check does not bring it back).
+     *
+     * @param id the key's id
+     * @return false when no key has this id
+     */
+    public boolean disableKey(String id) {
+        return pool.disable(id);
+    }
+
+    /**
+     * How many keys are in each state now; every state is present.
+     *
+     * @return state to number of keys
+     */
+    public Map<KeyState, Integer> keyStateCounts() {
+        return pool.stateCounts();
+    }
+
+    /**
+     * Whether the key state store (Redis, say) is reachable; always true for in-memory state.
+     *
+     * @return the store's health
+     */
+    public boolean keyStateStoreHealthy() {
+        return pool.store().healthy();
+    }
+
+    /**
+     * A reader configured like the core's own JSON mapper (unknown properties ignored, null rejected
+     * for primitives). Immutable and thread-safe; derive typed readers with
+     * {@link ObjectReader#forType(Class)}.
+     *
+     * @return the shared reader
+     */
+    public static ObjectReader jsonReader() {
+        return JSON_READER;
+    }
+
+    /**
+     * A writer configured like the core's own JSON mapper. Immutable and thread-safe.
+     *
+     * @return the shared writer
+     */
+    public static ObjectWriter jsonWriter() {
+        return JSON_WRITER;
+    }
+
+    private static final ObjectReader JSON_READER = Json.mapper().reader();
+    private static final ObjectWriter JSON_WRITER = Json.mapper().writer();
 
     /**
      * Re-validates the keys that need it now (invalid ones and ones with failures), or every key when
      * {@code all} is true; keys that pass return to ACTIVE. Keys an admin disabled are never checked
      * (a passing check would re-enable them): only an admin reset brings them back.
      */
-    public CompletableFuture<List<KeyChecker.Result>> checkKeys(boolean all) {
+    public CompletableFuture<List<KeyCheckResult>> checkKeys(boolean all) {
+        return checkKeyResults(all).thenApply(results -> results.stream()
+                .map(r -> new KeyCheckResult(r.id(), r.masked(), r.valid(), r.status(), r.reason())).toList());
+    }
+
+    private CompletableFuture<List<KeyChecker.Result>> checkKeyResults(boolean all) {
         if (!all) {
             return checker.checkNeeded();
         }

@@ -1,7 +1,11 @@
 package io.github.geminibalance.keys;
 
+import io.github.geminibalance.KeyState;
+import io.github.geminibalance.KeyStatus;
 import io.github.geminibalance.config.KeySelection;
-import io.github.geminibalance.internal.LogText;
+import io.github.geminibalance.spi.KeyEvent;
+import io.github.geminibalance.spi.KeyStateStore;
+import io.github.geminibalance.util.LogText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,10 +2,10 @@ package io.github.geminibalance.retry;
 
 import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.InvalidRequestException;
-import io.github.geminibalance.internal.Secrets;
 import io.github.geminibalance.upstream.GeminiApiException;
 import io.github.geminibalance.upstream.GeminiError;
 import io.github.geminibalance.upstream.SoftFailureException;
+import io.github.geminibalance.util.Secrets;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;

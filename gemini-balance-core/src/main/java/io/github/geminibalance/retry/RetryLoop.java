@@ -2,11 +2,11 @@ package io.github.geminibalance.retry;
 
 import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.GeminiBalanceListener;
-import io.github.geminibalance.internal.LogText;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.keys.Verdict;
 import io.github.geminibalance.retry.FailureRanking.Failed;
+import io.github.geminibalance.util.LogText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

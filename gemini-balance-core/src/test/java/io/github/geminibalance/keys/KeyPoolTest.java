@@ -3,7 +3,11 @@ package io.github.geminibalance.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.geminibalance.KeyState;
+import io.github.geminibalance.KeyStatus;
 import io.github.geminibalance.config.KeySelection;
+import io.github.geminibalance.spi.KeyEvent;
+import io.github.geminibalance.spi.KeyStateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 

@@ -5,11 +5,11 @@ import static io.github.geminibalance.upstream.GeminiErrorTest.D10_UNAVAILABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.geminibalance.GeminiBalanceException;
+import io.github.geminibalance.KeyState;
+import io.github.geminibalance.KeyStatus;
 import io.github.geminibalance.config.KeySelection;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyPool;
-import io.github.geminibalance.keys.KeyState;
-import io.github.geminibalance.keys.KeyStatus;
 import io.github.geminibalance.upstream.GeminiApiException;
 import io.github.geminibalance.upstream.GeminiErrorTest;
 import java.net.http.HttpTimeoutException;

@@ -9,11 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.geminibalance.GeminiBalanceException;
+import io.github.geminibalance.KeyState;
+import io.github.geminibalance.KeyStatus;
 import io.github.geminibalance.config.KeySelection;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyPool;
-import io.github.geminibalance.keys.KeyState;
-import io.github.geminibalance.keys.KeyStatus;
 import io.github.geminibalance.keys.Verdict;
 import io.github.geminibalance.upstream.GeminiApiException;
 import io.github.geminibalance.upstream.GeminiErrorTest;

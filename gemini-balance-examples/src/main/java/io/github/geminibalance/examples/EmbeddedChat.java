@@ -8,11 +8,11 @@ import io.github.geminibalance.config.ConfigLoader;
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.openai.ChatCompletionChunk;
 import io.github.geminibalance.openai.ChatCompletionRequest;
-import io.github.geminibalance.retry.RetryPolicy;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
 
 /**
@@ -83,7 +83,7 @@ public final class EmbeddedChat {
             return 0;
         } catch (RuntimeException e) {
             out.flush();
-            err.println("EmbeddedChat: " + describe(RetryPolicy.unwrap(e)));
+            err.println("EmbeddedChat: " + describe(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e));
             return 1;
         }
     }

@@ -2,9 +2,8 @@ package io.github.geminibalance.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.geminibalance.GeminiBalance;
-import io.github.geminibalance.internal.Json;
-import io.github.geminibalance.keys.KeyState;
-import io.github.geminibalance.keys.KeyStatus;
+import io.github.geminibalance.KeyState;
+import io.github.geminibalance.KeyStatus;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -60,11 +59,11 @@ final class HealthController {
         pool.put("states", states);
         body.put("keys", pool);
         if (sharedState) {
-            body.put("redis", gemini.keyPool().store().healthy() ? "UP" : "DOWN");
+            body.put("redis", gemini.keyStateStoreHealthy() ? "UP" : "DOWN");
         }
         return HttpResponse.<byte[]>status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .body(Json.mapper().writeValueAsBytes(body));
+                .body(GeminiBalance.jsonWriter().writeValueAsBytes(body));
     }
 }

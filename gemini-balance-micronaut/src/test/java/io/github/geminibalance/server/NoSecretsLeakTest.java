@@ -9,7 +9,6 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.github.geminibalance.GeminiBalance;
-import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.testing.FakeGemini;
 import io.github.geminibalance.testing.GeminiFixtures;
 import java.net.http.HttpRequest;
@@ -174,8 +173,8 @@ class NoSecretsLeakTest {
 
     // Each call starts with both keys usable, so every one reaches its failure instead of "no key left".
     private static void resetKeys() {
-        KeyPool pool = server.context().getBean(GeminiBalance.class).keyPool();
-        pool.keys().forEach(k -> pool.reset(k.id()));
+        GeminiBalance balance = server.context().getBean(GeminiBalance.class);
+        balance.keyStatus().forEach(k -> balance.resetKey(k.id()));
     }
 
     private static void stub(String key, String model, String methods, ResponseDefinitionBuilder response) {

@@ -4,10 +4,10 @@ import io.github.geminibalance.testing.RedisServer;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.github.geminibalance.KeyStatus;
 import io.github.geminibalance.config.KeySelection;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyPool;
-import io.github.geminibalance.keys.KeyStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.github.geminibalance.upstream;
+package io.github.geminibalance.spi;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -75,6 +75,6 @@ public interface HttpTransport {
      * @param client the client; it is shared, not closed by the transport
      */
     static HttpTransport jdk(java.net.http.HttpClient client) {
-        return new JdkHttpTransport(client);
+        return new io.github.geminibalance.upstream.JdkHttpTransport(client);
     }
 }
