@@ -557,25 +557,60 @@ public final class GeminiBalance implements AutoCloseable {
             this.config = Objects.requireNonNull(config, "config");
         }
 
-        /** The HTTP client to call Gemini with (default: a new one, HTTP/2 for https). */
+        /**
+         * The HTTP client to call Gemini with (default: a new one, HTTP/2 for https).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder httpClient(HttpClient v) { httpClient = Objects.requireNonNull(v); return this; }
         /**
          * How calls to Gemini travel (default: over the {@linkplain #httpClient HTTP client}). The HTTP
          * client still fetches image URLs.
          */
         public Builder transport(HttpTransport v) { transport = Objects.requireNonNull(v); return this; }
-        /** The clock for cooldowns and {@code created} (default: system UTC). */
+        /**
+         * The clock for cooldowns and {@code created} (default: system UTC).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder clock(Clock v) { clock = Objects.requireNonNull(v); return this; }
-        /** The randomness for ids (default: the JDK's default generator). */
+        /**
+         * The randomness for ids (default: the JDK's default generator).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder random(RandomGenerator v) { random = Objects.requireNonNull(v); return this; }
-        /** The scheduler for stream idle timers and key checks (default: one daemon thread). */
+        /**
+         * The scheduler for stream idle timers and key checks (default: one daemon thread).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder scheduler(ScheduledExecutorService v) { scheduler = Objects.requireNonNull(v); return this; }
 
-        /** A listener for metrics (default: none). */
+        /**
+         * A listener for metrics (default: none).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder listener(GeminiBalanceListener v) { listener = Objects.requireNonNull(v); return this; }
-        /** Where key state is shared with other instances (default: nowhere, in-memory only). */
+        /**
+         * Where key state is shared with other instances (default: nowhere, in-memory only).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder keyStateStore(KeyStateStore v) { store = Objects.requireNonNull(v); return this; }
-        /** Whether to re-validate keys every {@code checkInterval} (default: true). */
+        /**
+         * Whether to re-validate keys every {@code checkInterval} (default: true).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder scheduleKeyChecks(boolean v) { scheduleChecks = v; return this; }
         /**
          * Which addresses remote images may be fetched from, instead of the public addresses that are not

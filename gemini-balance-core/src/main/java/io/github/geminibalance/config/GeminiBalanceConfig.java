@@ -209,37 +209,117 @@ public record GeminiBalanceConfig(
             return m;
         }
 
-        /** The Gemini API keys. */
+        /**
+         * The Gemini API keys.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder apiKeys(List<String> v) { apiKeys = new ArrayList<>(v); return this; }
-        /** The Gemini REST base URL. */
+        /**
+         * The Gemini REST base URL.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder baseUrl(URI v) { baseUrl = v; return this; }
-        /** The Gemini REST base URL. */
+        /**
+         * The Gemini REST base URL.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder baseUrl(String v) { baseUrl = URI.create(v); return this; }
-        /** Whether to add the code-execution tool. */
+        /**
+         * Whether to add the code-execution tool.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder codeExecutionEnabled(boolean v) { codeExecutionEnabled = v; return this; }
-        /** Models that always search. */
+        /**
+         * Models that always search.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder searchModels(List<String> v) { searchModels = new ArrayList<>(v); return this; }
-        /** Consecutive failures before a key is skipped. */
+        /**
+         * Consecutive failures before a key is skipped.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder maxFailures(int v) { maxFailures = v; return this; }
-        /** Attempts per request. */
+        /**
+         * Attempts per request.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder maxRetries(int v) { maxRetries = v; return this; }
-        /** Total timeout of an upstream call. */
+        /**
+         * Total timeout of an upstream call.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder timeout(Duration v) { timeout = v; return this; }
-        /** Connect timeout. */
+        /**
+         * Connect timeout.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
-        /** Stream idle timeout. */
+        /**
+         * Stream idle timeout.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder streamIdleTimeout(Duration v) { streamIdleTimeout = v; return this; }
-        /** Safety settings, category to threshold. */
+        /**
+         * Safety settings, category to threshold.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder safetySettings(Map<String, String> v) { safetySettings = new LinkedHashMap<>(v); return this; }
-        /** Thinking budgets per model. */
+        /**
+         * Thinking budgets per model.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder thinkingBudgets(Map<String, Integer> v) { thinkingBudgets = new LinkedHashMap<>(v); return this; }
-        /** Key selection strategy; default {@link KeySelection#ROUND_ROBIN}. */
+        /**
+         * Key selection strategy; default {@link KeySelection#ROUND_ROBIN}.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder keySelection(KeySelection v) { keySelection = v; return this; }
-        /** Key re-validation interval. */
+        /**
+         * Key re-validation interval.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder checkInterval(Duration v) { checkInterval = v; return this; }
-        /** Model for key validation. */
+        /**
+         * Model for key validation.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder testModel(String v) { testModel = v; return this; }
-        /** Remote media limits per chat request. */
+        /**
+         * Remote media limits per chat request.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder media(MediaLimits v) { media = v; return this; }
 
         /**
