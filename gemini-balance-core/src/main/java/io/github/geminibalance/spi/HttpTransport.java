@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
 /**
- * Moves one HTTP exchange to Gemini and back; {@link GeminiClient} builds the requests and reads the
+ * Moves one HTTP exchange to Gemini and back; the core's Gemini client builds the requests and reads the
  * answers. The default, {@link #jdk}, runs on a {@link java.net.http.HttpClient}; a server can plug in
  * one that runs on its own event loop, so a proxied call never changes threads.
  *
