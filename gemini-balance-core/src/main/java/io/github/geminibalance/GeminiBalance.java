@@ -291,7 +291,7 @@ public final class GeminiBalance implements AutoCloseable {
             for (var batch : plan.batches()) {
                 byte[] body = ChatPipeline.toJson(batch);
                 calls.add(retry.run(plan.model(), ChatPipeline.traced(trace, retry.policy(),
-                        lease -> client.batchEmbedContents(lease.key(), plan.model(), body)), false));
+                        lease -> client.batchEmbedContents(lease.key(), plan.model(), body))));
             }
             return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 List<BatchEmbedContentsResponse> answers = new ArrayList<>(calls.size());
@@ -319,7 +319,7 @@ public final class GeminiBalance implements AutoCloseable {
             return CompletableFuture.completedFuture(cached.list);
         }
         return observe("models", "", guard(() -> retry.run(MODELS_POOL_KEY, ChatPipeline.traced(trace, retry.policy(),
-                lease -> listAll(lease.key(), null, new ArrayList<>(), 0)), false)
+                lease -> listAll(lease.key(), null, new ArrayList<>(), 0)))
                 .thenApply(all -> {
                     ModelList list = toModelList(all);
                     models.set(new CachedModels(list, clock.instant().plus(MODELS_TTL)));
@@ -389,8 +389,7 @@ public final class GeminiBalance implements AutoCloseable {
                             var released = ChatPipeline.releasing(response.body(), lease, retry.policy(), trace);
                             chat.releaseLater(released::cancelIfUnsubscribed);
                             return new NativeResponse(response.status(), response.contentType(), released);
-                        })),
-                true))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
+                        }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
     }
 
     // "models/gemini-2.5-flash:generateContent" -> "gemini-2.5-flash"; other resources share one bucket
