@@ -9,7 +9,6 @@ import io.github.geminibalance.util.LogText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -159,7 +158,7 @@ public final class KeyPool {
                 cursor = (cursor + chosenOffset + 1) % n;
             }
             chosen.inFlight++;
-            chosen.countRequest(now);
+            chosen.usage.countRequest(now);
             return Optional.of(new Lease(chosen, model, chosenOffset + 1));
         }
     }
@@ -350,8 +349,7 @@ public final class KeyPool {
     public synchronized void addTokens(ApiKey key, long tokens) {
         Entry e = byId.get(key.id());
         if (e != null && tokens > 0) {
-            e.rollDay(clock.instant());
-            e.tokensToday += tokens;
+            e.usage.addTokens(tokens, clock.instant());
         }
     }
 
@@ -580,11 +578,7 @@ public final class KeyPool {
         String lastErrorReason;
         Instant lastErrorAt;
         Instant lastProbe;
-        LocalDate day;
-        Instant dayStarts; // the bounds of {@code day} in the quota zone
-        Instant dayEnds;
-        long requestsToday;
-        long tokensToday;
+        final KeyUsage usage = new KeyUsage(QUOTA_ZONE);
 
         Entry(ApiKey key) {
             this.key = key;
@@ -642,27 +636,7 @@ public final class KeyPool {
             lastErrorAt = now;
         }
 
-        void countRequest(Instant now) {
-            rollDay(now);
-            requestsToday++;
-        }
-
-        void rollDay(Instant now) {
-            if (dayEnds != null && now.isBefore(dayEnds) && !now.isBefore(dayStarts)) {
-                return; // the same quota day: no time-zone arithmetic on the hot path
-            }
-            LocalDate today = LocalDate.ofInstant(now, QUOTA_ZONE);
-            dayStarts = today.atStartOfDay(QUOTA_ZONE).toInstant();
-            dayEnds = today.plusDays(1).atStartOfDay(QUOTA_ZONE).toInstant();
-            if (!today.equals(day)) {
-                day = today;
-                requestsToday = 0;
-                tokensToday = 0;
-            }
-        }
-
         KeyStatus status(Instant now, int maxFailures) {
-            rollDay(now);
             Map<String, Instant> active = new LinkedHashMap<>();
             resting.forEach((m, t) -> {
                 if (t.isAfter(now)) {
@@ -670,7 +644,8 @@ public final class KeyPool {
                 }
             });
             return new KeyStatus(key.id(), key.masked(), state(now, maxFailures), Map.copyOf(active), failures,
-                    inFlight, lastErrorStatus, lastErrorReason, lastErrorAt, requestsToday, tokensToday);
+                    inFlight, lastErrorStatus, lastErrorReason, lastErrorAt, usage.requests(now),
+                    usage.tokens(now));
         }
     }
 }
