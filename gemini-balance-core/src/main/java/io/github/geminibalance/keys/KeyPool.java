@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,13 +42,12 @@ public final class KeyPool {
 
     private static final Logger log = LoggerFactory.getLogger(KeyPool.class);
 
-    private final List<Entry> entries;
-    private final Map<String, Entry> byId;
+    private final List<KeyEntry> entries;
+    private final Map<String, KeyEntry> byId;
     private final int maxFailures;
     private final Clock clock;
-    private final KeySelection selection;
     private final KeyStateStore store;
-    private int cursor;
+    private final KeySelector selector;
 
     /**
      * Creates a pool.
@@ -80,15 +78,15 @@ public final class KeyPool {
         if (maxFailures < 1) {
             throw new IllegalArgumentException("maxFailures must be at least 1");
         }
-        Map<String, Entry> ids = new LinkedHashMap<>();
+        Map<String, KeyEntry> ids = new LinkedHashMap<>();
         for (String raw : keys) {
             ApiKey key = new ApiKey(raw);
-            ids.putIfAbsent(key.id(), new Entry(key));
+            ids.putIfAbsent(key.id(), new KeyEntry(key));
         }
         this.entries = List.copyOf(ids.values());
         this.byId = Collections.unmodifiableMap(ids);
         this.maxFailures = maxFailures;
-        this.selection = Objects.requireNonNull(selection, "selection");
+        this.selector = new KeySelector(entries, Objects.requireNonNull(selection, "selection"), maxFailures);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.store = Objects.requireNonNull(store, "store");
         store.attach(List.copyOf(byId.keySet()), this::applyRemote, this::applyRotation, this::localEvents);
@@ -128,61 +126,18 @@ public final class KeyPool {
     private Optional<Lease> select(String model, Set<ApiKey> exclude) {
         Instant now = clock.instant();
         synchronized (this) {
-            int n = entries.size();
-            Entry chosen = null;
-            int chosenOffset = -1;
-            for (int i = 0; i < n; i++) {
-                Entry e = entries.get((cursor + i) % n);
-                if (exclude.contains(e.key) || !e.usable(model, now, maxFailures)) {
-                    continue;
-                }
-                if (selection == KeySelection.ROUND_ROBIN) {
-                    chosen = e;
-                    chosenOffset = i;
-                    break;
-                }
-                if (chosen == null || e.inFlight < chosen.inFlight) {
-                    chosen = e;
-                    chosenOffset = i;
-                }
+            KeySelector.Choice choice = selector.choose(model, exclude, now);
+            if (choice == null) {
+                return Optional.empty();
             }
-            if (chosen == null) {
-                chosen = probeCandidate(model, now, exclude);
-                if (chosen == null) {
-                    return Optional.empty();
-                }
-                chosen.lastProbe = now;
+            KeyEntry chosen = choice.entry();
+            if (choice.probe()) {
                 log.info("Probing failing key {} ({} consecutive failures)", chosen.key, chosen.failures);
-                chosenOffset = -1; // a probe does not move the rotation
-            } else {
-                cursor = (cursor + chosenOffset + 1) % n;
             }
             chosen.inFlight++;
             chosen.usage.countRequest(now);
-            return Optional.of(new Lease(chosen, model, chosenOffset + 1));
+            return Optional.of(new Lease(chosen, model, choice.steps()));
         }
-    }
-
-    // Only when nothing else is usable: the failing key whose last failure (or probe) is oldest,
-    // once it has rested PROBE_AFTER.
-    private Entry probeCandidate(String model, Instant now, Set<ApiKey> exclude) {
-        Entry best = null;
-        Instant bestSince = null;
-        for (Entry e : entries) {
-            if (exclude.contains(e.key) || e.state != KeyState.ACTIVE || e.failures < maxFailures
-                    || e.restingUntil(model, now) != null) {
-                continue;
-            }
-            Instant since = e.restingSince();
-            if (since != null && since.plus(PROBE_AFTER).isAfter(now)) {
-                continue;
-            }
-            if (best == null || (since != null && (bestSince == null || since.isBefore(bestSince)))) {
-                best = e;
-                bestSince = since;
-            }
-        }
-        return best;
     }
 
     /**
@@ -192,7 +147,7 @@ public final class KeyPool {
     public synchronized Optional<Duration> earliestRecovery(String model) {
         Instant now = clock.instant();
         Instant earliest = null;
-        for (Entry e : entries) {
+        for (KeyEntry e : entries) {
             if (e.state != KeyState.ACTIVE) {
                 continue;
             }
@@ -221,7 +176,7 @@ public final class KeyPool {
     public synchronized List<KeyStatus> status() {
         Instant now = clock.instant();
         List<KeyStatus> list = new ArrayList<>(entries.size());
-        for (Entry e : entries) {
+        for (KeyEntry e : entries) {
             list.add(e.status(now, maxFailures));
         }
         return list;
@@ -241,7 +196,7 @@ public final class KeyPool {
 
     /** Whether at least one key could serve some model right now (for health checks). */
     public synchronized boolean anyUsable() {
-        for (Entry e : entries) {
+        for (KeyEntry e : entries) {
             if (e.state == KeyState.ACTIVE && e.failures < maxFailures) {
                 return true;
             }
@@ -251,13 +206,13 @@ public final class KeyPool {
 
     /** Finds a key by its id. */
     public Optional<ApiKey> find(String id) {
-        Entry e = byId.get(id);
+        KeyEntry e = byId.get(id);
         return e == null ? Optional.empty() : Optional.of(e.key);
     }
 
     /** Returns a key to ACTIVE with no failures and no cooldowns (admin reset, or a passed re-check). */
     public synchronized boolean reset(String id) {
-        Entry e = byId.get(id);
+        KeyEntry e = byId.get(id);
         if (e == null) {
             return false;
         }
@@ -277,7 +232,7 @@ public final class KeyPool {
      * failure count, keep any cooldowns.
      */
     public synchronized void clearInvalid(String id) {
-        Entry e = byId.get(id);
+        KeyEntry e = byId.get(id);
         if (e == null) {
             return;
         }
@@ -298,7 +253,7 @@ public final class KeyPool {
 
     /** A re-check failed: record its verdict without counting a request in flight. */
     public synchronized void markChecked(String id, Verdict verdict) {
-        Entry e = byId.get(id);
+        KeyEntry e = byId.get(id);
         if (e == null) {
             return;
         }
@@ -312,7 +267,7 @@ public final class KeyPool {
      * a lease completed with {@code verdict} would (a {@link Verdict.Kind#FAILURE} is one strike).
      */
     public synchronized void charge(ApiKey key, String model, Verdict verdict) {
-        Entry e = byId.get(key.id());
+        KeyEntry e = byId.get(key.id());
         if (e == null) {
             return;
         }
@@ -322,7 +277,7 @@ public final class KeyPool {
 
     /** Takes a key out of the pool until it is reset. */
     public synchronized boolean disable(String id) {
-        Entry e = byId.get(id);
+        KeyEntry e = byId.get(id);
         if (e == null) {
             return false;
         }
@@ -337,7 +292,7 @@ public final class KeyPool {
     /** Keys that a re-validation should test: invalid ones and ones with failures. */
     public synchronized List<ApiKey> keysNeedingCheck() {
         List<ApiKey> keys = new ArrayList<>();
-        for (Entry e : entries) {
+        for (KeyEntry e : entries) {
             if (e.state == KeyState.INVALID || (e.state == KeyState.ACTIVE && e.failures > 0)) {
                 keys.add(e.key);
             }
@@ -347,13 +302,13 @@ public final class KeyPool {
 
     /** Adds reported tokens to a key's daily count. */
     public synchronized void addTokens(ApiKey key, long tokens) {
-        Entry e = byId.get(key.id());
+        KeyEntry e = byId.get(key.id());
         if (e != null && tokens > 0) {
             e.usage.addTokens(tokens, clock.instant());
         }
     }
 
-    private synchronized void record(Entry e, String model, Verdict verdict) {
+    private synchronized void record(KeyEntry e, String model, Verdict verdict) {
         Instant now = clock.instant();
         e.inFlight--;
         KeyState before = e.state(now, maxFailures);
@@ -419,7 +374,7 @@ public final class KeyPool {
 
     /** Applies a change another instance made (nothing is published back). */
     synchronized void applyRemote(KeyEvent event) {
-        Entry e = byId.get(event.keyId());
+        KeyEntry e = byId.get(event.keyId());
         if (e == null) {
             return;
         }
@@ -478,7 +433,7 @@ public final class KeyPool {
     private synchronized List<KeyEvent> localEvents() {
         Instant now = clock.instant();
         List<KeyEvent> events = new ArrayList<>();
-        for (Entry e : entries) {
+        for (KeyEntry e : entries) {
             String id = e.key.id();
             if (e.state == KeyState.INVALID) {
                 events.add(new KeyEvent(id, KeyEvent.Type.INVALID, null, null, e.failures, e.lastErrorStatus,
@@ -502,7 +457,7 @@ public final class KeyPool {
 
     /** Follows the shared rotation position. */
     synchronized void applyRotation(long position) {
-        cursor = (int) Math.floorMod(position, (long) entries.size());
+        selector.applyRotation(position);
     }
 
     /**
@@ -514,14 +469,14 @@ public final class KeyPool {
      * it ends); then the result owns it, and the loop only steps in when nobody takes the result.
      */
     public final class Lease {
-        private final Entry entry;
+        private final KeyEntry entry;
         private final String model;
         private final AtomicBoolean done = new AtomicBoolean();
         private final AtomicBoolean handedOver = new AtomicBoolean();
         // how far this selection moved the rotation (skipped keys included), for a shared store
         private final int steps;
 
-        private Lease(Entry entry, String model, int steps) {
+        private Lease(KeyEntry entry, String model, int steps) {
             this.entry = entry;
             this.model = model;
             this.steps = steps;
@@ -563,89 +518,6 @@ public final class KeyPool {
         /** Whether the attempt's result owns the lease ({@link #handOver()}). */
         public boolean handedOver() {
             return handedOver.get();
-        }
-    }
-
-    /** Mutable per-key state, guarded by the pool's lock. */
-    private static final class Entry {
-        final ApiKey key;
-        KeyState state = KeyState.ACTIVE;
-        int failures;
-        int inFlight;
-        final Map<String, Instant> resting = new HashMap<>();
-        final Set<String> exhausted = new java.util.HashSet<>();
-        int lastErrorStatus;
-        String lastErrorReason;
-        Instant lastErrorAt;
-        Instant lastProbe;
-        final KeyUsage usage = new KeyUsage(QUOTA_ZONE);
-
-        Entry(ApiKey key) {
-            this.key = key;
-        }
-
-        boolean usable(String model, Instant now, int maxFailures) {
-            return state == KeyState.ACTIVE && failures < maxFailures && restingUntil(model, now) == null;
-        }
-
-        Instant restingUntil(String model, Instant now) {
-            Instant until = resting.get(model);
-            if (until == null) {
-                return null;
-            }
-            if (!until.isAfter(now)) {
-                resting.remove(model);
-                exhausted.remove(model);
-                return null;
-            }
-            return until;
-        }
-
-        KeyState state(Instant now, int maxFailures) {
-            if (state != KeyState.ACTIVE) {
-                return state;
-            }
-            if (failures >= maxFailures) {
-                return KeyState.FAILING;
-            }
-            boolean anyExhausted = false;
-            boolean anyCooling = false;
-            for (Map.Entry<String, Instant> r : resting.entrySet()) {
-                if (r.getValue().isAfter(now)) {
-                    if (exhausted.contains(r.getKey())) {
-                        anyExhausted = true;
-                    } else {
-                        anyCooling = true;
-                    }
-                }
-            }
-            return anyExhausted ? KeyState.EXHAUSTED : anyCooling ? KeyState.COOLING : KeyState.ACTIVE;
-        }
-
-        /** The later of the last error and the last probe: a failing key rests from then. */
-        Instant restingSince() {
-            if (lastProbe != null && (lastErrorAt == null || lastProbe.isAfter(lastErrorAt))) {
-                return lastProbe;
-            }
-            return lastErrorAt;
-        }
-
-        void noteError(Verdict v, Instant now) {
-            lastErrorStatus = v.status();
-            lastErrorReason = v.reason();
-            lastErrorAt = now;
-        }
-
-        KeyStatus status(Instant now, int maxFailures) {
-            Map<String, Instant> active = new LinkedHashMap<>();
-            resting.forEach((m, t) -> {
-                if (t.isAfter(now)) {
-                    active.put(m, t);
-                }
-            });
-            return new KeyStatus(key.id(), key.masked(), state(now, maxFailures), Map.copyOf(active), failures,
-                    inFlight, lastErrorStatus, lastErrorReason, lastErrorAt, usage.requests(now),
-                    usage.tokens(now));
         }
     }
 }
