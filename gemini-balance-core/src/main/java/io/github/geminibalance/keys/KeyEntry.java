@@ -2,16 +2,19 @@ package io.github.geminibalance.keys;
 
 import io.github.geminibalance.KeyState;
 import io.github.geminibalance.KeyStatus;
+import io.github.geminibalance.spi.KeyEvent;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * One key's health: its state, consecutive failures, per-model rests (cooldowns and exhausted daily
- * quotas), last error and requests in flight, plus its {@link KeyUsage}. Not thread-safe: the pool guards
- * it with its lock.
+ * quotas), last error and requests in flight, plus its {@link KeyUsage}; and its side of the store
+ * synchronisation (applying another instance's {@link KeyEvent}, describing itself as events). Not
+ * thread-safe: the pool guards it with its lock.
  */
 final class KeyEntry {
     final ApiKey key;
@@ -92,5 +95,73 @@ final class KeyEntry {
         return new KeyStatus(key.id(), key.masked(), state(now, maxFailures), Map.copyOf(active), failures,
                 inFlight, lastErrorStatus, lastErrorReason, lastErrorAt, usage.requests(now),
                 usage.tokens(now));
+    }
+
+    /** Applies a change another instance made to this key (store synchronisation; nothing is published back). */
+    void apply(KeyEvent event, Instant now) {
+        switch (event.type()) {
+            case COOLDOWN, EXHAUSTED -> {
+                Instant current = resting.get(event.model());
+                if (event.until().isAfter(now) && (current == null || event.until().isAfter(current))) {
+                    resting.put(event.model(), event.until());
+                    if (event.type() == KeyEvent.Type.EXHAUSTED) {
+                        exhausted.add(event.model());
+                    } else {
+                        exhausted.remove(event.model());
+                    }
+                }
+            }
+            case INVALID -> {
+                if (state == KeyState.ACTIVE) {
+                    state = KeyState.INVALID;
+                }
+            }
+            case DISABLED -> state = KeyState.DISABLED;
+            case RESET -> {
+                state = KeyState.ACTIVE;
+                failures = 0;
+                resting.clear();
+                exhausted.clear();
+            }
+            case VALID -> {
+                if (state == KeyState.INVALID) {
+                    state = KeyState.ACTIVE;
+                }
+                failures = 0;
+            }
+            case FAILURE -> failures = Math.max(failures, event.failures());
+            case SUCCESS -> {
+                failures = 0;
+                if (event.model() != null) {
+                    resting.remove(event.model());
+                }
+            }
+        }
+        if (event.status() != 0 && event.type() != KeyEvent.Type.SUCCESS && event.type() != KeyEvent.Type.RESET) {
+            lastErrorStatus = event.status();
+            lastErrorReason = event.reason();
+            lastErrorAt = now;
+        }
+    }
+
+    /** What this key's state still in force says, as events, for a store to share again. */
+    void addEvents(List<KeyEvent> events, Instant now) {
+        String id = key.id();
+        if (state == KeyState.INVALID) {
+            events.add(new KeyEvent(id, KeyEvent.Type.INVALID, null, null, failures, lastErrorStatus,
+                    lastErrorReason));
+        } else if (state == KeyState.DISABLED) {
+            events.add(new KeyEvent(id, KeyEvent.Type.DISABLED, null, null, 0, 0, "ADMIN"));
+        }
+        if (failures > 0) {
+            events.add(new KeyEvent(id, KeyEvent.Type.FAILURE, null, null, failures, lastErrorStatus,
+                    lastErrorReason));
+        }
+        resting.forEach((model, until) -> {
+            if (until.isAfter(now)) {
+                events.add(new KeyEvent(id, exhausted.contains(model) ? KeyEvent.Type.EXHAUSTED
+                        : KeyEvent.Type.COOLDOWN, model, until, failures, lastErrorStatus, lastErrorReason));
+            }
+        });
     }
 }

@@ -380,49 +380,7 @@ public final class KeyPool {
         }
         Instant now = clock.instant();
         KeyState before = e.state(now, maxFailures);
-        switch (event.type()) {
-            case COOLDOWN, EXHAUSTED -> {
-                Instant current = e.resting.get(event.model());
-                if (event.until().isAfter(now) && (current == null || event.until().isAfter(current))) {
-                    e.resting.put(event.model(), event.until());
-                    if (event.type() == KeyEvent.Type.EXHAUSTED) {
-                        e.exhausted.add(event.model());
-                    } else {
-                        e.exhausted.remove(event.model());
-                    }
-                }
-            }
-            case INVALID -> {
-                if (e.state == KeyState.ACTIVE) {
-                    e.state = KeyState.INVALID;
-                }
-            }
-            case DISABLED -> e.state = KeyState.DISABLED;
-            case RESET -> {
-                e.state = KeyState.ACTIVE;
-                e.failures = 0;
-                e.resting.clear();
-                e.exhausted.clear();
-            }
-            case VALID -> {
-                if (e.state == KeyState.INVALID) {
-                    e.state = KeyState.ACTIVE;
-                }
-                e.failures = 0;
-            }
-            case FAILURE -> e.failures = Math.max(e.failures, event.failures());
-            case SUCCESS -> {
-                e.failures = 0;
-                if (event.model() != null) {
-                    e.resting.remove(event.model());
-                }
-            }
-        }
-        if (event.status() != 0 && event.type() != KeyEvent.Type.SUCCESS && event.type() != KeyEvent.Type.RESET) {
-            e.lastErrorStatus = event.status();
-            e.lastErrorReason = event.reason();
-            e.lastErrorAt = now;
-        }
+        e.apply(event, now);
         KeyState after = e.state(now, maxFailures);
         if (before != after) {
             log.info("Key {} {} -> {} (shared state)", e.key, before, after);
@@ -434,23 +392,7 @@ public final class KeyPool {
         Instant now = clock.instant();
         List<KeyEvent> events = new ArrayList<>();
         for (KeyEntry e : entries) {
-            String id = e.key.id();
-            if (e.state == KeyState.INVALID) {
-                events.add(new KeyEvent(id, KeyEvent.Type.INVALID, null, null, e.failures, e.lastErrorStatus,
-                        e.lastErrorReason));
-            } else if (e.state == KeyState.DISABLED) {
-                events.add(new KeyEvent(id, KeyEvent.Type.DISABLED, null, null, 0, 0, "ADMIN"));
-            }
-            if (e.failures > 0) {
-                events.add(new KeyEvent(id, KeyEvent.Type.FAILURE, null, null, e.failures, e.lastErrorStatus,
-                        e.lastErrorReason));
-            }
-            e.resting.forEach((model, until) -> {
-                if (until.isAfter(now)) {
-                    events.add(new KeyEvent(id, e.exhausted.contains(model) ? KeyEvent.Type.EXHAUSTED
-                            : KeyEvent.Type.COOLDOWN, model, until, e.failures, e.lastErrorStatus, e.lastErrorReason));
-                }
-            });
+            e.addEvents(events, now);
         }
         return events;
     }
