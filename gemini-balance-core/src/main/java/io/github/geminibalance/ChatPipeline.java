@@ -76,7 +76,7 @@ final class ChatPipeline {
                         countTokens(lease, completion.usage());
                         traceTokens(trace, completion.usage());
                         return completion;
-                    })), false);
+                    })));
         });
     }
 
@@ -86,14 +86,14 @@ final class ChatPipeline {
             byte[] body = toJson(g.body());
             ResponseOptions options = responseOptions(g);
             return retry.run(g.upstreamModel(), traced(trace, retry.policy(),
-                    lease -> client.streamGenerateContent(lease.key(), g.upstreamModel(), body)
+                    lease -> client.streamGenerateContent(lease.handOver().key(), g.upstreamModel(), body)
                     .thenCompose(events -> {
                         Flow.Publisher<GenerateContentResponse> responses =
                                 StagePublisher.of(events, (data, out) -> out.accept(GeminiClient.parseEvent(data)));
                         Flow.Publisher<ChatCompletionChunk> chunks = StagePublisher.of(responses,
                                 new TranslateStage(new ChatStreamTranslator(options, clock, random), lease, trace));
                         return Primed.awaitFirst(chunks);
-                    })), true)
+                    })))
                     .thenApply(chunks -> {
                         listener.onFirstChunk(g.requestedModel(), java.time.Duration.ofNanos(System.nanoTime() - started));
                         trace.firstByte();
@@ -185,11 +185,15 @@ final class ChatPipeline {
         }
     }
 
-    /** The body bytes, returning the lease when they end (success), fail (classified) or are cancelled. */
+    /**
+     * The body bytes, which take the lease over ({@link KeyPool.Lease#handOver()}) and return it when they
+     * end (success), fail (classified) or are cancelled.
+     */
     static StagePublisher<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer> releasing(
             Flow.Publisher<java.util.List<java.nio.ByteBuffer>> body,
             KeyPool.Lease lease, io.github.geminibalance.retry.RetryPolicy policy, RequestTrace trace) {
         trace.expectBody();
+        lease.handOver();
         return StagePublisher.of(body, new StagePublisher.Stage<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer>() {
             @Override
             public void onItem(java.util.List<java.nio.ByteBuffer> buffers, Consumer<java.nio.ByteBuffer> out) {

@@ -1,15 +1,15 @@
 package io.github.geminibalance;
 
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.gemini.BatchEmbedContentsResponse;
 import io.github.geminibalance.gemini.ListModelsResponse;
+import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.internal.StagePublisher;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyChecker;
 import io.github.geminibalance.keys.KeyPool;
-import io.github.geminibalance.keys.KeyState;
-import io.github.geminibalance.keys.KeyStateStore;
-import io.github.geminibalance.keys.KeyStatus;
 import io.github.geminibalance.openai.ChatCompletion;
 import io.github.geminibalance.openai.ChatCompletionRequest;
 import io.github.geminibalance.openai.EmbeddingRequest;
@@ -19,13 +19,14 @@ import io.github.geminibalance.openai.ModelList;
 import io.github.geminibalance.retry.ErrorMapper;
 import io.github.geminibalance.retry.RetryLoop;
 import io.github.geminibalance.retry.RetryPolicy;
+import io.github.geminibalance.spi.HttpTransport;
+import io.github.geminibalance.spi.KeyStateStore;
 import io.github.geminibalance.translate.ChatRequestTranslator;
 import io.github.geminibalance.translate.EmbeddingTranslator;
 import io.github.geminibalance.translate.ModelNames;
 import io.github.geminibalance.translate.RemoteMediaFetcher;
 import io.github.geminibalance.translate.TranslationOptions;
 import io.github.geminibalance.upstream.GeminiClient;
-import io.github.geminibalance.upstream.HttpTransport;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,13 +49,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The embeddable gemini-balance: OpenAI-shaped chat, streaming chat, embeddings and models over a
  * rotating pool of Gemini API keys. Thread-safe; create one per key pool and {@link #close()} it.
- * Every method is asynchronous and never blocks the calling thread. Failures complete the future
+ * The plain methods are asynchronous and never block the calling thread; failures complete the future
  * with a {@link GeminiBalanceException} that says which HTTP status and OpenAI error to answer with.
+ * The {@code *Blocking} methods wait for the answer and throw that exception directly.
  *
  * <pre>{@code
  * try (GeminiBalance gb = GeminiBalance.create(ConfigLoader.load())) {
- *     ChatCompletion answer = gb.chat(ChatCompletionRequest.of("gemini-2.5-flash",
- *             List.of(ChatMessage.of("user", "Hello")))).join();
+ *     ChatCompletion answer = gb.chatBlocking(ChatCompletionRequest.builder()
+ *             .model("gemini-2.5-flash").addUserMessage("Hello").build());
  * }
  * }</pre>
  */
@@ -96,8 +98,7 @@ public final class GeminiBalance implements AutoCloseable {
         }
         this.httpExecutor = b.httpClient != null ? null : httpExecutor();
         HttpClient http = b.httpClient != null ? b.httpClient : defaultHttpClient(config, httpExecutor);
-        this.pool = new KeyPool(config.apiKeys(), config.maxFailures(),
-                KeyPool.Selection.parse(config.keySelection()), clock, b.store);
+        this.pool = new KeyPool(config.apiKeys(), config.maxFailures(), config.keySelection(), clock, b.store);
         this.listener = b.listener;
         RetryPolicy policy = new RetryPolicy(config.maxRetries(), clock);
         this.retry = new RetryLoop(pool, policy, listener);
@@ -221,6 +222,61 @@ public final class GeminiBalance implements AutoCloseable {
         return out;
     }
 
+    /**
+     * {@link #chat(ChatCompletionRequest)}, waiting for the answer on the calling thread.
+     *
+     * @param request the request
+     * @return the answer
+     * @throws GeminiBalanceException if the request fails (the same exception the future would fail with),
+     *     or with code {@value #INTERRUPTED} if the calling thread is interrupted while waiting (its
+     *     interrupt flag is then set again and the call is cancelled)
+     */
+    public ChatCompletion chatBlocking(ChatCompletionRequest request) {
+        return await(chat(request));
+    }
+
+    /**
+     * {@link #embeddings(EmbeddingRequest)}, waiting for the answer on the calling thread.
+     *
+     * @param request the request
+     * @return the embeddings
+     * @throws GeminiBalanceException as {@link #chatBlocking} does
+     */
+    public EmbeddingResponse embeddingsBlocking(EmbeddingRequest request) {
+        return await(embeddings(request));
+    }
+
+    /**
+     * {@link #models()}, waiting for the answer on the calling thread.
+     *
+     * @return the models
+     * @throws GeminiBalanceException as {@link #chatBlocking} does
+     */
+    public ModelList modelsBlocking() {
+        return await(models());
+    }
+
+    /** The {@link GeminiBalanceException#code() code} of the failure of a blocking call that was interrupted. */
+    public static final String INTERRUPTED = "interrupted";
+
+    /**
+     * Waits for a call's future: its value, or its failure as the {@link GeminiBalanceException} it holds
+     * (unwrapped from {@code CompletionException}/{@code ExecutionException}; anything else is mapped the
+     * way the HTTP adapter would map it).
+     */
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true); // stop waiting: the call ends on its own and gives its key back
+            Thread.currentThread().interrupt();
+            throw new GeminiBalanceException(499, "invalid_request_error", INTERRUPTED, null, null,
+                    "the calling thread was interrupted while waiting for the answer", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            throw ErrorMapper.toClient(e, null);
+        }
+    }
+
     /** Embeddings for a string or a list of strings, batched 100 per Gemini call, order kept. */
     public CompletableFuture<EmbeddingResponse> embeddings(EmbeddingRequest request) {
         return embeddings(request, RequestTrace.none());
@@ -235,7 +291,7 @@ public final class GeminiBalance implements AutoCloseable {
             for (var batch : plan.batches()) {
                 byte[] body = ChatPipeline.toJson(batch);
                 calls.add(retry.run(plan.model(), ChatPipeline.traced(trace, retry.policy(),
-                        lease -> client.batchEmbedContents(lease.key(), plan.model(), body)), false));
+                        lease -> client.batchEmbedContents(lease.key(), plan.model(), body))));
             }
             return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 List<BatchEmbedContentsResponse> answers = new ArrayList<>(calls.size());
@@ -263,7 +319,7 @@ public final class GeminiBalance implements AutoCloseable {
             return CompletableFuture.completedFuture(cached.list);
         }
         return observe("models", "", guard(() -> retry.run(MODELS_POOL_KEY, ChatPipeline.traced(trace, retry.policy(),
-                lease -> listAll(lease.key(), null, new ArrayList<>(), 0)), false)
+                lease -> listAll(lease.key(), null, new ArrayList<>(), 0)))
                 .thenApply(all -> {
                     ModelList list = toModelList(all);
                     models.set(new CachedModels(list, clock.instant().plus(MODELS_TTL)));
@@ -333,8 +389,7 @@ public final class GeminiBalance implements AutoCloseable {
                             var released = ChatPipeline.releasing(response.body(), lease, retry.policy(), trace);
                             chat.releaseLater(released::cancelIfUnsubscribed);
                             return new NativeResponse(response.status(), response.contentType(), released);
-                        })),
-                true))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
+                        }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
     }
 
     // "models/gemini-2.5-flash:generateContent" -> "gemini-2.5-flash"; other resources share one bucket
@@ -366,17 +421,84 @@ public final class GeminiBalance implements AutoCloseable {
         return retry.circuit().openModels();
     }
 
-    /** The key pool (admin operations: reset, disable). */
-    public KeyPool keyPool() {
+    /** The key pool, for tests in this module. */
+    KeyPool keyPool() {
         return pool;
     }
+
+    /**
+     * Puts a key back into rotation: clears its failures, cooldowns and exhaustion (also an admin's
+     * disable).
+     *
+     * @param id the key's id, such as {@code k-3f9a1c07}
+     * @return false when no key has this id
+     */
+    public boolean resetKey(String id) {
+        return pool.reset(id);
+    }
+
+    /**
+     * Takes a key out of rotation until {@link #resetKey} (a key check does not bring it back).
+     *
+     * @param id the key's id
+     * @return false when no key has this id
+     */
+    public boolean disableKey(String id) {
+        return pool.disable(id);
+    }
+
+    /**
+     * How many keys are in each state now; every state is present.
+     *
+     * @return state to number of keys
+     */
+    public Map<KeyState, Integer> keyStateCounts() {
+        return pool.stateCounts();
+    }
+
+    /**
+     * Whether the key state store (Redis, say) is reachable; always true for in-memory state.
+     *
+     * @return the store's health
+     */
+    public boolean keyStateStoreHealthy() {
+        return pool.store().healthy();
+    }
+
+    /**
+     * A reader configured like the core's own JSON mapper (unknown properties ignored, null rejected
+     * for primitives). Immutable and thread-safe; derive typed readers with
+     * {@link ObjectReader#forType(Class)}.
+     *
+     * @return the shared reader
+     */
+    public static ObjectReader jsonReader() {
+        return JSON_READER;
+    }
+
+    /**
+     * A writer configured like the core's own JSON mapper. Immutable and thread-safe.
+     *
+     * @return the shared writer
+     */
+    public static ObjectWriter jsonWriter() {
+        return JSON_WRITER;
+    }
+
+    private static final ObjectReader JSON_READER = Json.mapper().reader();
+    private static final ObjectWriter JSON_WRITER = Json.mapper().writer();
 
     /**
      * Re-validates the keys that need it now (invalid ones and ones with failures), or every key when
      * {@code all} is true; keys that pass return to ACTIVE. Keys an admin disabled are never checked
      * (a passing check would re-enable them): only an admin reset brings them back.
      */
-    public CompletableFuture<List<KeyChecker.Result>> checkKeys(boolean all) {
+    public CompletableFuture<List<KeyCheckResult>> checkKeys(boolean all) {
+        return checkKeyResults(all).thenApply(results -> results.stream()
+                .map(r -> new KeyCheckResult(r.id(), r.masked(), r.valid(), r.status(), r.reason())).toList());
+    }
+
+    private CompletableFuture<List<KeyChecker.Result>> checkKeyResults(boolean all) {
         if (!all) {
             return checker.checkNeeded();
         }
@@ -443,25 +565,60 @@ public final class GeminiBalance implements AutoCloseable {
             this.config = Objects.requireNonNull(config, "config");
         }
 
-        /** The HTTP client to call Gemini with (default: a new one, HTTP/2 for https). */
+        /**
+         * The HTTP client to call Gemini with (default: a new one, HTTP/2 for https).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder httpClient(HttpClient v) { httpClient = Objects.requireNonNull(v); return this; }
         /**
          * How calls to Gemini travel (default: over the {@linkplain #httpClient HTTP client}). The HTTP
          * client still fetches image URLs.
          */
         public Builder transport(HttpTransport v) { transport = Objects.requireNonNull(v); return this; }
-        /** The clock for cooldowns and {@code created} (default: system UTC). */
+        /**
+         * The clock for cooldowns and {@code created} (default: system UTC).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder clock(Clock v) { clock = Objects.requireNonNull(v); return this; }
-        /** The randomness for ids (default: the JDK's default generator). */
+        /**
+         * The randomness for ids (default: the JDK's default generator).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder random(RandomGenerator v) { random = Objects.requireNonNull(v); return this; }
-        /** The scheduler for stream idle timers and key checks (default: one daemon thread). */
+        /**
+         * The scheduler for stream idle timers and key checks (default: one daemon thread).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder scheduler(ScheduledExecutorService v) { scheduler = Objects.requireNonNull(v); return this; }
 
-        /** A listener for metrics (default: none). */
+        /**
+         * A listener for metrics (default: none).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder listener(GeminiBalanceListener v) { listener = Objects.requireNonNull(v); return this; }
-        /** Where key state is shared with other instances (default: nowhere, in-memory only). */
+        /**
+         * Where key state is shared with other instances (default: nowhere, in-memory only).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder keyStateStore(KeyStateStore v) { store = Objects.requireNonNull(v); return this; }
-        /** Whether to re-validate keys every {@code checkInterval} (default: true). */
+        /**
+         * Whether to re-validate keys every {@code checkInterval} (default: true).
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder scheduleKeyChecks(boolean v) { scheduleChecks = v; return this; }
         /**
          * Which addresses remote images may be fetched from, instead of the public addresses that are not

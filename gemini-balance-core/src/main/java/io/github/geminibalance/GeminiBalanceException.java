@@ -40,6 +40,18 @@ public class GeminiBalanceException extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
+    /**
+     * The exception a client should see for any failure of a {@link GeminiBalance} call: the failure
+     * itself when it is one (after unwrapping {@code CompletionException} and {@code ExecutionException}),
+     * otherwise its mapping (timeouts to 504, connection failures to 502, anything unexpected to 500).
+     *
+     * @param failure what ended the call
+     * @return the exception to answer with
+     */
+    public static GeminiBalanceException from(Throwable failure) {
+        return io.github.geminibalance.retry.ErrorMapper.toClient(failure, null);
+    }
+
     /** The HTTP status to answer with. */
     public int httpStatus() {
         return httpStatus;

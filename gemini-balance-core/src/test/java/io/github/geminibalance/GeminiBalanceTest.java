@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.internal.Json;
-import io.github.geminibalance.keys.KeyState;
-import io.github.geminibalance.keys.KeyStatus;
 import io.github.geminibalance.openai.ChatCompletion;
 import io.github.geminibalance.openai.ChatCompletionChunk;
 import io.github.geminibalance.openai.ChatCompletionRequest;
@@ -68,7 +66,6 @@ class GeminiBalanceTest {
     GeminiBalance balance(List<String> keys, int maxRetries) {
         GeminiBalanceConfig config = GeminiBalanceConfig.builder()
                 .apiKeys(keys)
-                .allowedTokens(List.of("sk-test"))
                 .baseUrl(fake.baseUrl())
                 .maxRetries(maxRetries)
                 .streamIdleTimeout(Duration.ofSeconds(5))
@@ -148,7 +145,7 @@ class GeminiBalanceTest {
         fake.generateContent(MODEL, GOOD, GeminiFixtures.textResponse("ok"));
         fake.generateContent("gemini-2.0-flash", LIMITED, GeminiFixtures.textResponse("other model"));
         GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of(LIMITED, GOOD))
-                .allowedTokens(List.of("sk-test")).baseUrl(fake.baseUrl()).build();
+                .baseUrl(fake.baseUrl()).build();
         gb = GeminiBalance.builder(config).clock(clock).scheduleKeyChecks(false).build();
 
         assertThat(gb.chat(hello()).join().choices().get(0).message().content()).isEqualTo("ok");
@@ -366,7 +363,7 @@ class GeminiBalanceTest {
     void aReaderThatPausesLongerThanTheIdleTimeoutIsNotCut() throws Exception {
         fake.streamGenerateContent(MODEL, GOOD, GeminiFixtures.textStream("one", " two", " three"));
         GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of(GOOD))
-                .allowedTokens(List.of("sk-test")).baseUrl(fake.baseUrl())
+                .baseUrl(fake.baseUrl())
                 .streamIdleTimeout(Duration.ofMillis(300)).build();
         gb = GeminiBalance.builder(config).scheduleKeyChecks(false).build();
         ChatStream stream = gb.chatStream(hello().withStream(true, false)).join();

@@ -43,7 +43,7 @@ class GeminiBalanceTraceTest {
     }
 
     private GeminiBalance balance(List<String> keys) {
-        GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(keys).allowedTokens(List.of("sk-test"))
+        GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(keys)
                 .baseUrl(fake.baseUrl()).maxRetries(3).streamIdleTimeout(Duration.ofSeconds(5)).build();
         gb = GeminiBalance.builder(config).scheduleKeyChecks(false).build();
         return gb;

@@ -33,18 +33,17 @@ import java.util.regex.Pattern;
 /**
  * Reads {@link GeminiBalanceConfig} from environment variables and a {@code .env} file (the environment
  * wins). Setting names are those users of the original Python gemini-balance know ({@code API_KEYS},
- * {@code ALLOWED_TOKENS}, {@code MAX_FAILURES}, ...); docs/configuration.md lists them all. Unknown
- * settings are ignored. A blank value counts as not set.
+ * {@code MAX_FAILURES}, ...); docs/configuration.md lists them all. Only {@code API_KEYS} is required.
+ * Settings this class does not know (among them the server's, such as {@code ALLOWED_TOKENS} and
+ * {@code PORT}, which the server reads from the same {@link #settings raw settings}) are ignored. A blank
+ * value counts as not set.
  *
  * <p>Every problem is reported as a {@link ConfigException} whose message is one line naming the setting
- * and what is wrong; the values of {@code API_KEYS}, {@code ALLOWED_TOKENS}, {@code AUTH_TOKEN} and
- * {@code REDIS_URL} never appear in it.
+ * and what is wrong; the values of {@code API_KEYS} never appear in it.
  */
 public final class ConfigLoader {
 
     static final String API_KEYS = "API_KEYS";
-    static final String ALLOWED_TOKENS = "ALLOWED_TOKENS";
-    static final String AUTH_TOKEN = "AUTH_TOKEN";
     static final String BASE_URL = "BASE_URL";
     static final String TOOLS_CODE_EXECUTION_ENABLED = "TOOLS_CODE_EXECUTION_ENABLED";
     static final String MODEL_SEARCH = "MODEL_SEARCH";
@@ -54,14 +53,11 @@ public final class ConfigLoader {
     static final String TIME_OUT = "TIME_OUT";
     static final String CONNECT_TIMEOUT = "CONNECT_TIMEOUT";
     static final String STREAM_IDLE_TIMEOUT = "STREAM_IDLE_TIMEOUT";
-    static final String PORT = "PORT";
     static final String SAFETY_SETTINGS = "SAFETY_SETTINGS";
     static final String THINKING_BUDGET_MAP = "THINKING_BUDGET_MAP";
     static final String KEY_SELECTION = "KEY_SELECTION";
     static final String CHECK_INTERVAL_HOURS = "CHECK_INTERVAL_HOURS";
     static final String TEST_MODEL = "TEST_MODEL";
-    static final String REDIS_URL = "REDIS_URL";
-    static final String UPSTREAM_CLIENT = "UPSTREAM_CLIENT";
     static final String MAX_REMOTE_MEDIA = "MAX_REMOTE_MEDIA";
     static final String MAX_MEDIA_BYTES = "MAX_MEDIA_BYTES";
     static final String MAX_MEDIA_TOTAL_BYTES = "MAX_MEDIA_TOTAL_BYTES";
@@ -75,14 +71,13 @@ public final class ConfigLoader {
             "OFF",
             "HARM_BLOCK_THRESHOLD_UNSPECIFIED");
 
-    static final List<String> KEY_SELECTIONS = List.of("round_robin", "least_busy");
-
     static final int MAX_THINKING_BUDGET = 32768;
     static final int MAX_CHECK_INTERVAL_HOURS = 8760;
 
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
     private static final Pattern DECIMAL = Pattern.compile("\\+?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)");
     private static final Pattern LIST_SEPARATOR = Pattern.compile("[,\\s]+");
+    /** Characters an HTTP header value may hold without whitespace: visible US-ASCII. */
     private static final Pattern HEADER_SAFE = Pattern.compile("[\\x21-\\x7E]+");
 
     /** Lenient on quotes and trailing commas; {@link #json} rejects anything after the value. */
@@ -161,25 +156,6 @@ public final class ConfigLoader {
         requireHeaderSafe(API_KEYS, apiKeys);
         b.apiKeys(apiKeys);
 
-        String why = ": clients could not authenticate";
-        List<String> tokens = requiredList(s, ALLOWED_TOKENS,
-                ALLOWED_TOKENS + " is not set" + why, ALLOWED_TOKENS + " is empty" + why);
-        requireHeaderSafe(ALLOWED_TOKENS, tokens);
-        b.allowedTokens(tokens);
-
-        String authToken = value(s, AUTH_TOKEN);
-        if (authToken != null) {
-            if (!HEADER_SAFE.matcher(authToken).matches()) {
-                throw new ConfigException(AUTH_TOKEN,
-                        AUTH_TOKEN + " contains whitespace or a character that cannot be sent in an HTTP header");
-            }
-            if (tokens.contains(authToken)) {
-                throw new ConfigException(AUTH_TOKEN, AUTH_TOKEN + " is also listed in " + ALLOWED_TOKENS
-                        + ": the admin token must differ from every client token");
-            }
-        }
-        b.authToken(authToken);
-
         String baseUrl = value(s, BASE_URL);
         if (baseUrl != null) {
             b.baseUrl(baseUrl(baseUrl));
@@ -206,7 +182,6 @@ public final class ConfigLoader {
         b.connectTimeout(Duration.ofSeconds(integer(s, CONNECT_TIMEOUT, 10, 1, Integer.MAX_VALUE, " of seconds")));
         b.streamIdleTimeout(
                 Duration.ofSeconds(integer(s, STREAM_IDLE_TIMEOUT, 60, 1, Integer.MAX_VALUE, " of seconds")));
-        b.port(integer(s, PORT, 8000, 1, 65535, ""));
 
         String safety = value(s, SAFETY_SETTINGS);
         if (safety != null) {
@@ -220,12 +195,8 @@ public final class ConfigLoader {
 
         String selection = value(s, KEY_SELECTION);
         if (selection != null) {
-            String normalized = selection.toLowerCase(Locale.ROOT).replace('-', '_');
-            if (!KEY_SELECTIONS.contains(normalized)) {
-                throw new ConfigException(KEY_SELECTION,
-                        KEY_SELECTION + " must be round_robin or least_busy, got " + quote(selection));
-            }
-            b.keySelection(normalized);
+            b.keySelection(KeySelection.parse(selection).orElseThrow(() -> new ConfigException(KEY_SELECTION,
+                    KEY_SELECTION + " must be round_robin or least_busy, got " + quote(selection))));
         }
 
         String interval = value(s, CHECK_INTERVAL_HOURS);
@@ -236,26 +207,6 @@ public final class ConfigLoader {
         String testModel = value(s, TEST_MODEL);
         if (testModel != null) {
             b.testModel(testModel);
-        }
-
-        String redisUrl = value(s, REDIS_URL);
-        if (redisUrl != null) {
-            String lower = redisUrl.toLowerCase(Locale.ROOT);
-            if (!(lower.startsWith("redis://") && lower.length() > "redis://".length()
-                    || lower.startsWith("rediss://") && lower.length() > "rediss://".length())) {
-                throw new ConfigException(REDIS_URL, REDIS_URL + " must start with redis:// or rediss://");
-            }
-        }
-        b.redisUrl(redisUrl);
-
-        String upstream = value(s, UPSTREAM_CLIENT);
-        if (upstream != null) {
-            String normalized = upstream.toLowerCase(Locale.ROOT);
-            if (!GeminiBalanceConfig.UPSTREAM_CLIENTS.contains(normalized)) {
-                throw new ConfigException(UPSTREAM_CLIENT,
-                        UPSTREAM_CLIENT + " must be netty or jdk, got " + quote(upstream));
-            }
-            b.upstreamClient(normalized);
         }
 
         MediaLimits d = MediaLimits.DEFAULTS;
@@ -270,13 +221,29 @@ public final class ConfigLoader {
         }
     }
 
-    /** The trimmed value, or null when the setting is absent or blank. */
-    private static String value(Map<String, String> s, String name) {
-        String v = s.get(name);
+    /**
+     * The trimmed value of a setting, or null when it is absent or blank.
+     *
+     * @param settings raw settings, as from {@link #settings(Map, Path)}
+     * @param name the setting's name
+     * @return the stripped value, or null
+     */
+    public static String value(Map<String, String> settings, String name) {
+        String v = settings.get(name);
         return v == null || v.isBlank() ? null : v.strip();
     }
 
-    private static List<String> requiredList(Map<String, String> s, String name, String notSet, String empty) {
+    /**
+     * A list setting that must be present and hold at least one entry, read like {@link #list}.
+     *
+     * @param s raw settings, as from {@link #settings(Map, Path)}
+     * @param name the setting's name
+     * @param notSet the message when the setting is absent
+     * @param empty the message when it is blank or holds no entry
+     * @return the entries, in order, without duplicates
+     * @throws ConfigException with one of those messages, or when the list is malformed
+     */
+    public static List<String> requiredList(Map<String, String> s, String name, String notSet, String empty) {
         String raw = s.get(name);
         if (raw == null) {
             throw new ConfigException(name, notSet);
@@ -290,9 +257,15 @@ public final class ConfigLoader {
 
     /**
      * A list given as JSON ({@code ["a","b"]}) or separated by commas and/or whitespace; entries are
-     * trimmed, empty ones dropped, duplicates removed keeping the first.
+     * trimmed, empty ones dropped, duplicates removed keeping the first. For adapters reading list settings
+     * of their own the way {@code API_KEYS} is read.
+     *
+     * @param name the setting's name, for messages
+     * @param raw the setting's value, stripped
+     * @return the entries, in order, without duplicates
+     * @throws ConfigException if a JSON list is malformed; the message never quotes an entry
      */
-    static List<String> list(String name, String raw) {
+    public static List<String> list(String name, String raw) {
         List<String> entries = new ArrayList<>();
         if (raw.startsWith("[")) {
             JsonNode node = json(name, raw, "a JSON list of strings");
@@ -330,7 +303,14 @@ public final class ConfigLoader {
         return s;
     }
 
-    private static void requireHeaderSafe(String name, List<String> values) {
+    /**
+     * Rejects entries that could not be sent in an HTTP header (whitespace, control characters, non-ASCII).
+     *
+     * @param name the setting's name, for messages
+     * @param values the entries
+     * @throws ConfigException naming the first bad entry by position, never by value
+     */
+    public static void requireHeaderSafe(String name, List<String> values) {
         for (int i = 0; i < values.size(); i++) {
             if (!HEADER_SAFE.matcher(values.get(i)).matches()) {
                 throw new ConfigException(name, name + " entry " + (i + 1)
@@ -431,7 +411,19 @@ public final class ConfigLoader {
         };
     }
 
-    private static int integer(Map<String, String> s, String name, int defaultValue, int min, int max,
+    /**
+     * A whole-number setting within a range.
+     *
+     * @param s raw settings, as from {@link #settings(Map, Path)}
+     * @param name the setting's name
+     * @param defaultValue the value when the setting is absent or blank
+     * @param min the smallest value accepted
+     * @param max the largest value accepted ({@link Integer#MAX_VALUE} for no bound)
+     * @param unit words after "a whole number" in the message, such as {@code " of seconds"}, or empty
+     * @return the value
+     * @throws ConfigException stating the range and quoting the value
+     */
+    public static int integer(Map<String, String> s, String name, int defaultValue, int min, int max,
             String unit) {
         String raw = value(s, name);
         if (raw == null) {
@@ -552,8 +544,13 @@ public final class ConfigLoader {
         return Duration.ofMillis(millis);
     }
 
-    /** Quotes a non-secret value for a message: one line, at most 40 characters. */
-    static String quote(String value) {
+    /**
+     * Quotes a non-secret value for a message: one line, at most 40 characters.
+     *
+     * @param value the value
+     * @return the value in double quotes, control characters escaped, cut to 40 characters
+     */
+    public static String quote(String value) {
         StringBuilder sb = new StringBuilder("\"");
         int limit = 40;
         for (int i = 0; i < value.length() && i < limit; i++) {

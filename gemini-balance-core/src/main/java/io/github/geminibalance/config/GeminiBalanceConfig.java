@@ -13,14 +13,16 @@ import java.util.Objects;
  * The complete, validated configuration of a gemini-balance instance. Immutable; build it with
  * {@link #builder()} in code, or read it from the environment with {@link ConfigLoader}.
  *
- * <p>Defaults: base URL {@value #DEFAULT_BASE_URL}, {@code maxFailures} 10, {@code maxRetries} 3,
- * request timeout 300 s, connect timeout 10 s, stream idle timeout 60 s, port 8000, search models
+ * <p>Only the API keys are required. Defaults: base URL {@value #DEFAULT_BASE_URL}, {@code maxFailures} 10,
+ * {@code maxRetries} 3, request timeout 300 s, connect timeout 10 s, stream idle timeout 60 s, search models
  * {@code ["gemini-2.0-flash-exp"]}, code execution off, safety settings every category {@code OFF},
+ * key selection {@link KeySelection#ROUND_ROBIN}, key re-validation every hour with {@code gemini-2.0-flash},
  * remote media {@link MediaLimits#DEFAULTS}.
  *
+ * <p>Settings of the HTTP server (client tokens, admin token, port, Redis, its upstream client) are not
+ * here: they belong to the server module, which reads them from the same environment.
+ *
  * @param apiKeys the Gemini API keys of the pool (at least one)
- * @param allowedTokens the bearer tokens clients may use
- * @param authToken the admin token, or null when the admin API is off
  * @param baseUrl the Gemini REST base, ending in the API version ({@code .../v1beta})
  * @param codeExecutionEnabled whether to add the {@code codeExecution} tool to chat requests
  * @param searchModels models that always get the {@code googleSearch} tool (and a {@code -search} entry)
@@ -29,21 +31,15 @@ import java.util.Objects;
  * @param timeout the total timeout of one upstream call
  * @param connectTimeout the TCP/TLS connect timeout to Gemini
  * @param streamIdleTimeout how long a stream may go without an upstream event
- * @param port the HTTP port of the server
  * @param safetySettings category to threshold, sent unless a request brings its own
  * @param thinkingBudgets model to thinking budget ({@code -1} dynamic)
- * @param keySelection {@code round_robin} or {@code least_busy}
+ * @param keySelection how the pool picks the key for the next request
  * @param checkInterval how often failing keys are re-validated ({@link Duration#ZERO} disables it)
  * @param testModel the model used to validate keys
- * @param redisUrl the Redis URL for shared key state, or null for in-memory state
- * @param upstreamClient how the server calls Gemini: {@code netty} (on its own event loops) or
- *     {@code jdk} (the JDK's HTTP client); an embedded core always uses the JDK's
  * @param media how much remote media one chat request may make the server download
  */
 public record GeminiBalanceConfig(
         List<String> apiKeys,
-        List<String> allowedTokens,
-        String authToken,
         URI baseUrl,
         boolean codeExecutionEnabled,
         List<String> searchModels,
@@ -52,18 +48,12 @@ public record GeminiBalanceConfig(
         Duration timeout,
         Duration connectTimeout,
         Duration streamIdleTimeout,
-        int port,
         Map<String, String> safetySettings,
         Map<String, Integer> thinkingBudgets,
-        String keySelection,
+        KeySelection keySelection,
         Duration checkInterval,
         String testModel,
-        String redisUrl,
-        String upstreamClient,
         MediaLimits media) {
-
-    /** The values of {@link #upstreamClient()}. */
-    public static final List<String> UPSTREAM_CLIENTS = List.of("netty", "jdk");
 
     /** Google's Gemini REST endpoint, v1beta. */
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -86,10 +76,6 @@ public record GeminiBalanceConfig(
                         + " contains whitespace or a control character (a trailing newline?)");
             }
         }
-        allowedTokens = List.copyOf(Objects.requireNonNull(allowedTokens, "allowedTokens"));
-        if (authToken != null && authToken.isBlank()) {
-            authToken = null; // blank means the admin API is off, as documented
-        }
         Objects.requireNonNull(baseUrl, "baseUrl");
         searchModels = List.copyOf(Objects.requireNonNull(searchModels, "searchModels"));
         if (maxFailures < 1) {
@@ -101,9 +87,6 @@ public record GeminiBalanceConfig(
         requirePositive(timeout, "timeout");
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(streamIdleTimeout, "streamIdleTimeout");
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be between 0 and 65535");
-        }
         safetySettings = orderedCopy(Objects.requireNonNull(safetySettings, "safetySettings"));
         thinkingBudgets = orderedCopy(Objects.requireNonNull(thinkingBudgets, "thinkingBudgets"));
         Objects.requireNonNull(keySelection, "keySelection");
@@ -112,9 +95,6 @@ public record GeminiBalanceConfig(
             throw new IllegalArgumentException("checkInterval must not be negative");
         }
         Objects.requireNonNull(testModel, "testModel");
-        if (!UPSTREAM_CLIENTS.contains(upstreamClient)) {
-            throw new IllegalArgumentException("upstreamClient must be netty or jdk");
-        }
         Objects.requireNonNull(media, "media");
     }
 
@@ -130,14 +110,11 @@ public record GeminiBalanceConfig(
     }
 
     /**
-     * Describes the configuration without its secrets: keys and tokens are counted, the admin token and
-     * the Redis URL are only said to be set or not.
+     * Describes the configuration without its secrets: the keys are only counted.
      */
     @Override
     public String toString() {
         return "GeminiBalanceConfig[apiKeys=" + apiKeys.size() + " keys"
-                + ", allowedTokens=" + allowedTokens.size() + " tokens"
-                + ", authToken=" + (authToken == null ? "unset" : "set")
                 + ", baseUrl=" + baseUrl
                 + ", codeExecutionEnabled=" + codeExecutionEnabled
                 + ", searchModels=" + searchModels
@@ -146,14 +123,11 @@ public record GeminiBalanceConfig(
                 + ", timeout=" + timeout
                 + ", connectTimeout=" + connectTimeout
                 + ", streamIdleTimeout=" + streamIdleTimeout
-                + ", port=" + port
                 + ", safetySettings=" + safetySettings
                 + ", thinkingBudgets=" + thinkingBudgets
                 + ", keySelection=" + keySelection
                 + ", checkInterval=" + checkInterval
                 + ", testModel=" + testModel
-                + ", redisUrl=" + (redisUrl == null ? "unset" : "set")
-                + ", upstreamClient=" + upstreamClient
                 + ", media=" + media
                 + "]";
     }
@@ -165,17 +139,23 @@ public record GeminiBalanceConfig(
         }
     }
 
-    /** A builder with every default set; only the API keys are required. */
+    /**
+     * A builder with every default set; only the API keys are required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder that starts from this configuration. */
+    /**
+     * A builder that starts from this configuration.
+     *
+     * @return a new builder holding every value of this configuration
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.apiKeys = new ArrayList<>(apiKeys);
-        b.allowedTokens = new ArrayList<>(allowedTokens);
-        b.authToken = authToken;
         b.baseUrl = baseUrl;
         b.codeExecutionEnabled = codeExecutionEnabled;
         b.searchModels = new ArrayList<>(searchModels);
@@ -184,14 +164,11 @@ public record GeminiBalanceConfig(
         b.timeout = timeout;
         b.connectTimeout = connectTimeout;
         b.streamIdleTimeout = streamIdleTimeout;
-        b.port = port;
         b.safetySettings = new LinkedHashMap<>(safetySettings);
         b.thinkingBudgets = new LinkedHashMap<>(thinkingBudgets);
         b.keySelection = keySelection;
         b.checkInterval = checkInterval;
         b.testModel = testModel;
-        b.redisUrl = redisUrl;
-        b.upstreamClient = upstreamClient;
         b.media = media;
         return b;
     }
@@ -207,8 +184,6 @@ public record GeminiBalanceConfig(
     /** Mutable builder for {@link GeminiBalanceConfig}; not thread-safe. */
     public static final class Builder {
         private List<String> apiKeys = new ArrayList<>();
-        private List<String> allowedTokens = new ArrayList<>();
-        private String authToken;
         private URI baseUrl = URI.create(DEFAULT_BASE_URL);
         private boolean codeExecutionEnabled;
         private List<String> searchModels = new ArrayList<>(List.of("gemini-2.0-flash-exp"));
@@ -217,14 +192,11 @@ public record GeminiBalanceConfig(
         private Duration timeout = Duration.ofSeconds(300);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration streamIdleTimeout = Duration.ofSeconds(60);
-        private int port = 8000;
         private Map<String, String> safetySettings = defaultSafetySettings();
         private Map<String, Integer> thinkingBudgets = new LinkedHashMap<>();
-        private String keySelection = "round_robin";
+        private KeySelection keySelection = KeySelection.ROUND_ROBIN;
         private Duration checkInterval = Duration.ofHours(1);
         private String testModel = "gemini-2.0-flash";
-        private String redisUrl;
-        private String upstreamClient = "netty";
         private MediaLimits media = MediaLimits.DEFAULTS;
 
         private Builder() {}
@@ -237,47 +209,117 @@ public record GeminiBalanceConfig(
             return m;
         }
 
-        /** The Gemini API keys. */
+        /**
+         * The Gemini API keys.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder apiKeys(List<String> v) { apiKeys = new ArrayList<>(v); return this; }
-        /** The client bearer tokens. */
-        public Builder allowedTokens(List<String> v) { allowedTokens = new ArrayList<>(v); return this; }
-        /** The admin token; null turns the admin API off. */
-        public Builder authToken(String v) { authToken = v; return this; }
-        /** The Gemini REST base URL. */
+        /**
+         * The Gemini REST base URL.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder baseUrl(URI v) { baseUrl = v; return this; }
-        /** The Gemini REST base URL. */
+        /**
+         * The Gemini REST base URL.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder baseUrl(String v) { baseUrl = URI.create(v); return this; }
-        /** Whether to add the code-execution tool. */
+        /**
+         * Whether to add the code-execution tool.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder codeExecutionEnabled(boolean v) { codeExecutionEnabled = v; return this; }
-        /** Models that always search. */
+        /**
+         * Models that always search.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder searchModels(List<String> v) { searchModels = new ArrayList<>(v); return this; }
-        /** Consecutive failures before a key is skipped. */
+        /**
+         * Consecutive failures before a key is skipped.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder maxFailures(int v) { maxFailures = v; return this; }
-        /** Attempts per request. */
+        /**
+         * Attempts per request.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder maxRetries(int v) { maxRetries = v; return this; }
-        /** Total timeout of an upstream call. */
+        /**
+         * Total timeout of an upstream call.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder timeout(Duration v) { timeout = v; return this; }
-        /** Connect timeout. */
+        /**
+         * Connect timeout.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
-        /** Stream idle timeout. */
+        /**
+         * Stream idle timeout.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder streamIdleTimeout(Duration v) { streamIdleTimeout = v; return this; }
-        /** Server port. */
-        public Builder port(int v) { port = v; return this; }
-        /** Safety settings, category to threshold. */
+        /**
+         * Safety settings, category to threshold.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder safetySettings(Map<String, String> v) { safetySettings = new LinkedHashMap<>(v); return this; }
-        /** Thinking budgets per model. */
+        /**
+         * Thinking budgets per model.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder thinkingBudgets(Map<String, Integer> v) { thinkingBudgets = new LinkedHashMap<>(v); return this; }
-        /** Key selection strategy. */
-        public Builder keySelection(String v) { keySelection = v; return this; }
-        /** Key re-validation interval. */
+        /**
+         * Key selection strategy; default {@link KeySelection#ROUND_ROBIN}.
+         *
+         * @param v the value
+         * @return this builder
+         */
+        public Builder keySelection(KeySelection v) { keySelection = v; return this; }
+        /**
+         * Key re-validation interval.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder checkInterval(Duration v) { checkInterval = v; return this; }
-        /** Model for key validation. */
+        /**
+         * Model for key validation.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder testModel(String v) { testModel = v; return this; }
-        /** Redis URL for shared key state. */
-        public Builder redisUrl(String v) { redisUrl = v; return this; }
-        /** See {@link GeminiBalanceConfig#upstreamClient()}. */
-        public Builder upstreamClient(String v) { upstreamClient = v; return this; }
-        /** Remote media limits per chat request. */
+        /**
+         * Remote media limits per chat request.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder media(MediaLimits v) { media = v; return this; }
 
         /**
@@ -286,10 +328,9 @@ public record GeminiBalanceConfig(
          * @throws IllegalArgumentException if a value is out of range
          */
         public GeminiBalanceConfig build() {
-            return new GeminiBalanceConfig(apiKeys, allowedTokens, authToken, baseUrl, codeExecutionEnabled,
-                    searchModels, maxFailures, maxRetries, timeout, connectTimeout, streamIdleTimeout, port,
-                    safetySettings, thinkingBudgets, keySelection, checkInterval, testModel, redisUrl,
-                    upstreamClient, media);
+            return new GeminiBalanceConfig(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures,
+                    maxRetries, timeout, connectTimeout, streamIdleTimeout, safetySettings, thinkingBudgets,
+                    keySelection, checkInterval, testModel, media);
         }
     }
 }

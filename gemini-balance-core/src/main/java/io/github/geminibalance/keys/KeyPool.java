@@ -1,14 +1,17 @@
 package io.github.geminibalance.keys;
 
-import io.github.geminibalance.internal.LogText;
+import io.github.geminibalance.KeyState;
+import io.github.geminibalance.KeyStatus;
+import io.github.geminibalance.config.KeySelection;
+import io.github.geminibalance.spi.KeyEvent;
+import io.github.geminibalance.spi.KeyStateStore;
+import io.github.geminibalance.util.LogText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,32 +40,14 @@ public final class KeyPool {
     /** Daily Gemini quotas reset at midnight in this zone. */
     public static final ZoneId QUOTA_ZONE = ZoneId.of("America/Los_Angeles");
 
-    /** Key selection strategies. */
-    public enum Selection {
-        /** Strict rotation over the usable keys. */
-        ROUND_ROBIN,
-        /** The usable key with the fewest requests in flight (rotation breaks ties). */
-        LEAST_BUSY;
-
-        /** Parses {@code round_robin} or {@code least_busy}. */
-        public static Selection parse(String value) {
-            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
-                case "round_robin", "round-robin", "roundrobin" -> ROUND_ROBIN;
-                case "least_busy", "least-busy", "leastbusy" -> LEAST_BUSY;
-                default -> throw new IllegalArgumentException("unknown key selection " + value);
-            };
-        }
-    }
-
     private static final Logger log = LoggerFactory.getLogger(KeyPool.class);
 
-    private final List<Entry> entries;
-    private final Map<String, Entry> byId;
+    private final List<KeyEntry> entries;
+    private final Map<String, KeyEntry> byId;
     private final int maxFailures;
     private final Clock clock;
-    private final Selection selection;
     private final KeyStateStore store;
-    private int cursor;
+    private final KeySelector selector;
 
     /**
      * Creates a pool.
@@ -72,7 +57,7 @@ public final class KeyPool {
      * @param selection how to pick among usable keys
      * @param clock the time source for cooldowns
      */
-    public KeyPool(List<String> keys, int maxFailures, Selection selection, Clock clock) {
+    public KeyPool(List<String> keys, int maxFailures, KeySelection selection, Clock clock) {
         this(keys, maxFailures, selection, clock, KeyStateStore.local());
     }
 
@@ -85,7 +70,7 @@ public final class KeyPool {
      * @param clock the time source for cooldowns
      * @param store where state is shared with other instances
      */
-    public KeyPool(List<String> keys, int maxFailures, Selection selection, Clock clock, KeyStateStore store) {
+    public KeyPool(List<String> keys, int maxFailures, KeySelection selection, Clock clock, KeyStateStore store) {
         Objects.requireNonNull(keys, "keys");
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("a key pool needs at least one key");
@@ -93,15 +78,15 @@ public final class KeyPool {
         if (maxFailures < 1) {
             throw new IllegalArgumentException("maxFailures must be at least 1");
         }
-        Map<String, Entry> ids = new LinkedHashMap<>();
+        Map<String, KeyEntry> ids = new LinkedHashMap<>();
         for (String raw : keys) {
             ApiKey key = new ApiKey(raw);
-            ids.putIfAbsent(key.id(), new Entry(key));
+            ids.putIfAbsent(key.id(), new KeyEntry(key));
         }
         this.entries = List.copyOf(ids.values());
         this.byId = Collections.unmodifiableMap(ids);
         this.maxFailures = maxFailures;
-        this.selection = Objects.requireNonNull(selection, "selection");
+        this.selector = new KeySelector(entries, Objects.requireNonNull(selection, "selection"), maxFailures);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.store = Objects.requireNonNull(store, "store");
         store.attach(List.copyOf(byId.keySet()), this::applyRemote, this::applyRotation, this::localEvents);
@@ -141,61 +126,18 @@ public final class KeyPool {
     private Optional<Lease> select(String model, Set<ApiKey> exclude) {
         Instant now = clock.instant();
         synchronized (this) {
-            int n = entries.size();
-            Entry chosen = null;
-            int chosenOffset = -1;
-            for (int i = 0; i < n; i++) {
-                Entry e = entries.get((cursor + i) % n);
-                if (exclude.contains(e.key) || !e.usable(model, now, maxFailures)) {
-                    continue;
-                }
-                if (selection == Selection.ROUND_ROBIN) {
-                    chosen = e;
-                    chosenOffset = i;
-                    break;
-                }
-                if (chosen == null || e.inFlight < chosen.inFlight) {
-                    chosen = e;
-                    chosenOffset = i;
-                }
+            KeySelector.Choice choice = selector.choose(model, exclude, now);
+            if (choice == null) {
+                return Optional.empty();
             }
-            if (chosen == null) {
-                chosen = probeCandidate(model, now, exclude);
-                if (chosen == null) {
-                    return Optional.empty();
-                }
-                chosen.lastProbe = now;
+            KeyEntry chosen = choice.entry();
+            if (choice.probe()) {
                 log.info("Probing failing key {} ({} consecutive failures)", chosen.key, chosen.failures);
-                chosenOffset = -1; // a probe does not move the rotation
-            } else {
-                cursor = (cursor + chosenOffset + 1) % n;
             }
             chosen.inFlight++;
-            chosen.countRequest(now);
-            return Optional.of(new Lease(chosen, model, chosenOffset + 1));
+            chosen.usage.countRequest(now);
+            return Optional.of(new Lease(chosen, model, choice.steps()));
         }
-    }
-
-    // Only when nothing else is usable: the failing key whose last failure (or probe) is oldest,
-    // once it has rested PROBE_AFTER.
-    private Entry probeCandidate(String model, Instant now, Set<ApiKey> exclude) {
-        Entry best = null;
-        Instant bestSince = null;
-        for (Entry e : entries) {
-            if (exclude.contains(e.key) || e.state != KeyState.ACTIVE || e.failures < maxFailures
-                    || e.restingUntil(model, now) != null) {
-                continue;
-            }
-            Instant since = e.restingSince();
-            if (since != null && since.plus(PROBE_AFTER).isAfter(now)) {
-                continue;
-            }
-            if (best == null || (since != null && (bestSince == null || since.isBefore(bestSince)))) {
-                best = e;
-                bestSince = since;
-            }
-        }
-        return best;
     }
 
     /**
@@ -205,7 +147,7 @@ public final class KeyPool {
     public synchronized Optional<Duration> earliestRecovery(String model) {
         Instant now = clock.instant();
         Instant earliest = null;
-        for (Entry e : entries) {
+        for (KeyEntry e : entries) {
             if (e.state != KeyState.ACTIVE) {
                 continue;
             }
@@ -234,7 +176,7 @@ public final class KeyPool {
     public synchronized List<KeyStatus> status() {
         Instant now = clock.instant();
         List<KeyStatus> list = new ArrayList<>(entries.size());
-        for (Entry e : entries) {
+        for (KeyEntry e : entries) {
             list.add(e.status(now, maxFailures));
         }
         return list;
@@ -254,7 +196,7 @@ public final class KeyPool {
 
     /** Whether at least one key could serve some model right now (for health checks). */
     public synchronized boolean anyUsable() {
-        for (Entry e : entries) {
+        for (KeyEntry e : entries) {
             if (e.state == KeyState.ACTIVE && e.failures < maxFailures) {
                 return true;
             }
@@ -264,13 +206,13 @@ public final class KeyPool {
 
     /** Finds a key by its id. */
     public Optional<ApiKey> find(String id) {
-        Entry e = byId.get(id);
+        KeyEntry e = byId.get(id);
         return e == null ? Optional.empty() : Optional.of(e.key);
     }
 
     /** Returns a key to ACTIVE with no failures and no cooldowns (admin reset, or a passed re-check). */
     public synchronized boolean reset(String id) {
-        Entry e = byId.get(id);
+        KeyEntry e = byId.get(id);
         if (e == null) {
             return false;
         }
@@ -290,7 +232,7 @@ public final class KeyPool {
      * failure count, keep any cooldowns.
      */
     public synchronized void clearInvalid(String id) {
-        Entry e = byId.get(id);
+        KeyEntry e = byId.get(id);
         if (e == null) {
             return;
         }
@@ -311,7 +253,7 @@ public final class KeyPool {
 
     /** A re-check failed: record its verdict without counting a request in flight. */
     public synchronized void markChecked(String id, Verdict verdict) {
-        Entry e = byId.get(id);
+        KeyEntry e = byId.get(id);
         if (e == null) {
             return;
         }
@@ -325,7 +267,7 @@ public final class KeyPool {
      * a lease completed with {@code verdict} would (a {@link Verdict.Kind#FAILURE} is one strike).
      */
     public synchronized void charge(ApiKey key, String model, Verdict verdict) {
-        Entry e = byId.get(key.id());
+        KeyEntry e = byId.get(key.id());
         if (e == null) {
             return;
         }
@@ -335,7 +277,7 @@ public final class KeyPool {
 
     /** Takes a key out of the pool until it is reset. */
     public synchronized boolean disable(String id) {
-        Entry e = byId.get(id);
+        KeyEntry e = byId.get(id);
         if (e == null) {
             return false;
         }
@@ -350,7 +292,7 @@ public final class KeyPool {
     /** Keys that a re-validation should test: invalid ones and ones with failures. */
     public synchronized List<ApiKey> keysNeedingCheck() {
         List<ApiKey> keys = new ArrayList<>();
-        for (Entry e : entries) {
+        for (KeyEntry e : entries) {
             if (e.state == KeyState.INVALID || (e.state == KeyState.ACTIVE && e.failures > 0)) {
                 keys.add(e.key);
             }
@@ -360,14 +302,13 @@ public final class KeyPool {
 
     /** Adds reported tokens to a key's daily count. */
     public synchronized void addTokens(ApiKey key, long tokens) {
-        Entry e = byId.get(key.id());
+        KeyEntry e = byId.get(key.id());
         if (e != null && tokens > 0) {
-            e.rollDay(clock.instant());
-            e.tokensToday += tokens;
+            e.usage.addTokens(tokens, clock.instant());
         }
     }
 
-    private synchronized void record(Entry e, String model, Verdict verdict) {
+    private synchronized void record(KeyEntry e, String model, Verdict verdict) {
         Instant now = clock.instant();
         e.inFlight--;
         KeyState before = e.state(now, maxFailures);
@@ -433,55 +374,13 @@ public final class KeyPool {
 
     /** Applies a change another instance made (nothing is published back). */
     synchronized void applyRemote(KeyEvent event) {
-        Entry e = byId.get(event.keyId());
+        KeyEntry e = byId.get(event.keyId());
         if (e == null) {
             return;
         }
         Instant now = clock.instant();
         KeyState before = e.state(now, maxFailures);
-        switch (event.type()) {
-            case COOLDOWN, EXHAUSTED -> {
-                Instant current = e.resting.get(event.model());
-                if (event.until().isAfter(now) && (current == null || event.until().isAfter(current))) {
-                    e.resting.put(event.model(), event.until());
-                    if (event.type() == KeyEvent.Type.EXHAUSTED) {
-                        e.exhausted.add(event.model());
-                    } else {
-                        e.exhausted.remove(event.model());
-                    }
-                }
-            }
-            case INVALID -> {
-                if (e.state == KeyState.ACTIVE) {
-                    e.state = KeyState.INVALID;
-                }
-            }
-            case DISABLED -> e.state = KeyState.DISABLED;
-            case RESET -> {
-                e.state = KeyState.ACTIVE;
-                e.failures = 0;
-                e.resting.clear();
-                e.exhausted.clear();
-            }
-            case VALID -> {
-                if (e.state == KeyState.INVALID) {
-                    e.state = KeyState.ACTIVE;
-                }
-                e.failures = 0;
-            }
-            case FAILURE -> e.failures = Math.max(e.failures, event.failures());
-            case SUCCESS -> {
-                e.failures = 0;
-                if (event.model() != null) {
-                    e.resting.remove(event.model());
-                }
-            }
-        }
-        if (event.status() != 0 && event.type() != KeyEvent.Type.SUCCESS && event.type() != KeyEvent.Type.RESET) {
-            e.lastErrorStatus = event.status();
-            e.lastErrorReason = event.reason();
-            e.lastErrorAt = now;
-        }
+        e.apply(event, now);
         KeyState after = e.state(now, maxFailures);
         if (before != after) {
             log.info("Key {} {} -> {} (shared state)", e.key, before, after);
@@ -492,45 +391,34 @@ public final class KeyPool {
     private synchronized List<KeyEvent> localEvents() {
         Instant now = clock.instant();
         List<KeyEvent> events = new ArrayList<>();
-        for (Entry e : entries) {
-            String id = e.key.id();
-            if (e.state == KeyState.INVALID) {
-                events.add(new KeyEvent(id, KeyEvent.Type.INVALID, null, null, e.failures, e.lastErrorStatus,
-                        e.lastErrorReason));
-            } else if (e.state == KeyState.DISABLED) {
-                events.add(new KeyEvent(id, KeyEvent.Type.DISABLED, null, null, 0, 0, "ADMIN"));
-            }
-            if (e.failures > 0) {
-                events.add(new KeyEvent(id, KeyEvent.Type.FAILURE, null, null, e.failures, e.lastErrorStatus,
-                        e.lastErrorReason));
-            }
-            e.resting.forEach((model, until) -> {
-                if (until.isAfter(now)) {
-                    events.add(new KeyEvent(id, e.exhausted.contains(model) ? KeyEvent.Type.EXHAUSTED
-                            : KeyEvent.Type.COOLDOWN, model, until, e.failures, e.lastErrorStatus, e.lastErrorReason));
-                }
-            });
+        for (KeyEntry e : entries) {
+            e.addEvents(events, now);
         }
         return events;
     }
 
     /** Follows the shared rotation position. */
     synchronized void applyRotation(long position) {
-        cursor = (int) Math.floorMod(position, (long) entries.size());
+        selector.applyRotation(position);
     }
 
     /**
      * One use of a key by one request. Complete it exactly once with the verdict of the attempt; later
      * calls are ignored, so error paths can complete defensively.
+     *
+     * <p>Who completes it: the attempt's owner. That is the retry loop, unless the attempt
+     * {@linkplain #handOver() hands the lease over} to its result (a stream, which gives the key back when
+     * it ends); then the result owns it, and the loop only steps in when nobody takes the result.
      */
     public final class Lease {
-        private final Entry entry;
+        private final KeyEntry entry;
         private final String model;
         private final AtomicBoolean done = new AtomicBoolean();
+        private final AtomicBoolean handedOver = new AtomicBoolean();
         // how far this selection moved the rotation (skipped keys included), for a shared store
         private final int steps;
 
-        private Lease(Entry entry, String model, int steps) {
+        private Lease(KeyEntry entry, String model, int steps) {
             this.entry = entry;
             this.model = model;
             this.steps = steps;
@@ -557,111 +445,21 @@ public final class KeyPool {
         public boolean isDone() {
             return done.get();
         }
-    }
 
-    /** Mutable per-key state, guarded by the pool's lock. */
-    private static final class Entry {
-        final ApiKey key;
-        KeyState state = KeyState.ACTIVE;
-        int failures;
-        int inFlight;
-        final Map<String, Instant> resting = new HashMap<>();
-        final Set<String> exhausted = new java.util.HashSet<>();
-        int lastErrorStatus;
-        String lastErrorReason;
-        Instant lastErrorAt;
-        Instant lastProbe;
-        LocalDate day;
-        Instant dayStarts; // the bounds of {@code day} in the quota zone
-        Instant dayEnds;
-        long requestsToday;
-        long tokensToday;
-
-        Entry(ApiKey key) {
-            this.key = key;
+        /**
+         * Gives the lease to the attempt's result, which completes it when it ends (a stream, when its
+         * last byte is read, it fails or it is cancelled). Call it before the attempt's future completes.
+         *
+         * @return this lease
+         */
+        public Lease handOver() {
+            handedOver.set(true);
+            return this;
         }
 
-        boolean usable(String model, Instant now, int maxFailures) {
-            return state == KeyState.ACTIVE && failures < maxFailures && restingUntil(model, now) == null;
-        }
-
-        Instant restingUntil(String model, Instant now) {
-            Instant until = resting.get(model);
-            if (until == null) {
-                return null;
-            }
-            if (!until.isAfter(now)) {
-                resting.remove(model);
-                exhausted.remove(model);
-                return null;
-            }
-            return until;
-        }
-
-        KeyState state(Instant now, int maxFailures) {
-            if (state != KeyState.ACTIVE) {
-                return state;
-            }
-            if (failures >= maxFailures) {
-                return KeyState.FAILING;
-            }
-            boolean anyExhausted = false;
-            boolean anyCooling = false;
-            for (Map.Entry<String, Instant> r : resting.entrySet()) {
-                if (r.getValue().isAfter(now)) {
-                    if (exhausted.contains(r.getKey())) {
-                        anyExhausted = true;
-                    } else {
-                        anyCooling = true;
-                    }
-                }
-            }
-            return anyExhausted ? KeyState.EXHAUSTED : anyCooling ? KeyState.COOLING : KeyState.ACTIVE;
-        }
-
-        /** The later of the last error and the last probe: a failing key rests from then. */
-        Instant restingSince() {
-            if (lastProbe != null && (lastErrorAt == null || lastProbe.isAfter(lastErrorAt))) {
-                return lastProbe;
-            }
-            return lastErrorAt;
-        }
-
-        void noteError(Verdict v, Instant now) {
-            lastErrorStatus = v.status();
-            lastErrorReason = v.reason();
-            lastErrorAt = now;
-        }
-
-        void countRequest(Instant now) {
-            rollDay(now);
-            requestsToday++;
-        }
-
-        void rollDay(Instant now) {
-            if (dayEnds != null && now.isBefore(dayEnds) && !now.isBefore(dayStarts)) {
-                return; // the same quota day: no time-zone arithmetic on the hot path
-            }
-            LocalDate today = LocalDate.ofInstant(now, QUOTA_ZONE);
-            dayStarts = today.atStartOfDay(QUOTA_ZONE).toInstant();
-            dayEnds = today.plusDays(1).atStartOfDay(QUOTA_ZONE).toInstant();
-            if (!today.equals(day)) {
-                day = today;
-                requestsToday = 0;
-                tokensToday = 0;
-            }
-        }
-
-        KeyStatus status(Instant now, int maxFailures) {
-            rollDay(now);
-            Map<String, Instant> active = new LinkedHashMap<>();
-            resting.forEach((m, t) -> {
-                if (t.isAfter(now)) {
-                    active.put(m, t);
-                }
-            });
-            return new KeyStatus(key.id(), key.masked(), state(now, maxFailures), Map.copyOf(active), failures,
-                    inFlight, lastErrorStatus, lastErrorReason, lastErrorAt, requestsToday, tokensToday);
+        /** Whether the attempt's result owns the lease ({@link #handOver()}). */
+        public boolean handedOver() {
+            return handedOver.get();
         }
     }
 }

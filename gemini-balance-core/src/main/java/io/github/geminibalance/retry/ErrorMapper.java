@@ -2,15 +2,10 @@ package io.github.geminibalance.retry;
 
 import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.InvalidRequestException;
-import io.github.geminibalance.internal.Secrets;
-import io.github.geminibalance.upstream.GeminiApiException;
 import io.github.geminibalance.upstream.GeminiError;
-import io.github.geminibalance.upstream.SoftFailureException;
+import io.github.geminibalance.util.Secrets;
 import java.io.IOException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -26,33 +21,12 @@ public final class ErrorMapper {
 
     private ErrorMapper() {}
 
-    /** Maps a failure; {@code retryAfter} is used for rate limits when known (may be null). */
+    /**
+     * Maps a failure (see {@link Failure#clientError}); {@code retryAfter} is used for rate limits when
+     * known (may be null).
+     */
     public static GeminiBalanceException toClient(Throwable failure, Duration retryAfter) {
-        Throwable t = RetryPolicy.unwrap(failure);
-        if (t instanceof GeminiBalanceException e) {
-            return e;
-        }
-        if (t instanceof GeminiApiException e) {
-            return fromGemini(e.httpStatus(), e.error(), retryAfter, e);
-        }
-        if (t instanceof SoftFailureException e) {
-            return new GeminiBalanceException(502, "server_error", "empty_response", null, null,
-                    "Gemini returned no usable answer: " + e.getMessage(), e);
-        }
-        if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
-            return new GeminiBalanceException(504, "server_error", "upstream_timeout", null, null,
-                    "Gemini did not answer in time", t);
-        }
-        if (t instanceof CancellationException) {
-            return new GeminiBalanceException(499, "invalid_request_error", "cancelled", null, null,
-                    "the request was cancelled", t);
-        }
-        if (t instanceof IOException) {
-            return new GeminiBalanceException(502, "server_error", "upstream_unreachable", null, null,
-                    "could not reach Gemini: " + describe((IOException) t), t);
-        }
-        return new GeminiBalanceException(500, "server_error", "internal_error", null, null,
-                "internal error; see the server log", t);
+        return Failure.of(failure).clientError(retryAfter);
     }
 
     /**

@@ -2,11 +2,11 @@ package io.github.geminibalance.retry;
 
 import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.GeminiBalanceListener;
-import io.github.geminibalance.internal.LogText;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.keys.Verdict;
 import io.github.geminibalance.retry.FailureRanking.Failed;
+import io.github.geminibalance.util.LogText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -94,13 +94,13 @@ public final class RetryLoop {
      * Runs a request.
      *
      * @param model the Gemini model (cooldowns are per key and model)
-     * @param attempt the call to make with each key
-     * @param resultHoldsLease when true, a successful result owns the lease and completes it later
-     *     (a stream returns its key when it ends); otherwise the loop completes it with SUCCESS
+     * @param attempt the call to make with each key; when its result owns the lease (a stream returns its
+     *     key when it ends), it says so with {@link KeyPool.Lease#handOver()}; otherwise the loop completes
+     *     the lease with SUCCESS
      * @return the first successful result, or a failed future with a {@link GeminiBalanceException}
      */
-    public <T> CompletableFuture<T> run(String model, Attempt<T> attempt, boolean resultHoldsLease) {
-        Run<T> run = new Run<>(model, attempt, resultHoldsLease);
+    public <T> CompletableFuture<T> run(String model, Attempt<T> attempt) {
+        Run<T> run = new Run<>(model, attempt);
         run.next();
         return run.result;
     }
@@ -109,17 +109,15 @@ public final class RetryLoop {
     private final class Run<T> {
         final String model;
         final Attempt<T> attempt;
-        final boolean resultHoldsLease;
         final CompletableFuture<T> result = new CompletableFuture<>();
         final Set<ApiKey> tried = new HashSet<>();
         final List<Failed> pending = new ArrayList<>(2);
         Failed best;
         int number;
 
-        Run(String model, Attempt<T> attempt, boolean resultHoldsLease) {
+        Run(String model, Attempt<T> attempt) {
             this.model = model;
             this.attempt = attempt;
-            this.resultHoldsLease = resultHoldsLease;
         }
 
         void next() {
@@ -171,11 +169,12 @@ public final class RetryLoop {
                 }
             }
             pending.clear();
-            if (!resultHoldsLease) {
+            boolean owned = lease.handedOver();
+            if (!owned) {
                 lease.complete(Verdict.SUCCESS);
             }
-            if (!result.complete(value) && resultHoldsLease) {
-                lease.complete(Verdict.NEUTRAL);
+            if (!result.complete(value) && owned) {
+                lease.complete(Verdict.NEUTRAL); // the caller gave up: nobody will end the stream
             }
         }
 

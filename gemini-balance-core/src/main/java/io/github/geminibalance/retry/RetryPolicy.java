@@ -2,21 +2,15 @@ package io.github.geminibalance.retry;
 
 import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.keys.Verdict;
-import io.github.geminibalance.upstream.GeminiApiException;
 import io.github.geminibalance.upstream.GeminiError;
-import io.github.geminibalance.upstream.SoftFailureException;
-import java.io.IOException;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Decides, from the typed Gemini error rather than the HTTP status alone, whether an attempt is retried
@@ -75,26 +69,9 @@ public final class RetryPolicy {
         return maxAttempts;
     }
 
-    /** Classifies a failed attempt. */
+    /** Classifies a failed attempt (see {@link Failure#classification}). */
     public Classification classify(Throwable failure) {
-        Throwable t = unwrap(failure);
-        if (t instanceof GeminiApiException e) {
-            return classify(e.httpStatus(), e.error());
-        }
-        if (t instanceof SoftFailureException e) {
-            return new Classification(Verdict.failure(200, e.reason()), true);
-        }
-        if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
-            return new Classification(Verdict.failure(504, "TIMEOUT"), true);
-        }
-        if (t instanceof CancellationException) {
-            return new Classification(Verdict.NEUTRAL, false);
-        }
-        if (t instanceof IOException) {
-            return new Classification(Verdict.failure(502, "CONNECTION"), true);
-        }
-        // our own bug or a client error raised while translating: not the key's fault
-        return new Classification(Verdict.NEUTRAL, false);
+        return Failure.of(failure).classification(this);
     }
 
     /** Classifies a Gemini error response. */

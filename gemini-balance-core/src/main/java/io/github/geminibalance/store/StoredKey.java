@@ -7,9 +7,10 @@ import java.util.Objects;
 /**
  * A key as the repository keeps it. {@link #toString()} shows the masked form only.
  *
- * @param id the stable id, {@link ApiKey#id()} of the value
+ * @param id the stable id: {@code k-} and 8 hex digits of the SHA-256 of the value, as the admin API and
+ *     the metrics show it
  * @param value the raw key
- * @param masked the masked key, {@link ApiKey#mask(String)}
+ * @param masked the masked key ({@code AIza...x9Q4})
  * @param addedAt when the key was first stored
  * @param note an operator's note, or null
  * @param deleted whether an operator deleted the key; a deleted key is never used nor re-added by a seed
@@ -43,10 +44,6 @@ public record StoredKey(
         return new StoredKey(key.id(), value, key.masked(), at, note, false, null, false, null);
     }
 
-    /** The key as the upstream transport uses it. */
-    public ApiKey apiKey() {
-        return new ApiKey(value);
-    }
 
     /** Whether the key is disabled at {@code now} (disabled with no end, or an end still ahead). */
     public boolean disabledAt(Instant now) {

@@ -8,6 +8,7 @@ import io.github.geminibalance.gemini.ListModelsResponse;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.internal.StagePublisher;
 import io.github.geminibalance.keys.ApiKey;
+import io.github.geminibalance.spi.HttpTransport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -2,7 +2,7 @@ package io.github.geminibalance.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geminibalance.internal.Json;
-import io.github.geminibalance.internal.Secrets;
+import io.github.geminibalance.util.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.github.geminibalance.upstream;
 
+import io.github.geminibalance.spi.HttpTransport;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -8,11 +9,11 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /** {@link HttpTransport} over {@link HttpClient#sendAsync}, with the body as a publisher. */
-final class JdkHttpTransport implements HttpTransport {
+public final class JdkHttpTransport implements HttpTransport {
 
     private final HttpClient client;
 
-    JdkHttpTransport(HttpClient client) {
+    public JdkHttpTransport(HttpClient client) {
         this.client = Objects.requireNonNull(client, "client");
     }
 

@@ -32,7 +32,6 @@ class ConfigLoaderTest {
     private static Map<String, String> env(String... pairs) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("API_KEYS", KEY1);
-        env.put("ALLOWED_TOKENS", TOKEN);
         for (int i = 0; i < pairs.length; i += 2) {
             if (pairs[i + 1] == null) {
                 env.remove(pairs[i]);
@@ -87,8 +86,6 @@ class ConfigLoaderTest {
         GeminiBalanceConfig c = load();
 
         assertThat(c.apiKeys()).containsExactly(KEY1);
-        assertThat(c.allowedTokens()).containsExactly(TOKEN);
-        assertThat(c.authToken()).isNull();
         assertThat(c.baseUrl()).isEqualTo(URI.create("https://generativelanguage.googleapis.com/v1beta"));
         assertThat(c.codeExecutionEnabled()).isFalse();
         assertThat(c.searchModels()).containsExactly("gemini-2.0-flash-exp");
@@ -97,25 +94,22 @@ class ConfigLoaderTest {
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(300));
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(c.port()).isEqualTo(8000);
         assertThat(c.safetySettings()).hasSize(GeminiBalanceConfig.HARM_CATEGORIES.size());
         assertThat(c.safetySettings().keySet()).containsExactlyElementsOf(GeminiBalanceConfig.HARM_CATEGORIES);
         assertThat(c.safetySettings().values()).containsOnly("OFF");
         assertThat(c.thinkingBudgets()).isEmpty();
-        assertThat(c.keySelection()).isEqualTo("round_robin");
+        assertThat(c.keySelection()).isEqualTo(KeySelection.ROUND_ROBIN);
         assertThat(c.checkInterval()).isEqualTo(Duration.ofHours(1));
         assertThat(c.testModel()).isEqualTo("gemini-2.0-flash");
-        assertThat(c.redisUrl()).isNull();
         assertThat(c.media()).isEqualTo(new MediaLimits(16, 20L << 20, 50L << 20));
     }
 
     @Test
     void blankValuesCountAsUnsetForOptionalSettings() {
-        GeminiBalanceConfig c = load("MAX_FAILURES", "  ", "BASE_URL", "", "PORT", "", "SAFETY_SETTINGS", " ");
+        GeminiBalanceConfig c = load("MAX_FAILURES", "  ", "BASE_URL", "", "SAFETY_SETTINGS", " ");
 
         assertThat(c.maxFailures()).isEqualTo(10);
         assertThat(c.baseUrl().toString()).isEqualTo(GeminiBalanceConfig.DEFAULT_BASE_URL);
-        assertThat(c.port()).isEqualTo(8000);
         assertThat(c.safetySettings().values()).containsOnly("OFF");
     }
 
@@ -199,58 +193,6 @@ class ConfigLoaderTest {
         assertThat(e.getMessage()).contains("entry 1").contains("whitespace");
     }
 
-    // ---- ALLOWED_TOKENS and AUTH_TOKEN ----
-
-    @Test
-    void allowedTokensMissingExplainsConsequence() {
-        ConfigException e = failure("ALLOWED_TOKENS", "ALLOWED_TOKENS", null);
-
-        assertThat(e.getMessage()).isEqualTo(
-                "Invalid setting ALLOWED_TOKENS: ALLOWED_TOKENS is not set: clients could not authenticate");
-    }
-
-    @Test
-    void allowedTokensEmptyListIsRejected() {
-        ConfigException e = failure("ALLOWED_TOKENS", "ALLOWED_TOKENS", "[]");
-
-        assertThat(e.getMessage()).contains("ALLOWED_TOKENS is empty: clients could not authenticate");
-    }
-
-    @Test
-    void allowedTokensCommaAndJsonForms() {
-        assertThat(load("ALLOWED_TOKENS", "sk-a, sk-b,sk-a").allowedTokens()).containsExactly("sk-a", "sk-b");
-        assertThat(load("ALLOWED_TOKENS", "[\"sk-a\",\"sk-b\"]").allowedTokens()).containsExactly("sk-a", "sk-b");
-    }
-
-    @Test
-    void allowedTokensMalformedJsonDoesNotEchoTokens() {
-        ConfigException e = failure("ALLOWED_TOKENS", List.of("sk-secret-xyz"), "ALLOWED_TOKENS", "[sk-secret-xyz]");
-
-        assertThat(e.getMessage()).contains("ALLOWED_TOKENS is not a JSON list of strings");
-    }
-
-    @Test
-    void authTokenIsItsOwnSettingAndNeverDefaultsToAClientToken() {
-        assertThat(load().authToken()).isNull();
-        assertThat(load("AUTH_TOKEN", "   ").authToken()).isNull();
-        assertThat(load("AUTH_TOKEN", " admin-secret ").authToken()).isEqualTo("admin-secret");
-    }
-
-    @Test
-    void authTokenEqualToAClientTokenIsRejectedWithoutEchoingIt() {
-        ConfigException e = failure("AUTH_TOKEN", List.of("sk-shared"),
-                "ALLOWED_TOKENS", "sk-other,sk-shared", "AUTH_TOKEN", "sk-shared");
-
-        assertThat(e.getMessage()).contains("ALLOWED_TOKENS").contains("must differ");
-    }
-
-    @Test
-    void authTokenWithInnerWhitespaceIsRejectedWithoutEchoingIt() {
-        ConfigException e = failure("AUTH_TOKEN", List.of("admin secret"), "AUTH_TOKEN", "admin secret");
-
-        assertThat(e.getMessage()).contains("whitespace");
-    }
-
     // ---- BASE_URL ----
 
     @ParameterizedTest
@@ -322,14 +264,13 @@ class ConfigLoaderTest {
     @Test
     void integerSettingsAreRead() {
         GeminiBalanceConfig c = load("MAX_FAILURES", "1", "MAX_RETRIES", "+5", "TIME_OUT", "45",
-                "CONNECT_TIMEOUT", "3", "STREAM_IDLE_TIMEOUT", "120", "PORT", "65535");
+                "CONNECT_TIMEOUT", "3", "STREAM_IDLE_TIMEOUT", "120");
 
         assertThat(c.maxFailures()).isEqualTo(1);
         assertThat(c.maxRetries()).isEqualTo(5);
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(45));
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.streamIdleTimeout()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(c.port()).isEqualTo(65535);
     }
 
     @ParameterizedTest
@@ -341,19 +282,11 @@ class ConfigLoaderTest {
             "TIME_OUT | 0",
             "TIME_OUT | 30s",
             "CONNECT_TIMEOUT | -10",
-            "STREAM_IDLE_TIMEOUT | 99999999999",
-            "PORT | 0",
-            "PORT | 65536",
-            "PORT | 80a"})
+            "STREAM_IDLE_TIMEOUT | 99999999999"})
     void integerSettingsRejectBadValuesAndQuoteThem(String setting, String value) {
         ConfigException e = failure(setting, setting, value);
 
         assertThat(e.getMessage()).contains(setting + " must be a whole number").contains("\"" + value + "\"");
-    }
-
-    @Test
-    void portMessageStatesRange() {
-        assertThat(failure("PORT", "PORT", "70000").getMessage()).contains("from 1 to 65535");
     }
 
     // ---- SAFETY_SETTINGS ----
@@ -417,12 +350,12 @@ class ConfigLoaderTest {
         assertThat(e.getMessage()).contains(expected);
     }
 
-    // ---- KEY_SELECTION, CHECK_INTERVAL_HOURS, TEST_MODEL, REDIS_URL ----
+    // ---- KEY_SELECTION, CHECK_INTERVAL_HOURS, TEST_MODEL ----
 
     @Test
     void keySelectionAcceptsBothStrategies() {
-        assertThat(load("KEY_SELECTION", "least_busy").keySelection()).isEqualTo("least_busy");
-        assertThat(load("KEY_SELECTION", "Round-Robin").keySelection()).isEqualTo("round_robin");
+        assertThat(load("KEY_SELECTION", "least_busy").keySelection()).isEqualTo(KeySelection.LEAST_BUSY);
+        assertThat(load("KEY_SELECTION", "Round-Robin").keySelection()).isEqualTo(KeySelection.ROUND_ROBIN);
         assertThat(failure("KEY_SELECTION", "KEY_SELECTION", "random").getMessage())
                 .contains("round_robin or least_busy").contains("\"random\"");
     }
@@ -444,34 +377,6 @@ class ConfigLoaderTest {
     @Test
     void testModelCanBeChanged() {
         assertThat(load("TEST_MODEL", " gemini-2.5-flash-lite ").testModel()).isEqualTo("gemini-2.5-flash-lite");
-    }
-
-    @Test
-    void redisUrlAcceptsRedisSchemes() {
-        assertThat(load("REDIS_URL", "redis://localhost:6379/0").redisUrl()).isEqualTo("redis://localhost:6379/0");
-        assertThat(load("REDIS_URL", "rediss://:pw@cache:6380").redisUrl()).isEqualTo("rediss://:pw@cache:6380");
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"http://user:hunter2@cache:6379", "localhost:6379", "rediss:/cache:6379"})
-    void redisUrlWithOtherSchemeIsRejectedWithoutEchoingIt(String value) {
-        ConfigException e = failure("REDIS_URL", List.of(value, "hunter2"), "REDIS_URL", value);
-
-        assertThat(e.getMessage()).contains("redis:// or rediss://");
-    }
-
-    @Test
-    void upstreamClientDefaultsToNettyAndAcceptsJdk() {
-        assertThat(load().upstreamClient()).isEqualTo("netty");
-        assertThat(load("UPSTREAM_CLIENT", " JDK ").upstreamClient()).isEqualTo("jdk");
-        assertThat(load("UPSTREAM_CLIENT", "netty").upstreamClient()).isEqualTo("netty");
-    }
-
-    @Test
-    void unknownUpstreamClientStopsStartUp() {
-        ConfigException e = failure("UPSTREAM_CLIENT", "UPSTREAM_CLIENT", "okhttp");
-
-        assertThat(e.getMessage()).contains("netty or jdk").contains("\"okhttp\"");
     }
 
     // ---- MAX_REMOTE_MEDIA, MAX_MEDIA_BYTES, MAX_MEDIA_TOTAL_BYTES ----
@@ -530,22 +435,20 @@ class ConfigLoaderTest {
         Path file = dotEnv("""
                 # keys for the pool
                 export API_KEYS='["%s","%s"]'
-                ALLOWED_TOKENS=sk-from-file
                 MAX_FAILURES=7   # strikes before a key rests
-                PORT=9000
+                MAX_RETRIES=4
                 """.formatted(KEY1, KEY2));
 
-        GeminiBalanceConfig c = ConfigLoader.load(Map.of("PORT", "9100"), file);
+        GeminiBalanceConfig c = ConfigLoader.load(Map.of("MAX_RETRIES", "5"), file);
 
         assertThat(c.apiKeys()).containsExactly(KEY1, KEY2);
-        assertThat(c.allowedTokens()).containsExactly("sk-from-file");
         assertThat(c.maxFailures()).isEqualTo(7);
-        assertThat(c.port()).isEqualTo(9100);
+        assertThat(c.maxRetries()).isEqualTo(5);
     }
 
     @Test
     void environmentVariableWinsEvenWhenEmpty() throws IOException {
-        Path file = dotEnv("API_KEYS=" + KEY1 + "\nALLOWED_TOKENS=" + TOKEN + "\n");
+        Path file = dotEnv("API_KEYS=" + KEY1 + "\n");
 
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("API_KEYS", ""), file))
                 .isInstanceOf(ConfigException.class)
@@ -573,7 +476,7 @@ class ConfigLoaderTest {
 
     @Test
     void dotEnvSyntaxErrorNamesFileAndLineButNotContent() throws IOException {
-        Path file = dotEnv("ALLOWED_TOKENS=" + TOKEN + "\n\n" + KEY2 + "\n");
+        Path file = dotEnv("TEST_MODEL=" + TOKEN + "\n\n" + KEY2 + "\n");
 
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("API_KEYS", KEY1), file))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
@@ -607,7 +510,6 @@ class ConfigLoaderTest {
 
         GeminiBalanceConfig asShipped = ConfigLoader.load(Map.of(), dotEnv(example));
         assertThat(asShipped.apiKeys()).hasSize(2);
-        assertThat(asShipped.allowedTokens()).containsExactly("sk-change-me");
 
         // Uncommenting every "# NAME=value" line must still load and give the documented defaults.
         String uncommented = example.replaceAll("(?m)^# ([A-Z_]+=)", "$1");
@@ -615,10 +517,8 @@ class ConfigLoaderTest {
         GeminiBalanceConfig c = ConfigLoader.load(Map.of(), dotEnv(uncommented));
         GeminiBalanceConfig defaults = GeminiBalanceConfig.builder()
                 .apiKeys(asShipped.apiKeys())
-                .allowedTokens(asShipped.allowedTokens())
                 .build();
-        assertThat(c.toBuilder().thinkingBudgets(Map.of()).redisUrl(null).build()).isEqualTo(defaults);
-        assertThat(c.redisUrl()).isEqualTo("redis://localhost:6379/0");
+        assertThat(c.toBuilder().thinkingBudgets(Map.of()).build()).isEqualTo(defaults);
         assertThat(c.thinkingBudgets())
                 .containsExactly(Map.entry("gemini-2.5-flash", 1024), Map.entry("gemini-2.5-pro", -1));
     }
@@ -633,8 +533,6 @@ class ConfigLoaderTest {
         GeminiBalanceConfig c = ConfigLoader.load(Map.of(), dotEnv(example));
 
         assertThat(c.apiKeys()).hasSize(3);
-        assertThat(c.allowedTokens()).hasSize(2);
-        assertThat(c.authToken()).isEqualTo("admin-5c7e0f2b91");
         assertThat(c.searchModels()).containsExactly("gemini-2.0-flash-exp", "gemini-2.5-flash");
         assertThat(c.safetySettings()).hasSize(5).containsValue("OFF");
         assertThat(c.thinkingBudgets()).containsEntry("gemini-2.5-pro", -1);
@@ -644,12 +542,18 @@ class ConfigLoaderTest {
 
     @Test
     void configToStringDoesNotRevealSecrets() {
-        GeminiBalanceConfig c = load("API_KEYS", KEY1 + "," + KEY2, "AUTH_TOKEN", "admin-secret",
-                "REDIS_URL", "redis://:hunter2@cache:6379");
+        GeminiBalanceConfig c = load("API_KEYS", KEY1 + "," + KEY2);
 
-        assertThat(c.toString())
-                .doesNotContain(KEY1).doesNotContain(KEY2).doesNotContain(TOKEN)
-                .doesNotContain("admin-secret").doesNotContain("hunter2")
-                .contains("apiKeys=2 keys").contains("authToken=set");
+        assertThat(c.toString()).doesNotContain(KEY1).doesNotContain(KEY2).contains("apiKeys=2 keys");
+    }
+
+    @Test
+    void onlyApiKeysIsRequiredAndServerSettingsAreIgnored() {
+        GeminiBalanceConfig c = ConfigLoader.load(Map.of("API_KEYS", KEY1, "PORT", "not a port",
+                "UPSTREAM_CLIENT", "okhttp", "REDIS_URL", "http://x"), null);
+
+        assertThat(c.apiKeys()).containsExactly(KEY1);
+        assertThat(ConfigLoader.load(Map.of("API_KEYS", KEY1), null))
+                .isEqualTo(GeminiBalanceConfig.builder().apiKeys(List.of(KEY1)).build());
     }
 }

@@ -255,7 +255,6 @@ class ConformanceTest {
     private static GeminiBalance balance(Case c) {
         GeminiBalanceConfig.Builder config = GeminiBalanceConfig.builder()
                 .apiKeys(List.of(KEY))
-                .allowedTokens(List.of("sk-conformance"))
                 .baseUrl(fake.baseUrl())
                 .streamIdleTimeout(Duration.ofSeconds(10));
         if (c.has("config.json")) {

@@ -3,6 +3,11 @@ package io.github.geminibalance.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.geminibalance.KeyState;
+import io.github.geminibalance.KeyStatus;
+import io.github.geminibalance.config.KeySelection;
+import io.github.geminibalance.spi.KeyEvent;
+import io.github.geminibalance.spi.KeyStateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -61,12 +66,12 @@ class KeyPoolTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-06-15T12:00:00Z"));
 
-    private KeyPool pool(int maxFailures, KeyPool.Selection selection, String... keys) {
+    private KeyPool pool(int maxFailures, KeySelection selection, String... keys) {
         return new KeyPool(List.of(keys), maxFailures, selection, clock);
     }
 
     private KeyPool pool3() {
-        return pool(3, KeyPool.Selection.ROUND_ROBIN, K1, K2, K3);
+        return pool(3, KeySelection.ROUND_ROBIN, K1, K2, K3);
     }
 
     private static String raw(Optional<KeyPool.Lease> lease) {
@@ -142,7 +147,7 @@ class KeyPoolTest {
 
     @Test
     void failureCountsAndSuccessResets() {
-        KeyPool pool = pool(3, KeyPool.Selection.ROUND_ROBIN, K1);
+        KeyPool pool = pool(3, KeySelection.ROUND_ROBIN, K1);
 
         use(pool, Verdict.failure(503, "UNAVAILABLE"));
         use(pool, Verdict.failure(500, "INTERNAL"));
@@ -160,7 +165,7 @@ class KeyPoolTest {
 
     @Test
     void neutralVerdictChangesNothing() {
-        KeyPool pool = pool(2, KeyPool.Selection.ROUND_ROBIN, K1);
+        KeyPool pool = pool(2, KeySelection.ROUND_ROBIN, K1);
         use(pool, Verdict.failure(503, "UNAVAILABLE"));
 
         use(pool, Verdict.NEUTRAL);
@@ -171,7 +176,7 @@ class KeyPoolTest {
 
     @Test
     void maxFailuresConsecutiveFailuresMakeAKeyFailingAndSkipped() {
-        KeyPool pool = pool(2, KeyPool.Selection.ROUND_ROBIN, K1, K2, K3);
+        KeyPool pool = pool(2, KeySelection.ROUND_ROBIN, K1, K2, K3);
         fail(pool, K1, Verdict.failure(503, "UNAVAILABLE"));
         assertThat(status(pool, K1).state()).isEqualTo(KeyState.ACTIVE);
         fail(pool, K1, Verdict.failure(503, "UNAVAILABLE"));
@@ -202,7 +207,7 @@ class KeyPoolTest {
 
     @Test
     void invalidVerdictDoesNotOverrideDisabled() {
-        KeyPool pool = pool(3, KeyPool.Selection.ROUND_ROBIN, K1);
+        KeyPool pool = pool(3, KeySelection.ROUND_ROBIN, K1);
         KeyPool.Lease lease = pool.acquire(MODEL, Set.of()).orElseThrow();
         pool.disable(lease.key().id());
 
@@ -213,7 +218,7 @@ class KeyPoolTest {
 
     @Test
     void resetClearsFailuresAndCooldowns() {
-        KeyPool pool = pool(1, KeyPool.Selection.ROUND_ROBIN, K1, K2);
+        KeyPool pool = pool(1, KeySelection.ROUND_ROBIN, K1, K2);
         fail(pool, K1, Verdict.failure(500, "INTERNAL"));
         fail(pool, K2, cooldown(Duration.ofMinutes(5)));
 
@@ -255,7 +260,7 @@ class KeyPoolTest {
 
     @Test
     void exhaustedUntilTheGivenTime() {
-        KeyPool pool = pool(3, KeyPool.Selection.ROUND_ROBIN, K1, K2);
+        KeyPool pool = pool(3, KeySelection.ROUND_ROBIN, K1, K2);
         Instant midnight = Instant.parse("2026-06-16T07:00:00Z"); // midnight in Los Angeles (PDT)
         fail(pool, K1, new Verdict(Verdict.Kind.EXHAUSTED, midnight, 429, "DAILY_QUOTA"));
 
@@ -272,7 +277,7 @@ class KeyPoolTest {
 
     @Test
     void shorterCooldownNeverShortensALongerOne() {
-        KeyPool pool = pool(3, KeyPool.Selection.ROUND_ROBIN, K1, K2);
+        KeyPool pool = pool(3, KeySelection.ROUND_ROBIN, K1, K2);
         KeyPool.Lease first = pool.acquire(MODEL, Set.of()).orElseThrow();
         KeyPool.Lease concurrent = pool.acquire(MODEL, Set.of(new ApiKey(K2))).orElseThrow();
         assertThat(concurrent.key()).isEqualTo(first.key());
@@ -288,7 +293,7 @@ class KeyPoolTest {
 
     @Test
     void laterCooldownExtendsTheRest() {
-        KeyPool pool = pool(3, KeyPool.Selection.ROUND_ROBIN, K1);
+        KeyPool pool = pool(3, KeySelection.ROUND_ROBIN, K1);
         use(pool, cooldown(Duration.ofSeconds(10)));
         clock.advance(Duration.ofSeconds(10));
 
@@ -301,7 +306,7 @@ class KeyPoolTest {
     @Test
     void shortCooldownAfterExhaustionKeepsTheKeyExhausted() {
         // a request that was in flight when the daily quota ran out comes back with a per-minute 429
-        KeyPool pool = pool(3, KeyPool.Selection.ROUND_ROBIN, K1, K2);
+        KeyPool pool = pool(3, KeySelection.ROUND_ROBIN, K1, K2);
         KeyPool.Lease first = pool.acquire(MODEL, Set.of()).orElseThrow();
         KeyPool.Lease concurrent = pool.acquire(MODEL, Set.of(new ApiKey(K2))).orElseThrow();
         Instant midnight = Instant.parse("2026-06-16T07:00:00Z");
@@ -330,7 +335,7 @@ class KeyPoolTest {
             @Override
             public void advance(int steps) {}
         };
-        KeyPool pool = new KeyPool(List.of(K1), 3, KeyPool.Selection.ROUND_ROBIN, clock, recording);
+        KeyPool pool = new KeyPool(List.of(K1), 3, KeySelection.ROUND_ROBIN, clock, recording);
         KeyPool.Lease first = pool.acquire(MODEL, Set.of()).orElseThrow();
         KeyPool.Lease concurrent = pool.acquire(MODEL, Set.of()).orElseThrow();
         Instant midnight = Instant.parse("2026-06-16T07:00:00Z");
@@ -347,7 +352,7 @@ class KeyPoolTest {
 
     @Test
     void successClearsTheFailureCountOnly() {
-        KeyPool pool = pool(3, KeyPool.Selection.ROUND_ROBIN, K1);
+        KeyPool pool = pool(3, KeySelection.ROUND_ROBIN, K1);
         use(pool, Verdict.failure(503, "UNAVAILABLE"));
 
         use(pool, Verdict.SUCCESS);
@@ -409,7 +414,7 @@ class KeyPoolTest {
 
     @Test
     void failingKeysAreProbedAfterTheRestWhenNothingElseIsUsable() {
-        KeyPool pool = pool(1, KeyPool.Selection.ROUND_ROBIN, K1, K2);
+        KeyPool pool = pool(1, KeySelection.ROUND_ROBIN, K1, K2);
         fail(pool, K1, Verdict.failure(503, "UNAVAILABLE"));
         clock.advance(Duration.ofSeconds(5));
         fail(pool, K2, Verdict.failure(503, "UNAVAILABLE"));
@@ -431,7 +436,7 @@ class KeyPoolTest {
 
     @Test
     void failedProbeRestsAgain() {
-        KeyPool pool = pool(2, KeyPool.Selection.ROUND_ROBIN, K1);
+        KeyPool pool = pool(2, KeySelection.ROUND_ROBIN, K1);
         use(pool, Verdict.failure(503, "UNAVAILABLE"));
         use(pool, Verdict.failure(503, "UNAVAILABLE"));
         clock.advance(KeyPool.PROBE_AFTER);
@@ -445,7 +450,7 @@ class KeyPoolTest {
 
     @Test
     void leastBusyPicksTheKeyWithFewestLeasesInFlight() {
-        KeyPool pool = pool(3, KeyPool.Selection.LEAST_BUSY, K1, K2, K3);
+        KeyPool pool = pool(3, KeySelection.LEAST_BUSY, K1, K2, K3);
         List<KeyPool.Lease> held = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             held.add(pool.acquire(MODEL, Set.of()).orElseThrow());
@@ -462,14 +467,14 @@ class KeyPoolTest {
 
     @Test
     void leastBusyRotatesWhenIdle() {
-        KeyPool pool = pool(3, KeyPool.Selection.LEAST_BUSY, K1, K2, K3);
+        KeyPool pool = pool(3, KeySelection.LEAST_BUSY, K1, K2, K3);
 
         assertThat(rotate(pool, 6)).containsExactly(K1, K2, K3, K1, K2, K3);
     }
 
     @Test
     void leaseCompleteIsIdempotent() {
-        KeyPool pool = pool(3, KeyPool.Selection.ROUND_ROBIN, K1);
+        KeyPool pool = pool(3, KeySelection.ROUND_ROBIN, K1);
         KeyPool.Lease lease = pool.acquire(MODEL, Set.of()).orElseThrow();
         assertThat(lease.isDone()).isFalse();
         assertThat(lease.model()).isEqualTo(MODEL);
@@ -506,7 +511,7 @@ class KeyPoolTest {
 
     @Test
     void requestsAreCountedPerDayInLosAngeles() {
-        KeyPool pool = pool(3, KeyPool.Selection.ROUND_ROBIN, K1);
+        KeyPool pool = pool(3, KeySelection.ROUND_ROBIN, K1);
         clock.set(Instant.parse("2026-06-14T23:58:00Z")); // 16:58 in Los Angeles
         rotate(pool, 2);
         clock.set(Instant.parse("2026-06-15T00:02:00Z")); // UTC midnight passed, LA midnight not
@@ -530,7 +535,7 @@ class KeyPoolTest {
         String k4 = "AIzaSyD-k4dddddddddddddddddddddddddd0004";
         String k5 = "AIzaSyE-k5eeeeeeeeeeeeeeeeeeeeeeeeee0005";
         String k6 = "AIzaSyF-k6ffffffffffffffffffffffffff0006";
-        KeyPool pool = pool(1, KeyPool.Selection.ROUND_ROBIN, K1, K2, K3, k4, k5, k6);
+        KeyPool pool = pool(1, KeySelection.ROUND_ROBIN, K1, K2, K3, k4, k5, k6);
         fail(pool, K2, cooldown(Duration.ofSeconds(30)));
         fail(pool, K3, new Verdict(Verdict.Kind.EXHAUSTED, clock.instant().plusSeconds(3600), 429, "DAILY_QUOTA"));
         fail(pool, k4, Verdict.failure(500, "INTERNAL"));
@@ -547,7 +552,7 @@ class KeyPoolTest {
 
     @Test
     void duplicatesAreDroppedAndKeysAreFoundById() {
-        KeyPool pool = pool(3, KeyPool.Selection.ROUND_ROBIN, K1, K2, K1);
+        KeyPool pool = pool(3, KeySelection.ROUND_ROBIN, K1, K2, K1);
 
         assertThat(pool.size()).isEqualTo(2);
         assertThat(pool.keys()).extracting(ApiKey::value).containsExactly(K1, K2);
@@ -557,17 +562,10 @@ class KeyPoolTest {
 
     @Test
     void constructorRejectsBadArguments() {
-        assertThatThrownBy(() -> new KeyPool(List.of(), 3, KeyPool.Selection.ROUND_ROBIN, clock))
+        assertThatThrownBy(() -> new KeyPool(List.of(), 3, KeySelection.ROUND_ROBIN, clock))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new KeyPool(List.of(K1), 0, KeyPool.Selection.ROUND_ROBIN, clock))
+        assertThatThrownBy(() -> new KeyPool(List.of(K1), 0, KeySelection.ROUND_ROBIN, clock))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void selectionParsesConfigValues() {
-        assertThat(KeyPool.Selection.parse("round_robin")).isEqualTo(KeyPool.Selection.ROUND_ROBIN);
-        assertThat(KeyPool.Selection.parse("LEAST-BUSY")).isEqualTo(KeyPool.Selection.LEAST_BUSY);
-        assertThatThrownBy(() -> KeyPool.Selection.parse("random")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -611,7 +609,7 @@ class KeyPoolTest {
 
     @Test
     void concurrentAcquireAndCompleteKeepCountsConsistent() throws Exception {
-        KeyPool pool = pool(1_000_000, KeyPool.Selection.LEAST_BUSY, K1, K2, K3);
+        KeyPool pool = pool(1_000_000, KeySelection.LEAST_BUSY, K1, K2, K3);
         int threads = 8;
         int perThread = 10_000;
         AtomicLong acquired = new AtomicLong();
@@ -657,7 +655,7 @@ class KeyPoolTest {
 
     @Test
     void aLateSuccessDoesNotLiftACooldownSetAfterItWasSent() {
-        KeyPool pool = pool(3, KeyPool.Selection.ROUND_ROBIN, K1);
+        KeyPool pool = pool(3, KeySelection.ROUND_ROBIN, K1);
         KeyPool.Lease slow = pool.acquire(MODEL, Set.of()).orElseThrow();
         KeyPool.Lease limited = pool.acquire(MODEL, Set.of()).orElseThrow();
         limited.complete(cooldown(Duration.ofSeconds(30)));
@@ -699,9 +697,9 @@ class KeyPoolTest {
     void twoPoolsSharingTheRotationDoNotRepeatTheKeyAfterAResting() {
         java.util.concurrent.atomic.AtomicLong counter = new java.util.concurrent.atomic.AtomicLong();
         List<java.util.function.LongConsumer> followers = new ArrayList<>();
-        KeyPool a = new KeyPool(List.of(K1, K2, K3), 3, KeyPool.Selection.ROUND_ROBIN, clock,
+        KeyPool a = new KeyPool(List.of(K1, K2, K3), 3, KeySelection.ROUND_ROBIN, clock,
                 new SharedRotation(counter, followers));
-        KeyPool b = new KeyPool(List.of(K1, K2, K3), 3, KeyPool.Selection.ROUND_ROBIN, clock,
+        KeyPool b = new KeyPool(List.of(K1, K2, K3), 3, KeySelection.ROUND_ROBIN, clock,
                 new SharedRotation(counter, followers));
         // K2 rests in both (as a shared store would tell both)
         for (KeyPool pool : List.of(a, b)) {

@@ -5,10 +5,11 @@ import static io.github.geminibalance.upstream.GeminiErrorTest.D10_UNAVAILABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.geminibalance.GeminiBalanceException;
+import io.github.geminibalance.KeyState;
+import io.github.geminibalance.KeyStatus;
+import io.github.geminibalance.config.KeySelection;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyPool;
-import io.github.geminibalance.keys.KeyState;
-import io.github.geminibalance.keys.KeyStatus;
 import io.github.geminibalance.upstream.GeminiApiException;
 import io.github.geminibalance.upstream.GeminiErrorTest;
 import java.net.http.HttpTimeoutException;
@@ -37,7 +38,7 @@ class RetryChargesTest {
     private static final int MAX_FAILURES = 3;
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-06-15T12:00:00Z"), ZoneOffset.UTC);
-    private final KeyPool pool = new KeyPool(List.of(K1, K2, K3), MAX_FAILURES, KeyPool.Selection.ROUND_ROBIN, clock);
+    private final KeyPool pool = new KeyPool(List.of(K1, K2, K3), MAX_FAILURES, KeySelection.ROUND_ROBIN, clock);
     private final UpstreamCircuit circuit = new UpstreamCircuit(5, Duration.ofSeconds(30), clock);
     private final RetryLoop loop = new RetryLoop(pool, new RetryPolicy(3, clock),
             io.github.geminibalance.GeminiBalanceListener.NONE, circuit);
@@ -46,6 +47,7 @@ class RetryChargesTest {
     private static final class ByKey implements RetryLoop.Attempt<String> {
         final List<String> keys = new ArrayList<>();
         Function<String, CompletableFuture<String>> answer;
+        boolean handOver;
 
         ByKey(Function<String, CompletableFuture<String>> answer) {
             this.answer = answer;
@@ -54,6 +56,9 @@ class RetryChargesTest {
         @Override
         public CompletableFuture<String> call(KeyPool.Lease lease) {
             keys.add(lease.key().value());
+            if (handOver) {
+                lease.handOver();
+            }
             return answer.apply(lease.key().value());
         }
     }
@@ -108,7 +113,7 @@ class RetryChargesTest {
             return ok();
         });
 
-        assertThat(loop.run(MODEL, attempt, false).get()).isEqualTo("answer");
+        assertThat(loop.run(MODEL, attempt).get()).isEqualTo("answer");
 
         assertThat(attempt.keys).containsExactly(K1, K2);
         assertThat(k1FailuresDuringSecondAttempt).containsExactly(0);
@@ -120,8 +125,9 @@ class RetryChargesTest {
     @Test
     void chargesAreAppliedAlsoWhenTheResultHoldsTheLease() throws Exception {
         ByKey attempt = new ByKey(key -> key.equals(K1) ? fail(new HttpTimeoutException("slow")) : ok());
+        attempt.handOver = true;
 
-        assertThat(loop.run(MODEL, attempt, true).get()).isEqualTo("answer");
+        assertThat(loop.run(MODEL, attempt).get()).isEqualTo("answer");
 
         assertThat(status(K1).consecutiveFailures()).isEqualTo(1);
         assertThat(status(K1).lastErrorReason()).isEqualTo("TIMEOUT");
@@ -131,7 +137,7 @@ class RetryChargesTest {
     void theSameFailureOnASecondKeyFollowsTheRequestAndStrikesNoKey() {
         ByKey attempt = new ByKey(key -> fail(gemini(500, D10_INTERNAL)));
 
-        GeminiBalanceException e = failure(loop.run(MODEL, attempt, false));
+        GeminiBalanceException e = failure(loop.run(MODEL, attempt));
 
         assertThat(attempt.keys).as("no third attempt").containsExactly(K1, K2);
         assertThat(e.httpStatus()).isEqualTo(502);
@@ -144,7 +150,7 @@ class RetryChargesTest {
     void theSameTimeoutOnASecondKeyFollowsTheRequest() {
         ByKey attempt = new ByKey(key -> fail(new HttpTimeoutException("request timed out")));
 
-        GeminiBalanceException e = failure(loop.run(MODEL, attempt, false));
+        GeminiBalanceException e = failure(loop.run(MODEL, attempt));
 
         assertThat(attempt.keys).containsExactly(K1, K2);
         assertThat(e.httpStatus()).isEqualTo(504);
@@ -159,7 +165,7 @@ class RetryChargesTest {
             default -> fail(new HttpTimeoutException("request timed out"));
         });
 
-        GeminiBalanceException e = failure(loop.run(MODEL, attempt, false));
+        GeminiBalanceException e = failure(loop.run(MODEL, attempt));
 
         assertThat(attempt.keys).containsExactly(K1, K2, K3);
         assertThat(e.httpStatus()).as("the last of equally ranked failures").isEqualTo(504);
@@ -172,7 +178,7 @@ class RetryChargesTest {
 
         int requests = 0;
         while (status(K1).state() != KeyState.FAILING && requests < 50) {
-            assertThat(loop.run(MODEL, attempt, false).get()).isEqualTo("answer");
+            assertThat(loop.run(MODEL, attempt).get()).isEqualTo("answer");
             requests++;
         }
 
@@ -183,7 +189,7 @@ class RetryChargesTest {
         assertThat(circuit.openModels()).as("one key failing is not an outage").isEmpty();
         attempt.keys.clear();
         for (int i = 0; i < 6; i++) {
-            loop.run(MODEL, attempt, false).get();
+            loop.run(MODEL, attempt).get();
         }
         assertThat(attempt.keys).as("a FAILING key is skipped").doesNotContain(K1);
     }
@@ -195,7 +201,7 @@ class RetryChargesTest {
 
         // 2 + 2 attempts (the failure follows each request), then the fifth failure opens the circuit
         for (int i = 0; i < 3; i++) {
-            assertThat(failure(loop.run(MODEL, attempt, false)).httpStatus()).isEqualTo(503);
+            assertThat(failure(loop.run(MODEL, attempt)).httpStatus()).isEqualTo(503);
         }
         assertThat(attempt.keys).hasSize(5);
         assertThat(circuit.isOpen(MODEL)).isTrue();
@@ -203,13 +209,13 @@ class RetryChargesTest {
 
         attempt.keys.clear();
         for (int i = 0; i < 4; i++) {
-            assertThat(failure(loop.run(MODEL, attempt, false)).httpStatus()).isEqualTo(503);
+            assertThat(failure(loop.run(MODEL, attempt)).httpStatus()).isEqualTo(503);
         }
         assertThat(attempt.keys).as("one attempt per request while open, no fast failure").hasSize(4);
         assertNoStrikes();
 
         down[0] = false;
-        assertThat(loop.run(MODEL, attempt, false).get()).isEqualTo("answer");
+        assertThat(loop.run(MODEL, attempt).get()).isEqualTo("answer");
         assertThat(circuit.isOpen(MODEL)).isFalse();
         assertNoStrikes();
     }
@@ -227,7 +233,7 @@ class RetryChargesTest {
             return ok();
         });
 
-        assertThat(loop.run(MODEL, attempt, false).get()).isEqualTo("answer");
+        assertThat(loop.run(MODEL, attempt).get()).isEqualTo("answer");
 
         assertThat(circuit.isOpen(MODEL)).as("closed by the success").isFalse();
         assertNoStrikes();
@@ -238,7 +244,7 @@ class RetryChargesTest {
         ByKey attempt = new ByKey(key -> key.equals(K2)
                 ? fail(gemini(429, GeminiErrorTest.D9_RATE_LIMIT)) : fail(gemini(500, D10_INTERNAL)));
 
-        GeminiBalanceException e = failure(loop.run(MODEL, attempt, false));
+        GeminiBalanceException e = failure(loop.run(MODEL, attempt));
 
         assertThat(attempt.keys).containsExactly(K1, K2, K3);
         assertThat(e.httpStatus()).isEqualTo(502);

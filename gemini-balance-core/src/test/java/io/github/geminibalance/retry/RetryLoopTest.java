@@ -9,10 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.geminibalance.GeminiBalanceException;
+import io.github.geminibalance.KeyState;
+import io.github.geminibalance.KeyStatus;
+import io.github.geminibalance.config.KeySelection;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyPool;
-import io.github.geminibalance.keys.KeyState;
-import io.github.geminibalance.keys.KeyStatus;
 import io.github.geminibalance.keys.Verdict;
 import io.github.geminibalance.upstream.GeminiApiException;
 import io.github.geminibalance.upstream.GeminiErrorTest;
@@ -41,13 +42,20 @@ class RetryLoopTest {
     private static final Instant NOW = Instant.parse("2026-06-15T12:00:00Z");
 
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    private final KeyPool pool = new KeyPool(List.of(K1, K2, K3), 3, KeyPool.Selection.ROUND_ROBIN, clock);
+    private final KeyPool pool = new KeyPool(List.of(K1, K2, K3), 3, KeySelection.ROUND_ROBIN, clock);
 
     /** An attempt that plays a script, one step per call, and records the keys and leases it got. */
     private static final class Script implements RetryLoop.Attempt<String> {
         final Deque<Function<KeyPool.Lease, CompletableFuture<String>>> steps = new ArrayDeque<>();
         final List<String> keys = new ArrayList<>();
         final List<KeyPool.Lease> leases = new ArrayList<>();
+        boolean handOver;
+
+        /** Each attempt hands its lease over to its result, as a stream does. */
+        Script handingOver() {
+            handOver = true;
+            return this;
+        }
 
         Script then(Function<KeyPool.Lease, CompletableFuture<String>> step) {
             steps.add(step);
@@ -66,6 +74,9 @@ class RetryLoopTest {
         public CompletableFuture<String> call(KeyPool.Lease lease) {
             keys.add(lease.key().value());
             leases.add(lease);
+            if (handOver) {
+                lease.handOver();
+            }
             Function<KeyPool.Lease, CompletableFuture<String>> step = steps.poll();
             if (step == null) {
                 throw new AssertionError("unexpected attempt " + keys.size());
@@ -107,7 +118,7 @@ class RetryLoopTest {
     void rateLimitedKeyIsSkippedAndTheNextKeySucceeds() throws Exception {
         Script script = new Script().thenFail(gemini(429, D9_RATE_LIMIT)).thenSucceed("answer");
 
-        CompletableFuture<String> result = loop(3).run(MODEL, script, false);
+        CompletableFuture<String> result = loop(3).run(MODEL, script);
 
         assertThat(result.get(1, TimeUnit.SECONDS)).isEqualTo("answer");
         assertThat(script.keys).containsExactly(K1, K2);
@@ -122,7 +133,7 @@ class RetryLoopTest {
     void invalidKeyIsTakenOutAndAnotherKeyIsTried() throws Exception {
         Script script = new Script().thenFail(gemini(400, D7_INVALID_KEY)).thenSucceed("answer");
 
-        assertThat(loop(3).run(MODEL, script, false).get(1, TimeUnit.SECONDS)).isEqualTo("answer");
+        assertThat(loop(3).run(MODEL, script).get(1, TimeUnit.SECONDS)).isEqualTo("answer");
 
         assertThat(status(K1).state()).isEqualTo(KeyState.INVALID);
     }
@@ -131,7 +142,7 @@ class RetryLoopTest {
     void clientErrorIsNotRetried() {
         Script script = new Script().thenFail(gemini(400, BAD_REQUEST_SCHEMA));
 
-        CompletableFuture<String> result = loop(3).run(MODEL, script, false);
+        CompletableFuture<String> result = loop(3).run(MODEL, script);
 
         GeminiBalanceException e = failure(result);
         assertThat(e.httpStatus()).isEqualTo(400);
@@ -145,7 +156,7 @@ class RetryLoopTest {
     void maxAttemptsIsRespected() {
         Script script = new Script().thenFail(gemini(503, D10_UNAVAILABLE)).thenFail(new IOException("reset"));
 
-        CompletableFuture<String> result = loop(2).run(MODEL, script, false);
+        CompletableFuture<String> result = loop(2).run(MODEL, script);
 
         GeminiBalanceException e = failure(result);
         assertThat(e.httpStatus()).isEqualTo(502);
@@ -163,7 +174,7 @@ class RetryLoopTest {
                 .thenFail(rateLimited("10s"))
                 .thenFail(gemini(429, BARE_429)); // 60 s
 
-        CompletableFuture<String> result = loop(5).run(MODEL, script, false);
+        CompletableFuture<String> result = loop(5).run(MODEL, script);
 
         GeminiBalanceException e = failure(result);
         assertThat(script.keys).containsExactly(K1, K2, K3);
@@ -175,10 +186,10 @@ class RetryLoopTest {
 
     @Test
     void attemptsUsedUpOnRateLimitsAlsoAskThePool() {
-        KeyPool twoKeys = new KeyPool(List.of(K1, K2), 3, KeyPool.Selection.ROUND_ROBIN, clock);
+        KeyPool twoKeys = new KeyPool(List.of(K1, K2), 3, KeySelection.ROUND_ROBIN, clock);
         Script script = new Script().thenFail(rateLimited("38s")).thenFail(rateLimited("20s"));
 
-        CompletableFuture<String> result = new RetryLoop(twoKeys, new RetryPolicy(2, clock)).run(MODEL, script, false);
+        CompletableFuture<String> result = new RetryLoop(twoKeys, new RetryPolicy(2, clock)).run(MODEL, script);
 
         GeminiBalanceException e = failure(result);
         assertThat(e.httpStatus()).isEqualTo(429);
@@ -189,7 +200,7 @@ class RetryLoopTest {
     void mixedFailuresReportTheRateLimitWithThePoolsRecovery() {
         Script script = new Script().thenFail(rateLimited("38s")).thenFail(gemini(503, D10_UNAVAILABLE));
 
-        CompletableFuture<String> result = loop(2).run(MODEL, script, false);
+        CompletableFuture<String> result = loop(2).run(MODEL, script);
 
         GeminiBalanceException e = failure(result);
         assertThat(e.httpStatus()).as("a key the client can wait for beats a transient error").isEqualTo(429);
@@ -200,13 +211,13 @@ class RetryLoopTest {
     @Test
     void theReportedErrorDoesNotDependOnTheKeyOrder() {
         for (List<String> order : List.of(List.of(K1, K2), List.of(K2, K1))) {
-            KeyPool twoKeys = new KeyPool(order, 3, KeyPool.Selection.ROUND_ROBIN, clock);
+            KeyPool twoKeys = new KeyPool(order, 3, KeySelection.ROUND_ROBIN, clock);
             // K1 is rate-limited for 41 s, K2 is rejected, whichever is tried first
             RetryLoop.Attempt<String> attempt = lease -> CompletableFuture.failedFuture(
                     lease.key().value().equals(K1) ? rateLimited("41s") : gemini(400, D7_INVALID_KEY));
 
             CompletableFuture<String> result = new RetryLoop(twoKeys, new RetryPolicy(3, clock))
-                    .run(MODEL, attempt, false);
+                    .run(MODEL, attempt);
 
             GeminiBalanceException e = failure(result);
             assertThat(e.httpStatus()).as("order %s", order).isEqualTo(429);
@@ -217,10 +228,10 @@ class RetryLoopTest {
 
     @Test
     void aTransientErrorBeatsARejectedKey() {
-        KeyPool twoKeys = new KeyPool(List.of(K1, K2), 3, KeyPool.Selection.ROUND_ROBIN, clock);
+        KeyPool twoKeys = new KeyPool(List.of(K1, K2), 3, KeySelection.ROUND_ROBIN, clock);
         Script script = new Script().thenFail(gemini(503, D10_UNAVAILABLE)).thenFail(gemini(400, D7_INVALID_KEY));
 
-        CompletableFuture<String> result = new RetryLoop(twoKeys, new RetryPolicy(3, clock)).run(MODEL, script, false);
+        CompletableFuture<String> result = new RetryLoop(twoKeys, new RetryPolicy(3, clock)).run(MODEL, script);
 
         GeminiBalanceException e = failure(result);
         assertThat(e.httpStatus()).isEqualTo(503);
@@ -237,7 +248,7 @@ class RetryLoopTest {
         }
         Script script = new Script();
 
-        CompletableFuture<String> result = loop(3).run(MODEL, script, false);
+        CompletableFuture<String> result = loop(3).run(MODEL, script);
 
         GeminiBalanceException e = failure(result);
         assertThat(script.keys).isEmpty();
@@ -256,7 +267,7 @@ class RetryLoopTest {
         }
         Script script = new Script();
 
-        CompletableFuture<String> result = loop(3).run(MODEL, script, false);
+        CompletableFuture<String> result = loop(3).run(MODEL, script);
 
         GeminiBalanceException e = failure(result);
         assertThat(script.keys).isEmpty();
@@ -272,7 +283,7 @@ class RetryLoopTest {
                 .thenFail(gemini(400, D7_INVALID_KEY))
                 .thenFail(gemini(400, D7_INVALID_KEY));
 
-        CompletableFuture<String> result = loop(5).run(MODEL, script, false);
+        CompletableFuture<String> result = loop(5).run(MODEL, script);
 
         GeminiBalanceException e = failure(result);
         assertThat(script.keys).containsExactly(K1, K2, K3);
@@ -282,9 +293,9 @@ class RetryLoopTest {
 
     @Test
     void resultHoldingTheLeaseLeavesItOpenUntilCompleted() throws Exception {
-        Script script = new Script().thenFail(gemini(503, D10_UNAVAILABLE)).thenSucceed("stream");
+        Script script = new Script().handingOver().thenFail(gemini(503, D10_UNAVAILABLE)).thenSucceed("stream");
 
-        CompletableFuture<String> result = loop(3).run(MODEL, script, true);
+        CompletableFuture<String> result = loop(3).run(MODEL, script);
 
         assertThat(result.get(1, TimeUnit.SECONDS)).isEqualTo("stream");
         KeyPool.Lease held = script.leases.get(1);
@@ -301,7 +312,7 @@ class RetryLoopTest {
     void withoutHoldingTheLeaseTheLoopReturnsItOnSuccess() throws Exception {
         Script script = new Script().thenSucceed("answer");
 
-        loop(3).run(MODEL, script, false).get(1, TimeUnit.SECONDS);
+        loop(3).run(MODEL, script).get(1, TimeUnit.SECONDS);
 
         assertThat(script.leases.get(0).isDone()).isTrue();
         assertNothingInFlight();
@@ -313,7 +324,7 @@ class RetryLoopTest {
             throw new IllegalStateException("bug in the attempt");
         });
 
-        CompletableFuture<String> result = loop(3).run(MODEL, script, false);
+        CompletableFuture<String> result = loop(3).run(MODEL, script);
 
         GeminiBalanceException e = failure(result);
         assertThat(e.httpStatus()).isEqualTo(500);
@@ -330,7 +341,7 @@ class RetryLoopTest {
             throw gemini(503, D10_UNAVAILABLE);
         }).thenSucceed("answer");
 
-        CompletableFuture<String> result = loop(3).run(MODEL, script, false);
+        CompletableFuture<String> result = loop(3).run(MODEL, script);
 
         assertThat(result.get(1, TimeUnit.SECONDS)).isEqualTo("answer");
         assertThat(script.keys).containsExactly(K1, K2);
@@ -343,7 +354,7 @@ class RetryLoopTest {
         CompletableFuture<String> second = new CompletableFuture<>();
         Script script = new Script().then(l -> first).then(l -> second);
 
-        CompletableFuture<String> result = loop(3).run(MODEL, script, false);
+        CompletableFuture<String> result = loop(3).run(MODEL, script);
         assertThat(result).isNotDone();
         Thread t = new Thread(() -> first.completeExceptionally(new IOException("connection reset")));
         t.start();
@@ -359,9 +370,9 @@ class RetryLoopTest {
     @Test
     void callerGivingUpReturnsAHeldLeaseWhenTheAttemptSucceedsLate() {
         CompletableFuture<String> attempt = new CompletableFuture<>();
-        Script script = new Script().then(l -> attempt);
+        Script script = new Script().handingOver().then(l -> attempt);
 
-        CompletableFuture<String> result = loop(3).run(MODEL, script, true);
+        CompletableFuture<String> result = loop(3).run(MODEL, script);
         result.cancel(true);
         attempt.complete("nobody wants this");
 
@@ -374,7 +385,7 @@ class RetryLoopTest {
         CompletableFuture<String> attempt = new CompletableFuture<>();
         Script script = new Script().then(l -> attempt);
 
-        CompletableFuture<String> result = loop(3).run(MODEL, script, false);
+        CompletableFuture<String> result = loop(3).run(MODEL, script);
         result.cancel(true);
         attempt.completeExceptionally(gemini(503, D10_UNAVAILABLE));
 

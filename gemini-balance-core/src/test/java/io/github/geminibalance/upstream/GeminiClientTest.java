@@ -21,6 +21,7 @@ import io.github.geminibalance.gemini.BatchEmbedContentsResponse;
 import io.github.geminibalance.gemini.GenerateContentResponse;
 import io.github.geminibalance.gemini.ListModelsResponse;
 import io.github.geminibalance.keys.ApiKey;
+import io.github.geminibalance.spi.HttpTransport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpTimeoutException;

@@ -8,22 +8,20 @@ import io.github.geminibalance.config.ConfigLoader;
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.openai.ChatCompletionChunk;
 import io.github.geminibalance.openai.ChatCompletionRequest;
-import io.github.geminibalance.openai.ChatMessage;
-import io.github.geminibalance.retry.RetryPolicy;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
 
 /**
  * Embeds the gemini-balance core in a plain Java program, without a server: asks one question over the
  * key pool in {@code API_KEYS} (environment or {@code ./.env}) and prints the answer as it streams in.
  *
- * <p>The server's loader ({@code ConfigLoader.load}) also demands {@code ALLOWED_TOKENS}, which only a
- * server needs, so this program builds its configuration with {@link GeminiBalanceConfig#builder()}
- * from {@code API_KEYS} and {@code BASE_URL}.
+ * <p>The configuration comes from {@link ConfigLoader#load(Map, Path)}, which needs only {@code API_KEYS}
+ * (every other core setting, {@code BASE_URL} say, is optional; the server's settings such as
+ * {@code ALLOWED_TOKENS} are not read).
  *
  * <p>Run: {@code API_KEYS='["key1","key2"]' java -jar gemini-balance-examples/target/gemini-balance-examples.jar
  * embedded "What is a key pool?" gemini-2.5-flash}. Exit code 0 after the answer; 1 with one line on
@@ -72,9 +70,10 @@ public final class EmbeddedChat {
         String model = args.length > 1 ? args[1] : DEFAULT_MODEL;
         GeminiBalanceConfig config;
         try {
-            config = config(ConfigLoader.settings(env, dotEnv));
-        } catch (ConfigException | IllegalArgumentException e) {
-            err.println("EmbeddedChat: " + e.getMessage());
+            config = ConfigLoader.load(env, dotEnv);
+        } catch (ConfigException e) {
+            err.println("EmbeddedChat: " + e.getMessage() + ("API_KEYS".equals(e.setting())
+                    ? " (put your Gemini keys in it: environment or ./.env)" : ""));
             return 1;
         }
         try (GeminiBalance gb = GeminiBalance.builder(config).scheduleKeyChecks(false).build()) {
@@ -84,28 +83,9 @@ public final class EmbeddedChat {
             return 0;
         } catch (RuntimeException e) {
             out.flush();
-            err.println("EmbeddedChat: " + describe(RetryPolicy.unwrap(e)));
+            err.println("EmbeddedChat: " + describe(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e));
             return 1;
         }
-    }
-
-    /**
-     * The configuration an embedding program needs: the keys and, optionally, the Gemini base URL.
-     *
-     * @param settings raw settings, as {@link ConfigLoader#settings} reads them
-     * @throws IllegalArgumentException if {@code API_KEYS} is missing or empty
-     */
-    static GeminiBalanceConfig config(Map<String, String> settings) {
-        String raw = settings.get("API_KEYS");
-        if (raw == null || raw.isBlank()) {
-            throw new IllegalArgumentException("API_KEYS is not set: put your Gemini keys in it (environment or ./.env)");
-        }
-        GeminiBalanceConfig.Builder b = GeminiBalanceConfig.builder().apiKeys(KeyList.parse(raw));
-        String baseUrl = settings.get("BASE_URL");
-        if (baseUrl != null && !baseUrl.isBlank()) {
-            b.baseUrl(baseUrl.strip());
-        }
-        return b.build();
     }
 
     /**
@@ -114,8 +94,8 @@ public final class EmbeddedChat {
      * @throws RuntimeException (a {@link GeminiBalanceException}, possibly wrapped) if the call fails
      */
     static void ask(GeminiBalance gb, String model, String question, PrintStream out) {
-        ChatCompletionRequest request = ChatCompletionRequest.of(model, List.of(ChatMessage.of("user", question)))
-                .withStream(true, false);
+        ChatCompletionRequest request = ChatCompletionRequest.builder().model(model).addUserMessage(question)
+                .stream(true).build();
         ChatStream stream = gb.chatStream(request).join();
         CompletableFuture<Void> done = new CompletableFuture<>();
         stream.subscribe(new Flow.Subscriber<ChatCompletionChunk>() {

@@ -6,7 +6,6 @@ import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.openai.ChatCompletion;
 import io.github.geminibalance.openai.ChatCompletionRequest;
-import io.github.geminibalance.openai.ChatMessage;
 import io.github.geminibalance.testing.FakeGemini;
 import io.github.geminibalance.testing.GeminiErrorKind;
 import io.github.geminibalance.testing.GeminiFixtures;
@@ -102,8 +101,8 @@ class EmbeddedChatTest {
         GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of("your-key"))
                 .baseUrl(gemini.baseUrl()).build();
         try (GeminiBalance gb = GeminiBalance.create(config)) {
-            ChatCompletion answer = gb.chat(ChatCompletionRequest.of("gemini-2.5-flash",
-                    List.of(ChatMessage.of("user", "Hello")))).join();
+            ChatCompletion answer = gb.chatBlocking(ChatCompletionRequest.builder()
+                    .model("gemini-2.5-flash").addUserMessage("Hello").build());
             assertThat(answer.choices().get(0).message().content()).isEqualTo("Hello!");
         }
     }
@@ -112,7 +111,8 @@ class EmbeddedChatTest {
     void missingKeysOrQuestionIsOneLineAndExitCodeOne() {
         assertThat(run(Map.of(), "Hello?")).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement().asString()
-                .isEqualTo("EmbeddedChat: API_KEYS is not set: put your Gemini keys in it (environment or ./.env)");
+                .isEqualTo("EmbeddedChat: Invalid setting API_KEYS: API_KEYS is not set"
+                        + " (put your Gemini keys in it: environment or ./.env)");
 
         err.reset();
         assertThat(run(Map.of("API_KEYS", KEY))).isEqualTo(1);

@@ -1,7 +1,7 @@
 package io.github.geminibalance.server;
 
 import io.github.geminibalance.RequestTrace;
-import io.github.geminibalance.internal.LogText;
+import io.github.geminibalance.util.LogText;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.InvalidRequestException;
-import io.github.geminibalance.internal.Json;
-import io.github.geminibalance.keys.KeyChecker;
-import io.github.geminibalance.keys.KeyPool;
-import io.github.geminibalance.keys.KeyState;
-import io.github.geminibalance.keys.KeyStatus;
+import io.github.geminibalance.KeyCheckResult;
+import io.github.geminibalance.KeyState;
+import io.github.geminibalance.KeyStatus;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -62,13 +60,13 @@ final class AdminController {
     /** {@code POST /admin/keys/{id}/reset}: back to ACTIVE, no failures, no cooldowns; answers the new entry. */
     @Post(uri = "/{id}/reset", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     MutableHttpResponse<byte[]> reset(@PathVariable String id) {
-        return change(id, KeyPool::reset);
+        return change(id, gemini::resetKey);
     }
 
     /** {@code POST /admin/keys/{id}/disable}: out of the pool until reset; answers the new entry. */
     @Post(uri = "/{id}/disable", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     MutableHttpResponse<byte[]> disable(@PathVariable String id) {
-        return change(id, KeyPool::disable);
+        return change(id, gemini::disableKey);
     }
 
     /**
@@ -80,7 +78,7 @@ final class AdminController {
         boolean every = parseFlag(all);
         return gemini.checkKeys(every).thenApply(results -> {
             List<CheckEntry> out = new ArrayList<>(results.size());
-            for (KeyChecker.Result r : results) {
+            for (KeyCheckResult r : results) {
                 out.add(new CheckEntry(r.id(), r.masked(), r.valid(), r.status(), r.reason()));
             }
             return json(new CheckResults(out));
@@ -88,7 +86,7 @@ final class AdminController {
     }
 
     private MutableHttpResponse<byte[]> change(String id, Operation operation) {
-        if (!operation.apply(gemini.keyPool(), id)) {
+        if (!operation.apply(id)) {
             return notFound();
         }
         Predicate<KeyStatus> wanted = k -> k.id().equals(id);
@@ -114,7 +112,7 @@ final class AdminController {
 
     private static MutableHttpResponse<byte[]> json(Object value) {
         try {
-            return HttpResponse.ok(Json.mapper().writeValueAsBytes(value))
+            return HttpResponse.ok(GeminiBalance.jsonWriter().writeValueAsBytes(value))
                     .contentType(MediaType.APPLICATION_JSON_TYPE)
                     .header(HttpHeaders.CACHE_CONTROL, "no-store");
         } catch (JsonProcessingException e) {
@@ -124,7 +122,7 @@ final class AdminController {
 
     @FunctionalInterface
     private interface Operation {
-        boolean apply(KeyPool pool, String id);
+        boolean apply(String id);
     }
 
     /** The answer of {@code GET /admin/keys}. */

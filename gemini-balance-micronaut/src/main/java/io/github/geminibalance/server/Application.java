@@ -2,7 +2,6 @@ package io.github.geminibalance.server;
 
 import io.github.geminibalance.config.ConfigException;
 import io.github.geminibalance.config.ConfigLoader;
-import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -36,11 +35,13 @@ public final class Application {
         if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() < 3) {
             System.setProperty(COMMON_POOL_PARALLELISM, "2");
         }
-        GeminiBalanceConfig config;
+        ServerConfig serverConfig;
         ServerSettings settings;
         try {
-            config = ConfigLoader.load();
-            settings = ServerSettings.from(ConfigLoader.settings(System.getenv(), java.nio.file.Path.of(".env")));
+            Map<String, String> raw = GeminiBalanceFactory.rawSettings();
+            ConfigLoader.load(raw, null); // validated here so a bad setting is one line, not a stack trace
+            serverConfig = ServerConfig.from(raw);
+            settings = ServerSettings.from(raw);
         } catch (ConfigException e) {
             System.err.println("gemini-balance: " + e.getMessage());
             System.exit(1);
@@ -53,7 +54,7 @@ public final class Application {
         }
         LogSetup.apply(settings);
         Micronaut app = Micronaut.build(args).mainClass(Application.class).banner(false);
-        int port = config.port();
+        int port = serverConfig.port();
         String explicitPort = System.getProperty("micronaut.server.port", System.getenv("MICRONAUT_SERVER_PORT"));
         if (explicitPort == null) {
             app.properties(Map.of("micronaut.server.port", port));

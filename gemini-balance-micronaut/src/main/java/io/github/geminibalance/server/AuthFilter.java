@@ -1,7 +1,6 @@
 package io.github.geminibalance.server;
 
 import io.github.geminibalance.TokenVerifier;
-import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
@@ -35,7 +34,7 @@ final class AuthFilter implements Ordered {
     private final TokenVerifier clientTokens;
     private final TokenVerifier adminTokens;
 
-    AuthFilter(GeminiBalanceConfig config) {
+    AuthFilter(ServerConfig config) {
         this.clientTokens = new TokenVerifier(config.allowedTokens());
         this.adminTokens = new TokenVerifier(config.authToken() == null ? List.of() : List.of(config.authToken()));
     }

@@ -1,8 +1,8 @@
 package io.github.geminibalance.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.GeminiBalanceException;
-import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.openai.ErrorResponse;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -57,7 +57,7 @@ final class ErrorResponses {
     /** The serialized envelope. */
     static byte[] envelope(String message, String type, String param, String code) {
         try {
-            return Json.mapper().writeValueAsBytes(ErrorResponse.of(message, type, param, code));
+            return GeminiBalance.jsonWriter().writeValueAsBytes(ErrorResponse.of(message, type, param, code));
         } catch (JsonProcessingException impossible) {
             // Four strings always serialize; keep a constant fallback rather than throwing from error handling.
             return ("{\"error\":{\"message\":\"internal error\",\"type\":\"server_error\",\"param\":null,"

@@ -1,7 +1,7 @@
 package io.github.geminibalance.server;
 
 import io.github.geminibalance.GeminiBalanceException;
-import io.github.geminibalance.internal.LogText;
+import io.github.geminibalance.util.LogText;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

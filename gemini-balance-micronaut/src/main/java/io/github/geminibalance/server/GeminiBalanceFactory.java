@@ -19,11 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the core into Micronaut: the configuration comes from {@link ConfigLoader} (environment variables,
- * then {@code ./.env}), and the {@link GeminiBalance} facade built from it is closed with the context.
- * With {@code REDIS_URL} set, key state is shared through a {@link RedisKeyStateStore}; with a Micrometer
+ * Wires the core into Micronaut: the core's configuration comes from {@link ConfigLoader}, the server's
+ * own from {@link ServerConfig} and {@link ServerSettings}, all read from the same raw settings (environment
+ * variables, then {@code ./.env}); the {@link GeminiBalance} facade built from them is closed with the
+ * context. With {@code REDIS_URL} set, key state is shared through a {@link RedisKeyStateStore}; with a Micrometer
  * registry present, {@link GeminiBalanceMetrics} records the proxy's metrics. Tests replace
- * {@link #config()} (see the module README).
+ * {@link #config()}, {@link #serverConfig()} and {@link #serverSettings()} (see the module README).
  */
 @Factory
 final class GeminiBalanceFactory {
@@ -43,10 +44,21 @@ final class GeminiBalanceFactory {
         return ConfigLoader.load();
     }
 
+    /** What only the server needs (tokens, port, Redis); {@code Application.main} has already checked it loads. */
+    @Singleton
+    ServerConfig serverConfig() {
+        return ServerConfig.from(rawSettings());
+    }
+
     /** The server's own settings; {@code Application.main} has already checked they load. */
     @Singleton
     ServerSettings serverSettings() {
-        return ServerSettings.from(ConfigLoader.settings(System.getenv(), java.nio.file.Path.of(".env")));
+        return ServerSettings.from(rawSettings());
+    }
+
+    /** The raw settings every part of the configuration is read from: the environment, then {@code ./.env}. */
+    static java.util.Map<String, String> rawSettings() {
+        return ConfigLoader.settings(System.getenv(), java.nio.file.Path.of(".env"));
     }
 
     /**
@@ -58,14 +70,15 @@ final class GeminiBalanceFactory {
      */
     @Context
     @Bean(preDestroy = "close")
-    GeminiBalance geminiBalance(GeminiBalanceConfig config, @Nullable MeterRegistry registry,
+    GeminiBalance geminiBalance(GeminiBalanceConfig config, ServerConfig server, @Nullable MeterRegistry registry,
             EventLoopGroupRegistry loops, EventLoopGroupFactory loopFactory) {
         log.info("Key pool of {} key(s), {} client token(s), Gemini at {} (client: {}), key state {}",
-                config.apiKeys().size(), config.allowedTokens().size(), withoutUserInfo(config.baseUrl()),
-                config.upstreamClient(), config.redisUrl() == null ? "in memory" : "shared through Redis");
+                config.apiKeys().size(), server.allowedTokens().size(), withoutUserInfo(config.baseUrl()),
+                server.upstreamClient().name().toLowerCase(java.util.Locale.ROOT),
+                server.redisUrl() == null ? "in memory" : "shared through Redis");
         Clock clock = Clock.systemUTC();
         GeminiBalance.Builder builder = GeminiBalance.builder(config).clock(clock);
-        if ("netty".equals(config.upstreamClient())) {
+        if (server.upstreamClient() == ServerConfig.UpstreamClient.NETTY) {
             // calls to Gemini run on the event loop that received the request: no thread hand-offs
             EventLoopGroupConfiguration loopConfig = loops
                     .getEventLoopGroupConfiguration(EventLoopGroupConfiguration.DEFAULT).orElse(null);
@@ -79,9 +92,9 @@ final class GeminiBalanceFactory {
             metrics = new GeminiBalanceMetrics(registry, ModelTags.DEFAULT_CAPACITY);
             builder.listener(metrics);
         }
-        if (config.redisUrl() != null) {
+        if (server.redisUrl() != null) {
             // returns at once even when Redis is down: the pool then runs on local state
-            builder.keyStateStore(RedisKeyStateStore.connect(config.redisUrl(), REDIS_NAMESPACE, clock));
+            builder.keyStateStore(RedisKeyStateStore.connect(server.redisUrl(), REDIS_NAMESPACE, clock));
         }
         GeminiBalance gemini = builder.build();
         if (metrics != null) {

@@ -2,7 +2,7 @@ package io.github.geminibalance.server;
 
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.GeminiBalanceListener;
-import io.github.geminibalance.keys.KeyState;
+import io.github.geminibalance.KeyState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -93,7 +93,7 @@ final class GeminiBalanceMetrics implements GeminiBalanceListener {
     void bindKeyGauges(GeminiBalance gemini) {
         Objects.requireNonNull(gemini, "gemini");
         for (KeyState state : KeyState.values()) {
-            Gauge.builder("gemini.balance.keys", gemini, g -> g.keyPool().stateCounts().getOrDefault(state, 0))
+            Gauge.builder("gemini.balance.keys", gemini, g -> g.keyStateCounts().getOrDefault(state, 0))
                     .description("Keys in each state")
                     .tag("state", state.name())
                     .strongReference(true)

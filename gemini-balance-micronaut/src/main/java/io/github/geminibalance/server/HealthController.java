@@ -2,10 +2,8 @@ package io.github.geminibalance.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.geminibalance.GeminiBalance;
-import io.github.geminibalance.config.GeminiBalanceConfig;
-import io.github.geminibalance.internal.Json;
-import io.github.geminibalance.keys.KeyState;
-import io.github.geminibalance.keys.KeyStatus;
+import io.github.geminibalance.KeyState;
+import io.github.geminibalance.KeyStatus;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -33,7 +31,7 @@ final class HealthController {
     private final GeminiBalance gemini;
     private final boolean sharedState;
 
-    HealthController(GeminiBalance gemini, GeminiBalanceConfig config) {
+    HealthController(GeminiBalance gemini, ServerConfig config) {
         this.gemini = gemini;
         this.sharedState = config.redisUrl() != null;
     }
@@ -64,11 +62,11 @@ final class HealthController {
         // a count only: the model names come from clients
         body.put("upstream", Map.of("failingModels", gemini.failingUpstreamModels().size()));
         if (sharedState) {
-            body.put("redis", gemini.keyPool().store().healthy() ? "UP" : "DOWN");
+            body.put("redis", gemini.keyStateStoreHealthy() ? "UP" : "DOWN");
         }
         return HttpResponse.<byte[]>status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .body(Json.mapper().writeValueAsBytes(body));
+                .body(GeminiBalance.jsonWriter().writeValueAsBytes(body));
     }
 }

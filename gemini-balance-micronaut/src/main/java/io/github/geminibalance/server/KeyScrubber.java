@@ -1,6 +1,6 @@
 package io.github.geminibalance.server;
 
-import io.github.geminibalance.keys.ApiKey;
+import io.github.geminibalance.util.Secrets;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,18 +31,18 @@ final class KeyScrubber {
     private final String[] textPrefixes;
     private final int longest;
 
-    KeyScrubber(List<ApiKey> poolKeys) {
+    KeyScrubber(List<String> poolKeys) {
         // Shorter values are not Google keys (tests use names like "key-a"), and masking them in
         // answers would garble ordinary text.
-        List<ApiKey> sorted = new ArrayList<>(poolKeys.stream().filter(k -> k.value().length() >= MIN_LENGTH).toList());
-        sorted.sort(Comparator.comparingInt((ApiKey k) -> k.value().length()).reversed());
+        List<String> sorted = new ArrayList<>(poolKeys.stream().filter(k -> k.length() >= MIN_LENGTH).toList());
+        sorted.sort(Comparator.comparingInt(String::length).reversed());
         keys = new byte[sorted.size()][];
         masks = new byte[sorted.size()][];
         Set<String> starts = new LinkedHashSet<>();
         int max = 0;
         for (int i = 0; i < sorted.size(); i++) {
-            keys[i] = sorted.get(i).value().getBytes(StandardCharsets.UTF_8);
-            masks[i] = sorted.get(i).masked().getBytes(StandardCharsets.UTF_8);
+            keys[i] = sorted.get(i).getBytes(StandardCharsets.UTF_8);
+            masks[i] = Secrets.mask(sorted.get(i)).getBytes(StandardCharsets.UTF_8);
             starts.add(new String(keys[i], 0, Math.min(PREFIX, keys[i].length), StandardCharsets.ISO_8859_1));
             max = Math.max(max, keys[i].length);
         }

@@ -3,8 +3,7 @@ package io.github.geminibalance.server;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.NativeResponse;
-import io.github.geminibalance.internal.LogText;
-import io.github.geminibalance.retry.ErrorMapper;
+import io.github.geminibalance.util.LogText;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
@@ -68,7 +67,7 @@ final class NativeController {
 
     NativeController(GeminiBalance gemini) {
         this.gemini = gemini;
-        this.relay = new NativeRelay(new KeyScrubber(gemini.keyPool().keys()));
+        this.relay = new NativeRelay(new KeyScrubber(gemini.config().apiKeys()));
     }
 
     /** Whether a request path belongs to the native API (so it is authenticated and answered Gemini's way). */
@@ -126,7 +125,7 @@ final class NativeController {
 
     private static MutableHttpResponse<byte[]> failed(HttpRequest<?> request, Throwable failure) {
         Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        GeminiBalanceException e = t instanceof GeminiBalanceException g ? g : ErrorMapper.toClient(t, null);
+        GeminiBalanceException e = GeminiBalanceException.from(t);
         int status = e.httpStatus();
         String route = LogText.quote(request.getMethodName() + " " + request.getPath());
         String id = AccessLogFilter.id(request);

@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.GeminiBalanceException;
-import io.github.geminibalance.internal.Json;
-import io.github.geminibalance.internal.Secrets;
-import io.github.geminibalance.upstream.GeminiApiException;
-import io.github.geminibalance.upstream.GeminiError;
+import io.github.geminibalance.UpstreamError;
+import io.github.geminibalance.util.Secrets;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
@@ -55,22 +54,12 @@ final class NativeErrors {
     /** The serialized error for a failed native call (see {@link #of(GeminiBalanceException)}). */
     static byte[] body(GeminiBalanceException e) {
         int status = e.httpStatus();
-        GeminiError gemini = geminiError(e);
+        UpstreamError gemini = UpstreamError.of(e).orElse(null);
         if (gemini != null && gemini.code() == status) {
             return body(status, Secrets.scrub(gemini.message()),
                     gemini.status() != null ? gemini.status() : googleStatus(status), gemini.details());
         }
         return body(status, e.getMessage(), googleStatus(status), List.of());
-    }
-
-    /** The Gemini error somewhere in the cause chain, or null. */
-    private static GeminiError geminiError(Throwable e) {
-        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof GeminiApiException api) {
-                return api.error();
-            }
-        }
-        return null;
     }
 
     /**
@@ -105,7 +94,7 @@ final class NativeErrors {
             details.forEach(d -> array.add(scrub(d.deepCopy())));
         }
         try {
-            return Json.mapper().writeValueAsBytes(root);
+            return GeminiBalance.jsonWriter().writeValueAsBytes(root);
         } catch (JsonProcessingException impossible) {
             return ("{\"error\":{\"code\":500,\"message\":\"internal error\",\"status\":\"INTERNAL\"}}")
                     .getBytes(StandardCharsets.UTF_8);

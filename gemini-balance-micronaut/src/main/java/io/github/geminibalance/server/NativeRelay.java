@@ -2,9 +2,7 @@ package io.github.geminibalance.server;
 
 import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.NativeResponse;
-import io.github.geminibalance.internal.Primed;
-import io.github.geminibalance.internal.StagePublisher;
-import io.github.geminibalance.retry.ErrorMapper;
+import io.github.geminibalance.StreamRelay;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -63,8 +61,7 @@ final class NativeRelay {
             return collect(response.body()).thenApply(body -> head(response.status(), type).body(scrubber.scrub(body)));
         }
         boolean sse = type.matches(MediaType.TEXT_EVENT_STREAM_TYPE);
-        var pieces = StagePublisher.of(response.body(), new StreamStage(request, sse));
-        return Primed.awaitFirst(pieces).handle((primed, failure) -> {
+        return StreamRelay.primed(response.body(), new StreamStage(request, sse)).handle((primed, failure) -> {
             if (failure instanceof NoSuchElementException) {
                 return head(response.status(), type).body(new byte[0]); // Gemini sent an empty 200
             }
@@ -149,7 +146,7 @@ final class NativeRelay {
     }
 
     /** Scrubs a stream piece by piece, holds partial events (or partial keys), and ends a broken stream with an error. */
-    private final class StreamStage implements StagePublisher.Stage<ByteBuffer, byte[]> {
+    private final class StreamStage implements StreamRelay.Stage<ByteBuffer, byte[]> {
         private final HttpRequest<?> request;
         private final boolean sse;
         private byte[] held = new byte[0];
@@ -185,7 +182,7 @@ final class NativeRelay {
             if (!emitted) {
                 return false; // nothing reached the client: the caller answers with a real status
             }
-            GeminiBalanceException e = ErrorMapper.toClient(error, null);
+            GeminiBalanceException e = GeminiBalanceException.from(error);
             log.warn("{} {} -> stream ended early ({}): {}", request.getMethodName(), request.getPath(),
                     e.httpStatus(), e.getMessage());
             // a partial event (or a key's first characters) is dropped: the error follows whole events

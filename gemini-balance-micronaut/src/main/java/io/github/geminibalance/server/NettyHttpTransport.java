@@ -1,6 +1,6 @@
 package io.github.geminibalance.server;
 
-import io.github.geminibalance.upstream.HttpTransport;
+import io.github.geminibalance.spi.HttpTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -5,7 +5,6 @@ import io.github.geminibalance.ChatStream;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.InvalidRequestException;
 import io.github.geminibalance.RequestTrace;
-import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.openai.ChatCompletionRequest;
 import io.github.geminibalance.openai.EmbeddingRequest;
 import io.github.geminibalance.openai.Model;
@@ -46,7 +45,7 @@ final class OpenAiController {
 
     OpenAiController(GeminiBalance gemini) {
         this.gemini = gemini;
-        this.scrubber = new KeyScrubber(gemini.keyPool().keys());
+        this.scrubber = new KeyScrubber(gemini.config().apiKeys());
     }
 
     /**
@@ -105,7 +104,7 @@ final class OpenAiController {
 
     private MutableHttpResponse<?> json(Object value) {
         try {
-            return HttpResponse.ok(scrubber.scrub(Json.mapper().writeValueAsBytes(value)))
+            return HttpResponse.ok(scrubber.scrub(GeminiBalance.jsonWriter().writeValueAsBytes(value)))
                     .contentType(MediaType.APPLICATION_JSON_TYPE);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not serialize the answer", e); // a bug: 500, logged

@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.InvalidRequestException;
-import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.openai.MessageContent;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -63,7 +63,7 @@ final class RequestBodies {
             throw new InvalidRequestException(null, "The request body is empty; expected a JSON object.");
         }
         try {
-            T value = READERS.computeIfAbsent(type, t -> Json.mapper().readerFor(t)
+            T value = READERS.computeIfAbsent(type, t -> GeminiBalance.jsonReader().forType(t)
                     .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature())).readValue(body);
             if (value == null) {
                 throw new InvalidRequestException(null, "The request body is JSON null; expected a JSON object.");

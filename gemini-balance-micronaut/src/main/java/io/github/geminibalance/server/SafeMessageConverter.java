@@ -2,7 +2,7 @@ package io.github.geminibalance.server;
 
 import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import io.github.geminibalance.internal.LogText;
+import io.github.geminibalance.util.LogText;
 
 /**
  * {@code %safeMsg} in the text log pattern: the message with every control character escaped, so no

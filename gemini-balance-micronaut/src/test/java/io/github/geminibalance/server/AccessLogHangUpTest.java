@@ -59,7 +59,6 @@ class AccessLogHangUpTest {
         upstream.start();
         access = LogCapture.of(AccessLog.LOGGER, Level.INFO);
         server = TestServer.start(GeminiBalanceConfig.builder().apiKeys(List.of("AIzaSyTEST-hangup-key-01"))
-                .allowedTokens(List.of(TestServer.TOKEN))
                 .baseUrl("http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1beta").build());
     }
 

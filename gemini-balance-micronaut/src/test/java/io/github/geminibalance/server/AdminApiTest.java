@@ -51,9 +51,8 @@ class AdminApiTest {
                 .generateContent(TEST_MODEL, null, GeminiFixtures.textResponse("h"))
                 .error(TEST_MODEL, KEY_C, GeminiErrorKind.API_KEY_INVALID_400);
         server = TestServer.start(TestServer.config(gemini, KEYS)
-                .authToken(ADMIN_TOKEN)
                 .testModel(TEST_MODEL)
-                .build());
+                .build(), TestServer.serverConfig().withAuthToken(ADMIN_TOKEN));
     }
 
     @AfterAll

@@ -43,7 +43,6 @@ class ClientTimeoutsTest {
         upstream = slowUpstream(Duration.ofMillis(3_500));
         GeminiBalanceConfig config = GeminiBalanceConfig.builder()
                 .apiKeys(List.of("AIzaSyTEST-timeouts-01"))
-                .allowedTokens(List.of(TestServer.TOKEN))
                 .baseUrl("http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1beta")
                 .timeout(Duration.ofSeconds(30))
                 .build();
@@ -184,7 +183,7 @@ class ClientTimeoutsTest {
     @Test
     void connectionsOverTheCapAreClosedAtOnceWhileHealthStillAnswers() throws Exception {
         GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of("AIzaSyTEST-cap-0001"))
-                .allowedTokens(List.of(TestServer.TOKEN)).baseUrl("http://127.0.0.1:9/v1beta").build();
+                .baseUrl("http://127.0.0.1:9/v1beta").build();
         List<SocketChannel> silent = new ArrayList<>();
         // the default 30 s read timeout: a connection closed well before it was closed by the cap
         try (TestServer capped = TestServer.start(config, ServerSettings.defaults().withMaxConnections(50), Map.of());
@@ -235,7 +234,7 @@ class ClientTimeoutsTest {
     @Test
     void atTheCapAConnectionSilentForASecondMakesRoomForANewClient() throws Exception {
         GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of("AIzaSyTEST-cap-0002"))
-                .allowedTokens(List.of(TestServer.TOKEN)).baseUrl("http://127.0.0.1:9/v1beta").build();
+                .baseUrl("http://127.0.0.1:9/v1beta").build();
         List<SocketChannel> silent = new ArrayList<>();
         try (TestServer capped = TestServer.start(config, ServerSettings.defaults().withMaxConnections(50), Map.of())) {
             int cappedPort = URI.create(capped.url()).getPort();

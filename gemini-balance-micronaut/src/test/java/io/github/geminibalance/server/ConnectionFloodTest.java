@@ -30,7 +30,7 @@ class ConnectionFloodTest {
     @Test
     void twentyThousandSilentConnectionsThenHealthAnswers() throws Exception {
         GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of("AIzaSyTEST-flood-0001"))
-                .allowedTokens(List.of(TestServer.TOKEN)).baseUrl("http://127.0.0.1:9/v1beta").build();
+                .baseUrl("http://127.0.0.1:9/v1beta").build();
         ServerSettings settings = ServerSettings.defaults().withMaxConnections(CAP)
                 .withClientTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(3));
         try (TestServer server = TestServer.start(config, settings, Map.of())) {

@@ -30,9 +30,10 @@ class CorsTest {
     static void start() {
         gemini = FakeGemini.start();
         gemini.models(List.of("gemini-2.5-flash"), 50);
-        var config = TestServer.config(gemini, List.of("AIzaSyTEST-cors-0001")).authToken(ADMIN_TOKEN).build();
-        open = TestServer.start(config, ServerSettings.defaults(), Map.of());
-        listed = TestServer.start(config, ServerSettings.defaults()
+        var config = TestServer.config(gemini, List.of("AIzaSyTEST-cors-0001")).build();
+        var serverConfig = TestServer.serverConfig().withAuthToken(ADMIN_TOKEN);
+        open = TestServer.start(config, serverConfig, ServerSettings.defaults(), Map.of());
+        listed = TestServer.start(config, serverConfig, ServerSettings.defaults()
                 .withCorsAllowedOrigins(List.of(ALLOWED, "http://localhost:3000")), Map.of());
     }
 

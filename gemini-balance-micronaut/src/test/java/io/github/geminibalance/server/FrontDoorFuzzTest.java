@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.internal.Json;
-import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.server.FuzzBodies.Case;
 import io.github.geminibalance.server.FuzzBodies.Door;
 import io.github.geminibalance.testing.FakeGemini;
@@ -207,8 +206,8 @@ class FrontDoorFuzzTest {
     }
 
     private void aValidRequestIsStillAnswered() throws Exception {
-        KeyPool pool = server.context().getBean(GeminiBalance.class).keyPool();
-        pool.keys().forEach(k -> pool.reset(k.id()));
+        GeminiBalance balance = server.context().getBean(GeminiBalance.class);
+        balance.keyStatus().forEach(k -> balance.resetKey(k.id()));
         HttpResponse<String> chat = server.postJson("/v1/chat/completions",
                 "{\"model\":\"" + FuzzBodies.MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Capital of Australia?\"}]}");
         HttpResponse<String> generate = server.postJson("/v1beta/models/" + FuzzBodies.MODEL + ":generateContent",

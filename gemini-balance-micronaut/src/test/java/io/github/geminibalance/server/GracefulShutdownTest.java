@@ -92,7 +92,7 @@ class GracefulShutdownTest {
     @Test
     void shutdownGraceSetsTheGracePeriod() {
         GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of("AIzaSyTEST-grace-0001"))
-                .allowedTokens(List.of(TestServer.TOKEN)).baseUrl("http://127.0.0.1:9/v1beta").build();
+                .baseUrl("http://127.0.0.1:9/v1beta").build();
         try (TestServer server = TestServer.start(config,
                 ServerSettings.defaults().withShutdownGrace(Duration.ofSeconds(7)), java.util.Map.of())) {
             GracefulShutdownConfiguration grace = server.context().getBean(GracefulShutdownConfiguration.class);

@@ -49,7 +49,6 @@ class HealthTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         GeminiBalanceConfig config = GeminiBalanceConfig.builder()
                 .apiKeys(List.of(ONLY_KEY))
-                .allowedTokens(List.of(TestServer.TOKEN))
                 .baseUrl(gemini.baseUrl())
                 .build();
         return Map.of("micronaut.server.port", "-1", TestConfigFactory.PROPERTY, TestConfigFactory.register(config));

@@ -3,7 +3,7 @@ package io.github.geminibalance.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.geminibalance.NativeResponse;
-import io.github.geminibalance.keys.ApiKey;
+import io.github.geminibalance.util.Secrets;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpResponse;
 import java.io.ByteArrayOutputStream;
@@ -27,9 +27,9 @@ class KeyScrubberTest {
 
     private static final String KEY = "AIzaSyFAKE-scrub-key-000000001";
     private static final String OTHER = "AIzaSyFAKE-scrub-key-000000002";
-    private static final String MASKED = ApiKey.mask(KEY);
-    private final KeyScrubber scrubber = new KeyScrubber(List.of(new ApiKey(KEY), new ApiKey(OTHER),
-            new ApiKey("key-a"), new ApiKey("sk-not-a-google-key-0001")));
+    private static final String MASKED = Secrets.mask(KEY);
+    private final KeyScrubber scrubber = new KeyScrubber(List.of(KEY, OTHER, "key-a",
+            "sk-not-a-google-key-0001"));
 
     @Test
     void masksEveryPoolKeyAndNothingElse() {
@@ -37,8 +37,8 @@ class KeyScrubberTest {
 
         String scrubbed = new String(scrubber.scrub(text.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
 
-        assertThat(scrubbed).isEqualTo("a " + MASKED + " b ?key=" + ApiKey.mask(OTHER)
-                + "&x AIzaSyNOT-a-pool-key-123456 key-a " + ApiKey.mask("sk-not-a-google-key-0001"));
+        assertThat(scrubbed).isEqualTo("a " + MASKED + " b ?key=" + Secrets.mask(OTHER)
+                + "&x AIzaSyNOT-a-pool-key-123456 key-a " + Secrets.mask("sk-not-a-google-key-0001"));
         assertThat(scrubber.scrub(text)).isEqualTo(scrubbed);
     }
 

@@ -83,7 +83,6 @@ class NativeStreamingTest {
         upstream.start();
         GeminiBalanceConfig config = GeminiBalanceConfig.builder()
                 .apiKeys(List.of("AIzaSyTEST-native-stream-1"))
-                .allowedTokens(List.of(TestServer.TOKEN))
                 .baseUrl("http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1beta")
                 .build();
         server = TestServer.start(config);

@@ -6,7 +6,6 @@ import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.config.GeminiBalanceConfig;
-import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.internal.Json;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -44,8 +43,8 @@ class NativeUpstreamBreakTest {
     @AfterEach
     void resetKeys() {
         for (TestServer server : servers.values()) {
-            KeyPool pool = server.context().getBean(GeminiBalance.class).keyPool();
-            pool.keys().forEach(k -> pool.reset(k.id()));
+            GeminiBalance balance = server.context().getBean(GeminiBalance.class);
+            balance.keyStatus().forEach(k -> balance.resetKey(k.id()));
         }
     }
 
@@ -165,11 +164,10 @@ class NativeUpstreamBreakTest {
     private static TestServer start(String transport) {
         GeminiBalanceConfig config = GeminiBalanceConfig.builder()
                 .apiKeys(List.of(KEY))
-                .allowedTokens(List.of(TestServer.TOKEN))
                 .baseUrl(upstream.baseUrl())
-                .upstreamClient(transport)
                 .build();
-        return TestServer.start(config);
+        return TestServer.start(config, TestServer.serverConfig()
+                .withUpstreamClient(ServerConfig.UpstreamClient.valueOf(transport.toUpperCase(java.util.Locale.ROOT))));
     }
 
     private static HttpResponse<String> post(TestServer server, String path) throws Exception {

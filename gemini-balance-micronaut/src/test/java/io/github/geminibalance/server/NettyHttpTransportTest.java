@@ -14,8 +14,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.github.geminibalance.upstream.HttpTransport.Request;
-import io.github.geminibalance.upstream.HttpTransport.Response;
+import io.github.geminibalance.spi.HttpTransport.Request;
+import io.github.geminibalance.spi.HttpTransport.Response;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

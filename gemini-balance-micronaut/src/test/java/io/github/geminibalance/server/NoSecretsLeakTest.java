@@ -9,7 +9,6 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.github.geminibalance.GeminiBalance;
-import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.testing.FakeGemini;
 import io.github.geminibalance.testing.GeminiFixtures;
 import java.net.http.HttpRequest;
@@ -73,8 +72,9 @@ class NoSecretsLeakTest {
         stub(null, "m-reset", ".*", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
         stub(null, "m-garbage", ".*", aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE));
         stub(null, "m-timeout", ".*", json(200, GeminiFixtures.textResponse("late")).withFixedDelay(3_000));
-        server = TestServer.start(TestServer.config(gemini, List.of(KEY_1, KEY_2)).authToken(ADMIN_TOKEN)
-                .timeout(Duration.ofSeconds(1)).maxRetries(1).build());
+        server = TestServer.start(TestServer.config(gemini, List.of(KEY_1, KEY_2))
+                .timeout(Duration.ofSeconds(1)).maxRetries(1).build(),
+                TestServer.serverConfig().withAuthToken(ADMIN_TOKEN));
     }
 
     @AfterAll
@@ -173,8 +173,8 @@ class NoSecretsLeakTest {
 
     // Each call starts with both keys usable, so every one reaches its failure instead of "no key left".
     private static void resetKeys() {
-        KeyPool pool = server.context().getBean(GeminiBalance.class).keyPool();
-        pool.keys().forEach(k -> pool.reset(k.id()));
+        GeminiBalance balance = server.context().getBean(GeminiBalance.class);
+        balance.keyStatus().forEach(k -> balance.resetKey(k.id()));
     }
 
     private static void stub(String key, String model, String methods, ResponseDefinitionBuilder response) {

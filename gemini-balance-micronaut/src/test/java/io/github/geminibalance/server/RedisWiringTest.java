@@ -51,10 +51,8 @@ class RedisWiringTest {
     }
 
     private static TestServer server(String redisUrl) {
-        return TestServer.start(TestServer.config(gemini, List.of(KEY_A, KEY_B))
-                .authToken(AdminApiTest.ADMIN_TOKEN)
-                .redisUrl(redisUrl)
-                .build());
+        return TestServer.start(TestServer.config(gemini, List.of(KEY_A, KEY_B)).build(),
+                TestServer.serverConfig().withAuthToken(AdminApiTest.ADMIN_TOKEN).withRedisUrl(redisUrl));
     }
 
     private static HttpResponse<String> health(TestServer server) throws Exception {

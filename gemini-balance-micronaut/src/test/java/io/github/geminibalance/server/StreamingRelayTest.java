@@ -78,7 +78,6 @@ class StreamingRelayTest {
         upstream.start();
         GeminiBalanceConfig config = GeminiBalanceConfig.builder()
                 .apiKeys(List.of("AIzaSyTEST-stream-key-01"))
-                .allowedTokens(List.of(TestServer.TOKEN))
                 .baseUrl("http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1beta")
                 .build();
         server = TestServer.start(config);

@@ -25,11 +25,22 @@ final class TestConfigFactory {
     /** The property naming the registered configuration. */
     static final String PROPERTY = "gemini-balance.test-config";
 
+    /** The property naming a registered server configuration (optional; {@link TestServer#serverConfig()} otherwise). */
+    static final String SERVER_CONFIG_PROPERTY = "gemini-balance.test-server-config";
+
     /** The property naming registered server settings (optional; the defaults otherwise). */
     static final String SETTINGS_PROPERTY = "gemini-balance.test-server-settings";
 
     private static final Map<String, GeminiBalanceConfig> CONFIGS = new ConcurrentHashMap<>();
     private static final Map<String, ServerSettings> SETTINGS = new ConcurrentHashMap<>();
+    private static final Map<String, ServerConfig> SERVER_CONFIGS = new ConcurrentHashMap<>();
+
+    /** Registers a server configuration and returns the value to give {@value #SERVER_CONFIG_PROPERTY}. */
+    static String register(ServerConfig config) {
+        String id = UUID.randomUUID().toString();
+        SERVER_CONFIGS.put(id, Objects.requireNonNull(config));
+        return id;
+    }
 
     /** Registers server settings and returns the value to give {@value #SETTINGS_PROPERTY}. */
     static String register(ServerSettings settings) {
@@ -51,6 +62,20 @@ final class TestConfigFactory {
         GeminiBalanceConfig config = CONFIGS.get(id);
         if (config == null) {
             throw new IllegalStateException("no test configuration registered under " + id);
+        }
+        return config;
+    }
+
+    @Singleton
+    @Replaces(value = ServerConfig.class, factory = GeminiBalanceFactory.class)
+    ServerConfig serverConfig(@io.micronaut.core.annotation.Nullable
+            @Property(name = SERVER_CONFIG_PROPERTY) String id) {
+        if (id == null) {
+            return TestServer.serverConfig();
+        }
+        ServerConfig config = SERVER_CONFIGS.get(id);
+        if (config == null) {
+            throw new IllegalStateException("no test server configuration registered under " + id);
         }
         return config;
     }

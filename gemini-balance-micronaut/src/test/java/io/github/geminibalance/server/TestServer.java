@@ -29,28 +29,45 @@ final class TestServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** A configuration for the fake: the given keys, {@link #TOKEN} as the only client token. */
+    /** A core configuration for the fake: the given keys. */
     static GeminiBalanceConfig.Builder config(FakeGemini gemini, List<String> keys) {
         return GeminiBalanceConfig.builder()
                 .apiKeys(keys)
-                .allowedTokens(List.of(TOKEN))
                 .baseUrl(gemini.baseUrl())
                 .timeout(Duration.ofSeconds(20));
     }
 
-    /** Starts the server with this configuration and extra Micronaut properties. */
-    static TestServer start(GeminiBalanceConfig config, Map<String, Object> properties) {
+    /** The server configuration tests start with unless they pass one: {@link #TOKEN} as the only client token. */
+    static ServerConfig serverConfig() {
+        return ServerConfig.of(List.of(TOKEN));
+    }
+
+    /** Starts the server with these configurations, server settings and extra Micronaut properties. */
+    static TestServer start(GeminiBalanceConfig config, ServerConfig server, ServerSettings settings,
+            Map<String, Object> properties) {
         Map<String, Object> props = new HashMap<>(properties);
         props.put("micronaut.server.port", -1);
         props.put(TestConfigFactory.PROPERTY, TestConfigFactory.register(config));
+        props.put(TestConfigFactory.SERVER_CONFIG_PROPERTY, TestConfigFactory.register(server));
+        if (settings != null) {
+            props.put(TestConfigFactory.SETTINGS_PROPERTY, TestConfigFactory.register(settings));
+        }
         return new TestServer(ApplicationContext.run(EmbeddedServer.class, props));
+    }
+
+    /** Starts the server with this configuration and extra Micronaut properties. */
+    static TestServer start(GeminiBalanceConfig config, Map<String, Object> properties) {
+        return start(config, serverConfig(), null, properties);
     }
 
     /** Starts the server with this configuration and these server settings. */
     static TestServer start(GeminiBalanceConfig config, ServerSettings settings, Map<String, Object> properties) {
-        Map<String, Object> props = new HashMap<>(properties);
-        props.put(TestConfigFactory.SETTINGS_PROPERTY, TestConfigFactory.register(settings));
-        return start(config, props);
+        return start(config, serverConfig(), settings, properties);
+    }
+
+    /** Starts the server with these configurations. */
+    static TestServer start(GeminiBalanceConfig config, ServerConfig server) {
+        return start(config, server, null, Map.of());
     }
 
     static TestServer start(GeminiBalanceConfig config) {

@@ -33,8 +33,9 @@ class UpstreamClientTest {
                 .error(MODEL, BAD_KEY, GeminiErrorKind.API_KEY_INVALID_400)
                 .generateContent(MODEL, GOOD_KEY, GeminiFixtures.textResponse("Canberra."))
                 .streamGenerateContent(MODEL, GOOD_KEY, GeminiFixtures.textStream("Can", "berra", "."));
-             TestServer server = TestServer.start(TestServer.config(gemini, List.of(BAD_KEY, GOOD_KEY))
-                     .upstreamClient(upstreamClient).build())) {
+             TestServer server = TestServer.start(TestServer.config(gemini, List.of(BAD_KEY, GOOD_KEY)).build(),
+                     TestServer.serverConfig().withUpstreamClient(
+                             ServerConfig.UpstreamClient.valueOf(upstreamClient.toUpperCase(java.util.Locale.ROOT))))) {
             OpenAIClient client = OpenAIOkHttpClient.builder()
                     .baseUrl(server.url() + "/v1").apiKey(TestServer.TOKEN).maxRetries(0).build();
             ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()

@@ -1,10 +1,11 @@
 package io.github.geminibalance.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.geminibalance.internal.Json;
-import io.github.geminibalance.keys.KeyEvent;
-import io.github.geminibalance.keys.KeyStateStore;
+import io.github.geminibalance.GeminiBalance;
+import io.github.geminibalance.spi.KeyEvent;
+import io.github.geminibalance.spi.KeyStateStore;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -680,7 +681,7 @@ public final class RedisKeyStateStore implements KeyStateStore {
     }
 
     private String toJson(KeyEvent e) {
-        ObjectNode o = Json.mapper().createObjectNode();
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("instance", instanceId);
         o.put("type", e.type().name());
         o.put("keyId", e.keyId());
@@ -702,7 +703,7 @@ public final class RedisKeyStateStore implements KeyStateStore {
     private KeyEvent fromJson(String json) {
         JsonNode o;
         try {
-            o = Json.mapper().readTree(json);
+            o = GeminiBalance.jsonReader().readTree(json);
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("not JSON", e);
         }

@@ -4,9 +4,10 @@ import io.github.geminibalance.testing.RedisServer;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.github.geminibalance.KeyStatus;
+import io.github.geminibalance.config.KeySelection;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyPool;
-import io.github.geminibalance.keys.KeyStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ final class Pools implements AutoCloseable {
     KeyPool pool(List<String> keys) {
         RedisKeyStateStore store = RedisKeyStateStore.connect(url, NAMESPACE, clock);
         stores.add(store);
-        return new KeyPool(keys, 3, KeyPool.Selection.ROUND_ROBIN, clock, store);
+        return new KeyPool(keys, 3, KeySelection.ROUND_ROBIN, clock, store);
     }
 
     /** Fresh raw keys, so each test has its own pool in Redis. */

@@ -8,9 +8,9 @@ import static io.github.geminibalance.redis.Pools.status;
 import static io.github.geminibalance.redis.Pools.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.geminibalance.KeyState;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyPool;
-import io.github.geminibalance.keys.KeyState;
 import io.github.geminibalance.keys.Verdict;
 import java.time.Duration;
 import java.time.Instant;

@@ -9,9 +9,9 @@ import static io.github.geminibalance.redis.Pools.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.geminibalance.keys.ApiKey;
-import io.github.geminibalance.keys.KeyEvent;
 import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.keys.Verdict;
+import io.github.geminibalance.spi.KeyEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,15 +1,7 @@
 package io.github.geminibalance.examples.keycheck;
 
-import io.github.geminibalance.gemini.ListModelsResponse;
-import io.github.geminibalance.keys.ApiKey;
-import io.github.geminibalance.keys.Verdict;
-import io.github.geminibalance.retry.RetryPolicy;
-import io.github.geminibalance.upstream.GeminiApiException;
-import io.github.geminibalance.upstream.GeminiClient;
+import io.github.geminibalance.KeyProbe;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
 /**
@@ -31,13 +22,9 @@ import java.util.function.Consumer;
  */
 public final class KeyProber implements AutoCloseable {
 
-    private static final byte[] PROBE = ("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}],"
-            + "\"generationConfig\":{\"maxOutputTokens\":1}}").getBytes(StandardCharsets.UTF_8);
     private static final int MAX_MODEL_PAGES = 5;
 
-    private final GeminiClient client;
-    private final RetryPolicy policy = new RetryPolicy(1, Clock.systemUTC());
-    private final ScheduledExecutorService scheduler;
+    private final KeyProbe probe;
     private final String model;
 
     /**
@@ -49,13 +36,7 @@ public final class KeyProber implements AutoCloseable {
      */
     public KeyProber(URI baseUrl, String model, Duration timeout) {
         this.model = Objects.requireNonNull(model, "model");
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("key-check-timer"));
-        // the JDK client's own worker and selector threads are daemon threads
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-        this.client = new GeminiClient(http, baseUrl, timeout, timeout, scheduler);
+        this.probe = KeyProbe.create(baseUrl, timeout);
     }
 
     /**
@@ -98,71 +79,30 @@ public final class KeyProber implements AutoCloseable {
 
     /** Checks one key (blocking). */
     public KeyResult check(String rawKey) {
-        ApiKey key = new ApiKey(rawKey);
-        KeyResult probe;
-        try {
-            client.generateContent(key, model, PROBE).join();
-            probe = new KeyResult(key.masked(), key.id(), KeyVerdict.VALID, 200, null, null);
-        } catch (RuntimeException e) {
-            probe = failed(key, e);
-        }
-        if (probe.verdict() == KeyVerdict.INVALID) {
-            return probe;
-        }
-        return new KeyResult(probe.masked(), probe.id(), probe.verdict(), probe.status(), probe.reason(), models(key));
-    }
-
-    /** The ids of every model the key may use, or null when Gemini would not list them. */
-    private List<String> models(ApiKey key) {
-        List<String> ids = new ArrayList<>();
-        String pageToken = null;
-        try {
-            for (int page = 0; page < MAX_MODEL_PAGES; page++) {
-                ListModelsResponse response = client.listModels(key, pageToken).join();
-                if (response.models() != null) {
-                    response.models().forEach(m -> ids.add(m.id()));
-                }
-                pageToken = response.nextPageToken();
-                if (pageToken == null || pageToken.isEmpty()) {
-                    break;
-                }
-            }
-            return ids;
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private KeyResult failed(ApiKey key, Throwable failure) {
-        Throwable cause = RetryPolicy.unwrap(failure);
-        Verdict verdict = policy.classify(failure).verdict();
-        int status = cause instanceof GeminiApiException g ? g.httpStatus() : 0;
-        return switch (verdict.kind()) {
-            case INVALID -> new KeyResult(key.masked(), key.id(), KeyVerdict.INVALID, status, verdict.reason(), null);
-            case COOLDOWN -> new KeyResult(key.masked(), key.id(), KeyVerdict.RATE_LIMITED, status,
-                    verdict.reason() + retryDelay(cause), null);
-            case EXHAUSTED -> new KeyResult(key.masked(), key.id(), KeyVerdict.RATE_LIMITED, status,
-                    verdict.reason(), null);
-            default -> new KeyResult(key.masked(), key.id(), KeyVerdict.ERROR, status, errorReason(cause, verdict),
-                    null);
+        KeyProbe.Outcome o = probe.probe(rawKey, model);
+        KeyResult result = switch (o.kind()) {
+            case VALID -> new KeyResult(o.masked(), o.id(), KeyVerdict.VALID, 200, null, null);
+            case INVALID -> new KeyResult(o.masked(), o.id(), KeyVerdict.INVALID, o.status(), o.reason(), null);
+            case COOLDOWN -> new KeyResult(o.masked(), o.id(), KeyVerdict.RATE_LIMITED, o.status(),
+                    o.reason() + (o.retryDelay() == null ? "" : ", retry in " + o.retryDelay().toSeconds() + " s"), null);
+            case EXHAUSTED -> new KeyResult(o.masked(), o.id(), KeyVerdict.RATE_LIMITED, o.status(), o.reason(), null);
+            case ERROR -> new KeyResult(o.masked(), o.id(), KeyVerdict.ERROR, o.status(), errorReason(o), null);
         };
-    }
-
-    private static String retryDelay(Throwable cause) {
-        if (cause instanceof GeminiApiException g) {
-            return g.error().retryDelay().map(d -> ", retry in " + d.toSeconds() + " s").orElse("");
+        if (result.verdict() == KeyVerdict.INVALID) {
+            return result;
         }
-        return "";
+        return new KeyResult(result.masked(), result.id(), result.verdict(), result.status(), result.reason(),
+                probe.models(rawKey, MAX_MODEL_PAGES).orElse(null));
     }
 
     // Codes and class names only: exception messages may quote the key.
-    private String errorReason(Throwable cause, Verdict verdict) {
-        if (cause instanceof GeminiApiException g) {
-            String status = g.error().status() != null ? g.error().status() : "HTTP_" + g.httpStatus();
-            return g.httpStatus() == 404 ? status + " (is " + model + " a model?)" : status;
+    private String errorReason(KeyProbe.Outcome o) {
+        if (o.fromGemini()) {
+            String status = o.googleStatus() != null ? o.googleStatus() : "HTTP_" + o.status();
+            return o.status() == 404 ? status + " (is " + model + " a model?)" : status;
         }
-        String kind = verdict.reason() != null ? verdict.reason() : "FAILED";
-        return kind + " (" + cause.getClass().getSimpleName() + ")";
+        String kind = o.reason() != null ? o.reason() : "FAILED";
+        return kind + " (" + o.failureType() + ")";
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -176,6 +116,6 @@ public final class KeyProber implements AutoCloseable {
     /** Stops the timer thread. */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        probe.close();
     }
 }

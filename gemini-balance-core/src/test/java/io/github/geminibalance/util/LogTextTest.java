@@ -1,4 +1,4 @@
-package io.github.geminibalance.internal;
+package io.github.geminibalance.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.github.geminibalance.upstream;
+package io.github.geminibalance.spi;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
 /**
- * Moves one HTTP exchange to Gemini and back; {@link GeminiClient} builds the requests and reads the
+ * Moves one HTTP exchange to Gemini and back; the core's Gemini client builds the requests and reads the
  * answers. The default, {@link #jdk}, runs on a {@link java.net.http.HttpClient}; a server can plug in
  * one that runs on its own event loop, so a proxied call never changes threads.
  *
@@ -75,6 +75,6 @@ public interface HttpTransport {
      * @param client the client; it is shared, not closed by the transport
      */
     static HttpTransport jdk(java.net.http.HttpClient client) {
-        return new JdkHttpTransport(client);
+        return new io.github.geminibalance.upstream.JdkHttpTransport(client);
     }
 }

@@ -1,4 +1,4 @@
-package io.github.geminibalance.internal;
+package io.github.geminibalance.util;
 
 /**
  * Makes text a client controls safe to put in a log line. A client's model name, path or header

@@ -1,9 +1,9 @@
-package io.github.geminibalance.keys;
+package io.github.geminibalance.spi;
 
 import java.util.function.Consumer;
 
 /**
- * Where key state is shared. The {@link KeyPool} keeps the state it selects from in memory (selection
+ * Where key state is shared. The core's key pool keeps the state it selects from in memory (selection
  * never waits on I/O) and tells the store about every change it makes; the store tells the pool about
  * changes made elsewhere. The default {@link #local()} store shares nothing. A store backed by Redis
  * (module {@code gemini-balance-redis}) lets several servers in front of one key set rotate as one and

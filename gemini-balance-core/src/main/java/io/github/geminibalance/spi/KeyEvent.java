@@ -1,4 +1,4 @@
-package io.github.geminibalance.keys;
+package io.github.geminibalance.spi;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.github.geminibalance.keys;
+package io.github.geminibalance;
 
 /** The state of a key as the admin API and health endpoint show it. */
 public enum KeyState {

@@ -1,4 +1,4 @@
-package io.github.geminibalance.internal;
+package io.github.geminibalance.util;
 
 import io.github.geminibalance.keys.ApiKey;
 import java.util.regex.Matcher;
@@ -12,7 +12,23 @@ public final class Secrets {
 
     private Secrets() {}
 
-    /** The text with every Google API key and {@code api_key:...} consumer name masked. */
+    /**
+     * Masks one secret: its first and last four characters for long values ({@code AIza...x9Q4}),
+     * {@code ***} for short ones.
+     *
+     * @param secret the secret
+     * @return the masked form, or {@code "null"}
+     */
+    public static String mask(String secret) {
+        return ApiKey.mask(secret);
+    }
+
+    /**
+     * The text with every Google API key and {@code api_key:...} consumer name masked.
+     *
+     * @param text text from elsewhere, or null
+     * @return the text without keys
+     */
     public static String scrub(String text) {
         if (text == null || text.isEmpty()) {
             return text;

@@ -1,0 +1,94 @@
+package io.github.geminibalance.keys;
+
+import io.github.geminibalance.KeyState;
+import io.github.geminibalance.config.KeySelection;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Picks the key for the next attempt: round robin or least busy over the usable keys, from a rotation
+ * position shared with other instances through the store; when no key is usable, the failing key that has
+ * rested longest, as a probe. Not thread-safe: the pool guards it with its lock.
+ */
+final class KeySelector {
+
+    private final List<KeyEntry> entries;
+    private final KeySelection selection;
+    private final int maxFailures;
+    private int cursor;
+
+    /**
+     * What was picked.
+     *
+     * @param entry the key
+     * @param steps how far the rotation moved (skipped keys included), 0 for a probe
+     * @param probe whether it is a failing key tried because nothing else is usable
+     */
+    record Choice(KeyEntry entry, int steps, boolean probe) {}
+
+    KeySelector(List<KeyEntry> entries, KeySelection selection, int maxFailures) {
+        this.entries = entries;
+        this.selection = selection;
+        this.maxFailures = maxFailures;
+    }
+
+    /** The key for an attempt on {@code model}, or null when no key, not even a probe, is available. */
+    Choice choose(String model, Set<ApiKey> exclude, Instant now) {
+        int n = entries.size();
+        KeyEntry chosen = null;
+        int chosenOffset = -1;
+        for (int i = 0; i < n; i++) {
+            KeyEntry e = entries.get((cursor + i) % n);
+            if (exclude.contains(e.key) || !e.usable(model, now, maxFailures)) {
+                continue;
+            }
+            if (selection == KeySelection.ROUND_ROBIN) {
+                chosen = e;
+                chosenOffset = i;
+                break;
+            }
+            if (chosen == null || e.inFlight < chosen.inFlight) {
+                chosen = e;
+                chosenOffset = i;
+            }
+        }
+        if (chosen == null) {
+            KeyEntry probe = probeCandidate(model, now, exclude);
+            if (probe == null) {
+                return null;
+            }
+            probe.lastProbe = now;
+            return new Choice(probe, 0, true); // a probe does not move the rotation
+        }
+        cursor = (cursor + chosenOffset + 1) % n;
+        return new Choice(chosen, chosenOffset + 1, false);
+    }
+
+    /** Follows the shared rotation position. */
+    void applyRotation(long position) {
+        cursor = (int) Math.floorMod(position, (long) entries.size());
+    }
+
+    // Only when nothing else is usable: the failing key whose last failure (or probe) is oldest,
+    // once it has rested PROBE_AFTER.
+    private KeyEntry probeCandidate(String model, Instant now, Set<ApiKey> exclude) {
+        KeyEntry best = null;
+        Instant bestSince = null;
+        for (KeyEntry e : entries) {
+            if (exclude.contains(e.key) || e.state != KeyState.ACTIVE || e.failures < maxFailures
+                    || e.restingUntil(model, now) != null) {
+                continue;
+            }
+            Instant since = e.restingSince();
+            if (since != null && since.plus(KeyPool.PROBE_AFTER).isAfter(now)) {
+                continue;
+            }
+            if (best == null || (since != null && (bestSince == null || since.isBefore(bestSince)))) {
+                best = e;
+                bestSince = since;
+            }
+        }
+        return best;
+    }
+}
