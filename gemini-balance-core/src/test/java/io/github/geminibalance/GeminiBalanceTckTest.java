@@ -8,7 +8,7 @@ import io.github.geminibalance.testing.MinimumItemsPublisherVerification;
 import io.github.geminibalance.testing.RangePublisher;
 import io.github.geminibalance.testing.Tck;
 import io.github.geminibalance.testing.TckScheduler;
-import io.github.geminibalance.upstream.HttpTransport;
+import io.github.geminibalance.spi.HttpTransport;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;

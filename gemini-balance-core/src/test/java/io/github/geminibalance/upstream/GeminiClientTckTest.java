@@ -1,5 +1,6 @@
 package io.github.geminibalance.upstream;
 
+import io.github.geminibalance.spi.HttpTransport;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.testing.RangePublisher;
 import io.github.geminibalance.testing.Tck;
