@@ -35,10 +35,15 @@ final class FailureRanking {
      */
     record Failed(Throwable failure, Classification classification, ApiKey key) {
 
-        /** Whether the key rests for the model (rate limit or daily quota): the client can wait. */
+        /**
+         * Whether the key rests for the model (rate limit or daily quota): the client can wait. An
+         * input-token 429 rests no key (its cooldown was held back), so the pool's recovery time says
+         * nothing about it; Gemini's own delay is reported instead.
+         */
         boolean resting() {
             Verdict.Kind kind = classification.verdict().kind();
-            return kind == Verdict.Kind.COOLDOWN || kind == Verdict.Kind.EXHAUSTED;
+            return (kind == Verdict.Kind.COOLDOWN || kind == Verdict.Kind.EXHAUSTED)
+                    && !classification.isInputTokenQuota();
         }
     }
 

@@ -39,6 +39,15 @@ import org.slf4j.LoggerFactory;
  *       is not a key problem).
  * </ul>
  *
+ * <p><b>Input-token rate limits.</b> A 429 about the per-minute <em>input-token</em> quota ({@link
+ * Classification#isInputTokenQuota()}) is held back the same way: a prompt larger than the quota gets it
+ * from every key, and resting each key it tried would let a few cheap oversized requests rest the whole
+ * pool for a model. So the key goes back without a rest and the cooldown becomes a pending charge: when
+ * another key serves the request, the first key rests as Gemini said; when a second key answers the
+ * same input-token 429, the failure follows the request: no more retries, no key rests, and the client
+ * gets a 429 {@code request_exceeds_input_token_quota} without {@code Retry-After} (see {@link
+ * ErrorMapper#inputTokenQuota}). Other 429s (requests per minute, per day) rest the key at once.
+ *
  * <p><b>Upstream circuit.</b> Transient failures also feed an {@link UpstreamCircuit} per model. While
  * a model's circuit is open, a transient failure is not retried on another key and nothing is charged;
  * every request still makes its first attempt, and the first success closes the circuit.
@@ -166,7 +175,11 @@ public final class RetryLoop {
             // another key served this very request: the earlier transient failures were those keys'
             // (unless Gemini was failing for everybody, which an open circuit says)
             for (Failed f : pending) {
-                if (!wasOpen) {
+                if (f.classification().isInputTokenQuota()) {
+                    // the request fit on this key: the earlier key's input-token budget really was spent
+                    pool.charge(f.key(), model, f.classification().verdict());
+                    reportCooldown(f.key(), f.classification().verdict());
+                } else if (!wasOpen) {
                     pool.charge(f.key(), model, f.classification().verdict());
                 }
             }
@@ -182,7 +195,7 @@ public final class RetryLoop {
         void failed(KeyPool.Lease lease, Throwable failure, Duration took) {
             Classification c = policy.classify(failure);
             // a transient failure is held back: see the class javadoc
-            lease.complete(c.isTransient() ? Verdict.NEUTRAL : c.verdict());
+            lease.complete(c.isHeldBack() ? Verdict.NEUTRAL : c.verdict());
             reportAttempt(lease, c, took);
             if (c.isTransient() && circuit.onTransientFailure(model, lease.key().id())) {
                 log.warn("Gemini keeps failing for model {} on several keys: upstream circuit open, "
@@ -196,9 +209,17 @@ public final class RetryLoop {
                 return;
             }
             Failed f = new Failed(failure, c, lease.key());
-            if (c.isTransient()) {
+            if (c.isHeldBack()) {
                 Failed same = pending.stream().filter(p -> p.classification().sameFailureAs(c)).findFirst()
                         .orElse(null);
+                if (same != null && c.isInputTokenQuota()) {
+                    log.info("Attempt {} for {} hit the per-minute input-token quota with key {} as it did with "
+                            + "key {}: the request is too large for the pool's quota; no retry, no key rests", number,
+                            LogText.quote(model), lease.key(), same.key());
+                    pending.clear();
+                    result.completeExceptionally(ErrorMapper.inputTokenQuota(failure));
+                    return;
+                }
                 if (same != null) {
                     log.info("Attempt {} for {} failed ({} {}) with key {} as it did with key {}: the failure "
                             + "follows the request; no retry, no strike", number, LogText.quote(model), c.verdict().status(),
@@ -206,7 +227,7 @@ public final class RetryLoop {
                     result.completeExceptionally(ErrorMapper.toClient(failure, null));
                     return;
                 }
-                if (circuit.isOpen(model)) {
+                if (c.isTransient() && circuit.isOpen(model)) {
                     best = FailureRanking.better(best, f);
                     log.info("Attempt {} for {} failed ({} {}) with key {}; not retried while the upstream "
                             + "circuit is open", number, LogText.quote(model), c.verdict().status(), c.verdict().reason(),
@@ -238,8 +259,14 @@ public final class RetryLoop {
                 case NEUTRAL, SUCCESS -> "client_error";
             };
             listener.onAttempt(model, lease.key().id(), outcome, v.status(), took);
+            if (!c.isHeldBack()) {
+                reportCooldown(lease.key(), v); // a held-back cooldown is reported if and when it is charged
+            }
+        }
+
+        void reportCooldown(ApiKey key, Verdict v) {
             if (v.until() != null) {
-                listener.onCooldown(lease.key().id(), model, Duration.between(policy.now(), v.until()));
+                listener.onCooldown(key.id(), model, Duration.between(policy.now(), v.until()));
             }
         }
 
