@@ -6,7 +6,6 @@ import io.github.geminibalance.translate.RemoteMediaFetcher.Settings;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscriber;
@@ -145,7 +144,8 @@ final class MediaSession {
         // client may report its own "cancelled" IOException instead.
         AtomicReference<RuntimeException> refused = new AtomicReference<>();
         AtomicReference<LimitedBody> body = new AtomicReference<>();
-        return CompletableFuture.supplyAsync(() -> checkHost(host), settings.resolver())
+        return resolve(host)
+                .thenApply(addresses -> checkAddresses(host, addresses))
                 .thenCompose(ok -> {
                     HttpRequest request = HttpRequest.newBuilder(uri)
                             .timeout(settings.timeout())
@@ -262,15 +262,29 @@ final class MediaSession {
         return fetch(job, target, redirects + 1);
     }
 
-    private boolean checkHost(String host) {
+    /**
+     * Looks the host up on the shared resolver, time-boxed by the image's timeout. A failing session
+     * gives the lookup up (a queued one leaves the queue), so a refused request holds no resolver slot
+     * it is not using. At most {@value #PARALLEL} lookups of one request run at once: each download
+     * resolves its hosts one after the other.
+     */
+    private CompletableFuture<InetAddress[]> resolve(String host) {
+        if (result.isDone()) {
+            return CompletableFuture.failedFuture(new CancellationException("the request's media fetch failed"));
+        }
+        CompletableFuture<InetAddress[]> lookup = settings.resolver().resolve(host, settings.timeout());
+        Runnable abort = () -> lookup.cancel(false);
+        aborts.add(abort);
+        lookup.whenComplete((r, e) -> aborts.remove(abort));
+        if (result.isDone()) {
+            abort.run();
+        }
+        return lookup;
+    }
+
+    private boolean checkAddresses(String host, InetAddress[] addresses) {
         if (result.isDone()) {
             throw new CancellationException("the request's media fetch failed");
-        }
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            throw new Unavailable("host " + MediaErrors.forLog(host) + " not resolved");
         }
         for (InetAddress address : addresses) {
             if (!settings.addressAllowed().test(address)) {
