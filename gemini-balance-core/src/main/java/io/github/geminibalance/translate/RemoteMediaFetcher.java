@@ -25,6 +25,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -53,7 +54,7 @@ public final class RemoteMediaFetcher {
 
     /** What every session of this fetcher shares. */
     record Settings(HttpClient client, MediaLimits limits, Duration timeout, Predicate<InetAddress> addressAllowed,
-            Resolver resolver) {}
+            Resolver resolver, InflightBudget inflight) {}
 
     /** One distinct remote URL of a request, with the first part that names it. */
     record RemoteUrl(String url, URI uri, String host, String param) {}
@@ -99,7 +100,48 @@ public final class RemoteMediaFetcher {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive");
         }
-        this.settings = new Settings(client, limits, timeout, addressAllowed, resolver);
+        this.settings = new Settings(client, limits, timeout, addressAllowed, resolver,
+                new InflightBudget(limits.maxInflightBytes()));
+    }
+
+    /**
+     * The image bytes held by all requests of this fetcher (one per facade) while they are prepared:
+     * reserved as they arrive, next to each request's own budget, and given back when the request's
+     * session ends. Per-request limits alone let 8-10 concurrent requests fill a 1 GB heap.
+     */
+    static final class InflightBudget {
+        private final long max;
+        private final AtomicLong used = new AtomicLong();
+
+        InflightBudget(long max) {
+            this.max = max;
+        }
+
+        /** Reserves {@code bytes}; false, reserving nothing, when they do not fit. */
+        boolean reserve(long bytes) {
+            while (true) {
+                long now = used.get();
+                if (now + bytes > max) {
+                    return false;
+                }
+                if (used.compareAndSet(now, now + bytes)) {
+                    return true;
+                }
+            }
+        }
+
+        void release(long bytes) {
+            used.addAndGet(-bytes);
+        }
+
+        long used() {
+            return used.get();
+        }
+    }
+
+    /** Image bytes reserved by this fetcher's requests right now (tests: back to zero once they end). */
+    long inflightBytes() {
+        return settings.inflight().used();
     }
 
     // One resolver for the process: the threads it bounds are the process's, whatever the facades.
@@ -229,10 +271,27 @@ public final class RemoteMediaFetcher {
     /**
      * Returns the request with every {@code http(s)} {@code image_url} replaced by a {@code data:} URL.
      * A request without such URLs is returned as is. Cancelling the returned future aborts the downloads.
+     * The images count against the server-wide budget ({@link MediaLimits#maxInflightBytes()}) until the
+     * future completes; {@link #inline(ChatCompletionRequest, Function)} keeps them counted while the
+     * request is turned into what is sent.
      *
-     * @return a future that fails with an {@link InvalidRequestException} when any image cannot be used
+     * @return a future that fails with an {@link InvalidRequestException} when any image cannot be used,
+     *     or with a 503 {@code server_busy} when the server-wide budget is taken by other requests
      */
     public CompletableFuture<ChatCompletionRequest> inline(ChatCompletionRequest request) {
+        return inline(request, Function.identity());
+    }
+
+    /**
+     * Inlines the remote images, then builds from the inlined request what is sent upstream (the
+     * translated request and its JSON), holding the images' share of the server-wide budget until that is
+     * built: the base64 text and the JSON are the largest copies. The share is given back once {@code
+     * build} returns or throws, and at once when the fetch fails or is cancelled.
+     *
+     * @param build turns the inlined request into the result; runs on the thread that finished the fetch
+     * @return a future that fails as {@link #inline(ChatCompletionRequest)}'s does, or with what {@code build} threw
+     */
+    public <T> CompletableFuture<T> inline(ChatCompletionRequest request, Function<ChatCompletionRequest, T> build) {
         List<RemoteUrl> urls;
         try {
             urls = remoteUrls(request);
@@ -240,19 +299,32 @@ public final class RemoteMediaFetcher {
             return CompletableFuture.failedFuture(e);
         }
         if (urls.isEmpty()) {
-            return CompletableFuture.completedFuture(request);
+            try {
+                return CompletableFuture.completedFuture(build.apply(request));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
-        CompletableFuture<Map<String, String>> fetched = new MediaSession(settings, urls).run();
-        CompletableFuture<ChatCompletionRequest> out = new CompletableFuture<>();
+        MediaSession session = new MediaSession(settings, urls);
+        CompletableFuture<Map<String, String>> fetched = session.run();
+        CompletableFuture<T> out = new CompletableFuture<>();
         fetched.whenComplete((inlined, failure) -> {
-            if (failure != null) {
-                out.completeExceptionally(failure);
-            } else {
+            T built = null;
+            Throwable error = failure;
+            if (failure == null) {
                 try {
-                    out.complete(replace(request, inlined));
+                    built = build.apply(replace(request, inlined));
                 } catch (RuntimeException e) {
-                    out.completeExceptionally(e);
+                    error = e;
                 }
+            }
+            // built (or failed): the bytes are the JSON's now, or garbage. Given back before the caller
+            // hears of it, so that whoever sees the result sees the budget free.
+            session.close();
+            if (error != null) {
+                out.completeExceptionally(error);
+            } else {
+                out.complete(built);
             }
         });
         out.whenComplete((r, failure) -> {
