@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * try the next usable key until an attempt succeeds, the failure is the client's, the attempts
  * ({@code MAX_RETRIES}) are used up, or no key is left. Never blocks.
  *
- * <p><b>Charging transient failures.</b> Rate limits, rejected keys and client errors take effect on
- * the key at once, as {@link RetryPolicy} classifies them. A transient failure (5xx, timeout, broken
- * connection, empty answer) may be the request's doing (a body Gemini chokes on) or Gemini's (an
- * outage), so it is not charged when it happens: the key goes back to the pool without a strike and
+ * <p><b>Charging transient failures.</b> Rate limits (except input-token ones, below), rejected keys
+ * and client errors take effect on the key at once, as {@link RetryPolicy} classifies them. A
+ * transient failure (5xx, timeout, broken connection, empty answer) may be the request's doing (a body
+ * Gemini chokes on) or Gemini's (an outage), so it is not charged when it happens: the key goes back to the pool without a strike and
  * the failure is remembered as a <em>pending charge</em> of this request. Then:
  *
  * <ul>
@@ -194,7 +194,7 @@ public final class RetryLoop {
 
         void failed(KeyPool.Lease lease, Throwable failure, Duration took) {
             Classification c = policy.classify(failure);
-            // a transient failure is held back: see the class javadoc
+            // a transient failure or an input-token 429 is held back: see the class javadoc
             lease.complete(c.isHeldBack() ? Verdict.NEUTRAL : c.verdict());
             reportAttempt(lease, c, took);
             if (c.isTransient() && circuit.onTransientFailure(model, lease.key().id())) {
