@@ -65,8 +65,9 @@ final class ChatPipeline {
     }
 
     CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request, RequestTrace trace) {
-        return prepare(request).thenCompose(g -> {
-            byte[] body = toJson(g.body());
+        return prepare(request).thenCompose(prepared -> {
+            GeminiChatRequest g = prepared.request();
+            byte[] body = prepared.body();
             ResponseOptions options = responseOptions(g);
             return retry.run(g.upstreamModel(), traced(trace, retry.policy(),
                     lease -> client.generateContent(lease.key(), g.upstreamModel(), body)
@@ -82,8 +83,9 @@ final class ChatPipeline {
 
     CompletableFuture<ChatStream> stream(ChatCompletionRequest request, RequestTrace trace) {
         long started = System.nanoTime();
-        return prepare(request).thenCompose(g -> {
-            byte[] body = toJson(g.body());
+        return prepare(request).thenCompose(prepared -> {
+            GeminiChatRequest g = prepared.request();
+            byte[] body = prepared.body();
             ResponseOptions options = responseOptions(g);
             return retry.run(g.upstreamModel(), traced(trace, retry.policy(),
                     lease -> client.streamGenerateContent(lease.handOver().key(), g.upstreamModel(), body)
@@ -146,11 +148,19 @@ final class ChatPipeline {
         }
     }
 
-    private CompletableFuture<GeminiChatRequest> prepare(ChatCompletionRequest request) {
+    /** The translated request and the JSON sent upstream. */
+    private record Prepared(GeminiChatRequest request, byte[] body) {}
+
+    private CompletableFuture<Prepared> prepare(ChatCompletionRequest request) {
         if (request == null) {
             throw new InvalidRequestException(null, "the request body is empty");
         }
-        return media.inline(request).thenApply(translator::translate);
+        // built inside the media fetch, so the remote images stay counted against the server-wide
+        // budget (MAX_MEDIA_INFLIGHT_BYTES) until their largest copies, base64 and JSON, exist
+        return media.inline(request, inlined -> {
+            GeminiChatRequest g = translator.translate(inlined);
+            return new Prepared(g, toJson(g.body()));
+        });
     }
 
     private static ResponseOptions responseOptions(GeminiChatRequest g) {

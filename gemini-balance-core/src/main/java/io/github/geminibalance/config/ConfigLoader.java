@@ -61,6 +61,7 @@ public final class ConfigLoader {
     static final String MAX_REMOTE_MEDIA = "MAX_REMOTE_MEDIA";
     static final String MAX_MEDIA_BYTES = "MAX_MEDIA_BYTES";
     static final String MAX_MEDIA_TOTAL_BYTES = "MAX_MEDIA_TOTAL_BYTES";
+    static final String MAX_MEDIA_INFLIGHT_BYTES = "MAX_MEDIA_INFLIGHT_BYTES";
 
     /** The thresholds Gemini accepts in a safety setting. */
     static final List<String> HARM_BLOCK_THRESHOLDS = List.of(
@@ -210,8 +211,9 @@ public final class ConfigLoader {
         }
 
         MediaLimits d = MediaLimits.DEFAULTS;
+        long mediaTotal = size(s, MAX_MEDIA_TOTAL_BYTES, d.maxTotalBytes());
         b.media(new MediaLimits(integer(s, MAX_REMOTE_MEDIA, d.maxItems(), 1, Integer.MAX_VALUE, ""),
-                size(s, MAX_MEDIA_BYTES, d.maxItemBytes()), size(s, MAX_MEDIA_TOTAL_BYTES, d.maxTotalBytes())));
+                size(s, MAX_MEDIA_BYTES, d.maxItemBytes()), mediaTotal, inflightSize(s, mediaTotal)));
 
         try {
             return b.build();
@@ -457,6 +459,25 @@ public final class ConfigLoader {
             throw new ConfigException(name, name + " must be a size from 1 byte to "
                     + ByteSizes.format(MediaLimits.MAX_BYTES) + " (bytes, or a whole number with k, MB, MiB or GB,"
                     + " powers of 1024), got " + quote(raw));
+        }
+        return bytes;
+    }
+
+    /**
+     * {@code MAX_MEDIA_INFLIGHT_BYTES}: from the request total ({@code MAX_MEDIA_TOTAL_BYTES}) to {@link
+     * MediaLimits#MAX_INFLIGHT_BYTES}; unset, {@link MediaLimits#defaultInflightBytes}.
+     */
+    private static long inflightSize(Map<String, String> s, long mediaTotal) {
+        String raw = value(s, MAX_MEDIA_INFLIGHT_BYTES);
+        if (raw == null) {
+            return MediaLimits.defaultInflightBytes(mediaTotal);
+        }
+        long bytes = ByteSizes.parse(raw).orElse(-1);
+        if (bytes < mediaTotal || bytes > MediaLimits.MAX_INFLIGHT_BYTES) {
+            throw new ConfigException(MAX_MEDIA_INFLIGHT_BYTES, MAX_MEDIA_INFLIGHT_BYTES + " must be a size from "
+                    + MAX_MEDIA_TOTAL_BYTES + " (" + ByteSizes.format(mediaTotal) + ") to "
+                    + ByteSizes.format(MediaLimits.MAX_INFLIGHT_BYTES) + " (bytes, or a whole number with k, MB, MiB"
+                    + " or GB, powers of 1024), got " + quote(raw));
         }
         return bytes;
     }

@@ -25,11 +25,30 @@ public record Classification(Verdict verdict, boolean retry) {
     }
 
     /**
-     * Whether this and another transient failure are the same failure: the same HTTP status and the
-     * same Gemini status or kind of network failure ({@code TIMEOUT}, {@code CONNECTION}, ...).
+     * Whether the 429 is about the per-minute input-token quota ({@link RetryPolicy#INPUT_TOKEN_QUOTA}):
+     * a request larger than the quota gets it from every key, so it says nothing about the key until
+     * another key serves the same request.
+     */
+    public boolean isInputTokenQuota() {
+        return verdict.kind() == Verdict.Kind.COOLDOWN && RetryPolicy.INPUT_TOKEN_QUOTA.equals(verdict.reason());
+    }
+
+    /**
+     * Whether the retry loop holds the verdict back as a pending charge instead of applying it at once:
+     * a transient failure or an input-token 429, both of which may be the request's doing.
+     */
+    public boolean isHeldBack() {
+        return isTransient() || isInputTokenQuota();
+    }
+
+    /**
+     * Whether this and another held-back failure are the same failure: the same HTTP status and the
+     * same Gemini status or kind of network failure ({@code TIMEOUT}, {@code CONNECTION}, ...), or both
+     * an input-token 429.
      */
     public boolean sameFailureAs(Classification other) {
-        return isTransient() && other.isTransient() && verdict.status() == other.verdict.status()
+        return isHeldBack() && other.isHeldBack() && verdict.kind() == other.verdict.kind()
+                && verdict.status() == other.verdict.status()
                 && Objects.equals(verdict.reason(), other.verdict.reason());
     }
 }

@@ -53,6 +53,22 @@ public final class ErrorMapper {
         return "the connection failed";
     }
 
+    /**
+     * The client's error when the same per-minute input-token 429 came back from two keys: the request
+     * is too large for the pool's quota (or, rarely, every key's input tokens for this minute are spent).
+     * No {@code Retry-After}: waiting does not make an oversized prompt fit, and a client that honours
+     * the header would resend it forever; a client that retries anyway costs two attempts and rests no
+     * key.
+     */
+    public static GeminiBalanceException inputTokenQuota(Throwable failure) {
+        Throwable t = RetryPolicy.unwrap(failure);
+        String gemini = t instanceof GeminiApiException e ? " (Gemini: " + Secrets.scrub(e.error().message()) + ")"
+                : "";
+        return new GeminiBalanceException(429, "requests", "request_exceeds_input_token_quota", null, null,
+                "the request is larger than the per-minute input-token quota of the pool's keys; shorten the "
+                        + "prompt or its images" + gemini, t);
+    }
+
     /** Maps a Gemini error response. */
     public static GeminiBalanceException fromGemini(int status, GeminiError error, Duration retryAfter,
             Throwable cause) {

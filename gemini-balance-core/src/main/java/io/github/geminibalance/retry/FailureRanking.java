@@ -19,8 +19,9 @@ import io.github.geminibalance.keys.Verdict;
  *
  * A tie goes to the later attempt. The ranking only chooses among failures that were retried on
  * another key: a failure that ends a request at once (a client error, a cancellation, a transient
- * failure repeated on a second key) is reported as it is. When no key can be leased at all before any
- * attempt, {@link RetryLoop} reports the pool's state instead (429 resting or 503 no usable key).
+ * failure or an input-token 429 repeated on a second key) is reported as it is. When no key can be
+ * leased at all before any attempt, {@link RetryLoop} reports the pool's state instead (429 resting or
+ * 503 no usable key).
  */
 final class FailureRanking {
 
@@ -35,10 +36,15 @@ final class FailureRanking {
      */
     record Failed(Throwable failure, Classification classification, ApiKey key) {
 
-        /** Whether the key rests for the model (rate limit or daily quota): the client can wait. */
+        /**
+         * Whether the key rests for the model (rate limit or daily quota): the client can wait. An
+         * input-token 429 rests no key (its cooldown was held back), so the pool's recovery time says
+         * nothing about it; Gemini's own delay is reported instead.
+         */
         boolean resting() {
             Verdict.Kind kind = classification.verdict().kind();
-            return kind == Verdict.Kind.COOLDOWN || kind == Verdict.Kind.EXHAUSTED;
+            return (kind == Verdict.Kind.COOLDOWN || kind == Verdict.Kind.EXHAUSTED)
+                    && !classification.isInputTokenQuota();
         }
     }
 

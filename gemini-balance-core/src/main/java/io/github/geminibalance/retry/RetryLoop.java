@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * try the next usable key until an attempt succeeds, the failure is the client's, the attempts
  * ({@code MAX_RETRIES}) are used up, or no key is left. Never blocks.
  *
- * <p><b>Charging transient failures.</b> Rate limits, rejected keys and client errors take effect on
- * the key at once, as {@link RetryPolicy} classifies them. A transient failure (5xx, timeout, broken
- * connection, empty answer) may be the request's doing (a body Gemini chokes on) or Gemini's (an
- * outage), so it is not charged when it happens: the key goes back to the pool without a strike and
+ * <p><b>Charging transient failures.</b> Rate limits (except input-token ones, below), rejected keys
+ * and client errors take effect on the key at once, as {@link RetryPolicy} classifies them. A
+ * transient failure (5xx, timeout, broken connection, empty answer) may be the request's doing (a body
+ * Gemini chokes on) or Gemini's (an outage), so it is not charged when it happens: the key goes back to the pool without a strike and
  * the failure is remembered as a <em>pending charge</em> of this request. Then:
  *
  * <ul>
@@ -38,6 +38,15 @@ import org.slf4j.LoggerFactory;
  *   <li>the attempts run out, or no key is left: the pending charges are dropped (upstream turbulence
  *       is not a key problem).
  * </ul>
+ *
+ * <p><b>Input-token rate limits.</b> A 429 about the per-minute <em>input-token</em> quota ({@link
+ * Classification#isInputTokenQuota()}) is held back the same way: a prompt larger than the quota gets it
+ * from every key, and resting each key it tried would let a few cheap oversized requests rest the whole
+ * pool for a model. So the key goes back without a rest and the cooldown becomes a pending charge: when
+ * another key serves the request, the first key rests as Gemini said; when a second key answers the
+ * same input-token 429, the failure follows the request: no more retries, no key rests, and the client
+ * gets a 429 {@code request_exceeds_input_token_quota} without {@code Retry-After} (see {@link
+ * ErrorMapper#inputTokenQuota}). Other 429s (requests per minute, per day) rest the key at once.
  *
  * <p><b>Upstream circuit.</b> Transient failures also feed an {@link UpstreamCircuit} per model. While
  * a model's circuit is open, a transient failure is not retried on another key and nothing is charged;
@@ -164,7 +173,11 @@ public final class RetryLoop {
             // another key served this very request: the earlier transient failures were those keys'
             // (unless Gemini was failing for everybody, which an open circuit says)
             for (Failed f : pending) {
-                if (!wasOpen) {
+                if (f.classification().isInputTokenQuota()) {
+                    // the request fit on this key: the earlier key's input-token budget really was spent
+                    pool.charge(f.key(), model, f.classification().verdict());
+                    reportCooldown(f.key(), f.classification().verdict());
+                } else if (!wasOpen) {
                     pool.charge(f.key(), model, f.classification().verdict());
                 }
             }
@@ -180,8 +193,8 @@ public final class RetryLoop {
 
         void failed(KeyPool.Lease lease, Throwable failure, Duration took) {
             Classification c = policy.classify(failure);
-            // a transient failure is held back: see the class javadoc
-            lease.complete(c.isTransient() ? Verdict.NEUTRAL : c.verdict());
+            // a transient failure or an input-token 429 is held back: see the class javadoc
+            lease.complete(c.isHeldBack() ? Verdict.NEUTRAL : c.verdict());
             reportAttempt(lease, c, took);
             if (c.isTransient() && circuit.onTransientFailure(model, lease.key().id())) {
                 log.warn("Gemini keeps failing for model {} on several keys: upstream circuit open, "
@@ -195,9 +208,17 @@ public final class RetryLoop {
                 return;
             }
             Failed f = new Failed(failure, c, lease.key());
-            if (c.isTransient()) {
+            if (c.isHeldBack()) {
                 Failed same = pending.stream().filter(p -> p.classification().sameFailureAs(c)).findFirst()
                         .orElse(null);
+                if (same != null && c.isInputTokenQuota()) {
+                    log.info("Attempt {} for {} hit the per-minute input-token quota with key {} as it did with "
+                            + "key {}: the request is too large for the pool's quota; no retry, no key rests", number,
+                            LogText.quote(model), lease.key(), same.key());
+                    pending.clear();
+                    result.completeExceptionally(ErrorMapper.inputTokenQuota(failure));
+                    return;
+                }
                 if (same != null) {
                     log.info("Attempt {} for {} failed ({} {}) with key {} as it did with key {}: the failure "
                             + "follows the request; no retry, no strike", number, LogText.quote(model), c.verdict().status(),
@@ -205,7 +226,7 @@ public final class RetryLoop {
                     result.completeExceptionally(ErrorMapper.toClient(failure, null));
                     return;
                 }
-                if (circuit.isOpen(model)) {
+                if (c.isTransient() && circuit.isOpen(model)) {
                     best = FailureRanking.better(best, f);
                     log.info("Attempt {} for {} failed ({} {}) with key {}; not retried while the upstream "
                             + "circuit is open", number, LogText.quote(model), c.verdict().status(), c.verdict().reason(),
@@ -237,8 +258,14 @@ public final class RetryLoop {
                 case NEUTRAL, SUCCESS -> "client_error";
             };
             listener.onAttempt(model, lease.key().id(), outcome, v.status(), took);
+            if (!c.isHeldBack()) {
+                reportCooldown(lease.key(), v); // a held-back cooldown is reported if and when it is charged
+            }
+        }
+
+        void reportCooldown(ApiKey key, Verdict v) {
             if (v.until() != null) {
-                listener.onCooldown(lease.key().id(), model, Duration.between(policy.now(), v.until()));
+                listener.onCooldown(key.id(), model, Duration.between(policy.now(), v.until()));
             }
         }
 

@@ -21,7 +21,10 @@ import java.util.concurrent.ExecutionException;
  *       permission) -> the key is invalid; retry on another key.
  *   <li>429 -> the key rests for this model for {@code RetryInfo.retryDelay} (default
  *       {@value #DEFAULT_COOLDOWN_SECONDS} s), or until midnight Pacific when the QuotaFailure names a
- *       per-day quota; retry on another key.
+ *       per-day quota; retry on another key. A 429 about the per-minute <em>input-token</em> quota is
+ *       classified the same way but with the reason {@value #INPUT_TOKEN_QUOTA}: the request itself
+ *       may be too large for any key, so {@link RetryLoop} holds its cooldown back like a transient
+ *       failure.
  *   <li>Other 400s (about the request) and 404 -> the client's fault: no retry, no strike.
  *   <li>5xx, timeouts, broken connections, empty answers -> a transient failure ({@link
  *       Verdict.Kind#FAILURE}); retry on another key. Whether it costs the key a strike is decided
@@ -32,6 +35,12 @@ public final class RetryPolicy {
 
     /** Cooldown for a 429 that does not say how long to wait. */
     public static final long DEFAULT_COOLDOWN_SECONDS = 60;
+
+    /**
+     * The verdict reason of a 429 about the per-minute input-token quota, whose cooldown the retry loop
+     * holds back until another key shows that the request fits (see {@link Classification#isHeldBack()}).
+     */
+    public static final String INPUT_TOKEN_QUOTA = "INPUT_TOKEN_QUOTA";
 
     private static final Set<String> KEY_REASONS = Set.of(
             "API_KEY_INVALID", "API_KEY_EXPIRED", "CONSUMER_SUSPENDED", "API_KEY_SERVICE_BLOCKED",
@@ -93,7 +102,7 @@ public final class RetryPolicy {
             }
             Duration delay = error.retryDelay().orElse(Duration.ofSeconds(DEFAULT_COOLDOWN_SECONDS));
             return new Classification(new Verdict(Verdict.Kind.COOLDOWN, now.plus(delay), 429,
-                    "RESOURCE_EXHAUSTED"), true);
+                    error.isInputTokenQuota() ? INPUT_TOKEN_QUOTA : "RESOURCE_EXHAUSTED"), true);
         }
         if (status == 400 && "FAILED_PRECONDITION".equals(error.status())) {
             // e.g. "User location is not supported": the same for every key from this host

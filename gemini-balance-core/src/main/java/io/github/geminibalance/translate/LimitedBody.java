@@ -102,11 +102,15 @@ final class LimitedBody implements BodySubscriber<byte[]> {
             if (chunks == null) {
                 return;
             }
-            all = new byte[(int) size];
-            int at = 0;
-            for (byte[] chunk : chunks) {
-                System.arraycopy(chunk, 0, all, at, chunk.length);
-                at += chunk.length;
+            if (chunks.size() == 1) {
+                all = chunks.get(0); // exactly the body: no second full copy
+            } else {
+                all = new byte[(int) size];
+                int at = 0;
+                for (byte[] chunk : chunks) {
+                    System.arraycopy(chunk, 0, all, at, chunk.length);
+                    at += chunk.length;
+                }
             }
             chunks = null;
         }

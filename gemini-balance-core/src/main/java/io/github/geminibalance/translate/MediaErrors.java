@@ -41,6 +41,16 @@ final class MediaErrors {
                 + " (MAX_MEDIA_TOTAL_BYTES).");
     }
 
+    /**
+     * The server's image memory for all requests ({@code MAX_MEDIA_INFLIGHT_BYTES}) is taken: a 503 with a
+     * short {@code Retry-After}, since the same request will likely fit once other requests are prepared.
+     */
+    static io.github.geminibalance.GeminiBalanceException busy() {
+        return new io.github.geminibalance.GeminiBalanceException(503, "server_error", "server_busy", null,
+                java.time.Duration.ofSeconds(2), "The server is fetching too many remote images for other requests"
+                        + " right now (MAX_MEDIA_INFLIGHT_BYTES); retry in a few seconds.", null);
+    }
+
     /** A host for a log line: printable ASCII only, at most 100 characters. */
     static String forLog(String text) {
         if (text == null) {

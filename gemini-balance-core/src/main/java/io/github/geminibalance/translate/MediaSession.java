@@ -1,12 +1,11 @@
 package io.github.geminibalance.translate;
 
-import io.github.geminibalance.InvalidRequestException;
+import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.translate.RemoteMediaFetcher.RemoteUrl;
 import io.github.geminibalance.translate.RemoteMediaFetcher.Settings;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscriber;
@@ -31,9 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The remote media of one chat request: fetched {@value #PARALLEL} at a time against one byte budget.
+ * The remote media of one chat request: fetched {@value #PARALLEL} at a time against one byte budget,
+ * and against the budget all sessions of the fetcher share ({@link RemoteMediaFetcher.InflightBudget}).
  * The first failure fails the session, which aborts every download still running and drops every
- * result, so a refused request holds no image bytes once its future has failed.
+ * result, so a refused request holds no image bytes once its future has failed. The shared budget is
+ * given back when the session fails, or when its owner {@link #close closes} it.
  */
 final class MediaSession {
 
@@ -52,6 +53,10 @@ final class MediaSession {
     private final Set<Runnable> aborts = ConcurrentHashMap.newKeySet();
     private final Map<String, String> inlined = new HashMap<>(); // guarded by this
     private int next; // guarded by this
+    private long sharedReserved; // guarded by this: bytes taken from the shared budget
+    private boolean closed; // guarded by this
+    // set when the shared budget refused bytes, so that the refusal is the 503, not the request's 400
+    private volatile boolean sharedExhausted;
 
     MediaSession(Settings settings, List<RemoteUrl> urls) {
         this.settings = settings;
@@ -68,6 +73,7 @@ final class MediaSession {
         result.whenComplete((ok, failure) -> {
             if (failure != null) {
                 abortAll();
+                close(); // a failed or cancelled request gives its share back at once
             }
         });
         for (int i = 0; i < PARALLEL; i++) {
@@ -111,6 +117,24 @@ final class MediaSession {
                 });
     }
 
+    /**
+     * Gives the session's share of the shared budget back; later reservations are refused. Idempotent.
+     */
+    void close() {
+        long reserved;
+        synchronized (this) {
+            closed = true;
+            reserved = sharedReserved;
+            sharedReserved = 0;
+        }
+        settings.inflight().release(reserved);
+    }
+
+    /** The bytes this session holds in the shared budget (tests). */
+    synchronized long sharedReserved() {
+        return sharedReserved;
+    }
+
     private void abortAll() {
         synchronized (this) {
             inlined.clear();
@@ -122,13 +146,13 @@ final class MediaSession {
     }
 
     /** The client's 400: a limit as is, anything else the uniform message (the reason goes to the log). */
-    private InvalidRequestException publicFailure(RemoteUrl job, Throwable failure) {
+    private GeminiBalanceException publicFailure(RemoteUrl job, Throwable failure) {
         Throwable cause = failure;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof InvalidRequestException limit) {
-            return limit;
+        if (cause instanceof GeminiBalanceException limit) {
+            return limit; // a limit of ours (400) or the shared budget (503): as it is
         }
         if (log.isDebugEnabled()) {
             String reason = cause instanceof Unavailable u ? u.getMessage()
@@ -145,7 +169,8 @@ final class MediaSession {
         // client may report its own "cancelled" IOException instead.
         AtomicReference<RuntimeException> refused = new AtomicReference<>();
         AtomicReference<LimitedBody> body = new AtomicReference<>();
-        return CompletableFuture.supplyAsync(() -> checkHost(host), settings.resolver())
+        return resolve(host)
+                .thenApply(addresses -> checkAddresses(host, addresses))
                 .thenCompose(ok -> {
                     HttpRequest request = HttpRequest.newBuilder(uri)
                             .timeout(settings.timeout())
@@ -215,7 +240,8 @@ final class MediaSession {
         }
         LimitedBody limited = new LimitedBody(maxItem, this::reserve,
                 limit -> record(refused, MediaErrors.tooLarge(job.host(), job.param(), limit)),
-                () -> record(refused, MediaErrors.totalTooLarge(job.param(), settings.limits().maxTotalBytes())));
+                () -> record(refused, sharedExhausted ? MediaErrors.busy()
+                        : MediaErrors.totalTooLarge(job.param(), settings.limits().maxTotalBytes())));
         body.set(limited);
         if (result.isDone()) {
             limited.abort(new CancellationException("the request's media fetch failed"));
@@ -228,6 +254,7 @@ final class MediaSession {
         return reason;
     }
 
+    /** Reserves from the request's budget, then from the shared one; false, reserving nothing, if either refuses. */
     private boolean reserve(long bytes) {
         while (true) {
             long left = budgetLeft.get();
@@ -235,9 +262,21 @@ final class MediaSession {
                 return false;
             }
             if (budgetLeft.compareAndSet(left, left - bytes)) {
-                return true;
+                break;
             }
         }
+        synchronized (this) {
+            // under the lock so that close() cannot miss bytes reserved while it runs
+            if (!closed && settings.inflight().reserve(bytes)) {
+                sharedReserved += bytes;
+                return true;
+            }
+            if (!closed) {
+                sharedExhausted = true;
+            }
+        }
+        budgetLeft.addAndGet(bytes);
+        return false;
     }
 
     private CompletableFuture<String> redirect(RemoteUrl job, URI from, HttpResponse<byte[]> response,
@@ -262,15 +301,29 @@ final class MediaSession {
         return fetch(job, target, redirects + 1);
     }
 
-    private boolean checkHost(String host) {
+    /**
+     * Looks the host up on the shared resolver, time-boxed by the image's timeout. A failing session
+     * gives the lookup up (a queued one leaves the queue), so a refused request holds no resolver slot
+     * it is not using. At most {@value #PARALLEL} lookups of one request run at once: each download
+     * resolves its hosts one after the other.
+     */
+    private CompletableFuture<InetAddress[]> resolve(String host) {
+        if (result.isDone()) {
+            return CompletableFuture.failedFuture(new CancellationException("the request's media fetch failed"));
+        }
+        CompletableFuture<InetAddress[]> lookup = settings.resolver().resolve(host, settings.timeout());
+        Runnable abort = () -> lookup.cancel(false);
+        aborts.add(abort);
+        lookup.whenComplete((r, e) -> aborts.remove(abort));
+        if (result.isDone()) {
+            abort.run();
+        }
+        return lookup;
+    }
+
+    private boolean checkAddresses(String host, InetAddress[] addresses) {
         if (result.isDone()) {
             throw new CancellationException("the request's media fetch failed");
-        }
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            throw new Unavailable("host " + MediaErrors.forLog(host) + " not resolved");
         }
         for (InetAddress address : addresses) {
             if (!settings.addressAllowed().test(address)) {

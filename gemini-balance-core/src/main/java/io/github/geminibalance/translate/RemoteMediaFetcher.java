@@ -18,11 +18,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.net.UnknownHostException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -43,13 +47,14 @@ import java.util.function.Predicate;
  * ({@link MediaErrors#unavailable}) so that clients learn nothing about the server's network; the
  * reason is logged at DEBUG. The check resolves the host before the client connects, so a DNS answer
  * that changes in between (rebinding) is not caught; deployments that need that guarantee should route
- * the client through an egress proxy.
+ * the client through an egress proxy. Host lookups run on a bounded resolver ({@link Resolver}) so
+ * that slow DNS for one client's hosts cannot stall every client's images.
  */
 public final class RemoteMediaFetcher {
 
     /** What every session of this fetcher shares. */
     record Settings(HttpClient client, MediaLimits limits, Duration timeout, Predicate<InetAddress> addressAllowed,
-            Executor resolver) {}
+            Resolver resolver, InflightBudget inflight) {}
 
     /** One distinct remote URL of a request, with the first part that names it. */
     record RemoteUrl(String url, URI uri, String host, String param) {}
@@ -78,7 +83,14 @@ public final class RemoteMediaFetcher {
      */
     public RemoteMediaFetcher(HttpClient client, MediaLimits limits, Duration timeout,
             Predicate<InetAddress> addressAllowed) {
+        this(client, limits, timeout, addressAllowed, SHARED_RESOLVER);
+    }
+
+    /** Creates a fetcher with its own resolver (tests: a resolver whose lookups block). */
+    RemoteMediaFetcher(HttpClient client, MediaLimits limits, Duration timeout, Predicate<InetAddress> addressAllowed,
+            Resolver resolver) {
         Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(resolver, "resolver");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(addressAllowed, "addressAllowed");
@@ -88,30 +100,198 @@ public final class RemoteMediaFetcher {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive");
         }
-        this.settings = new Settings(client, limits, timeout, addressAllowed, RESOLVER);
+        this.settings = new Settings(client, limits, timeout, addressAllowed, resolver,
+                new InflightBudget(limits.maxInflightBytes()));
     }
 
-    // DNS lookups block, so they get their own few threads: never the HTTP client's (kept small and
-    // non-blocking) nor the common pool (one thread on a one-core machine).
-    private static final ExecutorService RESOLVER;
+    /**
+     * The image bytes held by all requests of this fetcher (one per facade) while they are prepared:
+     * reserved as they arrive, next to each request's own budget, and given back when the request's
+     * session ends. Per-request limits alone let 8-10 concurrent requests fill a 1 GB heap.
+     */
+    static final class InflightBudget {
+        private final long max;
+        private final AtomicLong used = new AtomicLong();
 
-    static {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "gemini-balance-dns");
-            t.setDaemon(true);
-            return t;
-        });
-        pool.allowCoreThreadTimeOut(true);
-        RESOLVER = pool;
+        InflightBudget(long max) {
+            this.max = max;
+        }
+
+        /** Reserves {@code bytes}; false, reserving nothing, when they do not fit. */
+        boolean reserve(long bytes) {
+            while (true) {
+                long now = used.get();
+                if (now + bytes > max) {
+                    return false;
+                }
+                if (used.compareAndSet(now, now + bytes)) {
+                    return true;
+                }
+            }
+        }
+
+        void release(long bytes) {
+            used.addAndGet(-bytes);
+        }
+
+        long used() {
+            return used.get();
+        }
+    }
+
+    /** Image bytes reserved by this fetcher's requests right now (tests: back to zero once they end). */
+    long inflightBytes() {
+        return settings.inflight().used();
+    }
+
+    // One resolver for the process: the threads it bounds are the process's, whatever the facades.
+    private static final Resolver SHARED_RESOLVER = new Resolver(Resolver.THREADS, Resolver.QUEUE,
+            Resolver::systemLookup);
+
+    /**
+     * Host name lookups on a few threads of their own. The JDK has no asynchronous resolver: {@link
+     * InetAddress#getAllByName} blocks for as long as the OS resolver waits for a name server (seconds,
+     * for a zone whose server never answers), so lookups must not run on the HTTP client's threads nor
+     * the common pool. A client could still fill these threads with random subdomains of such a zone;
+     * so that it cannot stall every client's images:
+     *
+     * <ul>
+     *   <li>the queue is bounded ({@value #QUEUE}); when it is full a lookup is refused at once (the
+     *       image gets the uniform "could not be fetched" 400) instead of waiting behind the stalled ones;
+     *   <li>each lookup is time-boxed: when its time is up its future fails and the request moves on
+     *       (a queued lookup is taken off the queue; a running one is <em>abandoned</em>: its thread stays
+     *       blocked until the OS gives up, and it is counted in {@link #abandoned()});
+     *   <li>a request runs at most {@value MediaSession#PARALLEL} lookups at once (one per download, see
+     *       {@link MediaSession}), fewer than the {@value #THREADS} threads, so one request alone
+     *       leaves threads for the others.
+     * </ul>
+     */
+    static final class Resolver {
+
+        /** Lookup threads (daemon, created on demand, ended after 30 s idle). */
+        static final int THREADS = 8;
+        /** Lookups that may wait for a thread; more are refused at once. */
+        static final int QUEUE = 32;
+
+        private static final int QUEUED = 0;
+        private static final int RUNNING = 1;
+        private static final int DONE = 2;
+        private static final int ABANDONED = 3;
+
+        private final ThreadPoolExecutor executor;
+        private final Function<String, InetAddress[]> lookup;
+        private final AtomicInteger abandoned = new AtomicInteger();
+
+        /**
+         * Creates a resolver.
+         *
+         * @param threads lookups running at once
+         * @param queue lookups waiting for a thread, at most
+         * @param lookup the blocking lookup; it throws {@link MediaSession.Unavailable} for an unknown host
+         */
+        Resolver(int threads, int queue, Function<String, InetAddress[]> lookup) {
+            this.lookup = Objects.requireNonNull(lookup, "lookup");
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(queue), r -> {
+                        Thread t = new Thread(r, "gemini-balance-dns");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            pool.allowCoreThreadTimeOut(true);
+            this.executor = pool;
+        }
+
+        static InetAddress[] systemLookup(String host) {
+            try {
+                return InetAddress.getAllByName(host);
+            } catch (UnknownHostException e) {
+                throw new MediaSession.Unavailable("host " + MediaErrors.forLog(host) + " not resolved");
+            }
+        }
+
+        /**
+         * Looks a host up. The future fails with {@link MediaSession.Unavailable} when the queue is full,
+         * with a {@link TimeoutException} when the time is up, and cancelling it gives the lookup up.
+         */
+        CompletableFuture<InetAddress[]> resolve(String host, Duration timeout) {
+            CompletableFuture<InetAddress[]> result = new CompletableFuture<>();
+            AtomicInteger state = new AtomicInteger(QUEUED);
+            Runnable task = () -> {
+                if (!state.compareAndSet(QUEUED, RUNNING)) {
+                    return; // given up while queued
+                }
+                try {
+                    result.complete(lookup.apply(host));
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(e);
+                } finally {
+                    if (!state.compareAndSet(RUNNING, DONE)) {
+                        abandoned.decrementAndGet(); // the abandoned lookup's thread is free again
+                    }
+                }
+            };
+            try {
+                executor.execute(task);
+            } catch (RejectedExecutionException e) {
+                return CompletableFuture.failedFuture(new MediaSession.Unavailable("the DNS resolver is busy"));
+            }
+            Runnable giveUp = () -> {
+                if (state.compareAndSet(QUEUED, DONE)) {
+                    executor.remove(task); // frees its queue slot at once
+                } else if (state.compareAndSet(RUNNING, ABANDONED)) {
+                    abandoned.incrementAndGet();
+                }
+            };
+            // given up before the future fails, so that whoever sees the failure sees the count
+            CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                if (!result.isDone()) {
+                    giveUp.run();
+                    result.completeExceptionally(new TimeoutException("no DNS answer within " + timeout));
+                }
+            });
+            result.whenComplete((addresses, failure) -> {
+                if (failure != null) {
+                    giveUp.run(); // cancelled: the request failed or went away
+                }
+            });
+            return result;
+        }
+
+        /** Lookups given up while running whose threads are still blocked (for tests and diagnostics). */
+        int abandoned() {
+            return abandoned.get();
+        }
+
+        /** Lookups waiting for a thread. */
+        int queued() {
+            return executor.getQueue().size();
+        }
     }
 
     /**
      * Returns the request with every {@code http(s)} {@code image_url} replaced by a {@code data:} URL.
      * A request without such URLs is returned as is. Cancelling the returned future aborts the downloads.
+     * The images count against the server-wide budget ({@link MediaLimits#maxInflightBytes()}) until the
+     * future completes; {@link #inline(ChatCompletionRequest, Function)} keeps them counted while the
+     * request is turned into what is sent.
      *
-     * @return a future that fails with an {@link InvalidRequestException} when any image cannot be used
+     * @return a future that fails with an {@link InvalidRequestException} when any image cannot be used,
+     *     or with a 503 {@code server_busy} when the server-wide budget is taken by other requests
      */
     public CompletableFuture<ChatCompletionRequest> inline(ChatCompletionRequest request) {
+        return inline(request, Function.identity());
+    }
+
+    /**
+     * Inlines the remote images, then builds from the inlined request what is sent upstream (the
+     * translated request and its JSON), holding the images' share of the server-wide budget until that is
+     * built: the base64 text and the JSON are the largest copies. The share is given back once {@code
+     * build} returns or throws, and at once when the fetch fails or is cancelled.
+     *
+     * @param build turns the inlined request into the result; runs on the thread that finished the fetch
+     * @return a future that fails as {@link #inline(ChatCompletionRequest)}'s does, or with what {@code build} threw
+     */
+    public <T> CompletableFuture<T> inline(ChatCompletionRequest request, Function<ChatCompletionRequest, T> build) {
         List<RemoteUrl> urls;
         try {
             urls = remoteUrls(request);
@@ -119,19 +299,32 @@ public final class RemoteMediaFetcher {
             return CompletableFuture.failedFuture(e);
         }
         if (urls.isEmpty()) {
-            return CompletableFuture.completedFuture(request);
+            try {
+                return CompletableFuture.completedFuture(build.apply(request));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
-        CompletableFuture<Map<String, String>> fetched = new MediaSession(settings, urls).run();
-        CompletableFuture<ChatCompletionRequest> out = new CompletableFuture<>();
+        MediaSession session = new MediaSession(settings, urls);
+        CompletableFuture<Map<String, String>> fetched = session.run();
+        CompletableFuture<T> out = new CompletableFuture<>();
         fetched.whenComplete((inlined, failure) -> {
-            if (failure != null) {
-                out.completeExceptionally(failure);
-            } else {
+            T built = null;
+            Throwable error = failure;
+            if (failure == null) {
                 try {
-                    out.complete(replace(request, inlined));
+                    built = build.apply(replace(request, inlined));
                 } catch (RuntimeException e) {
-                    out.completeExceptionally(e);
+                    error = e;
                 }
+            }
+            // built (or failed): the bytes are the JSON's now, or garbage. Given back before the caller
+            // hears of it, so that whoever sees the result sees the budget free.
+            session.close();
+            if (error != null) {
+                out.completeExceptionally(error);
+            } else {
+                out.complete(built);
             }
         });
         out.whenComplete((r, failure) -> {

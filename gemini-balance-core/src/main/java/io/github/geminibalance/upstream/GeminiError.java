@@ -97,6 +97,22 @@ public record GeminiError(int code, String message, String status, List<JsonNode
         return quotaIds().stream().anyMatch(id -> id.contains("PerDay"));
     }
 
+    /**
+     * Whether a 429 names a per-minute <em>input-token</em> quota ({@code quotaId} such as {@code
+     * GenerateContentInputTokensPerModelPerMinute-FreeTier}, or a {@code quotaMetric} ending in {@code
+     * input_token_count}). Unlike a requests-per-minute limit, it may be caused by the request itself: a
+     * prompt larger than the per-minute quota is refused by every key, however rested.
+     */
+    public boolean isInputTokenQuota() {
+        List<String> names = new ArrayList<>();
+        detail("QuotaFailure").ifPresent(n -> n.path("violations").forEach(v -> {
+            names.add(v.path("quotaId").asText(""));
+            names.add(v.path("quotaMetric").asText(""));
+        }));
+        return !isDailyQuota() && names.stream().map(s -> s.toLowerCase(java.util.Locale.ROOT))
+                .anyMatch(s -> s.contains("inputtokens") || s.contains("input_token"));
+    }
+
     /** The field named by the first {@code BadRequest} field violation, if any. */
     public Optional<String> badRequestField() {
         return detail("BadRequest").map(n -> n.path("fieldViolations").path(0).path("field").asText(null));

@@ -428,6 +428,26 @@ class ConfigLoaderTest {
                 .contains("powers of 1024").contains("\"" + value + "\"");
     }
 
+    @Test
+    void maxMediaInflightBytesIsASizeNoSmallerThanTheRequestTotal() {
+        assertThat(load("MAX_MEDIA_INFLIGHT_BYTES", "512MiB").media().maxInflightBytes()).isEqualTo(512 * MediaLimits.MIB);
+        assertThat(load("MAX_MEDIA_TOTAL_BYTES", "10MiB", "MAX_MEDIA_INFLIGHT_BYTES", "10MiB").media()
+                .maxInflightBytes()).isEqualTo(10 * MediaLimits.MIB);
+        assertThat(failure("MAX_MEDIA_INFLIGHT_BYTES", "MAX_MEDIA_INFLIGHT_BYTES", "10MiB").getMessage())
+                .endsWith("MAX_MEDIA_INFLIGHT_BYTES must be a size from MAX_MEDIA_TOTAL_BYTES (50MiB) to 1024GiB"
+                        + " (bytes, or a whole number with k, MB, MiB or GB, powers of 1024), got \"10MiB\"");
+        failure("MAX_MEDIA_INFLIGHT_BYTES", "MAX_MEDIA_INFLIGHT_BYTES", "lots");
+        failure("MAX_MEDIA_INFLIGHT_BYTES", "MAX_MEDIA_INFLIGHT_BYTES", "2000GB");
+    }
+
+    @Test
+    void maxMediaInflightBytesDefaultsToAnEighthOfTheHeapAtMost256MiBAndAtLeastTheRequestTotal() {
+        long expected = Math.max(50 * MediaLimits.MIB,
+                Math.min(256 * MediaLimits.MIB, Runtime.getRuntime().maxMemory() / 8));
+        assertThat(load().media().maxInflightBytes()).isEqualTo(expected);
+        assertThat(load("MAX_MEDIA_TOTAL_BYTES", "1GiB").media().maxInflightBytes()).isEqualTo(1024 * MediaLimits.MIB);
+    }
+
     // ---- .env and precedence ----
 
     @Test

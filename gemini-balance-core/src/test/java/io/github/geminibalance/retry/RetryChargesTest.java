@@ -252,4 +252,85 @@ class RetryChargesTest {
         assertThat(status(K1).consecutiveFailures()).isZero();
         assertThat(status(K3).consecutiveFailures()).isZero();
     }
+
+    // --- 429 about the per-minute input-token quota: it may be the request's size, not the key's use
+
+    @Test
+    void anInputTokenRateLimitOnTwoKeysFollowsTheRequestAndRestsNoKey() {
+        ByKey attempt = new ByKey(key -> fail(gemini(429, GeminiErrorTest.D9_INPUT_TOKENS)));
+
+        GeminiBalanceException e = failure(loop.run(MODEL, attempt, false));
+
+        assertThat(attempt.keys).as("no third attempt").containsExactly(K1, K2);
+        assertThat(e.httpStatus()).isEqualTo(429);
+        assertThat(e.code()).contains("request_exceeds_input_token_quota");
+        assertThat(e.getMessage()).contains("input-token quota").contains("You exceeded your current quota");
+        assertThat(e.retryAfter()).as("waiting does not make the prompt fit").isEmpty();
+        assertThat(pool.status()).allSatisfy(s -> assertThat(s.state()).as(s.masked()).isEqualTo(KeyState.ACTIVE));
+        assertNoStrikes();
+    }
+
+    @Test
+    void manyOversizedRequestsLeaveThePoolServing() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            failure(loop.run(MODEL, new ByKey(key -> fail(gemini(429, GeminiErrorTest.D9_INPUT_TOKENS))), false));
+        }
+
+        ByKey normal = new ByKey(key -> ok());
+        for (int i = 0; i < 3; i++) {
+            assertThat(loop.run(MODEL, normal, false).get()).isEqualTo("answer");
+        }
+        assertThat(normal.keys).containsExactlyInAnyOrder(K1, K2, K3);
+        assertThat(pool.status()).allSatisfy(s -> assertThat(s.state()).as(s.masked()).isEqualTo(KeyState.ACTIVE));
+    }
+
+    @Test
+    void anInputTokenRateLimitIsHeldBackAndAppliedOnceAnotherKeyServedTheRequest() throws Exception {
+        List<KeyState> k1StateDuringSecondAttempt = new ArrayList<>();
+        ByKey attempt = new ByKey(key -> {
+            if (key.equals(K1)) {
+                return fail(gemini(429, GeminiErrorTest.D9_INPUT_TOKENS));
+            }
+            k1StateDuringSecondAttempt.add(status(K1).state());
+            return ok();
+        });
+
+        assertThat(loop.run(MODEL, attempt, false).get()).isEqualTo("answer");
+
+        assertThat(attempt.keys).containsExactly(K1, K2);
+        assertThat(k1StateDuringSecondAttempt).as("returned without a rest").containsExactly(KeyState.ACTIVE);
+        assertThat(status(K1).state()).as("the request fit on K2: K1's budget was spent").isEqualTo(KeyState.COOLING);
+        assertThat(pool.earliestRecovery(MODEL)).contains(Duration.ZERO);
+        assertThat(status(K2).state()).isEqualTo(KeyState.ACTIVE);
+    }
+
+    @Test
+    void aRequestsPerMinuteRateLimitStillRestsTheKeyAtOnce() throws Exception {
+        List<KeyState> k1StateDuringSecondAttempt = new ArrayList<>();
+        ByKey attempt = new ByKey(key -> {
+            if (key.equals(K1)) {
+                return fail(gemini(429, GeminiErrorTest.D9_RATE_LIMIT));
+            }
+            k1StateDuringSecondAttempt.add(status(K1).state());
+            return ok();
+        });
+
+        assertThat(loop.run(MODEL, attempt, false).get()).isEqualTo("answer");
+
+        assertThat(k1StateDuringSecondAttempt).containsExactly(KeyState.COOLING);
+    }
+
+    @Test
+    void anInputTokenRateLimitThenAnotherFailureRestsNoKeyWhenTheAttemptsRunOut() {
+        ByKey attempt = new ByKey(key -> key.equals(K1) ? fail(gemini(429, GeminiErrorTest.D9_INPUT_TOKENS))
+                : key.equals(K2) ? fail(gemini(500, D10_INTERNAL)) : fail(gemini(503, D10_UNAVAILABLE)));
+
+        GeminiBalanceException e = failure(loop.run(MODEL, attempt, false));
+
+        assertThat(attempt.keys).containsExactly(K1, K2, K3);
+        assertThat(e.httpStatus()).as("the rate limit ranks first").isEqualTo(429);
+        assertThat(e.retryAfter()).as("Gemini's delay: no key rests").contains(Duration.ofSeconds(38));
+        assertThat(pool.status()).allSatisfy(s -> assertThat(s.state()).as(s.masked()).isEqualTo(KeyState.ACTIVE));
+        assertNoStrikes();
+    }
 }

@@ -229,6 +229,32 @@ public final class GeminiFixtures {
         return GoogleJson.pretty(root);
     }
 
+    /**
+     * A 429 about the per-minute <em>input-token</em> quota, as Gemini answers a prompt larger than a
+     * free-tier key's input tokens per minute: RATE_LIMITED_429 with the QuotaFailure violation's quotaId
+     * {@code GenerateContentInputTokensPerModelPerMinute-FreeTier} and metric {@code
+     * generativelanguage.googleapis.com/generate_content_free_tier_input_token_count} (WIRE_FORMATS.md D9).
+     */
+    public static String inputTokenQuotaBody(String model, String retryDelay) {
+        ObjectNode root = load("errors/" + GeminiErrorKind.RATE_LIMITED_429.fixture());
+        ObjectNode error = (ObjectNode) root.get("error");
+        quotaModel(error, model);
+        for (JsonNode detail : error.get("details")) {
+            String type = detail.path("@type").asText();
+            if (type.endsWith("google.rpc.RetryInfo")) {
+                ((ObjectNode) detail).put("retryDelay", retryDelay);
+            } else if (type.endsWith("google.rpc.QuotaFailure")) {
+                for (JsonNode violation : detail.path("violations")) {
+                    ((ObjectNode) violation)
+                            .put("quotaMetric", "generativelanguage.googleapis.com/generate_content_free_tier_input_token_count")
+                            .put("quotaId", "GenerateContentInputTokensPerModelPerMinute-FreeTier")
+                            .put("quotaValue", "250000");
+                }
+            }
+        }
+        return GoogleJson.pretty(root);
+    }
+
     /** 403 for a request that carries no key at all (no details, A.8). */
     static String unregisteredCallerBody() {
         return GoogleJson.pretty(load("errors/unregistered-caller-403.json"));

@@ -40,6 +40,10 @@ public class GeminiErrorTest {
     /** D9 with a fractional delay. */
     public static final String D9_RATE_LIMIT_3_5S = D9_RATE_LIMIT.replace("\"38s\"", "\"3.5s\"");
 
+    /** D9 for the per-minute input-token quota (a prompt larger than the quota gets it from every key), 38s. */
+    public static final String D9_INPUT_TOKENS = io.github.geminibalance.testing.GeminiFixtures.inputTokenQuotaBody(
+            "gemini-2.5-flash", "38s");
+
     /** D9 for the per-day quota; it still carries a short RetryInfo (47s). */
     public static final String D9_DAILY = GeminiFixtures.errorBody(GeminiErrorKind.DAILY_QUOTA_429);
 
@@ -126,6 +130,19 @@ public class GeminiErrorTest {
         assertThat(e.isDailyQuota()).isFalse();
         assertThat(e.reason()).isEmpty();
         assertThat(e.detail("Help")).isPresent();
+    }
+
+    @Test
+    void recognisesTheInputTokenQuotaByQuotaIdOrMetric() {
+        assertThat(parse(429, D9_INPUT_TOKENS).isInputTokenQuota()).isTrue();
+        assertThat(parse(429, D9_RATE_LIMIT).isInputTokenQuota()).as("requests per minute").isFalse();
+        assertThat(parse(429, D9_DAILY).isInputTokenQuota()).isFalse();
+        assertThat(parse(429, BARE_429).isInputTokenQuota()).isFalse();
+        assertThat(parse(429, """
+                {"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED","details":[
+                  {"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[
+                    {"quotaMetric":"generativelanguage.googleapis.com/generate_content_paid_tier_input_token_count"}]}]}}
+                """).isInputTokenQuota()).as("by metric alone").isTrue();
     }
 
     @Test

@@ -104,6 +104,37 @@ class PoisonedRequestTest {
     }
 
     @Test
+    void promptsLargerThanTheInputTokenQuotaRestNoKey() throws Exception {
+        gemini.generateContent(MODEL, null, GeminiFixtures.textResponse("Fine."));
+        // a free-tier pool: a prompt over the per-minute input-token quota gets the same 429 from every key
+        gemini.server().stubFor(post(urlPathMatching("/v1beta/models/.*"))
+                .atPriority(1)
+                .withHeader(FakeGemini.API_KEY_HEADER, matching(".+"))
+                .withRequestBody(containing(MARKER))
+                .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json; charset=UTF-8")
+                        .withBody(GeminiFixtures.inputTokenQuotaBody(MODEL, "38s"))));
+        startServer(List.of(KEY_A, KEY_B, KEY_C));
+
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> oversized = chat("a very long prompt " + MARKER + " " + i);
+            assertThat(oversized.statusCode()).as("oversized %d: %s", i, oversized.body()).isEqualTo(429);
+            assertThat(oversized.body()).contains("request_exceeds_input_token_quota").contains("input-token quota");
+            assertThat(oversized.headers().firstValue("Retry-After")).as("waiting will not make it fit").isEmpty();
+        }
+        assertThat(gemini.requestCount()).as("the 429 follows the request: two attempts each").isEqualTo(10);
+        assertThat(health().toString()).contains("\"COOLING\":0").contains("\"ACTIVE\":3");
+
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> normal = chat("hello " + i);
+            assertThat(normal.statusCode()).as("normal %d: %s", i, normal.body()).isEqualTo(200);
+            assertThat(normal.body()).contains("Fine.");
+        }
+        assertThat(gemini.requestCount()).as("each normal request served at the first attempt").isEqualTo(13);
+        assertThat(health().toString()).contains("\"COOLING\":0").contains("\"ACTIVE\":3");
+        assertNoKeyFailing();
+    }
+
+    @Test
     void aShortOutageOnEveryKeyLeavesNoKeyFailing() throws Exception {
         gemini.error(MODEL, null, GeminiErrorKind.UNAVAILABLE_503);
         startServer(List.of(KEY_A, KEY_B, KEY_C));
