@@ -2,6 +2,7 @@ package io.github.geminibalance.retry;
 
 import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.InvalidRequestException;
+import io.github.geminibalance.upstream.GeminiApiException;
 import io.github.geminibalance.upstream.GeminiError;
 import io.github.geminibalance.util.Secrets;
 import java.io.IOException;

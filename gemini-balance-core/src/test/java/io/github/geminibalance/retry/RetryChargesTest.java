@@ -259,7 +259,7 @@ class RetryChargesTest {
     void anInputTokenRateLimitOnTwoKeysFollowsTheRequestAndRestsNoKey() {
         ByKey attempt = new ByKey(key -> fail(gemini(429, GeminiErrorTest.D9_INPUT_TOKENS)));
 
-        GeminiBalanceException e = failure(loop.run(MODEL, attempt, false));
+        GeminiBalanceException e = failure(loop.run(MODEL, attempt));
 
         assertThat(attempt.keys).as("no third attempt").containsExactly(K1, K2);
         assertThat(e.httpStatus()).isEqualTo(429);
@@ -273,12 +273,12 @@ class RetryChargesTest {
     @Test
     void manyOversizedRequestsLeaveThePoolServing() throws Exception {
         for (int i = 0; i < 5; i++) {
-            failure(loop.run(MODEL, new ByKey(key -> fail(gemini(429, GeminiErrorTest.D9_INPUT_TOKENS))), false));
+            failure(loop.run(MODEL, new ByKey(key -> fail(gemini(429, GeminiErrorTest.D9_INPUT_TOKENS)))));
         }
 
         ByKey normal = new ByKey(key -> ok());
         for (int i = 0; i < 3; i++) {
-            assertThat(loop.run(MODEL, normal, false).get()).isEqualTo("answer");
+            assertThat(loop.run(MODEL, normal).get()).isEqualTo("answer");
         }
         assertThat(normal.keys).containsExactlyInAnyOrder(K1, K2, K3);
         assertThat(pool.status()).allSatisfy(s -> assertThat(s.state()).as(s.masked()).isEqualTo(KeyState.ACTIVE));
@@ -295,7 +295,7 @@ class RetryChargesTest {
             return ok();
         });
 
-        assertThat(loop.run(MODEL, attempt, false).get()).isEqualTo("answer");
+        assertThat(loop.run(MODEL, attempt).get()).isEqualTo("answer");
 
         assertThat(attempt.keys).containsExactly(K1, K2);
         assertThat(k1StateDuringSecondAttempt).as("returned without a rest").containsExactly(KeyState.ACTIVE);
@@ -315,7 +315,7 @@ class RetryChargesTest {
             return ok();
         });
 
-        assertThat(loop.run(MODEL, attempt, false).get()).isEqualTo("answer");
+        assertThat(loop.run(MODEL, attempt).get()).isEqualTo("answer");
 
         assertThat(k1StateDuringSecondAttempt).containsExactly(KeyState.COOLING);
     }
@@ -325,7 +325,7 @@ class RetryChargesTest {
         ByKey attempt = new ByKey(key -> key.equals(K1) ? fail(gemini(429, GeminiErrorTest.D9_INPUT_TOKENS))
                 : key.equals(K2) ? fail(gemini(500, D10_INTERNAL)) : fail(gemini(503, D10_UNAVAILABLE)));
 
-        GeminiBalanceException e = failure(loop.run(MODEL, attempt, false));
+        GeminiBalanceException e = failure(loop.run(MODEL, attempt));
 
         assertThat(attempt.keys).containsExactly(K1, K2, K3);
         assertThat(e.httpStatus()).as("the rate limit ranks first").isEqualTo(429);
