@@ -96,6 +96,11 @@ final class RequestGuard extends ChannelDuplexHandler {
     private boolean headStarted;
     /** Whether the connection has been answered with an error and only waits to be closed. */
     private boolean discarding;
+    /**
+     * Whether a pipelined request was refused while an earlier response was owed: input is dropped and
+     * the connection closes once the owed responses are written.
+     */
+    private boolean closeWhenAnswered;
     private long bodyBytes;
     /** When the current body's head arrived, and its declared length (-1: chunked), for its deadline. */
     private long bodyStartNanos;
@@ -196,7 +201,7 @@ final class RequestGuard extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (discarding) {
+        if (discarding || closeWhenAnswered) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -206,6 +211,15 @@ final class RequestGuard extends ChannelDuplexHandler {
                 tooLongHead(request);
                 return;
             }
+            if (request.decoderResult().isFailure()) {
+                // the codec could not read the head (a Content-Length of "abc", say): the framework would
+                // fail on it with a stack trace and never answer
+                ReferenceCountUtil.release(msg);
+                path = pathOf(request);
+                offeredRequestId = null;
+                reject(400, "The request head is malformed.", "invalid_request", false);
+                return;
+            }
             headStarted = false;
             awaitingFirstHead = false;
             owed++;
@@ -213,10 +227,18 @@ final class RequestGuard extends ChannelDuplexHandler {
             bodyBytes = 0;
             path = new QueryStringDecoder(request.uri()).path();
             offeredRequestId = request.headers().get(AccessLogFilter.REQUEST_ID);
-            long declared = HttpUtil.getContentLength(request, -1L);
+            long declared;
+            try {
+                declared = HttpUtil.getContentLength(request, -1L);
+            } catch (NumberFormatException malformed) {
+                // the codec lets some through (a length this guard reads differently): never let it escape
+                ReferenceCountUtil.release(msg);
+                reject(400, "The request head is malformed: Content-Length is not a number.", "invalid_request", true);
+                return;
+            }
             if (declared > maxBodyBytes) {
                 ReferenceCountUtil.release(msg);
-                reject(413, tooLargeMessage(maxBodyBytes), "request_too_large");
+                reject(413, tooLargeMessage(maxBodyBytes), "request_too_large", true);
                 return;
             }
             readingBody = !(msg instanceof LastHttpContent);
@@ -231,7 +253,7 @@ final class RequestGuard extends ChannelDuplexHandler {
                     ctx.close();
                     discarding = true;
                 } else {
-                    reject(413, tooLargeMessage(maxBodyBytes), "request_too_large");
+                    reject(413, tooLargeMessage(maxBodyBytes), "request_too_large", true);
                 }
                 return;
             }
@@ -259,13 +281,23 @@ final class RequestGuard extends ChannelDuplexHandler {
             promise.tryFailure(new java.nio.channels.ClosedChannelException());
             return;
         }
+        boolean done = false;
         if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
             responseStarted = true;
             if (msg instanceof LastHttpContent) {
                 responseDone();
+                done = true;
             }
         } else if (msg instanceof LastHttpContent && !(msg instanceof HttpResponse)) {
             responseDone();
+            done = true;
+        }
+        if (done && closeWhenAnswered && owed == 0) {
+            // the last response owed before a refused pipelined request: close once it is out
+            ChannelPromise written = promise.unvoid();
+            ctx.write(msg, written);
+            written.addListener((ChannelFutureListener) f -> f.channel().close());
+            return;
         }
         ctx.write(msg, promise);
     }
@@ -280,7 +312,7 @@ final class RequestGuard extends ChannelDuplexHandler {
     /** Picks the one timer the connection's state calls for. */
     private void rearm() {
         updateQuiet();
-        if (discarding) {
+        if (discarding || closeWhenAnswered) {
             return;
         }
         if (readingBody && owed == 0) {
@@ -330,10 +362,10 @@ final class RequestGuard extends ChannelDuplexHandler {
         }
         if (quiet >= readTimeoutNanos) {
             reject(408, "The request body stalled: no data arrived for " + seconds(readTimeoutNanos)
-                    + " seconds.", "request_timeout");
+                    + " seconds.", "request_timeout", true);
         } else {
             reject(408, "The request body arrived too slowly: it must arrive at " + MIN_BODY_BYTES_PER_SECOND
-                    / 1024 + " KiB/s at least, after " + seconds(readTimeoutNanos) + " seconds.", "request_timeout");
+                    / 1024 + " KiB/s at least, after " + seconds(readTimeoutNanos) + " seconds.", "request_timeout", true);
         }
     }
 
@@ -343,23 +375,45 @@ final class RequestGuard extends ChannelDuplexHandler {
                 : bytes * 1_000_000_000L / MIN_BODY_BYTES_PER_SECOND;
     }
 
+    /** The request's path, or "" when its URI cannot be read (then the OpenAI shape answers). */
+    private static String pathOf(HttpRequest request) {
+        try {
+            return new QueryStringDecoder(request.uri()).path();
+        } catch (RuntimeException unreadable) {
+            return "";
+        }
+    }
+
     private void tooLongHead(HttpRequest request) {
         if (request.decoderResult().cause() instanceof TooLongHttpLineException) {
             path = ""; // the codec does not keep a request line it could not read: OpenAI shape
-            reject(414, "The request line (method, URL and version) is too long.", "uri_too_long");
+            reject(414, "The request line (method, URL and version) is too long.", "uri_too_long", false);
         } else {
             path = request.decoderResult().cause() instanceof TooLongHttpHeaderException
                     ? new QueryStringDecoder(request.uri()).path() : "";
-            reject(431, "The request headers are too large.", "request_header_fields_too_large");
+            reject(431, "The request headers are too large.", "request_header_fields_too_large", false);
         }
     }
 
     /**
      * Answers the current request with an error in its route's shape, closes after the answer is
      * written, and drains (for at most the read timeout) what the client is still sending, so that it
-     * reads the answer instead of a connection reset.
+     * reads the answer instead of a connection reset. {@code counted}: whether the request is among
+     * {@link #owed} (its head was accepted). When an earlier pipelined request is still owed its response,
+     * nothing is answered: the connection closes once that response is written.
      */
-    private void reject(int status, String message, String code) {
+    private void reject(int status, String message, String code, boolean counted) {
+        if (counted && owed > 0) {
+            owed--; // this request is answered here, not by the server
+        }
+        if (owed > 0) {
+            // a pipelined request, refused while an earlier one is still being answered: writing the error
+            // now would cut into (or replace) that response. Read no more; close once it is written.
+            closeWhenAnswered = true;
+            readingBody = false;
+            cancel();
+            return;
+        }
         discarding = true;
         readingBody = false;
         cancel();
