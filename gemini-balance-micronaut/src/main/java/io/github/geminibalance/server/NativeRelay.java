@@ -152,7 +152,13 @@ final class NativeRelay {
     private final class StreamStage implements StagePublisher.Stage<ByteBuffer, byte[]> {
         private final HttpRequest<?> request;
         private final boolean sse;
+        /**
+         * What is held back (a partial event, or a key's first characters) in {@code held[0, heldLength)}:
+         * a buffer grown by doubling, so an event arriving in many small pieces is copied a few times
+         * in all rather than once per piece.
+         */
         private byte[] held = new byte[0];
+        private int heldLength;
         private boolean emitted;
         private byte lastSignificant; // the last non-blank byte sent, to close a JSON array correctly
 
@@ -163,21 +169,34 @@ final class NativeRelay {
 
         @Override
         public void onItem(ByteBuffer buffer, Consumer<byte[]> out) {
-            byte[] bytes = new byte[held.length + buffer.remaining()];
-            System.arraycopy(held, 0, bytes, 0, held.length);
-            buffer.get(bytes, held.length, buffer.remaining());
-            int end = sse ? eventsEnd(bytes) : scrubber.partialKeyStart(bytes, bytes.length);
-            if (sse && end == 0 && bytes.length > MAX_HELD_EVENT_BYTES) {
-                end = scrubber.partialKeyStart(bytes, bytes.length);
+            int before = heldLength;
+            int length = before + buffer.remaining();
+            if (length > held.length) {
+                held = Arrays.copyOf(held, Math.max(length, Math.max(8192, held.length * 2)));
             }
-            held = Arrays.copyOfRange(bytes, end, bytes.length);
+            buffer.get(held, before, length - before);
+            heldLength = length;
+            // what was held has no event end in it: only the new bytes (with the blank line's first
+            // bytes, up to 2 before them) need a look
+            int end = sse ? eventsEnd(held, before, length) : scrubber.partialKeyStart(held, length);
+            if (sse && end == 0 && length > MAX_HELD_EVENT_BYTES) {
+                end = scrubber.partialKeyStart(held, length);
+            }
+            if (end == 0) {
+                return;
+            }
+            byte[] bytes = held;
+            // a new buffer for the rest: scrub may return the very array it was given
+            held = Arrays.copyOfRange(bytes, end, Math.max(length, end + 8192));
+            heldLength = length - end;
             emit(scrubber.scrub(bytes, end), out);
         }
 
         @Override
         public void onComplete(Consumer<byte[]> out) {
-            emit(scrubber.scrub(held), out);
+            emit(scrubber.scrub(Arrays.copyOf(held, heldLength)), out);
             held = new byte[0];
+            heldLength = 0;
         }
 
         @Override
@@ -190,6 +209,7 @@ final class NativeRelay {
                     e.httpStatus(), e.getMessage());
             // a partial event (or a key's first characters) is dropped: the error follows whole events
             held = new byte[0];
+            heldLength = 0;
             String json = new String(NativeErrors.body(e), StandardCharsets.UTF_8);
             String tail;
             if (sse) {
@@ -221,7 +241,15 @@ final class NativeRelay {
 
     /** The end of the last complete event (after its blank line), or 0 when no event is complete yet. */
     static int eventsEnd(byte[] bytes) {
-        for (int i = bytes.length - 1; i >= 1; i--) {
+        return eventsEnd(bytes, 0, bytes.length);
+    }
+
+    /**
+     * The end of the last complete event in {@code bytes[0, to)} whose blank line ends at or after
+     * {@code from} (the blank line's first bytes may lie before it), or 0 when there is none.
+     */
+    static int eventsEnd(byte[] bytes, int from, int to) {
+        for (int i = to - 1; i >= Math.max(1, from); i--) {
             if (bytes[i] == '\n' && (bytes[i - 1] == '\n' || (i >= 2 && bytes[i - 1] == '\r' && bytes[i - 2] == '\n'))) {
                 return i + 1;
             }
