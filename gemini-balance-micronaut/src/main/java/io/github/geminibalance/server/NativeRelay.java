@@ -2,6 +2,7 @@ package io.github.geminibalance.server;
 
 import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.NativeResponse;
+import io.github.geminibalance.internal.LogText;
 import io.github.geminibalance.internal.Primed;
 import io.github.geminibalance.internal.StagePublisher;
 import io.github.geminibalance.retry.ErrorMapper;
@@ -205,8 +206,9 @@ final class NativeRelay {
                 return false; // nothing reached the client: the caller answers with a real status
             }
             GeminiBalanceException e = ErrorMapper.toClient(error, null);
-            log.warn("{} {} -> stream ended early ({}): {}", request.getMethodName(), request.getPath(),
-                    e.httpStatus(), e.getMessage());
+            // the path and the message carry client text (and Gemini's): quoted, so no line can be forged
+            log.warn("{} {} -> stream ended early ({}): {}", request.getMethodName(), LogText.quote(request.getPath()),
+                    e.httpStatus(), LogText.quote(e.getMessage()));
             // a partial event (or a key's first characters) is dropped: the error follows whole events
             held = new byte[0];
             heldLength = 0;
