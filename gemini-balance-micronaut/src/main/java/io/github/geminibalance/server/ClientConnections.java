@@ -37,6 +37,11 @@ final class ClientConnections implements BeanCreatedEventListener<NettyServerCus
      */
     private final Set<RequestGuard> guards = ConcurrentHashMap.newKeySet();
     private final long evictMinAgeNanos;
+    /**
+     * After a scan that found nothing to evict: no connection can have been quiet long enough before
+     * this time (System.nanoTime), so a flood at the cap is refused without scanning again.
+     */
+    private volatile long noEvictionBefore = System.nanoTime();
     private final int hardCap;
     private volatile boolean capLogged;
 
@@ -99,16 +104,30 @@ final class ClientConnections implements BeanCreatedEventListener<NettyServerCus
     private boolean evictOneSilent() {
         while (true) {
             long now = System.nanoTime();
+            if (now - noEvictionBefore < 0) {
+                return false;
+            }
             RequestGuard oldest = null;
             long oldestSince = Long.MAX_VALUE;
+            long earliestQuiet = now; // the earliest quiet-since of any connection, evictable or not
             for (RequestGuard guard : guards) {
                 long since = guard.quietSince();
-                if (since != Long.MAX_VALUE && now - since >= evictMinAgeNanos && (oldest == null || since < oldestSince)) {
+                if (since == Long.MAX_VALUE) {
+                    continue;
+                }
+                if (since - earliestQuiet < 0) {
+                    earliestQuiet = since;
+                }
+                if (now - since >= evictMinAgeNanos && (oldest == null || since - oldestSince < 0)) {
                     oldest = guard;
                     oldestSince = since;
                 }
             }
             if (oldest == null) {
+                // the quiet ones are all too young, and a busy one turning quiet is quiet from now on
+                // (near enough: a body whose response was written is quiet since its last byte, and may
+                // wait up to a second longer for its turn)
+                noEvictionBefore = earliestQuiet + evictMinAgeNanos;
                 return false;
             }
             if (oldest.evict()) {
