@@ -19,16 +19,17 @@ import org.slf4j.spi.LoggingEventBuilder;
  * {@code LOG_FORMAT=json} writes them as JSON fields. Keys appear by id, clients by the label of their
  * token; no key, token, prompt or answer is ever written.
  *
- * <p>401 lines are capped at {@value #UNAUTHORIZED_PER_SECOND} a second, so a flood of bad tokens cannot
- * fill the disk; the lines left out are counted and summed up in one line once the second is over (on
- * the next 401, or by the periodic {@link #flush()}).
+ * <p>Lines of requests without an accepted token (401s, but also CORS preflights, 404s of a disabled
+ * admin API, anything anyone on the network can send) are capped at {@value #UNAUTHORIZED_PER_SECOND} a
+ * second, so a flood cannot fill the disk; the lines left out are counted and summed up in one line once
+ * the second is over (on the next such line, or by the periodic {@link #flush()}).
  */
 @Singleton
 final class AccessLog {
 
     /** The access log's logger. */
     static final String LOGGER = "gemini-balance.access";
-    /** 401 lines written per second at most. */
+    /** Lines of requests without an accepted token written per second at most. */
     static final int UNAUTHORIZED_PER_SECOND = 10;
 
     private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -75,13 +76,14 @@ final class AccessLog {
     record Entry(String requestId, String client, String label, String method, String path, int status,
             RequestTrace trace) {}
 
-    /** Writes the line for a finished request (or counts it, when it is a 401 over the cap). */
+    /** Writes the line for a finished request (or counts it, when it had no accepted token and is over the cap). */
     void write(Entry e) {
         boolean health = AuthFilter.HEALTH_PATH.equals(e.path());
         if (health ? !log.isDebugEnabled() : !log.isInfoEnabled()) {
             return;
         }
-        if (e.status() == 401 && !admitUnauthorized()) {
+        // no accepted token: anyone can cause such lines, at any rate (a 401 is only one of them)
+        if (e.label() == null && !admitUnauthorized()) {
             return;
         }
         RequestTrace t = e.trace();
@@ -118,7 +120,7 @@ final class AccessLog {
                 : line.text());
     }
 
-    /** Writes the summary of the 401 lines left out, once their second is over. */
+    /** Writes the summary of the unauthenticated lines left out, once their second is over. */
     @Scheduled(fixedDelay = "5s", initialDelay = "5s")
     void flush() {
         long left;
@@ -158,9 +160,9 @@ final class AccessLog {
 
     private void summarize(long left) {
         if (left > 0) {
-            log.atWarn().addKeyValue("suppressed", left).addKeyValue("status", 401)
-                    .log("suppressed={} status=401: {} access lines of refused requests left out (at most {} a second)",
-                            left, left, cap);
+            log.atWarn().addKeyValue("suppressed", left)
+                    .log("suppressed={}: {} access lines of requests without an accepted token left out (at most {}"
+                            + " a second)", left, left, cap);
         }
     }
 

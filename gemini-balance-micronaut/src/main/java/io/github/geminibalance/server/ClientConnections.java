@@ -9,7 +9,8 @@ import io.micronaut.runtime.graceful.GracefulShutdownConfiguration;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import jakarta.inject.Singleton;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,15 +26,22 @@ final class ClientConnections implements BeanCreatedEventListener<NettyServerCus
 
     private static final Logger log = LoggerFactory.getLogger(ClientConnections.class);
 
-    /** Connections silent for at least this long may be evicted at the cap (real clients send at once). */
+    /** Connections quiet for at least this long may be evicted at the cap (real clients send at once). */
     private static final long EVICT_MIN_AGE_NANOS = 1_000_000_000L;
 
     private final ServerSettings settings;
     private final AtomicInteger open = new AtomicInteger();
-    /** Connections that have not sent a complete request head yet, oldest first (with stale entries). */
-    private final ConcurrentLinkedDeque<RequestGuard> silent = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger silentEntries = new AtomicInteger();
+    /**
+     * The guards of the open HTTP/1.1 connections, each removed when its connection closes: a closed
+     * connection's guard (and through it its pipeline) must not stay reachable from here.
+     */
+    private final Set<RequestGuard> guards = ConcurrentHashMap.newKeySet();
     private final long evictMinAgeNanos;
+    /**
+     * After a scan that found nothing to evict: no connection can have been quiet long enough before
+     * this time (System.nanoTime), so a flood at the cap is refused without scanning again.
+     */
+    private volatile long noEvictionBefore = System.nanoTime();
     private final int hardCap;
     private volatile boolean capLogged;
 
@@ -49,6 +57,11 @@ final class ClientConnections implements BeanCreatedEventListener<NettyServerCus
         return open.get();
     }
 
+    /** Connections tracked for eviction now (for tests: it follows the open connections). */
+    int tracked() {
+        return guards.size();
+    }
+
     @Override
     public NettyServerCustomizer.Registry onCreated(BeanCreatedEvent<NettyServerCustomizer.Registry> event) {
         event.getBean().register(new Customizer(null));
@@ -56,9 +69,11 @@ final class ClientConnections implements BeanCreatedEventListener<NettyServerCus
     }
 
     /**
-     * Counts a new connection. At the cap, the oldest connection that has stayed silent (no complete
-     * request head) for a second makes room; when there is none, the new connection is closed at once.
-     * So connections that only hold a slot cannot lock real clients out, and busy ones are never cut.
+     * Counts a new connection. At the cap, the connection that has only held a slot for longest (for a
+     * second at least) makes room: one that has not sent a complete request head, one idle between
+     * requests, or one whose request body is arriving with nothing received lately. When there is none,
+     * the new connection is closed at once. So connections that only hold a slot cannot lock real
+     * clients out, and busy ones (a response owed or being written, a stream) are never cut.
      */
     private boolean admit(Channel channel) {
         int now = open.incrementAndGet();
@@ -66,7 +81,7 @@ final class ClientConnections implements BeanCreatedEventListener<NettyServerCus
             open.decrementAndGet();
             if (!capLogged) {
                 capLogged = true; // once: a flood would otherwise flood the log too
-                log.warn("{} client connections are open (MAX_CONNECTIONS), none silent for long; closing new "
+                log.warn("{} client connections are open (MAX_CONNECTIONS), none quiet for long; closing new "
                         + "ones until some end",
                         settings.maxConnections());
             }
@@ -81,33 +96,50 @@ final class ClientConnections implements BeanCreatedEventListener<NettyServerCus
         return true;
     }
 
+    /**
+     * Closes the connection quiet for longest (at least {@link #evictMinAgeNanos}). A scan of the open
+     * connections: it runs only at the cap, and the quiet-since times change as connections work, so no
+     * order kept at admission would stay right.
+     */
     private boolean evictOneSilent() {
-        long now = System.nanoTime();
-        RequestGuard guard;
-        while ((guard = silent.pollFirst()) != null) {
-            silentEntries.decrementAndGet();
-            if (guard.evictable(now, evictMinAgeNanos)) {
-                guard.evict();
-                return true;
-            }
-            if (guard.silentSoFar()) {
-                // too young, and all behind it are younger: keep it for later
-                silent.addFirst(guard);
-                silentEntries.incrementAndGet();
+        while (true) {
+            long now = System.nanoTime();
+            if (now - noEvictionBefore < 0) {
                 return false;
             }
-            // a stale entry: the connection has sent a request or closed
+            RequestGuard oldest = null;
+            long oldestSince = Long.MAX_VALUE;
+            long earliestQuiet = now; // the earliest quiet-since of any connection, evictable or not
+            for (RequestGuard guard : guards) {
+                long since = guard.quietSince();
+                if (since == Long.MAX_VALUE) {
+                    continue;
+                }
+                if (since - earliestQuiet < 0) {
+                    earliestQuiet = since;
+                }
+                if (now - since >= evictMinAgeNanos && (oldest == null || since - oldestSince < 0)) {
+                    oldest = guard;
+                    oldestSince = since;
+                }
+            }
+            if (oldest == null) {
+                // the quiet ones are all too young, and a busy one turning quiet is quiet from now on
+                // (near enough: a body whose response was written is quiet since its last byte, and may
+                // wait up to a second longer for its turn)
+                noEvictionBefore = earliestQuiet + evictMinAgeNanos;
+                return false;
+            }
+            if (oldest.evict()) {
+                return true;
+            }
+            // another new connection took that one: look again
         }
-        return false;
     }
 
-    private void track(RequestGuard guard) {
-        silent.addLast(guard);
-        if (silentEntries.incrementAndGet() > 2 * settings.maxConnections() + 64) {
-            // entries leave lazily; without evictions they would pile up
-            silent.removeIf(g -> !g.silentSoFar());
-            silentEntries.set(silent.size());
-        }
+    private void track(Channel channel, RequestGuard guard) {
+        guards.add(guard);
+        channel.closeFuture().addListener(f -> guards.remove(guard));
     }
 
     /** The per-connection customizer: admits the connection and puts a {@link RequestGuard} around its codec. */
@@ -140,7 +172,7 @@ final class ClientConnections implements BeanCreatedEventListener<NettyServerCus
                 pipeline.addBefore(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, RequestGuard.BYTES_NAME,
                         guard.bytesObserver());
                 pipeline.addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, RequestGuard.NAME, guard);
-                track(guard);
+                track(channel, guard);
             }
         }
     }

@@ -41,6 +41,8 @@ final class GracefulShutdown {
                     log.info("Stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
                 }
             } finally {
+                // last: the log lines are queued (logback.xml's asynchronous appender); write them out
+                LogSetup.stop();
                 done.countDown();
             }
         };

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AsyncAppenderBase;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
 import org.slf4j.ILoggerFactory;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LogSetup {
 
-    /** The console appender's name in {@code logback.xml}. */
+    /** The console appender's name in {@code logback.xml} (behind the asynchronous appender there). */
     static final String APPENDER = "STDOUT";
     /** The parent of the server's and the core's loggers. */
     static final String OWN_LOGGERS = "io.github.geminibalance";
@@ -40,14 +41,41 @@ final class LogSetup {
         if (settings.logFormat() != ServerSettings.LogFormat.JSON) {
             return;
         }
-        Appender<ILoggingEvent> appender = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(APPENDER);
-        if (appender instanceof OutputStreamAppender<ILoggingEvent> out) {
+        if (console(context) instanceof OutputStreamAppender<ILoggingEvent> out) {
             JsonLineEncoder encoder = new JsonLineEncoder();
             encoder.setContext(context);
             encoder.start();
             out.stop();
             out.setEncoder(encoder);
             out.start();
+        }
+    }
+
+    /**
+     * The console appender {@value #APPENDER}: on the root logger, or (as {@code logback.xml} has it)
+     * inside an asynchronous appender there; null when there is none.
+     */
+    static Appender<ILoggingEvent> console(LoggerContext context) {
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        Appender<ILoggingEvent> direct = root.getAppender(APPENDER);
+        if (direct != null) {
+            return direct;
+        }
+        for (var it = root.iteratorForAppenders(); it.hasNext(); ) {
+            if (it.next() instanceof AsyncAppenderBase<ILoggingEvent> async && async.getAppender(APPENDER) != null) {
+                return async.getAppender(APPENDER);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Stops Logback, which drains the asynchronous appender's queue to the console: the last thing the
+     * shutdown does, so its own lines are written too (nothing when another SLF4J backend is bound).
+     */
+    static void stop() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.github.geminibalance.server;
 import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.NativeResponse;
 import io.github.geminibalance.StreamRelay;
+import io.github.geminibalance.util.LogText;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -149,7 +150,13 @@ final class NativeRelay {
     private final class StreamStage implements StreamRelay.Stage<ByteBuffer, byte[]> {
         private final HttpRequest<?> request;
         private final boolean sse;
+        /**
+         * What is held back (a partial event, or a key's first characters) in {@code held[0, heldLength)}:
+         * a buffer grown by doubling, so an event arriving in many small pieces is copied a few times
+         * in all rather than once per piece.
+         */
         private byte[] held = new byte[0];
+        private int heldLength;
         private boolean emitted;
         private byte lastSignificant; // the last non-blank byte sent, to close a JSON array correctly
 
@@ -160,21 +167,34 @@ final class NativeRelay {
 
         @Override
         public void onItem(ByteBuffer buffer, Consumer<byte[]> out) {
-            byte[] bytes = new byte[held.length + buffer.remaining()];
-            System.arraycopy(held, 0, bytes, 0, held.length);
-            buffer.get(bytes, held.length, buffer.remaining());
-            int end = sse ? eventsEnd(bytes) : scrubber.partialKeyStart(bytes, bytes.length);
-            if (sse && end == 0 && bytes.length > MAX_HELD_EVENT_BYTES) {
-                end = scrubber.partialKeyStart(bytes, bytes.length);
+            int before = heldLength;
+            int length = before + buffer.remaining();
+            if (length > held.length) {
+                held = Arrays.copyOf(held, Math.max(length, Math.max(8192, held.length * 2)));
             }
-            held = Arrays.copyOfRange(bytes, end, bytes.length);
+            buffer.get(held, before, length - before);
+            heldLength = length;
+            // what was held has no event end in it: only the new bytes (with the blank line's first
+            // bytes, up to 2 before them) need a look
+            int end = sse ? eventsEnd(held, before, length) : scrubber.partialKeyStart(held, length);
+            if (sse && end == 0 && length > MAX_HELD_EVENT_BYTES) {
+                end = scrubber.partialKeyStart(held, length);
+            }
+            if (end == 0) {
+                return;
+            }
+            byte[] bytes = held;
+            // a new buffer for the rest: scrub may return the very array it was given
+            held = Arrays.copyOfRange(bytes, end, Math.max(length, end + 8192));
+            heldLength = length - end;
             emit(scrubber.scrub(bytes, end), out);
         }
 
         @Override
         public void onComplete(Consumer<byte[]> out) {
-            emit(scrubber.scrub(held), out);
+            emit(scrubber.scrub(Arrays.copyOf(held, heldLength)), out);
             held = new byte[0];
+            heldLength = 0;
         }
 
         @Override
@@ -183,10 +203,12 @@ final class NativeRelay {
                 return false; // nothing reached the client: the caller answers with a real status
             }
             GeminiBalanceException e = GeminiBalanceException.from(error);
-            log.warn("{} {} -> stream ended early ({}): {}", request.getMethodName(), request.getPath(),
-                    e.httpStatus(), e.getMessage());
+            // the path and the message carry client text (and Gemini's): quoted, so no line can be forged
+            log.warn("{} {} -> stream ended early ({}): {}", request.getMethodName(), LogText.quote(request.getPath()),
+                    e.httpStatus(), LogText.quote(e.getMessage()));
             // a partial event (or a key's first characters) is dropped: the error follows whole events
             held = new byte[0];
+            heldLength = 0;
             String json = new String(NativeErrors.body(e), StandardCharsets.UTF_8);
             String tail;
             if (sse) {
@@ -218,7 +240,15 @@ final class NativeRelay {
 
     /** The end of the last complete event (after its blank line), or 0 when no event is complete yet. */
     static int eventsEnd(byte[] bytes) {
-        for (int i = bytes.length - 1; i >= 1; i--) {
+        return eventsEnd(bytes, 0, bytes.length);
+    }
+
+    /**
+     * The end of the last complete event in {@code bytes[0, to)} whose blank line ends at or after
+     * {@code from} (the blank line's first bytes may lie before it), or 0 when there is none.
+     */
+    static int eventsEnd(byte[] bytes, int from, int to) {
+        for (int i = to - 1; i >= Math.max(1, from); i--) {
             if (bytes[i] == '\n' && (bytes[i - 1] == '\n' || (i >= 2 && bytes[i - 1] == '\r' && bytes[i - 2] == '\n'))) {
                 return i + 1;
             }

@@ -36,7 +36,13 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>a request head must be complete within {@code CLIENT_READ_TIMEOUT} of its first byte (of the
  *       connection's opening, for the first request), else the connection is closed;
- *   <li>a request body may not stall longer than {@code CLIENT_READ_TIMEOUT}, else 408;
+ *   <li>a request body may not stall longer than {@code CLIENT_READ_TIMEOUT}, and must be complete within
+ *       {@code CLIENT_READ_TIMEOUT} plus its length at {@link #MIN_BODY_BYTES_PER_SECOND} (for a chunked
+ *       body: the bytes received so far), else 408; so a body trickling a byte at a time cannot hold a
+ *       connection for long;
+ *   <li>once the response to a request has been written while its body is still arriving (say a 401
+ *       answered from the head alone), the rest of the body gets {@code CLIENT_READ_TIMEOUT}, then the
+ *       connection is closed;
  *   <li>a kept-alive connection may sit idle between requests for {@code CLIENT_IDLE_TIMEOUT};
  *   <li>a body over {@code MAX_REQUEST_BYTES} (declared or counted) gets 413, headers over the codec's
  *       limit 431, a request line over it 414, each in the error shape of the route.
@@ -51,6 +57,15 @@ final class RequestGuard extends ChannelDuplexHandler {
     static final String NAME = "gemini-balance-request-guard";
     static final String BYTES_NAME = "gemini-balance-request-bytes";
 
+    /**
+     * The slowest average rate a request body may arrive at, after a grace of {@code CLIENT_READ_TIMEOUT}:
+     * far below any real link, and high enough that a trickled body cannot hold a slot for long.
+     */
+    static final long MIN_BODY_BYTES_PER_SECOND = 64 * 1024;
+
+    /** {@link #quietSinceNanos} of a connection that must not be evicted: its response is owed or under way. */
+    private static final long BUSY = Long.MAX_VALUE;
+
     private final long maxBodyBytes;
     private final long readTimeoutNanos;
     private final long idleTimeoutNanos;
@@ -60,6 +75,16 @@ final class RequestGuard extends ChannelDuplexHandler {
     private final long openedNanos = System.nanoTime();
     /** Until the first request head is complete: such a connection may be evicted at the cap. */
     private volatile boolean awaitingFirstHead = true;
+    /**
+     * Since when the connection has only held a slot (no head yet, idle between requests, or a body
+     * arriving with nothing since then), or {@link #BUSY}. Written on the event loop, read by the
+     * eviction at the cap from any thread.
+     */
+    private volatile long quietSinceNanos = openedNanos;
+    /** Whether the connection is idle between requests (to keep the start of that idleness). */
+    private boolean idle;
+    /** Set once by the eviction that picked this connection, so two new connections cannot pick it both. */
+    private final java.util.concurrent.atomic.AtomicBoolean evicted = new java.util.concurrent.atomic.AtomicBoolean();
     private ScheduledFuture<?> timer;
     /** Requests whose head arrived and whose response has not been written completely. */
     private int owed;
@@ -71,7 +96,15 @@ final class RequestGuard extends ChannelDuplexHandler {
     private boolean headStarted;
     /** Whether the connection has been answered with an error and only waits to be closed. */
     private boolean discarding;
+    /**
+     * Whether a pipelined request was refused while an earlier response was owed: input is dropped and
+     * the connection closes once the owed responses are written.
+     */
+    private boolean closeWhenAnswered;
     private long bodyBytes;
+    /** When the current body's head arrived, and its declared length (-1: chunked), for its deadline. */
+    private long bodyStartNanos;
+    private long declaredLength;
     private String path = "";
     /** The client's {@code x-request-id}, as offered, of the request being read (null: none). */
     private String offeredRequestId;
@@ -79,6 +112,8 @@ final class RequestGuard extends ChannelDuplexHandler {
     private final Runnable headTimedOut = this::close;
     private final Runnable idleTimedOut = this::close;
     private final Runnable bodyCheck = this::bodyCheck;
+    /** Closes a connection whose response was written while its request body was still arriving. */
+    private final Runnable drainTimedOut = this::close;
     /** The task {@link #timer} runs. */
     private Runnable timerTask;
 
@@ -89,22 +124,40 @@ final class RequestGuard extends ChannelDuplexHandler {
     }
 
     /**
-     * Whether this connection has been open for at least {@code minAgeNanos} without completing a
-     * request head, and may be closed to make room for a new one. Called from any thread.
+     * Since when this connection has only held a slot: no request head yet, idle between requests, or a
+     * request body arriving (with nothing received since then); {@link Long#MAX_VALUE} while a response
+     * is owed or being written, which is never evicted. Called from any thread.
      */
-    boolean evictable(long now, long minAgeNanos) {
-        return awaitingFirstHead && now - openedNanos >= minAgeNanos && ctx != null && ctx.channel().isActive();
+    long quietSince() {
+        ChannelHandlerContext c = ctx;
+        return c == null || !c.channel().isActive() || evicted.get() ? BUSY : quietSinceNanos;
     }
 
-    /** Whether it may still become evictable (no request yet, still open). Called from any thread. */
-    boolean silentSoFar() {
-        return awaitingFirstHead && (ctx == null || ctx.channel().isOpen());
-    }
-
-    /** Closes the connection, from any thread. */
-    void evict() {
-        awaitingFirstHead = false;
+    /** Closes the connection to make room at the cap, unless another eviction took it first. Any thread. */
+    boolean evict() {
+        if (!evicted.compareAndSet(false, true)) {
+            return false;
+        }
         ctx.channel().close();
+        return true;
+    }
+
+    /** Recomputes {@link #quietSinceNanos} after a change of state (event loop only). */
+    private void updateQuiet() {
+        if (awaitingFirstHead) {
+            quietSinceNanos = openedNanos; // the first head must come at once: the eviction's first choice
+            idle = false;
+        } else if (readingBody) {
+            // a body being read: quiet since its last byte, unless the response is already being written
+            quietSinceNanos = responseStarted && owed > 0 ? BUSY : lastReadNanos;
+            idle = false;
+        } else if (owed > 0 || headStarted) {
+            quietSinceNanos = BUSY; // the server is working, or a head is arriving (it has the read timeout)
+            idle = false;
+        } else if (!idle) {
+            idle = true; // idle between requests since now
+            quietSinceNanos = System.nanoTime();
+        }
     }
 
     /** The handler that goes before the codec: it sees every read of raw bytes. */
@@ -143,11 +196,12 @@ final class RequestGuard extends ChannelDuplexHandler {
             headStarted = true;
             schedule(readTimeoutNanos, headTimedOut);
         }
+        updateQuiet();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (discarding) {
+        if (discarding || closeWhenAnswered) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -157,6 +211,15 @@ final class RequestGuard extends ChannelDuplexHandler {
                 tooLongHead(request);
                 return;
             }
+            if (request.decoderResult().isFailure()) {
+                // the codec could not read the head (a Content-Length of "abc", say): the framework would
+                // fail on it with a stack trace and never answer
+                ReferenceCountUtil.release(msg);
+                path = pathOf(request);
+                offeredRequestId = null;
+                reject(400, "The request head is malformed.", "invalid_request", false);
+                return;
+            }
             headStarted = false;
             awaitingFirstHead = false;
             owed++;
@@ -164,13 +227,23 @@ final class RequestGuard extends ChannelDuplexHandler {
             bodyBytes = 0;
             path = new QueryStringDecoder(request.uri()).path();
             offeredRequestId = request.headers().get(AccessLogFilter.REQUEST_ID);
-            long declared = HttpUtil.getContentLength(request, -1L);
+            long declared;
+            try {
+                declared = HttpUtil.getContentLength(request, -1L);
+            } catch (NumberFormatException malformed) {
+                // the codec lets some through (a length this guard reads differently): never let it escape
+                ReferenceCountUtil.release(msg);
+                reject(400, "The request head is malformed: Content-Length is not a number.", "invalid_request", true);
+                return;
+            }
             if (declared > maxBodyBytes) {
                 ReferenceCountUtil.release(msg);
-                reject(413, tooLargeMessage(maxBodyBytes), "request_too_large");
+                reject(413, tooLargeMessage(maxBodyBytes), "request_too_large", true);
                 return;
             }
             readingBody = !(msg instanceof LastHttpContent);
+            bodyStartNanos = System.nanoTime();
+            declaredLength = declared;
         }
         if (msg instanceof HttpContent content) {
             bodyBytes += content.content().readableBytes();
@@ -180,7 +253,7 @@ final class RequestGuard extends ChannelDuplexHandler {
                     ctx.close();
                     discarding = true;
                 } else {
-                    reject(413, tooLargeMessage(maxBodyBytes), "request_too_large");
+                    reject(413, tooLargeMessage(maxBodyBytes), "request_too_large", true);
                 }
                 return;
             }
@@ -208,13 +281,23 @@ final class RequestGuard extends ChannelDuplexHandler {
             promise.tryFailure(new java.nio.channels.ClosedChannelException());
             return;
         }
+        boolean done = false;
         if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
             responseStarted = true;
             if (msg instanceof LastHttpContent) {
                 responseDone();
+                done = true;
             }
         } else if (msg instanceof LastHttpContent && !(msg instanceof HttpResponse)) {
             responseDone();
+            done = true;
+        }
+        if (done && closeWhenAnswered && owed == 0) {
+            // the last response owed before a refused pipelined request: close once it is out
+            ChannelPromise written = promise.unvoid();
+            ctx.write(msg, written);
+            written.addListener((ChannelFutureListener) f -> f.channel().close());
+            return;
         }
         ctx.write(msg, promise);
     }
@@ -228,10 +311,17 @@ final class RequestGuard extends ChannelDuplexHandler {
 
     /** Picks the one timer the connection's state calls for. */
     private void rearm() {
-        if (discarding) {
+        updateQuiet();
+        if (discarding || closeWhenAnswered) {
             return;
         }
-        if (readingBody) {
+        if (readingBody && owed == 0) {
+            // answered already (a 401 from the head alone, say): the rest of the body gets the read
+            // timeout, counted once, however it trickles; then the connection is closed
+            if (timerTask != drainTimedOut) {
+                schedule(readTimeoutNanos, drainTimedOut);
+            }
+        } else if (readingBody) {
             if (timerTask != bodyCheck) { // armed once per body; each check looks at the last read
                 schedule(readTimeoutNanos, bodyCheck);
             }
@@ -249,42 +339,85 @@ final class RequestGuard extends ChannelDuplexHandler {
         ctx.close();
     }
 
-    /** The body timer: fires after the read timeout, then checks whether any byte came since. */
+    /**
+     * The body timer: fires after the read timeout, then checks whether any byte came since and whether
+     * the body is still within its whole-body deadline (the read timeout plus its length, or for a
+     * chunked body the bytes received so far, at {@link #MIN_BODY_BYTES_PER_SECOND}). Silence alone is
+     * not enough: a byte every few seconds would otherwise hold the connection for as long as the
+     * client likes.
+     */
     private void bodyCheck() {
         timerTask = null;
-        long quiet = System.nanoTime() - lastReadNanos;
-        if (quiet < readTimeoutNanos) {
-            schedule(readTimeoutNanos - quiet, bodyCheck);
+        long now = System.nanoTime();
+        long quiet = now - lastReadNanos;
+        long length = declaredLength >= 0 ? declaredLength : bodyBytes;
+        long untilDeadline = bodyStartNanos + readTimeoutNanos + nanosAtMinimumRate(length) - now;
+        if (quiet < readTimeoutNanos && untilDeadline > 0) {
+            schedule(Math.min(readTimeoutNanos - quiet, untilDeadline), bodyCheck);
             return;
         }
         if (responseStarted) {
             ctx.close();
             return;
         }
-        reject(408, "The request body stalled: no data arrived for " + seconds(readTimeoutNanos)
-                + " seconds.", "request_timeout");
+        if (quiet >= readTimeoutNanos) {
+            reject(408, "The request body stalled: no data arrived for " + seconds(readTimeoutNanos)
+                    + " seconds.", "request_timeout", true);
+        } else {
+            reject(408, "The request body arrived too slowly: it must arrive at " + MIN_BODY_BYTES_PER_SECOND
+                    / 1024 + " KiB/s at least, after " + seconds(readTimeoutNanos) + " seconds.", "request_timeout", true);
+        }
+    }
+
+    private static long nanosAtMinimumRate(long bytes) {
+        // bytes is at most MAX_REQUEST_BYTES (a long of bytes would overflow only past 2^63 / 10^9)
+        return bytes >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE / 4
+                : bytes * 1_000_000_000L / MIN_BODY_BYTES_PER_SECOND;
+    }
+
+    /** The request's path, or "" when its URI cannot be read (then the OpenAI shape answers). */
+    private static String pathOf(HttpRequest request) {
+        try {
+            return new QueryStringDecoder(request.uri()).path();
+        } catch (RuntimeException unreadable) {
+            return "";
+        }
     }
 
     private void tooLongHead(HttpRequest request) {
         if (request.decoderResult().cause() instanceof TooLongHttpLineException) {
             path = ""; // the codec does not keep a request line it could not read: OpenAI shape
-            reject(414, "The request line (method, URL and version) is too long.", "uri_too_long");
+            reject(414, "The request line (method, URL and version) is too long.", "uri_too_long", false);
         } else {
             path = request.decoderResult().cause() instanceof TooLongHttpHeaderException
                     ? new QueryStringDecoder(request.uri()).path() : "";
-            reject(431, "The request headers are too large.", "request_header_fields_too_large");
+            reject(431, "The request headers are too large.", "request_header_fields_too_large", false);
         }
     }
 
     /**
      * Answers the current request with an error in its route's shape, closes after the answer is
      * written, and drains (for at most the read timeout) what the client is still sending, so that it
-     * reads the answer instead of a connection reset.
+     * reads the answer instead of a connection reset. {@code counted}: whether the request is among
+     * {@link #owed} (its head was accepted). When an earlier pipelined request is still owed its response,
+     * nothing is answered: the connection closes once that response is written.
      */
-    private void reject(int status, String message, String code) {
+    private void reject(int status, String message, String code, boolean counted) {
+        if (counted && owed > 0) {
+            owed--; // this request is answered here, not by the server
+        }
+        if (owed > 0) {
+            // a pipelined request, refused while an earlier one is still being answered: writing the error
+            // now would cut into (or replace) that response. Read no more; close once it is written.
+            closeWhenAnswered = true;
+            readingBody = false;
+            cancel();
+            return;
+        }
         discarding = true;
         readingBody = false;
         cancel();
+        quietSinceNanos = System.nanoTime(); // closing within the read timeout: may go at once at the cap
         FullHttpResponse response = errorResponse(status, message, code, path);
         // answered before the framework sees the request, so the access-log filter cannot add it
         response.headers().set(AccessLogFilter.REQUEST_ID, AccessLogFilter.requestId(offeredRequestId));

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -80,6 +81,38 @@ class KeyScrubberTest {
         String relayed = relay(true, "application/json", array.substring(0, 22), array.substring(22, 30), array.substring(30));
 
         assertThat(relayed).isEqualTo(array.replace(KEY, MASKED));
+    }
+
+    @Test
+    void aLargeEventInManySmallPiecesIsRelayedWholeAndScrubbed() throws Exception {
+        // 4 MB in one event, then a short one, cut into 997-byte pieces (so the blank lines ending the
+        // events, the key and the "data:" prefixes fall across pieces); the relay holds the event until
+        // its blank line, scanning only what each piece adds
+        String big = "data: {\"text\": \"" + "x".repeat(2_000_000) + "?key=" + KEY + "&" + "y".repeat(2_000_000)
+                + "\"}\r\n\r\n";
+        String small = "data: {\"text\": \"end\"}\n\n";
+        String stream = big + small;
+        List<String> pieces = new ArrayList<>();
+        for (int i = 0; i < stream.length(); i += 997) {
+            pieces.add(stream.substring(i, Math.min(stream.length(), i + 997)));
+        }
+
+        String relayed = relay(true, "text/event-stream", pieces.toArray(String[]::new));
+
+        assertThat(relayed).isEqualTo(stream.replace(KEY, MASKED));
+    }
+
+    @Test
+    void anEventWhoseBlankLineIsCutAcrossPiecesIsReleasedWhenItCompletes() throws Exception {
+        String first = "data: {\"text\": \"a\"}\r\n\r\n";
+        String second = "data: {\"text\": \"b\"}\r\n\r\n";
+
+        String relayed = relay(true, "text/event-stream", first.substring(0, first.length() - 3), "\n\r", "\n",
+                second.substring(0, second.length() - 1), "\n");
+
+        assertThat(relayed).isEqualTo(first + second);
+        assertThat(NativeRelay.eventsEnd((first + "data").getBytes(StandardCharsets.UTF_8), first.length() - 1,
+                first.length() + 4)).as("a blank line found from its last byte on").isEqualTo(first.length());
     }
 
     private String relay(boolean stream, String contentType, String... pieces) throws Exception {

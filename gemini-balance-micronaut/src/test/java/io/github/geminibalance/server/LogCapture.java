@@ -78,7 +78,7 @@ final class LogCapture implements AutoCloseable {
     /** The event as the production text appender ({@code logback.xml}'s STDOUT) writes it. */
     static String text(ILoggingEvent e) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        Appender<ILoggingEvent> stdout = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(LogSetup.APPENDER);
+        Appender<ILoggingEvent> stdout = LogSetup.console(context);
         if (stdout instanceof OutputStreamAppender<ILoggingEvent> out
                 && out.getEncoder() instanceof LayoutWrappingEncoder<ILoggingEvent> layout) {
             return layout.getLayout().doLayout(e);

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -123,6 +124,18 @@ class NativeUpstreamBreakTest {
             JsonNode error = Json.mapper().readTree(last.substring("data: ".length()).trim()).path("error");
             assertThat(error.path("status").asText()).isEqualTo("UNAVAILABLE");
             assertQuietLog(log);
+        }
+    }
+
+    @Test
+    void theWarningOfABrokenStreamQuotesThePathAndTheMessage() throws Exception {
+        TestServer server = server("netty");
+        try (RootLogCapture log = RootLogCapture.start()) {
+            post(server, "/v1beta/models/sse-one-event:streamGenerateContent?alt=sse");
+
+            // client text in a log line is quoted (LogText.quote), so it cannot forge a line
+            assertThat(log.lines()).anySatisfy(line -> assertThat(line)
+                    .contains("\"/v1beta/models/sse-one-event:streamGenerateContent\" -> stream ended early (502): \""));
         }
     }
 
