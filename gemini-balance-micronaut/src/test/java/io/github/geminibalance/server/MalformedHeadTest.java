@@ -30,7 +30,7 @@ class MalformedHeadTest {
         // Gemini at port 9 (nothing listens): a request that reaches it is answered only after a failed
         // connect, asynchronously
         GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of("AIzaSyTEST-malformed-01"))
-                .allowedTokens(List.of(TestServer.TOKEN)).baseUrl("http://127.0.0.1:9/v1beta").build();
+                .baseUrl("http://127.0.0.1:9/v1beta").build();
         server = TestServer.start(config, ServerSettings.defaults(), Map.of());
         port = URI.create(server.url()).getPort();
     }

@@ -40,7 +40,7 @@ class SlowClientsTest {
     }
 
     private static GeminiBalanceConfig config(String key) {
-        return GeminiBalanceConfig.builder().apiKeys(List.of(key)).allowedTokens(List.of(TestServer.TOKEN))
+        return GeminiBalanceConfig.builder().apiKeys(List.of(key))
                 .baseUrl("http://127.0.0.1:9/v1beta").build();
     }
 
