@@ -81,6 +81,7 @@ public final class GeminiBalance implements AutoCloseable {
     private final AtomicReference<CachedModels> models = new AtomicReference<>();
     private final GeminiBalanceListener listener;
     private final KeyChecker checker;
+    private final io.github.geminibalance.store.Store store;
 
     private GeminiBalance(Builder b) {
         this.config = b.config;
@@ -98,7 +99,11 @@ public final class GeminiBalance implements AutoCloseable {
         }
         this.httpExecutor = b.httpClient != null ? null : httpExecutor();
         HttpClient http = b.httpClient != null ? b.httpClient : defaultHttpClient(config, httpExecutor);
-        this.pool = new KeyPool(config.apiKeys(), config.maxFailures(), config.keySelection(), clock, b.store);
+        this.store = b.keyStore != null ? b.keyStore : io.github.geminibalance.store.Store.inMemory(clock);
+        List<String> seeded = store.keys().seed(config.apiKeys()).usable().stream()
+                .map(io.github.geminibalance.store.StoredKey::value).toList();
+        this.pool = new KeyPool(seeded.isEmpty() ? config.apiKeys() : seeded, config.maxFailures(),
+                config.keySelection(), clock, b.store);
         this.listener = b.listener;
         RetryPolicy policy = new RetryPolicy(config.maxRetries(), clock);
         this.retry = new RetryLoop(pool, policy, listener);
@@ -523,6 +528,11 @@ public final class GeminiBalance implements AutoCloseable {
         });
     }
 
+    /** Where the keys, their marks, the records and the usage are kept. */
+    public io.github.geminibalance.store.Store store() {
+        return store;
+    }
+
     /** Releases the timer thread (the shared HTTP client closes with its last reference). */
     @Override
     public void close() {
@@ -559,6 +569,7 @@ public final class GeminiBalance implements AutoCloseable {
         private GeminiBalanceListener listener = GeminiBalanceListener.NONE;
         private boolean scheduleChecks = true;
         private KeyStateStore store = KeyStateStore.local();
+        private io.github.geminibalance.store.Store keyStore;
         private java.util.function.Predicate<java.net.InetAddress> mediaAddresses;
 
         private Builder(GeminiBalanceConfig config) {
@@ -613,6 +624,15 @@ public final class GeminiBalance implements AutoCloseable {
          * @return this builder
          */
         public Builder keyStateStore(KeyStateStore v) { store = Objects.requireNonNull(v); return this; }
+        /**
+         * Where the keys, their marks, the records and the usage are kept (default: {@link
+         * io.github.geminibalance.store.Store#inMemory(Clock) in memory}). The configured keys seed it; the
+         * caller closes it after this instance.
+         *
+         * @param v the value
+         * @return this builder
+         */
+        public Builder store(io.github.geminibalance.store.Store v) { keyStore = Objects.requireNonNull(v); return this; }
         /**
          * Whether to re-validate keys every {@code checkInterval} (default: true).
          *

@@ -4,6 +4,7 @@ import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.config.ConfigLoader;
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.redis.RedisKeyStateStore;
+import io.github.geminibalance.store.Store;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -56,6 +57,12 @@ final class GeminiBalanceFactory {
         return ServerSettings.from(rawSettings());
     }
 
+    /** The time every part of the server reads; tests replace it. */
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
     /** The raw settings every part of the configuration is read from: the environment, then {@code ./.env}. */
     static java.util.Map<String, String> rawSettings() {
         return ConfigLoader.settings(System.getenv(), java.nio.file.Path.of(".env"));
@@ -71,13 +78,12 @@ final class GeminiBalanceFactory {
     @Context
     @Bean(preDestroy = "close")
     GeminiBalance geminiBalance(GeminiBalanceConfig config, ServerConfig server, @Nullable MeterRegistry registry,
-            EventLoopGroupRegistry loops, EventLoopGroupFactory loopFactory) {
+            EventLoopGroupRegistry loops, EventLoopGroupFactory loopFactory, Clock clock, Store store) {
         log.info("Key pool of {} key(s), {} client token(s), Gemini at {} (client: {}), key state {}",
                 config.apiKeys().size(), server.allowedTokens().size(), withoutUserInfo(config.baseUrl()),
                 server.upstreamClient().name().toLowerCase(java.util.Locale.ROOT),
                 server.redisUrl() == null ? "in memory" : "shared through Redis");
-        Clock clock = Clock.systemUTC();
-        GeminiBalance.Builder builder = GeminiBalance.builder(config).clock(clock);
+        GeminiBalance.Builder builder = GeminiBalance.builder(config).clock(clock).store(store);
         if (server.upstreamClient() == ServerConfig.UpstreamClient.NETTY) {
             // calls to Gemini run on the event loop that received the request: no thread hand-offs
             EventLoopGroupConfiguration loopConfig = loops

@@ -2,6 +2,8 @@ package io.github.geminibalance.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.geminibalance.GeminiBalance;
+import io.github.geminibalance.store.Store;
+import io.github.geminibalance.store.jdbc.DatabaseSettings;
 import io.github.geminibalance.KeyState;
 import io.github.geminibalance.KeyStatus;
 import io.micronaut.http.HttpHeaders;
@@ -31,9 +33,14 @@ final class HealthController {
     private final GeminiBalance gemini;
     private final boolean sharedState;
 
-    HealthController(GeminiBalance gemini, ServerConfig config) {
+    private final Store store;
+    private final boolean database;
+
+    HealthController(GeminiBalance gemini, ServerConfig config, Store store, DatabaseSettings databaseSettings) {
         this.gemini = gemini;
         this.sharedState = config.redisUrl() != null;
+        this.store = store;
+        this.database = !databaseSettings.inMemory();
     }
 
     /** The health summary; cheap and non-blocking, so it runs on the event loop. */
@@ -61,6 +68,10 @@ final class HealthController {
         body.put("keys", pool);
         // a count only: the model names come from clients
         body.put("upstream", Map.of("failingModels", gemini.failingUpstreamModels().size()));
+        if (database) {
+            // losing the database does not make the server DOWN either: records wait, then are dropped
+            body.put("store", store.healthy() ? "UP" : "DOWN");
+        }
         if (sharedState) {
             body.put("redis", gemini.keyStateStoreHealthy() ? "UP" : "DOWN");
         }

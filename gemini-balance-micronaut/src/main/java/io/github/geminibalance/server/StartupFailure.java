@@ -39,6 +39,12 @@ final class StartupFailure {
                     : "the address cannot be bound";
             return "cannot listen on port " + port + ": " + why + " (set PORT)";
         }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.github.geminibalance.config.ConfigException config) {
+                // the store could not be opened: the message names the setting to fix
+                return firstLine(config.getMessage());
+            }
+        }
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

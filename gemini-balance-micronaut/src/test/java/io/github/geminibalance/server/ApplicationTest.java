@@ -104,4 +104,49 @@ class ApplicationTest {
         assertThat(lines.get(0)).startsWith("gemini-balance: cannot start: ");
         assertThat(outcome.stdout() + outcome.stderr()).doesNotContain("\tat ");
     }
+
+    @Test
+    void badDatabaseTypeIsNamed() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(VALID);
+        env.put("DATABASE_TYPE", "oracle");
+
+        Outcome outcome = run(env);
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.stderr().lines().toList()).hasSize(1).first().asString()
+                .startsWith("gemini-balance: Invalid setting DATABASE_TYPE:");
+    }
+
+    @Test
+    void databaseThatCannotBeOpenedIsOneLineNamingTheSetting() throws Exception {
+        Files.writeString(workDir.resolve("not-a-directory"), "x");
+        Map<String, String> env = new java.util.HashMap<>(VALID);
+        env.put("SQLITE_DATABASE", "not-a-directory/gemini-balance.db");
+
+        Outcome outcome = run(env);
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        List<String> lines = outcome.stderr().lines().toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).startsWith("gemini-balance: ").contains("SQLITE_DATABASE");
+        assertThat(outcome.stdout() + outcome.stderr()).doesNotContain("\tat ").doesNotContain("Exception")
+                .doesNotContain("AIzaSyTEST-secret-key-0001");
+    }
+
+    @Test
+    void corruptedSqliteFileIsRefusedAndLeftUntouched() throws Exception {
+        Path file = workDir.resolve("data/gemini-balance.db");
+        Files.createDirectories(file.getParent());
+        byte[] garbage = "this is not a SQLite database, but an operator's precious file".repeat(100)
+                .getBytes(StandardCharsets.UTF_8);
+        Files.write(file, garbage);
+
+        Outcome outcome = run(VALID);
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        List<String> lines = outcome.stderr().lines().toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).startsWith("gemini-balance: ").contains("SQLITE_DATABASE");
+        assertThat(Files.readAllBytes(file)).isEqualTo(garbage);
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.geminibalance.server;
 
 import io.github.geminibalance.config.GeminiBalanceConfig;
+import io.github.geminibalance.store.jdbc.DatabaseSettings;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Replaces;
@@ -31,6 +32,13 @@ final class TestConfigFactory {
     /** The property naming registered server settings (optional; the defaults otherwise). */
     static final String SETTINGS_PROPERTY = "gemini-balance.test-server-settings";
 
+    /**
+     * The property naming registered database settings (optional; {@code DATABASE_TYPE=none} otherwise, so
+     * tests never write into the working directory).
+     */
+    static final String DATABASE_PROPERTY = "gemini-balance.test-database";
+
+    private static final Map<String, DatabaseSettings> DATABASES = new ConcurrentHashMap<>();
     private static final Map<String, GeminiBalanceConfig> CONFIGS = new ConcurrentHashMap<>();
     private static final Map<String, ServerSettings> SETTINGS = new ConcurrentHashMap<>();
     private static final Map<String, ServerConfig> SERVER_CONFIGS = new ConcurrentHashMap<>();
@@ -47,6 +55,18 @@ final class TestConfigFactory {
         String id = UUID.randomUUID().toString();
         SETTINGS.put(id, Objects.requireNonNull(settings));
         return id;
+    }
+
+    /** Registers database settings and returns the value to give {@value #DATABASE_PROPERTY}. */
+    static String register(DatabaseSettings settings) {
+        String id = UUID.randomUUID().toString();
+        DATABASES.put(id, Objects.requireNonNull(settings));
+        return id;
+    }
+
+    /** Database settings read from these raw settings (a temp SQLite file, a test PostgreSQL, ...). */
+    static DatabaseSettings database(Map<String, String> raw) {
+        return DatabaseSettings.from(raw);
     }
 
     /** Registers a configuration and returns the value to give {@value #PROPERTY}. */
@@ -90,6 +110,20 @@ final class TestConfigFactory {
         ServerSettings settings = SETTINGS.get(id);
         if (settings == null) {
             throw new IllegalStateException("no test server settings registered under " + id);
+        }
+        return settings;
+    }
+
+    @Singleton
+    @Replaces(value = DatabaseSettings.class, factory = StoreFactory.class)
+    DatabaseSettings databaseSettings(@io.micronaut.core.annotation.Nullable
+            @Property(name = DATABASE_PROPERTY) String id) {
+        if (id == null) {
+            return DatabaseSettings.from(Map.of("DATABASE_TYPE", "none"));
+        }
+        DatabaseSettings settings = DATABASES.get(id);
+        if (settings == null) {
+            throw new IllegalStateException("no test database settings registered under " + id);
         }
         return settings;
     }

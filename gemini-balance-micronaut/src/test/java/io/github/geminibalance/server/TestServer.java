@@ -1,6 +1,7 @@
 package io.github.geminibalance.server;
 
 import io.github.geminibalance.config.GeminiBalanceConfig;
+import io.github.geminibalance.store.jdbc.DatabaseSettings;
 import io.github.geminibalance.testing.FakeGemini;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -53,6 +54,17 @@ final class TestServer implements AutoCloseable {
             props.put(TestConfigFactory.SETTINGS_PROPERTY, TestConfigFactory.register(settings));
         }
         return new TestServer(ApplicationContext.run(EmbeddedServer.class, props));
+    }
+
+    /**
+     * Starts the server on a database (a temp SQLite file, say), with these configurations and extra
+     * Micronaut properties; the other starts run with {@code DATABASE_TYPE=none}.
+     */
+    static TestServer startWithDatabase(GeminiBalanceConfig config, ServerConfig server, DatabaseSettings database,
+            Map<String, Object> properties) {
+        Map<String, Object> props = new HashMap<>(properties);
+        props.put(TestConfigFactory.DATABASE_PROPERTY, TestConfigFactory.register(database));
+        return start(config, server, null, props);
     }
 
     /** Starts the server with this configuration and extra Micronaut properties. */

@@ -35,8 +35,8 @@ final class Connections {
         try {
             Files.createDirectories(dir);
         } catch (IOException | SecurityException e) {
-            throw new ConfigException(setting, "cannot create the directory " + dir + " for the SQLite database: "
-                    + Text.oneLine(e.toString(), null));
+            throw new ConfigException(setting, "cannot create the directory " + dir + " for the SQLite database ("
+                    + Connections.why(e) + ")");
         }
         if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             throw new ConfigException(setting, "the directory " + dir + " is not writable (SQLite needs to write "
@@ -92,8 +92,8 @@ final class Connections {
                 // not a POSIX file system: keep the default permissions
             }
         } catch (IOException e) {
-            throw new ConfigException(setting, "cannot create the SQLite database " + file + ": "
-                    + Text.oneLine(e.toString(), null));
+            throw new ConfigException(setting, "cannot create the SQLite database " + file + " ("
+                    + Connections.why(e) + ")");
         }
     }
 
@@ -139,6 +139,23 @@ final class Connections {
         } catch (RuntimeException e) {
             throw failure(settings, e);
         }
+    }
+
+    /** What went wrong with a file, in words rather than an exception's class name. */
+    static String why(Exception e) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file of that name is in the way";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException || e instanceof SecurityException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "a parent directory does not exist";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return Text.oneLine(fs.getReason(), null);
+        }
+        return e.getMessage() == null ? "an I/O error" : Text.oneLine(e.getMessage(), null);
     }
 
     /** A failure to open the database as a one-line error naming the setting to fix. */
