@@ -28,7 +28,15 @@ public final class KeyChecker {
     private final RetryPolicy policy;
     private final String testModel;
 
-    /** The outcome of checking one key. */
+    /**
+     * The outcome of checking one key.
+     *
+     * @param id the key's id
+     * @param masked the masked key
+     * @param valid whether Gemini accepted the key (a rate limit counts as accepted)
+     * @param status the HTTP status of the test call, 0 without one
+     * @param reason Gemini's reason, or {@code HTTP_<status>}, or null when the call succeeded
+     */
     public record Result(String id, String masked, boolean valid, int status, String reason) {}
 
     /**
@@ -69,10 +77,32 @@ public final class KeyChecker {
     }
 
     private CompletableFuture<Result> checkOne(ApiKey key) {
+        return probe(key).thenApply(probe -> {
+            if (probe.result().valid() && probe.verdict() == null) {
+                pool.checkPassed(key.id());
+            } else if (probe.result().valid()) {
+                // rate-limited or a request-level error: the key itself authenticated
+                pool.clearInvalid(key.id());
+            } else {
+                pool.markChecked(key.id(), probe.verdict());
+            }
+            return probe.result();
+        });
+    }
+
+    /**
+     * What one test call says about a key, whether it is in the pool or not: nothing changes in the pool.
+     *
+     * @param result the outcome, as the admin API shows it
+     * @param verdict the verdict of the failed call, or null when the call succeeded
+     */
+    public record Probe(Result result, Verdict verdict) {}
+
+    /** Sends the test call with {@code key} and judges the answer, without touching the pool. */
+    public CompletableFuture<Probe> probe(ApiKey key) {
         return client.generateContent(key, testModel, PROBE).handle((response, failure) -> {
             if (failure == null) {
-                pool.reset(key.id());
-                return new Result(key.id(), key.masked(), true, 200, null);
+                return new Probe(new Result(key.id(), key.masked(), true, 200, null), null);
             }
             Classification c = policy.classify(failure);
             Throwable cause = RetryPolicy.unwrap(failure);
@@ -80,14 +110,8 @@ public final class KeyChecker {
             boolean keyIsFine = c.verdict().kind() == Verdict.Kind.COOLDOWN
                     || c.verdict().kind() == Verdict.Kind.EXHAUSTED
                     || c.verdict().kind() == Verdict.Kind.NEUTRAL;
-            if (keyIsFine) {
-                // rate-limited or a request-level error: the key itself authenticated
-                pool.clearInvalid(key.id());
-            } else {
-                pool.markChecked(key.id(), c.verdict());
-            }
-            return new Result(key.id(), key.masked(), keyIsFine, status,
-                    c.verdict().reason() != null ? c.verdict().reason() : "HTTP_" + status);
+            return new Probe(new Result(key.id(), key.masked(), keyIsFine, status,
+                    c.verdict().reason() != null ? c.verdict().reason() : "HTTP_" + status), c.verdict());
         });
     }
 }
