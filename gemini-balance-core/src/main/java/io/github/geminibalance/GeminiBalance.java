@@ -72,6 +72,8 @@ public final class GeminiBalance implements AutoCloseable {
     static final Duration MODELS_TTL = Duration.ofMinutes(5);
     /** How often the keys' request and token counts are written to the store (and once more at close). */
     static final Duration COUNTS_EVERY = Duration.ofSeconds(10);
+    /** How often the pool re-reads the store's keys, for changes another instance made ({@link KeyAdmin#sync}). */
+    static final Duration SYNC_EVERY = Duration.ofSeconds(60);
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(20);
     private static final String MODELS_POOL_KEY = "models.list";
 
@@ -127,6 +129,22 @@ public final class GeminiBalance implements AutoCloseable {
         }
         scheduler.scheduleWithFixedDelay(this::flushCounts, COUNTS_EVERY.toMillis(), COUNTS_EVERY.toMillis(),
                 TimeUnit.MILLISECONDS);
+        if (b.keyStore != null) {
+            // another instance on the same database may add, delete or disable keys
+            scheduler.scheduleWithFixedDelay(this::syncKeys, SYNC_EVERY.toMillis(), SYNC_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void syncKeys() {
+        try {
+            keys.sync().exceptionally(e -> {
+                log.debug("Key sync with the store failed: {}", e.toString());
+                return 0;
+            });
+        } catch (RuntimeException e) {
+            log.debug("Key sync with the store failed: {}", e.toString());
+        }
     }
 
     // The pool is the store's keys: API_KEYS seeds the store (a key deleted there stays deleted), and

@@ -63,6 +63,8 @@ public final class KeyAdmin {
     private final KeyChecker checker;
     private final Clock clock;
     private final ExecutorService executor;
+    // keys stored by add() and being checked, not in the pool yet: sync() leaves them out (executor thread only)
+    private final Set<String> checking = new HashSet<>();
 
     KeyAdmin(KeyPool pool, KeyRepository repository, KeyChecker checker, Clock clock) {
         this.pool = pool;
@@ -141,11 +143,14 @@ public final class KeyAdmin {
      * Why a pasted entry is not a plausible Gemini API key ({@code AIza} and 35 letters, digits, {@code -}
      * or {@code _}; surrounding whitespace is ignored), or null when it is one. Never quotes the entry.
      *
-     * @param entry the entry, or null
+     * @param entry the entry, or null (an entry that is not a string)
      * @return the reason, or null
      */
     public static String formatProblem(String entry) {
-        if (entry == null || entry.isBlank()) {
+        if (entry == null) {
+            return "not a string";
+        }
+        if (entry.isBlank()) {
             return "empty";
         }
         String key = entry.strip();
@@ -182,7 +187,7 @@ public final class KeyAdmin {
             throw new IllegalArgumentException("at most " + MAX_KEYS_PER_ADD + " keys can be added at once");
         }
         List<String> entries = new ArrayList<>(keys);
-        return run(() -> store(entries)).thenCompose(stored -> {
+        return run(() -> store(entries, check)).thenCompose(stored -> {
             if (!check || stored.fresh.isEmpty()) {
                 return CompletableFuture.completedFuture(stored.withProbes(Map.of()));
             }
@@ -191,7 +196,7 @@ public final class KeyAdmin {
     }
 
     // Step 1: validate, write the batch. Keys are stored but not in the pool yet.
-    private Stored store(List<String> entries) {
+    private Stored store(List<String> entries, boolean check) {
         List<Rejected> rejected = new ArrayList<>();
         Map<String, Integer> firstIndex = new HashMap<>();
         List<String> values = new ArrayList<>();
@@ -218,6 +223,9 @@ public final class KeyAdmin {
             } else {
                 fresh.add(a.key()); // new, restored, or stored by another instance and not in this pool yet
             }
+        }
+        if (check) {
+            fresh.forEach(k -> checking.add(k.id()));
         }
         return new Stored(fresh, existing, rejected, Map.of());
     }
@@ -250,6 +258,7 @@ public final class KeyAdmin {
     // Step 3: the keys enter the pool, INVALID when the check said so.
     private AddResult enter(Stored stored) {
         Instant now = clock.instant();
+        stored.fresh.forEach(k -> checking.remove(k.id()));
         List<KeyMark> invalid = new ArrayList<>();
         List<KeyCheckResult> checked = new ArrayList<>();
         for (StoredKey key : stored.fresh) {
@@ -460,6 +469,57 @@ public final class KeyAdmin {
         return inPool(id, () -> {
             repository.note(id, text);
             pool.note(id, text);
+        });
+    }
+
+    /**
+     * Brings the pool in line with the store: keys another instance sharing the database added, deleted,
+     * disabled, enabled or noted since are added, removed or changed here. {@link GeminiBalance} runs it
+     * every minute; a change made through this instance is in force at once and needs no sync.
+     *
+     * @return how many keys changed
+     */
+    public CompletableFuture<Integer> sync() {
+        return run(() -> {
+            Instant now = clock.instant();
+            Map<String, StoredKey> stored = new java.util.LinkedHashMap<>();
+            repository.list().forEach(k -> stored.put(k.id(), k));
+            Map<String, KeyStatus> pooled = new HashMap<>();
+            pool.status().forEach(s -> pooled.put(s.id(), s));
+            List<String> gone = new ArrayList<>();
+            for (String id : pooled.keySet()) {
+                if (!stored.containsKey(id)) {
+                    gone.add(id);
+                }
+            }
+            int changed = pool.remove(gone).size();
+            List<StoredKey> missing = new ArrayList<>();
+            for (StoredKey key : stored.values()) {
+                KeyStatus status = pooled.get(key.id());
+                if (status == null) {
+                    if (!checking.contains(key.id())) {
+                        missing.add(key);
+                    }
+                    continue;
+                }
+                boolean disabled = key.disabledAt(now);
+                if (disabled && (status.state() != KeyState.DISABLED
+                        || !Objects.equals(status.disabledUntil(), key.disabledUntil()))) {
+                    pool.disable(key.id(), key.disabledUntil());
+                    changed++;
+                } else if (!disabled && status.state() == KeyState.DISABLED) {
+                    pool.enable(key.id());
+                    changed++;
+                }
+                if (!Objects.equals(status.note(), key.note())) {
+                    pool.note(key.id(), key.note());
+                    changed++;
+                }
+            }
+            if (!missing.isEmpty()) {
+                changed += pool.add(KeySnapshot.read(repository, missing, now)).size();
+            }
+            return changed;
         });
     }
 

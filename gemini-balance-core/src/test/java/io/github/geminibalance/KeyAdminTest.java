@@ -135,7 +135,7 @@ class KeyAdminTest {
                 "does not start with AIza, as Gemini API keys do",
                 "has 14 characters; a Gemini API key has 39 (AIza and 35 more)",
                 "the same key as entry 0",
-                "empty");
+                "not a string");
         assertThat(result.checked()).isEmpty();
         assertThat(balance.keyStatus()).hasSize(2);
         assertThatThrownBy(() -> balance.keys().add(java.util.Collections.nCopies(KeyAdmin.MAX_KEYS_PER_ADD + 1, key(2)),
@@ -246,6 +246,35 @@ class KeyAdminTest {
             assertThat(c.requests()).isEqualTo(3);
             assertThat(c.tokens()).isPositive();
         });
+    }
+
+    @Test
+    void anInstanceOnTheSameStoreTakesInAnotherInstancesChangesWhenItSyncs() {
+        GeminiBalance first = balance(List.of(key(0), key(1)));
+        GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of(key(0), key(1)))
+                .baseUrl(fake.baseUrl()).build();
+        try (GeminiBalance second = GeminiBalance.builder(config).clock(clock).store(store).scheduleKeyChecks(false)
+                .build()) {
+            String a = new ApiKey(key(0)).id();
+            String b = new ApiKey(key(1)).id();
+            first.keys().add(List.of(key(2)), false).join();
+            first.keys().delete(b).join();
+            first.keys().disable(a, clock.instant().plusSeconds(600)).join();
+            first.keys().note(a, "shared").join();
+            assertThat(second.keyStatus()).extracting(KeyStatus::id).containsExactly(a, b);
+
+            assertThat(second.keys().sync().join()).isEqualTo(4);
+            assertThat(second.keyStatus()).extracting(KeyStatus::id).containsExactly(a, new ApiKey(key(2)).id());
+            KeyStatus shared = second.keyStatus().get(0);
+            assertThat(shared.state()).isEqualTo(KeyState.DISABLED);
+            assertThat(shared.disabledUntil()).isEqualTo(clock.instant().plusSeconds(600));
+            assertThat(shared.note()).isEqualTo("shared");
+
+            first.keys().enable(a).join();
+            assertThat(second.keys().sync().join()).isEqualTo(1);
+            assertThat(second.keyStatus().get(0).state()).isEqualTo(KeyState.ACTIVE);
+            assertThat(second.keys().sync().join()).as("nothing left to do").isZero();
+        }
     }
 
     private KeyStatus status(String raw) {
