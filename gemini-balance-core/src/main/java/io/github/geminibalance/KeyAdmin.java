@@ -25,7 +25,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -50,9 +49,6 @@ public final class KeyAdmin {
 
     /** The longest note, in characters. */
     public static final int MAX_NOTE_LENGTH = 500;
-
-    /** How many added keys are tested against Gemini at once ({@code check}). */
-    static final int CHECK_LANES = 8;
 
     private static final Logger log = LoggerFactory.getLogger(KeyAdmin.class);
     private static final Pattern KEY = Pattern.compile("AIza[A-Za-z0-9_-]{35}");
@@ -230,29 +226,14 @@ public final class KeyAdmin {
         return new Stored(fresh, existing, rejected, Map.of());
     }
 
-    // Step 2 (with check): one test call per added key, CHECK_LANES at a time.
+    // Step 2 (with check): one test call per added key, a few at a time.
     private CompletableFuture<Map<String, KeyChecker.Probe>> probe(List<StoredKey> keys) {
-        Map<String, KeyChecker.Probe> probes = new java.util.concurrent.ConcurrentHashMap<>();
-        AtomicInteger next = new AtomicInteger();
-        CompletableFuture<?>[] lanes = new CompletableFuture<?>[Math.min(CHECK_LANES, keys.size())];
-        for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = lane(keys, next, probes);
-        }
-        return CompletableFuture.allOf(lanes).thenApply(v -> probes);
-    }
-
-    private CompletableFuture<Void> lane(List<StoredKey> keys, AtomicInteger next, Map<String, KeyChecker.Probe> probes) {
-        int i = next.getAndIncrement();
-        if (i >= keys.size()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        StoredKey key = keys.get(i);
-        // async: a probe that fails at once must not grow the stack by one frame per key
-        return checker.probe(new ApiKey(key.value()))
-                .thenComposeAsync(p -> {
-                    probes.put(key.id(), p);
-                    return lane(keys, next, probes);
-                }, executor);
+        List<ApiKey> apiKeys = keys.stream().map(k -> new ApiKey(k.value())).toList();
+        return checker.probe(apiKeys).thenApply(probes -> {
+            Map<String, KeyChecker.Probe> byId = new HashMap<>();
+            probes.forEach(p -> byId.put(p.result().id(), p));
+            return byId;
+        });
     }
 
     // Step 3: the keys enter the pool, INVALID when the check said so.

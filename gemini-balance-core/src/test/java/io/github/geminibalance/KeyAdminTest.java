@@ -163,6 +163,21 @@ class KeyAdminTest {
     }
 
     @Test
+    void manyKeysAddedWithCheckAreEachTestedOnceAFewAtATime() {
+        GeminiBalance balance = balance(List.of());
+        List<String> keys = new ArrayList<>();
+        for (int i = 100; i < 125; i++) {
+            keys.add(key(i));
+        }
+        KeyAdmin.AddResult result = balance.keys().add(keys, true).join();
+        assertThat(result.added()).hasSize(25);
+        assertThat(result.checked()).extracting(KeyCheckResult::id).containsExactlyElementsOf(result.added());
+        assertThat(result.checked()).allMatch(KeyCheckResult::valid);
+        assertThat(fake.requestBodies(TEST_MODEL, "generateContent")).hasSize(25);
+        assertThat(fake.keysUsed()).containsExactlyInAnyOrderElementsOf(keys);
+    }
+
+    @Test
     void deleteRestoreAndBulkDeleteByState() {
         GeminiBalance balance = balance(List.of(key(0), key(1), key(2), key(3)));
         String a = new ApiKey(key(0)).id();

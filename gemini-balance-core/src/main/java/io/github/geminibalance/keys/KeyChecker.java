@@ -9,15 +9,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Re-validates keys: sends a minimal request ("hi", at most one output token) to the test model with
  * each invalid or failing key, returns those that pass to ACTIVE, and leaves the others as the check
- * found them. Runs on a schedule ({@code CHECK_INTERVAL_HOURS}) and on demand from the admin API.
+ * found them. Runs on a schedule ({@code CHECK_INTERVAL_HOURS}) and on demand from the admin API, a few
+ * keys at a time ({@link #LANES}).
  */
 public final class KeyChecker {
+
+    /** How many test calls run at once. */
+    public static final int LANES = 8;
 
     private static final Logger log = LoggerFactory.getLogger(KeyChecker.class);
     private static final byte[] PROBE = ("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}],"
@@ -59,20 +65,59 @@ public final class KeyChecker {
         return check(pool.keysNeedingCheck());
     }
 
-    /** Checks the given keys concurrently. */
+    /** Checks the given keys, {@value #LANES} at a time; the results come in the order of {@code keys}. */
     public CompletableFuture<List<Result>> check(List<ApiKey> keys) {
-        List<CompletableFuture<Result>> checks = new ArrayList<>(keys.size());
-        for (ApiKey key : keys) {
-            checks.add(checkOne(key));
-        }
-        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<Result> results = new ArrayList<>(checks.size());
-            checks.forEach(c -> results.add(c.join()));
+        return bounded(keys, this::checkOne).thenApply(results -> {
             long valid = results.stream().filter(Result::valid).count();
             if (!results.isEmpty()) {
                 log.info("Key check: {} of {} keys valid", valid, results.size());
             }
             return results;
+        });
+    }
+
+    /**
+     * Sends the test call with each key, {@value #LANES} at a time, without touching the pool (keys an
+     * operator is adding, say).
+     *
+     * @return the probes, in the order of {@code keys}
+     */
+    public CompletableFuture<List<Probe>> probe(List<ApiKey> keys) {
+        return bounded(keys, this::probe);
+    }
+
+    // A pool of thousands of keys must not send thousands of test calls at once: LANES chains, each
+    // starting its next call when the previous one ends.
+    private static <T> CompletableFuture<List<T>> bounded(List<ApiKey> keys,
+            Function<ApiKey, CompletableFuture<T>> call) {
+        List<ApiKey> all = List.copyOf(keys);
+        Object[] results = new Object[all.size()];
+        AtomicInteger next = new AtomicInteger();
+        CompletableFuture<?>[] lanes = new CompletableFuture<?>[Math.min(LANES, all.size())];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = lane(all, call, results, next);
+        }
+        return CompletableFuture.allOf(lanes).thenApply(v -> {
+            List<T> list = new ArrayList<>(results.length);
+            for (Object r : results) {
+                @SuppressWarnings("unchecked")
+                T t = (T) r;
+                list.add(t);
+            }
+            return list;
+        });
+    }
+
+    private static <T> CompletableFuture<Void> lane(List<ApiKey> keys, Function<ApiKey, CompletableFuture<T>> call,
+            Object[] results, AtomicInteger next) {
+        int i = next.getAndIncrement();
+        if (i >= keys.size()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // async: a call that ends at once must not grow the stack by a frame per key
+        return call.apply(keys.get(i)).thenComposeAsync(r -> {
+            results[i] = r;
+            return lane(keys, call, results, next);
         });
     }
 
