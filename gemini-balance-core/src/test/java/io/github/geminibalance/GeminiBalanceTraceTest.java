@@ -91,6 +91,11 @@ class GeminiBalanceTraceTest {
 
         assertThat(data).last().isEqualTo("[DONE]");
         assertThat(data).noneMatch(d -> d.contains("\"usage\":{"));
+        // the end is signalled on the stream's thread just after the reader saw onComplete
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!done.get() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         assertThat(done).isTrue();
         assertThat(trace.tokens()).contains(new RequestTrace.Tokens(8, 4, 12));
         assertThat(trace.attempts()).containsExactly(new RequestTrace.Attempt(new ApiKey(GOOD).id(), 200));
