@@ -284,4 +284,18 @@ class RequestRecordsTest {
         }
         assertThat(store.queries().requests(RecordQuery.latest(10)).items()).hasSize(1);
     }
+
+    @Test
+    void theStoreSeriesAreOnPrometheus() throws Exception {
+        gemini.generateContent(MODEL, null, GeminiFixtures.textResponse("ok"));
+        start(List.of(GOOD_KEY), Map.of());
+        chat(hello(false), "req-metrics");
+        store();
+
+        String metrics = server.get("/prometheus").body();
+
+        assertThat(metrics).containsPattern("(?m)^gemini_balance_store_dropped_records_total 0\\.0$")
+                .containsPattern("(?m)^gemini_balance_store_backlog 0\\.0$")
+                .containsPattern("(?m)^gemini_balance_store_up 1\\.0$");
+    }
 }
