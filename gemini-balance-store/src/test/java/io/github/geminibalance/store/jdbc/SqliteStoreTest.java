@@ -53,6 +53,24 @@ class SqliteStoreTest extends StoreContract {
     }
 
     @Test
+    void theWriterRunsAtTheLowestCpuPriorityOnLinux() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isSymbolicLink(Path.of("/proc/thread-self")),
+                "Linux only");
+        try (JdbcStore store = JdbcStore.open(DatabaseSettings.from(java.util.Map.of("SQLITE_DATABASE",
+                dir.resolve("nice.db").toString())), java.time.Clock.systemUTC(), null)) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (store.writerThreadId() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            long tid = store.writerThreadId();
+            assertThat(tid).as("renice is part of util-linux").isPositive();
+            String stat = java.nio.file.Files.readString(Path.of("/proc/self/task/" + tid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            assertThat(fields[16]).as("nice").isEqualTo("19"); // field 19 of stat, counted after the name
+        }
+    }
+
+    @Test
     void defaultsToDataGeminiBalanceDb() {
         assertThat(DatabaseSettings.from(Map.of()).sqliteFile())
                 .isEqualTo(Path.of("data/gemini-balance.db").toAbsolutePath().normalize());
