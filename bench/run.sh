@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs the performance rows of docs/performance.md on this machine and prints one Markdown table.
 #
-#   bench/run.sh [--quick] [--no-build] [--no-install] [--wait-quiet=N] [--rows=LIST]
+#   bench/run.sh [--quick] [--row1] [--no-build] [--no-install] [--wait-quiet=N]
 #
 #   --quick       every row runs for about 3 s (smoke run; numbers are not comparable)
+#   --row1        run only row 1 (non-stream throughput: direct, nginx, gemini-balance), about 2-4 min;
+#                 for interleaved A/B comparisons of throughput
 #   --no-build    reuse the jars already in */target
 #   --no-install  do not apt-get install wrk/nginx/curl when missing (fail instead)
 #   --wait-quiet=N  first wait up to N seconds for the 1-minute load average to drop below 1.0
-#   --rows=LIST   run only these rows, e.g. --rows=1 or --rows=1,2 (rows 5 and 6 come with 1 and 4)
 #
 # Environment: GB_JAVA_OPTS (extra JVM flags for the gemini-balance server, default none);
 #              UPSTREAM_CLIENT (netty or jdk: how the server calls the fake, default netty);
@@ -26,17 +27,17 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 QUICK=0
+ROW1=0
 BUILD=1
 INSTALL=1
 WAIT_QUIET=0
-ROWS=""
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
+    --row1) ROW1=1 ;;
     --no-build) BUILD=0 ;;
     --no-install) INSTALL=0 ;;
     --wait-quiet=*) WAIT_QUIET=${arg#--wait-quiet=}; [[ "$WAIT_QUIET" =~ ^[0-9]+$ ]] || { echo "bad $arg" >&2; exit 2; } ;;
-    --rows=*) ROWS=",${arg#--rows=},"; [[ "$ROWS" =~ ^,[1-4](,[1-4])*,$ ]] || { echo "bad $arg (rows 1 to 4)" >&2; exit 2; } ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
@@ -56,7 +57,6 @@ STREAM_DELAY_MS=50
 GB_JAVA_OPTS=${GB_JAVA_OPTS:-}
 GB_DATABASE=${GB_DATABASE:-sqlite}
 case "$GB_DATABASE" in none|sqlite|postgres) ;; *) echo "GB_DATABASE must be none, sqlite or postgres" >&2; exit 2 ;; esac
-row() { [ -z "$ROWS" ] || [[ "$ROWS" == *",$1,"* ]]; }
 
 log() { echo "[bench $(date +%T)] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -287,9 +287,9 @@ start_database() {
   log "database: $DB_NOTE"
 }
 
-# store_stats -> "records N, dropped D, backlog B" after waiting (up to 60 s) for the writer's backlog
+# store_stats -> requests served, records written and dropped, after waiting (up to 60 s) for the writer's backlog
 store_stats() {
-  local metrics backlog dropped records i today
+  local metrics backlog dropped records i today served
   for i in $(seq 1 120); do
     metrics=$(curl -s -m 5 -H 'Authorization: Bearer bench' "http://127.0.0.1:$GB_PORT/prometheus" || true)
     backlog=$(awk '/^gemini_balance_store_backlog /{printf "%.0f", $2}' <<<"$metrics")
@@ -297,11 +297,12 @@ store_stats() {
     sleep 0.5
   done
   dropped=$(awk '/^gemini_balance_store_dropped_records_total /{printf "%.0f", $2}' <<<"$metrics")
+  served=$(awk '/^gemini_balance_requests_total\{/{s+=$2} END{printf "%.0f", s}' <<<"$metrics")
   today=$(date -u +%F)
   records=$(curl -s -m 30 -H 'Authorization: Bearer bench-admin' \
       "http://127.0.0.1:$GB_PORT/admin/usage?from=$today&to=$today&group=day" \
     | grep -o '"requests":[0-9]*' | cut -d: -f2 | awk '{s+=$1} END{print s+0}')
-  echo "request records written ${records:-?} (usage of today), dropped ${dropped:-?}, backlog ${backlog:-?}"
+  echo "${served:-?} client requests served, ${records:-?} request records written (usage of today), ${dropped:-?} dropped, backlog ${backlog:-?}"
 }
 
 cpu_ticks() {  # pid... -> utime+stime of the processes (all their threads)
@@ -466,18 +467,16 @@ if gb_ready && [ "$GB_CHAT_OK" = 1 ]; then
   GB_CPU_PER_1K=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$(v tp-gb.requests)" 'BEGIN{if(n>0) printf "%.3f", d/hz/n*1000; else print "n/a"}')
 fi
 
+GB_HOLD_RSS=n/a; GB_HOLD_THREADS=n/a; GB_CPU_PER_1K_STREAMS=n/a
+if [ "$ROW1" = 0 ]; then
 # -- 2. latency at concurrency 1
-if row 2; then
 run_wrk lat-direct "$CPU_PROXY" 1 1 "$LAT_SECONDS" gemini "$DIRECT_URL"
 run_wrk lat-nginx "$CPU_FAKE" 1 1 "$LAT_SECONDS" gemini "$NGINX_URL"
 if gb_ready && [ "$GB_CHAT_OK" = 1 ]; then
   run_wrk lat-gb "$CPU_FAKE" 1 1 "$LAT_SECONDS" openai "$GB_URL"
 fi
-fi
 
 # -- 3. time to first chunk, 16 concurrent streams, 50 ms per event upstream
-GEMINI_STREAM_PATH="v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
-if row 3; then
 if gb_ready && [ "$GB_STREAM_OK" = 1 ]; then
   # JIT warm-up of the server's streaming path while the fake still answers without delay (unmeasured)
   log "streaming warm-up of gemini-balance: $STREAM_WARM_ROUNDS rounds of 64 streams"
@@ -487,17 +486,15 @@ if gb_ready && [ "$GB_STREAM_OK" = 1 ]; then
   log "$(grep '^STREAMLOAD' "$WORK/streams-warm.txt" | cut -c1-160 || echo 'streaming warm-up gave no result')"
 fi
 start_fake "$STREAM_EVENTS" "$STREAM_DELAY_MS"
+GEMINI_STREAM_PATH="v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
 TTFT_ARGS=(--mode=ttft --concurrency=16 --warmup="$TTFT_WARMUP" --rounds="$TTFT_ROUNDS" --timeout-s=30 --max-time-s=120)
 run_streams ttft-direct "$CPU_PROXY" "${TTFT_ARGS[@]}" --body=gemini --url="$DIRECT_URL$GEMINI_STREAM_PATH"
 run_streams ttft-nginx "$CPU_FAKE" "${TTFT_ARGS[@]}" --body=gemini --url="$NGINX_URL$GEMINI_STREAM_PATH"
 if gb_ready && [ "$GB_STREAM_OK" = 1 ]; then
   run_streams ttft-gb "$CPU_FAKE" "${TTFT_ARGS[@]}" --body=openai --url="${GB_URL}v1/chat/completions"
 fi
-fi
 
 # -- 4. 2,000 concurrent open streams
-GB_HOLD_RSS=n/a; GB_HOLD_THREADS=n/a; GB_CPU_PER_1K_STREAMS=n/a
-if row 4; then
 start_fake "$HOLD_EVENTS" "$HOLD_DELAY_MS"
 HOLD_ARGS=(--mode=hold --streams="$HOLD_STREAMS" --timeout-s=60 --max-time-s=120)
 run_streams hold-direct "$CPU_PROXY" "${HOLD_ARGS[@]}" --body=gemini --url="$DIRECT_URL$GEMINI_STREAM_PATH"
@@ -510,7 +507,7 @@ if gb_ready && [ "$GB_STREAM_OK" = 1 ]; then
   t1=$(cpu_ticks "$GB_PID")
   GB_CPU_PER_1K_STREAMS=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$HOLD_STREAMS" 'BEGIN{printf "%.3f", d/hz/n*1000}')
 fi
-fi
+fi  # rows 2-4
 GB_END_RSS=n/a
 gb_ready && GB_END_RSS=$(rss_mb "$GB_PID")
 STORE_STATS=n/a
@@ -565,18 +562,19 @@ gbcell() {  # KIND(chat|stream|any) VALUE
 
 STAMP=$(date +%Y-%m-%d-%H%M)
 [ "$QUICK" = 1 ] && STAMP="$STAMP-quick"
+[ "$ROW1" = 1 ] && STAMP="$STAMP-row1"
 OUT_DIR="$ROOT/bench/results"
 mkdir -p "$OUT_DIR"
 OUT="$OUT_DIR/$STAMP.md"
 {
   echo "# gemini-balance benchmark $STAMP"
   echo
-  echo "- commit \`$COMMIT\`, $( [ "$QUICK" = 1 ] && echo "**--quick smoke run (3 s rows; not comparable)**" || echo "full run")"
+  echo "- commit \`$COMMIT\`, $( [ "$QUICK" = 1 ] && echo "**--quick smoke run (3 s rows; not comparable)**" || echo "full run")$( [ "$ROW1" = 1 ] && echo ", **row 1 only** (--row1: the other rows say n/a)")"
   echo "- machine: $NCPU CPUs ($CPU_MODEL), $MEM_TOTAL RAM; $JDK; $(uname -sr)"
   echo "- pinning: fake Gemini on CPU $CPU_FAKE, nginx and gemini-balance on CPU $CPU_PROXY; load generator on the other CPU"
   echo "- load average (1/5/15 min) before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (other tenants share this machine)"
   echo "- JIT warm-up of gemini-balance before row 1: wrk rounds of ${WARM_ROUND_SECONDS} s until the JIT compilers use < 2 % of a CPU and req/s moves < 5 % (per round:${WARM_LOG:- none}); before row 3: $STREAM_WARM_ROUNDS rounds of 64 streams against the undelayed fake"
-  echo "- gemini-balance database: $DB_NOTE; at the end: $STORE_STATS$SQLITE_SIZE${ROWS:+; rows run: ${ROWS//,/ }}"
+  echo "- gemini-balance database: $DB_NOTE; at the end: $STORE_STATS$SQLITE_SIZE"
   echo "- gemini-balance JVM: \`$("$GB_JAVA" -version 2>&1 | head -n 1)\`, flags: \`${GB_JAVA_OPTS:-(none)}\`, UPSTREAM_CLIENT=${UPSTREAM_CLIENT:-netty}; fake: 8 events/stream, 50 ms/event for TTFT; hold: $HOLD_EVENTS events x $HOLD_DELAY_MS ms"
   echo
   echo "| Row | direct (fake) | nginx | gemini-balance | Target | Verdict |"
