@@ -56,7 +56,7 @@ class RecordsRetentionTest {
     @Test
     void eachKindOfRecordIsDeletedAfterItsOwnRetention() throws Exception {
         Instant start = Instant.parse("2026-05-01T12:00:00Z");
-        TestClockFactory.CLOCK.set(start);
+        TestClockFactory.MovableClock clock = new TestClockFactory.MovableClock(start);
         gemini = FakeGemini.start()
                 .error(MODEL, BAD_KEY, GeminiErrorKind.API_KEY_INVALID_400)
                 .generateContent(MODEL, GOOD_KEY, GeminiFixtures.textResponse("ok"));
@@ -66,7 +66,7 @@ class RecordsRetentionTest {
                         "AUTO_DELETE_ERROR_LOGS_DAYS", "3",
                         "AUTO_DELETE_REQUEST_LOGS_DAYS", "10",
                         "USAGE_RETENTION_DAYS", "20")),
-                Map.of(TestClockFactory.PROPERTY, "true"));
+                Map.of(TestClockFactory.PROPERTY, TestClockFactory.register(clock)));
         assertThat(server.postJson("/v1/chat/completions", "{\"model\":\"" + MODEL
                 + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").statusCode()).isEqualTo(200);
         JdbcStore store = (JdbcStore) server.context().getBean(Store.class);
@@ -77,17 +77,17 @@ class RecordsRetentionTest {
         assertThat(Instant.parse(admin("/admin/logs/requests").get("data").get(0).get("at").asText()))
                 .isBetween(start.minusSeconds(30), start);
 
-        TestClockFactory.CLOCK.set(start.plus(Duration.ofDays(3)).minusSeconds(60));
+        clock.advance(Duration.ofDays(3).minusSeconds(60));
         assertThat(store.retention().runOnce()).isEqualTo(new Retention.Result(0, 0, 0, 0));
 
-        TestClockFactory.CLOCK.set(start.plus(Duration.ofDays(3)).plusSeconds(60));
+        clock.advance(Duration.ofSeconds(120)); // 3 days and a minute
         Retention.Result errorsGone = store.retention().runOnce();
         assertThat(errorsGone.errors()).isEqualTo(1);
         assertThat(errorsGone.requests()).isZero();
         assertThat(admin("/admin/logs/errors").get("data")).isEmpty();
         assertThat(admin("/admin/logs/requests").get("data")).hasSize(1);
 
-        TestClockFactory.CLOCK.set(start.plus(Duration.ofDays(10)).plusSeconds(60));
+        clock.advance(Duration.ofDays(7)); // 10 days and a minute
         assertThat(store.retention().runOnce().requests()).isEqualTo(1);
         assertThat(admin("/admin/logs/requests").get("data")).isEmpty();
         JsonNode usage = admin("/admin/usage?from=2026-05-01&to=2026-05-01");
@@ -95,7 +95,7 @@ class RecordsRetentionTest {
         assertThat(usage.get("data").get(0).get("requests").asLong()).isEqualTo(1);
         assertThat(usage.get("data").get(0).get("errors").asLong()).isEqualTo(1);
 
-        TestClockFactory.CLOCK.set(start.plus(Duration.ofDays(21)));
+        clock.advance(Duration.ofDays(11)); // 21 days and a minute
         assertThat(store.retention().runOnce().usageRows()).isPositive();
         assertThat(admin("/admin/usage?from=2026-05-01&to=2026-05-01").get("data")).isEmpty();
     }
