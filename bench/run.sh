@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs the performance rows of docs/performance.md on this machine and prints one Markdown table.
 #
-#   bench/run.sh [--quick] [--no-build] [--no-install] [--wait-quiet=N]
+#   bench/run.sh [--quick] [--row1] [--no-build] [--no-install] [--wait-quiet=N]
 #
 #   --quick       every row runs for about 3 s (smoke run; numbers are not comparable)
+#   --row1        run only row 1 (non-stream throughput: direct, nginx, gemini-balance), about 2-4 min;
+#                 for interleaved A/B comparisons of throughput
 #   --no-build    reuse the jars already in */target
 #   --no-install  do not apt-get install wrk/nginx/curl when missing (fail instead)
 #   --wait-quiet=N  first wait up to N seconds for the 1-minute load average to drop below 1.0
@@ -11,7 +13,12 @@
 # Environment: GB_JAVA_OPTS (extra JVM flags for the gemini-balance server, default none);
 #              UPSTREAM_CLIENT (netty or jdk: how the server calls the fake, default netty);
 #              GB_JAR (the server jar to measure, default gemini-balance-micronaut/target/gemini-balance-server.jar);
-#              GB_JAVA (the java binary that runs the server, default java on the PATH).
+#              GB_JAVA (the java binary that runs the server, default java on the PATH);
+#              GB_DATABASE (where the server keeps its records: sqlite, the server's default, in a file
+#                of the work directory; postgres; or none, memory only; default sqlite);
+#              GB_DATABASE_URL, GB_DATABASE_USER, GB_DATABASE_PASSWORD (GB_DATABASE=postgres: an existing
+#                database; without GB_DATABASE_URL a PostgreSQL cluster is created in the work directory
+#                with initdb, from the Debian package postgresql, and run on GB_DATABASE_CPU, default 1).
 #
 # Everything runs on 127.0.0.1 with free ports: the fake Gemini (pinned to CPU 1), nginx as a plain
 # reverse proxy to it (1 worker, CPU 0) and the gemini-balance server (CPU 0). Load generators run on
@@ -20,12 +27,14 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 QUICK=0
+ROW1=0
 BUILD=1
 INSTALL=1
 WAIT_QUIET=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
+    --row1) ROW1=1 ;;
     --no-build) BUILD=0 ;;
     --no-install) INSTALL=0 ;;
     --wait-quiet=*) WAIT_QUIET=${arg#--wait-quiet=}; [[ "$WAIT_QUIET" =~ ^[0-9]+$ ]] || { echo "bad $arg" >&2; exit 2; } ;;
@@ -46,6 +55,8 @@ fi
 STREAM_EVENTS=8
 STREAM_DELAY_MS=50
 GB_JAVA_OPTS=${GB_JAVA_OPTS:-}
+GB_DATABASE=${GB_DATABASE:-sqlite}
+case "$GB_DATABASE" in none|sqlite|postgres) ;; *) echo "GB_DATABASE must be none, sqlite or postgres" >&2; exit 2 ;; esac
 
 log() { echo "[bench $(date +%T)] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -102,6 +113,11 @@ cleanup() {
     sleep 0.1
   done
   for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  # a PostgreSQL started here (GB_DATABASE=postgres) runs under runuser: stop the postmaster itself
+  if [ -f "$WORK/pg/data/postmaster.pid" ]; then
+    kill -QUIT "$(head -n 1 "$WORK/pg/data/postmaster.pid")" 2>/dev/null || true
+    sleep 1
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -201,8 +217,9 @@ GB_STREAM_NOTE=""
 start_gb() {
   if [ ! -f "$GB_JAR" ]; then GB_STATUS="not run: $GB_JAR missing"; log "$GB_STATUS"; return 0; fi
   # shellcheck disable=SC2086
-  env API_KEYS='["k1","k2","k3"]' ALLOWED_TOKENS='["bench"]' BASE_URL="http://127.0.0.1:$FAKE_PORT/v1beta" \
-    PORT="$GB_PORT" MICRONAUT_SERVER_HOST=127.0.0.1 \
+  env API_KEYS='["k1","k2","k3"]' ALLOWED_TOKENS='["bench"]' AUTH_TOKEN=bench-admin \
+    BASE_URL="http://127.0.0.1:$FAKE_PORT/v1beta" PORT="$GB_PORT" MICRONAUT_SERVER_HOST=127.0.0.1 \
+    "${DB_ENV[@]}" \
     taskset -c "$CPU_PROXY" "$GB_JAVA" $GB_JAVA_OPTS -jar "$GB_JAR" >"$WORK/gb.log" 2>&1 &
   GB_PID=$!
   PIDS+=("$GB_PID")
@@ -227,6 +244,65 @@ start_gb() {
   GB_STATUS="ok"
   log "gemini-balance on :$GB_PORT (pid $GB_PID, CPU $CPU_PROXY); chat HTTP $chat, stream ok=$GB_STREAM_OK"
   [ "$GB_CHAT_OK" = 1 ] || log "non-stream chat check failed: $(head -c 300 "$WORK/gb-chat.json" 2>/dev/null)"
+}
+
+# ---------------------------------------------------------------- the server's database
+DB_ENV=()
+DB_NOTE=""
+PG_PID=""
+start_database() {
+  case "$GB_DATABASE" in
+    none) DB_ENV=(DATABASE_TYPE=none); DB_NOTE="none (records in memory)" ;;
+    sqlite) DB_ENV=(DATABASE_TYPE=sqlite "SQLITE_DATABASE=$WORK/gb.db"); DB_NOTE="sqlite (a file in the work directory)" ;;
+    postgres)
+      if [ -n "${GB_DATABASE_URL:-}" ]; then
+        DB_ENV=(DATABASE_TYPE=postgres "DATABASE_URL=$GB_DATABASE_URL" "DATABASE_USER=${GB_DATABASE_USER:-}"
+          "DATABASE_PASSWORD=${GB_DATABASE_PASSWORD:-}")
+        DB_NOTE="postgres (GB_DATABASE_URL)"
+        return 0
+      fi
+      local bin pg_port pg_cpu=${GB_DATABASE_CPU:-$CPU_FAKE} as=()
+      bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+      [ -x "$bin/initdb" ] || die "GB_DATABASE=postgres needs PostgreSQL (apt-get install -y postgresql) or GB_DATABASE_URL"
+      [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
+      pg_port=$(free_port)
+      mkdir -p "$WORK/pg"
+      echo bench-pw >"$WORK/pg/pw"
+      [ "$(id -u)" = 0 ] && chown -R postgres: "$WORK/pg" && chmod 755 "$WORK"
+      "${as[@]}" "$bin/initdb" -D "$WORK/pg/data" -U postgres --pwfile="$WORK/pg/pw" --auth-host=scram-sha-256 \
+        --auth-local=trust -E UTF8 --no-sync >"$WORK/pg/initdb.log" 2>&1 || { cat "$WORK/pg/initdb.log" >&2; die "initdb failed"; }
+      "${as[@]}" taskset -c "$pg_cpu" "$bin/postgres" -D "$WORK/pg/data" -p "$pg_port" -k "$WORK/pg" \
+        -c listen_addresses=127.0.0.1 >"$WORK/pg/postgres.log" 2>&1 &
+      PG_PID=$!
+      PIDS+=("$PG_PID")
+      for i in $(seq 1 150); do
+        "${as[@]}" "$bin/psql" -h "$WORK/pg" -p "$pg_port" -U postgres -qc 'CREATE DATABASE gb' >/dev/null 2>&1 && break
+        sleep 0.2
+      done
+      DB_ENV=(DATABASE_TYPE=postgres "DATABASE_URL=jdbc:postgresql://127.0.0.1:$pg_port/gb" DATABASE_USER=postgres
+        DATABASE_PASSWORD=bench-pw)
+      DB_NOTE="postgres $("$bin/postgres" --version | awk '{print $NF}') (a cluster in the work directory on CPU $pg_cpu, default settings)"
+      ;;
+  esac
+  log "database: $DB_NOTE"
+}
+
+# store_stats -> requests served, records written and dropped, after waiting (up to 60 s) for the writer's backlog
+store_stats() {
+  local metrics backlog dropped records i today served
+  for i in $(seq 1 120); do
+    metrics=$(curl -s -m 5 -H 'Authorization: Bearer bench' "http://127.0.0.1:$GB_PORT/prometheus" || true)
+    backlog=$(awk '/^gemini_balance_store_backlog /{printf "%.0f", $2}' <<<"$metrics")
+    [ "${backlog:-1}" = 0 ] && break
+    sleep 0.5
+  done
+  dropped=$(awk '/^gemini_balance_store_dropped_records_total /{printf "%.0f", $2}' <<<"$metrics")
+  served=$(awk '/^gemini_balance_requests_total\{/{s+=$2} END{printf "%.0f", s}' <<<"$metrics")
+  today=$(date -u +%F)
+  records=$(curl -s -m 30 -H 'Authorization: Bearer bench-admin' \
+      "http://127.0.0.1:$GB_PORT/admin/usage?from=$today&to=$today&group=day" \
+    | grep -o '"requests":[0-9]*' | cut -d: -f2 | awk '{s+=$1} END{print s+0}')
+  echo "${served:-?} client requests served, ${records:-?} request records written (usage of today), ${dropped:-?} dropped, backlog ${backlog:-?}"
 }
 
 cpu_ticks() {  # pid... -> utime+stime of the processes (all their threads)
@@ -359,6 +435,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 start_fake "$STREAM_EVENTS" 0
 warm_wrk "$CPU_PROXY" gemini "http://127.0.0.1:$FAKE_PORT/"   # JIT-compile the fake before it is measured
 start_nginx
+start_database
 start_gb
 DIRECT_URL="http://127.0.0.1:$FAKE_PORT/"
 NGINX_URL="http://127.0.0.1:$NGINX_PORT/"
@@ -390,6 +467,8 @@ if gb_ready && [ "$GB_CHAT_OK" = 1 ]; then
   GB_CPU_PER_1K=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$(v tp-gb.requests)" 'BEGIN{if(n>0) printf "%.3f", d/hz/n*1000; else print "n/a"}')
 fi
 
+GB_HOLD_RSS=n/a; GB_HOLD_THREADS=n/a; GB_CPU_PER_1K_STREAMS=n/a
+if [ "$ROW1" = 0 ]; then
 # -- 2. latency at concurrency 1
 run_wrk lat-direct "$CPU_PROXY" 1 1 "$LAT_SECONDS" gemini "$DIRECT_URL"
 run_wrk lat-nginx "$CPU_FAKE" 1 1 "$LAT_SECONDS" gemini "$NGINX_URL"
@@ -419,7 +498,6 @@ fi
 start_fake "$HOLD_EVENTS" "$HOLD_DELAY_MS"
 HOLD_ARGS=(--mode=hold --streams="$HOLD_STREAMS" --timeout-s=60 --max-time-s=120)
 run_streams hold-direct "$CPU_PROXY" "${HOLD_ARGS[@]}" --body=gemini --url="$DIRECT_URL$GEMINI_STREAM_PATH"
-GB_HOLD_RSS=n/a; GB_HOLD_THREADS=n/a; GB_CPU_PER_1K_STREAMS=n/a
 if gb_ready && [ "$GB_STREAM_OK" = 1 ]; then
   t0=$(cpu_ticks "$GB_PID")
   start_sampler "$GB_PID"
@@ -429,8 +507,13 @@ if gb_ready && [ "$GB_STREAM_OK" = 1 ]; then
   t1=$(cpu_ticks "$GB_PID")
   GB_CPU_PER_1K_STREAMS=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$HOLD_STREAMS" 'BEGIN{printf "%.3f", d/hz/n*1000}')
 fi
+fi  # rows 2-4
 GB_END_RSS=n/a
 gb_ready && GB_END_RSS=$(rss_mb "$GB_PID")
+STORE_STATS=n/a
+gb_ready && STORE_STATS=$(store_stats)
+SQLITE_SIZE=""
+[ -f "$WORK/gb.db" ] && SQLITE_SIZE="; SQLite file $(du -m "$WORK/gb.db" | cut -f1) MB (+ $(du -m "$WORK/gb.db-wal" 2>/dev/null | cut -f1 || echo 0) MB WAL)"
 
 # ================================================================ table
 verdict() { [ "$1" = n/a ] && echo "not run" || { [ "$1" = 1 ] && echo "**met**" || echo "**missed**"; }; }
@@ -479,17 +562,19 @@ gbcell() {  # KIND(chat|stream|any) VALUE
 
 STAMP=$(date +%Y-%m-%d-%H%M)
 [ "$QUICK" = 1 ] && STAMP="$STAMP-quick"
+[ "$ROW1" = 1 ] && STAMP="$STAMP-row1"
 OUT_DIR="$ROOT/bench/results"
 mkdir -p "$OUT_DIR"
 OUT="$OUT_DIR/$STAMP.md"
 {
   echo "# gemini-balance benchmark $STAMP"
   echo
-  echo "- commit \`$COMMIT\`, $( [ "$QUICK" = 1 ] && echo "**--quick smoke run (3 s rows; not comparable)**" || echo "full run")"
+  echo "- commit \`$COMMIT\`, $( [ "$QUICK" = 1 ] && echo "**--quick smoke run (3 s rows; not comparable)**" || echo "full run")$( [ "$ROW1" = 1 ] && echo ", **row 1 only** (--row1: the other rows say n/a)")"
   echo "- machine: $NCPU CPUs ($CPU_MODEL), $MEM_TOTAL RAM; $JDK; $(uname -sr)"
   echo "- pinning: fake Gemini on CPU $CPU_FAKE, nginx and gemini-balance on CPU $CPU_PROXY; load generator on the other CPU"
   echo "- load average (1/5/15 min) before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (other tenants share this machine)"
   echo "- JIT warm-up of gemini-balance before row 1: wrk rounds of ${WARM_ROUND_SECONDS} s until the JIT compilers use < 2 % of a CPU and req/s moves < 5 % (per round:${WARM_LOG:- none}); before row 3: $STREAM_WARM_ROUNDS rounds of 64 streams against the undelayed fake"
+  echo "- gemini-balance database: $DB_NOTE; at the end: $STORE_STATS$SQLITE_SIZE"
   echo "- gemini-balance JVM: \`$("$GB_JAVA" -version 2>&1 | head -n 1)\`, flags: \`${GB_JAVA_OPTS:-(none)}\`, UPSTREAM_CLIENT=${UPSTREAM_CLIENT:-netty}; fake: 8 events/stream, 50 ms/event for TTFT; hold: $HOLD_EVENTS events x $HOLD_DELAY_MS ms"
   echo
   echo "| Row | direct (fake) | nginx | gemini-balance | Target | Verdict |"

@@ -69,6 +69,7 @@ final class ChatPipeline {
             GeminiChatRequest g = prepared.request();
             byte[] body = prepared.body();
             ResponseOptions options = responseOptions(g);
+            trace.modelSent(g.upstreamModel());
             return retry.run(g.upstreamModel(), traced(trace, retry.policy(),
                     lease -> client.generateContent(lease.key(), g.upstreamModel(), body)
                     .thenApply(response -> {
@@ -76,6 +77,7 @@ final class ChatPipeline {
                         ChatCompletion completion = ChatCompletionAccumulator.translate(response, options, clock, random);
                         countTokens(lease, completion.usage());
                         traceTokens(trace, completion.usage());
+                        traceFinish(trace, response);
                         return completion;
                     })));
         });
@@ -87,6 +89,7 @@ final class ChatPipeline {
             GeminiChatRequest g = prepared.request();
             byte[] body = prepared.body();
             ResponseOptions options = responseOptions(g);
+            trace.modelSent(g.upstreamModel());
             return retry.run(g.upstreamModel(), traced(trace, retry.policy(),
                     lease -> client.streamGenerateContent(lease.handOver().key(), g.upstreamModel(), body)
                     .thenCompose(events -> {
@@ -117,20 +120,58 @@ final class ChatPipeline {
             return attempt;
         }
         return lease -> {
-            int n = trace.attemptStarted(lease.key().id());
+            String keyId = lease.key().id();
+            int n = trace.attemptStarted(keyId);
             CompletableFuture<T> call;
             try {
                 call = attempt.call(lease);
             } catch (RuntimeException e) {
                 trace.attemptEnded(n, upstreamStatus(policy, e));
+                traceFailure(trace, keyId, e);
                 throw e;
             }
             if (call == null) {
                 return null; // RetryLoop reports it
             }
-            return call.whenComplete((value, failure) ->
-                    trace.attemptEnded(n, failure == null ? 200 : upstreamStatus(policy, failure)));
+            return call.whenComplete((value, failure) -> {
+                if (failure == null) {
+                    trace.attemptEnded(n, 200);
+                } else {
+                    trace.attemptEnded(n, upstreamStatus(policy, failure));
+                    traceFailure(trace, keyId, failure);
+                }
+            });
         };
+    }
+
+    /** Notes an upstream failure (Gemini's error, a timeout, a broken connection...) with its reason and message. */
+    static void traceFailure(RequestTrace trace, String keyId, Throwable failure) {
+        if (!trace.recording()) {
+            return;
+        }
+        io.github.geminibalance.retry.Failure f = io.github.geminibalance.retry.Failure.of(failure);
+        if (f.isUpstream()) {
+            trace.attemptFailed(keyId, f.upstreamStatus(), f.reason(), f.message());
+        }
+    }
+
+    /**
+     * Notes the finish reason of the first candidate that has one, or {@code BLOCKED_<reason>} for a
+     * blocked prompt.
+     */
+    static void traceFinish(RequestTrace trace, GenerateContentResponse response) {
+        if (!trace.recording()) {
+            return;
+        }
+        for (Candidate c : response.candidatesOrEmpty()) {
+            if (c.finishReason() != null) {
+                trace.finishReason(c.finishReason().value());
+                return;
+            }
+        }
+        if (response.promptFeedback() != null && response.promptFeedback().blockReason() != null) {
+            trace.finishReason("BLOCKED_" + response.promptFeedback().blockReason());
+        }
     }
 
     // Gemini's own status when it answered; else the policy's reading (504 timeout, 502 connection, 0 none)
@@ -144,7 +185,11 @@ final class ChatPipeline {
 
     private static void traceTokens(RequestTrace trace, Usage usage) {
         if (usage != null) {
-            trace.tokens(usage.promptTokens(), usage.completionTokens(), usage.totalTokens());
+            int thinking = usage.completionTokensDetails() == null || usage.completionTokensDetails().reasoningTokens() == null
+                    ? 0 : usage.completionTokensDetails().reasoningTokens();
+            int cached = usage.promptTokensDetails() == null || usage.promptTokensDetails().cachedTokens() == null
+                    ? 0 : usage.promptTokensDetails().cachedTokens();
+            trace.tokens(usage.promptTokens(), usage.completionTokens(), usage.totalTokens(), thinking, cached);
         }
     }
 
@@ -202,23 +247,41 @@ final class ChatPipeline {
     static StagePublisher<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer> releasing(
             Flow.Publisher<java.util.List<java.nio.ByteBuffer>> body,
             KeyPool.Lease lease, io.github.geminibalance.retry.RetryPolicy policy, RequestTrace trace) {
+        return releasing(body, lease, policy, trace, false);
+    }
+
+    /**
+     * {@link #releasing(Flow.Publisher, KeyPool.Lease, io.github.geminibalance.retry.RetryPolicy, RequestTrace)};
+     * with {@code scan}, the token counts and the finish reason found in the bytes are noted in the trace
+     * when the body ends ({@link NativeUsageScanner}). A body that fails is noted as a failed attempt.
+     */
+    static StagePublisher<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer> releasing(
+            Flow.Publisher<java.util.List<java.nio.ByteBuffer>> body,
+            KeyPool.Lease lease, io.github.geminibalance.retry.RetryPolicy policy, RequestTrace trace, boolean scan) {
         trace.expectBody();
         lease.handOver();
+        NativeUsageScanner scanner = scan && trace.recording() ? new NativeUsageScanner() : null;
         return StagePublisher.of(body, new StagePublisher.Stage<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer>() {
             @Override
             public void onItem(java.util.List<java.nio.ByteBuffer> buffers, Consumer<java.nio.ByteBuffer> out) {
                 trace.firstByte();
+                if (scanner != null) {
+                    buffers.forEach(scanner::feed);
+                }
                 buffers.forEach(out);
             }
 
             @Override
             public void onComplete(Consumer<java.nio.ByteBuffer> out) {
+                report();
                 lease.complete(Verdict.SUCCESS);
                 trace.bodyEnded();
             }
 
             @Override
             public boolean onError(Throwable error, Consumer<java.nio.ByteBuffer> out) {
+                report();
+                traceFailure(trace, lease.key().id(), error); // the attempt had succeeded: its body failed
                 lease.complete(policy.classify(error).verdict());
                 trace.bodyEnded();
                 return false;
@@ -226,8 +289,15 @@ final class ChatPipeline {
 
             @Override
             public void onCancel() {
+                report();
                 lease.complete(Verdict.NEUTRAL);
                 trace.bodyEnded();
+            }
+
+            private void report() {
+                if (scanner != null) {
+                    scanner.report(trace);
+                }
             }
         });
     }
@@ -245,6 +315,7 @@ final class ChatPipeline {
         private final ChatStreamTranslator translator;
         private final KeyPool.Lease lease;
         private final RequestTrace trace;
+        private boolean committed;
 
         TranslateStage(ChatStreamTranslator translator, KeyPool.Lease lease, RequestTrace trace) {
             this.translator = translator;
@@ -254,7 +325,12 @@ final class ChatPipeline {
 
         @Override
         public void onItem(GenerateContentResponse event, Consumer<ChatCompletionChunk> out) {
-            translator.onEvent(event).forEach(out);
+            traceFinish(trace, event);
+            java.util.List<ChatCompletionChunk> chunks = translator.onEvent(event);
+            if (!chunks.isEmpty()) {
+                committed = true; // the first chunk commits the stream: the attempt has succeeded
+            }
+            chunks.forEach(out);
         }
 
         @Override
@@ -274,6 +350,10 @@ final class ChatPipeline {
         @Override
         public boolean onError(Throwable error, Consumer<ChatCompletionChunk> out) {
             traceTokens(trace, translator.usage());
+            if (committed) {
+                // before the first chunk the attempt itself fails and traced() notes it
+                traceFailure(trace, lease.key().id(), error);
+            }
             lease.complete(retry.policy().classify(error).verdict());
             return false;
         }
@@ -344,6 +424,7 @@ final class ChatPipeline {
                 @Override
                 public boolean onError(Throwable error, Consumer<String> out) {
                     GeminiBalanceException e = ErrorMapper.toClient(error, null);
+                    trace.errorCode(e.code().orElse(e.type()));
                     ErrorResponse body = ErrorResponse.of(e.getMessage(), e.type(), e.param().orElse(null),
                             e.code().orElse(null));
                     try {

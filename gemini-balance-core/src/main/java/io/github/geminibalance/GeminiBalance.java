@@ -347,6 +347,7 @@ public final class GeminiBalance implements AutoCloseable {
         note(trace, request == null ? null : request.model(), false);
         return observe("embeddings", request == null ? "" : request.model(), guard(() -> {
             EmbeddingTranslator.Plan plan = EmbeddingTranslator.plan(request);
+            trace.modelSent(plan.model());
             List<CompletableFuture<BatchEmbedContentsResponse>> calls = new ArrayList<>();
             for (var batch : plan.batches()) {
                 byte[] body = ChatPipeline.toJson(batch);
@@ -435,18 +436,25 @@ public final class GeminiBalance implements AutoCloseable {
     }
 
     /**
-     * {@link #forward(String, String, String, byte[])}, noting the model, attempts and first body bytes in
-     * {@code trace}; its done actions run when the body ends. Tokens stay unknown (the body is not read).
+     * {@link #forward(String, String, String, byte[])}, noting the model, attempts, failures and first
+     * body bytes in {@code trace}; its done actions run when the body ends. For {@code generateContent}
+     * and {@code streamGenerateContent} the tokens and the finish reason are picked from the body as it
+     * passes (it is relayed unchanged, never parsed whole).
      */
     public CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body,
             RequestTrace trace) {
         String model = nativeModel(path);
         note(trace, model.equals(MODELS_POOL_KEY) ? null : model, path.endsWith(":streamGenerateContent"));
+        if (!model.equals(MODELS_POOL_KEY)) {
+            trace.modelSent(model);
+        }
+        // only answers that carry usageMetadata are scanned for it
+        boolean scan = path.endsWith(":generateContent") || path.endsWith(":streamGenerateContent");
         String pathAndQuery = "/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
         return handOver(observe("native", model, guard(() -> retry.run(model, ChatPipeline.traced(trace, retry.policy(),
                 lease -> client.exchange(lease.key(), method, pathAndQuery, body, "application/json")
                         .thenApply(response -> {
-                            var released = ChatPipeline.releasing(response.body(), lease, retry.policy(), trace);
+                            var released = ChatPipeline.releasing(response.body(), lease, retry.policy(), trace, scan);
                             chat.releaseLater(released::cancelIfUnsubscribed);
                             return new NativeResponse(response.status(), response.contentType(), released);
                         }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());

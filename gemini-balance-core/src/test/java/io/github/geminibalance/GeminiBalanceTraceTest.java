@@ -66,8 +66,10 @@ class GeminiBalanceTraceTest {
                 new RequestTrace.Attempt(new ApiKey(LIMITED).id(), 429),
                 new RequestTrace.Attempt(new ApiKey(GOOD).id(), 200));
         assertThat(trace.attempts().toString()).doesNotContain(INVALID, LIMITED, GOOD);
-        assertThat(trace.tokens()).contains(new RequestTrace.Tokens(9, 49, 58));
+        assertThat(trace.tokens()).contains(new RequestTrace.Tokens(9, 49, 58, 41, 0));
         assertThat(trace.model()).contains(MODEL);
+        assertThat(trace.modelSent()).contains(MODEL);
+        assertThat(trace.finishReason()).contains("STOP");
         assertThat(trace.stream()).contains(false);
         AtomicBoolean done = new AtomicBoolean();
         trace.whenDone(() -> done.set(true));
@@ -89,10 +91,18 @@ class GeminiBalanceTraceTest {
 
         assertThat(data).last().isEqualTo("[DONE]");
         assertThat(data).noneMatch(d -> d.contains("\"usage\":{"));
+        // the end is signalled on the stream's thread just after the reader saw onComplete
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!done.get() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         assertThat(done).isTrue();
         assertThat(trace.tokens()).contains(new RequestTrace.Tokens(8, 4, 12));
         assertThat(trace.attempts()).containsExactly(new RequestTrace.Attempt(new ApiKey(GOOD).id(), 200));
         assertThat(trace.stream()).contains(true);
+        assertThat(trace.finishReason()).contains("STOP");
+        assertThat(trace.failures()).isEmpty();
+        assertThat(trace.errorCode()).isEmpty();
     }
 
     @Test
@@ -124,5 +134,81 @@ class GeminiBalanceTraceTest {
 
         assertThat(trace.attempts()).containsExactly(new RequestTrace.Attempt(new ApiKey(GOOD).id(), 200));
         assertThat(trace.model()).contains("gemini-embedding-001");
+        assertThat(trace.modelSent()).contains("gemini-embedding-001");
+    }
+
+    @Test
+    void everyFailedAttemptIsNotedWithGeminisReasonAndAMessageWithoutTheKey() {
+        fake.error(MODEL, INVALID, GeminiErrorKind.CONSUMER_SUSPENDED_403);
+        fake.rateLimited(MODEL, LIMITED, "38s");
+        fake.generateContent(MODEL, GOOD, GeminiFixtures.textResponse("ok"));
+        RequestTrace trace = trace();
+
+        balance(List.of(INVALID, LIMITED, GOOD)).chat(hello(), trace).join();
+
+        List<RequestTrace.FailedAttempt> failures = trace.failures();
+        assertThat(failures).extracting(RequestTrace.FailedAttempt::keyId)
+                .containsExactly(new ApiKey(INVALID).id(), new ApiKey(LIMITED).id());
+        assertThat(failures).extracting(RequestTrace.FailedAttempt::status).containsExactly(403, 429);
+        assertThat(failures).extracting(RequestTrace.FailedAttempt::reason)
+                .containsExactly("CONSUMER_SUSPENDED", "RESOURCE_EXHAUSTED");
+        assertThat(failures.get(0).message()).contains("has been suspended").doesNotContain(INVALID);
+        assertThat(failures.toString()).doesNotContain(INVALID, LIMITED, GOOD);
+        assertThat(failures).allMatch(f -> f.afterNanos() >= 0);
+    }
+
+    @Test
+    void aFailureChargedToTheRequestIsStillNoted() {
+        fake.error(MODEL, null, GeminiErrorKind.BAD_REQUEST_400);
+        RequestTrace trace = trace();
+
+        assertThat(balance(List.of(GOOD)).chat(hello(), trace)).failsWithin(Duration.ofSeconds(10));
+
+        assertThat(trace.failures()).singleElement().satisfies(f -> {
+            assertThat(f.status()).isEqualTo(400);
+            assertThat(f.reason()).isEqualTo("INVALID_ARGUMENT");
+            assertThat(f.message()).contains("Invalid JSON payload");
+        });
+    }
+
+    @Test
+    void aStreamThatBreaksAfterItsFirstChunkNotesTheFailureAndTheClientsErrorCode() throws Exception {
+        // the first event of two (no finish reason yet), then Gemini's in-stream error
+        List<String> events = List.of(GeminiFixtures.textStream("Hello", " there").get(0),
+                GeminiFixtures.inStreamError());
+        fake.streamGenerateContent(MODEL, null, events);
+        RequestTrace trace = trace();
+
+        ChatStream stream = balance(List.of(GOOD)).chatStream(hello().withStream(true, false), trace).join();
+        List<String> data = collect(stream.sseData());
+
+        assertThat(data).anyMatch(d -> d.contains("\"error\""));
+        assertThat(trace.attempts()).containsExactly(new RequestTrace.Attempt(new ApiKey(GOOD).id(), 200));
+        assertThat(trace.failures()).singleElement().satisfies(f -> {
+            assertThat(f.keyId()).isEqualTo(new ApiKey(GOOD).id());
+            assertThat(f.status()).isGreaterThanOrEqualTo(500);
+        });
+        assertThat(trace.errorCode()).isPresent();
+    }
+
+    @Test
+    void aNativeAnswerReportsItsTokensAndFinishReason() throws Exception {
+        fake.generateContent(MODEL, null, GeminiFixtures.textResponse("ok"));
+        fake.streamGenerateContent(MODEL, null, GeminiFixtures.textStream("Hello", " there"));
+        GeminiBalance balance = balance(List.of(GOOD));
+
+        RequestTrace call = trace();
+        collect(balance.forward("POST", "models/" + MODEL + ":generateContent", null,
+                "{}".getBytes(StandardCharsets.UTF_8), call).join().body());
+        RequestTrace stream = trace();
+        collect(balance.forward("POST", "models/" + MODEL + ":streamGenerateContent", "alt=sse",
+                "{}".getBytes(StandardCharsets.UTF_8), stream).join().body());
+
+        assertThat(call.tokens()).contains(new RequestTrace.Tokens(9, 49, 58, 41, 0));
+        assertThat(call.finishReason()).contains("STOP");
+        assertThat(call.modelSent()).contains(MODEL);
+        assertThat(stream.tokens()).contains(new RequestTrace.Tokens(8, 4, 12));
+        assertThat(stream.finishReason()).contains("STOP");
+        assertThat(stream.stream()).contains(true);
     }
 }

@@ -38,6 +38,25 @@ class RequestTraceTest {
     }
 
     @Test
+    void recordsWhatARequestRecordNeeds() {
+        RequestTrace trace = RequestTrace.start(now::get);
+        trace.modelSent("gemini-2.5-flash");
+        trace.tokens(10, 20, 30, 5, 2);
+        trace.finishReason("MAX_TOKENS");
+        trace.finishReason(null); // nothing to note: the last real reason stays
+        now.addAndGet(3_000_000L);
+        trace.attemptFailed("k-aaaa0001", 429, "RESOURCE_EXHAUSTED", "quota");
+        trace.errorCode("rate_limit_exceeded");
+
+        assertThat(trace.modelSent()).contains("gemini-2.5-flash");
+        assertThat(trace.tokens()).contains(new RequestTrace.Tokens(10, 20, 30, 5, 2));
+        assertThat(trace.finishReason()).contains("MAX_TOKENS");
+        assertThat(trace.failures()).containsExactly(
+                new RequestTrace.FailedAttempt("k-aaaa0001", 429, "RESOURCE_EXHAUSTED", "quota", 3_000_000L));
+        assertThat(trace.errorCode()).contains("rate_limit_exceeded");
+    }
+
+    @Test
     void doneActionsWaitForAnExpectedBody() {
         RequestTrace trace = RequestTrace.start(now::get);
         AtomicInteger runs = new AtomicInteger();
@@ -71,6 +90,10 @@ class RequestTraceTest {
         none.model("m");
         none.attemptEnded(none.attemptStarted("k-1"), 200);
         none.tokens(1, 1, 2);
+        none.modelSent("m");
+        none.finishReason("STOP");
+        none.errorCode("x");
+        none.attemptFailed("k-1", 500, "INTERNAL", "m");
         none.firstByte();
         none.expectBody();
         AtomicInteger runs = new AtomicInteger();
@@ -80,6 +103,10 @@ class RequestTraceTest {
         assertThat(none.attempts()).isEqualTo(List.of());
         assertThat(none.model()).isEmpty();
         assertThat(none.tokens()).isEmpty();
+        assertThat(none.modelSent()).isEmpty();
+        assertThat(none.finishReason()).isEmpty();
+        assertThat(none.errorCode()).isEmpty();
+        assertThat(none.failures()).isEmpty();
         assertThat(none.firstByteNanos()).isEmpty();
         assertThat(runs).hasValue(1);
     }

@@ -90,6 +90,64 @@ public final class Failure {
     }
 
     /**
+     * Whether Gemini or the way to it failed: an error answer, an empty answer, a timeout, a broken
+     * connection. Not the client leaving, not a client error raised before the call, not a bug of ours.
+     *
+     * @return whether the failure is an upstream one, worth an error record
+     */
+    public boolean isUpstream() {
+        return kind == Kind.GEMINI || kind == Kind.EMPTY_ANSWER || kind == Kind.TIMEOUT || kind == Kind.CONNECTION;
+    }
+
+    /**
+     * The HTTP status of an upstream failure: Gemini's own (the code inside an in-stream error), else the
+     * gateway status it maps to (504 for a timeout, 502 for a connection failure, 200 for an empty answer);
+     * 0 for other failures.
+     *
+     * @return the status
+     */
+    public int upstreamStatus() {
+        return switch (kind) {
+            case GEMINI -> ((GeminiApiException) cause).httpStatus();
+            case EMPTY_ANSWER -> 200;
+            case TIMEOUT -> 504;
+            case CONNECTION -> 502;
+            case CANCELLED, CLIENT_ERROR, INTERNAL -> 0;
+        };
+    }
+
+    /**
+     * The reason of an upstream failure: Gemini's {@code ErrorInfo.reason} ({@code API_KEY_INVALID}),
+     * else its {@code status} ({@code RESOURCE_EXHAUSTED}); for the others the proxy's name ({@code
+     * TIMEOUT}, {@code CONNECTION}, or the empty answer's code such as {@code EMPTY_RESPONSE}).
+     *
+     * @return the reason, or null when there is none
+     */
+    public String reason() {
+        return switch (kind) {
+            case GEMINI -> {
+                GeminiApiException e = (GeminiApiException) cause;
+                yield e.error().reason().orElse(e.error().status());
+            }
+            case EMPTY_ANSWER -> ((SoftFailureException) cause).reason();
+            case TIMEOUT -> "TIMEOUT";
+            case CONNECTION -> "CONNECTION";
+            case CANCELLED, CLIENT_ERROR, INTERNAL -> null;
+        };
+    }
+
+    /**
+     * What went wrong, in one line without API keys: Gemini's message for an error answer, else the
+     * message the client would get. Never a Java type name.
+     *
+     * @return the message
+     */
+    public String message() {
+        String text = kind == Kind.GEMINI ? ((GeminiApiException) cause).error().message() : clientError(null).getMessage();
+        return io.github.geminibalance.util.Secrets.scrub(text == null ? "" : text.replaceAll("\\s+", " ").strip());
+    }
+
+    /**
      * What the failure means for the key that was used, and whether another key may succeed.
      *
      * @param policy the policy that judges Gemini's errors (cooldown lengths, daily quotas)

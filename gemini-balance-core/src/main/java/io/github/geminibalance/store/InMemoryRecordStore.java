@@ -37,6 +37,7 @@ public final class InMemoryRecordStore implements RecordSink, RecordQueries {
     private final Deque<ErrorRecord> errors = new ArrayDeque<>();
     private final Map<String, UsageRow> usage = new TreeMap<>();
     private long nextId = 1;
+    private LocalDate newestDay;
 
     /**
      * A store keeping {@code capacity} records of each kind and {@code usageDays} days of usage.
@@ -76,8 +77,12 @@ public final class InMemoryRecordStore implements RecordSink, RecordQueries {
     private void add(UsageRow row) {
         usage.merge(row.day() + "\u0000" + row.model() + "\u0000" + row.keyId() + "\u0000" + row.client(), row,
                 UsageRow::plus);
-        LocalDate oldest = row.day().minusDays(usageDays - 1L);
-        usage.values().removeIf(r -> r.day().isBefore(oldest));
+        // old days are forgotten when a new day starts, not on every record (the rows may be many)
+        if (newestDay == null || row.day().isAfter(newestDay)) {
+            newestDay = row.day();
+            LocalDate oldest = row.day().minusDays(usageDays - 1L);
+            usage.values().removeIf(r -> r.day().isBefore(oldest));
+        }
     }
 
     @Override

@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
 /**
  * The first filter and the last to see the response: gives every request an id and a
  * {@link RequestTrace}, answers every response (errors, 401s and preflights included) with
- * {@code x-request-id}, and hands the request to the {@link AccessLog} when it is done: at once for a
- * complete answer, when the body ends (or the client leaves) for a stream. The controllers pass the
- * trace to the facade ({@link #trace}); {@link AuthFilter} adds the client's label.
+ * {@code x-request-id}, and hands the request to the {@link AccessLog} and to {@link RequestRecords}
+ * when it is done: at once for a complete answer, when the body ends (or the client leaves) for a
+ * stream. The controllers pass the trace to the facade ({@link #trace}); {@link AuthFilter} adds the
+ * client's label.
  */
 @ServerFilter(Filter.MATCH_ALL_PATTERN)
 final class AccessLogFilter implements Ordered {
@@ -33,9 +34,11 @@ final class AccessLogFilter implements Ordered {
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final AccessLog accessLog;
+    private final RequestRecords records;
 
-    AccessLogFilter(AccessLog accessLog) {
+    AccessLogFilter(AccessLog accessLog, RequestRecords records) {
         this.accessLog = accessLog;
+        this.records = records;
     }
 
     /** The client's {@code x-request-id} when it is 1 to 128 of {@code [A-Za-z0-9._:-]}, else a new one. */
@@ -72,6 +75,7 @@ final class AccessLogFilter implements Ordered {
                 request.getAttribute(LABEL_ATTRIBUTE, String.class).orElse(null), request.getMethodName(),
                 path(request), response.code(), trace);
         trace.whenDone(() -> accessLog.write(entry));
+        records.whenDone(request, id, response.code(), trace); // front-door calls: a request record
     }
 
     private static String address(HttpRequest<?> request) {

@@ -31,6 +31,7 @@ final class GeminiBalanceExceptionHandler implements ExceptionHandler<GeminiBala
         String route = LogText.quote(request.getMethodName() + " " + request.getPath());
         String message = LogText.quote(e.getMessage());
         String id = AccessLogFilter.id(request);
+        AccessLogFilter.trace(request).errorCode(e.code().orElse(e.type())); // for the request record
         if (status >= 500) {
             if ("internal_error".equals(e.code().orElse(null))) {
                 log.error("request_id={} {} failed: {}", id, route, message, e);

@@ -59,15 +59,18 @@ final class NativeController {
     private static final String MODEL_ID = "[A-Za-z0-9][A-Za-z0-9._-]*";
     private static final Pattern MODEL = Pattern.compile("models/(" + MODEL_ID + ")");
     private static final Pattern CALL = Pattern.compile("models/(" + MODEL_ID + "):([A-Za-z]+)");
-    private static final Set<String> METHODS = Set.of("generateContent", "streamGenerateContent", "countTokens",
+    /** The native calls served after {@code models/{model}:}. */
+    static final Set<String> METHODS = Set.of("generateContent", "streamGenerateContent", "countTokens",
             "embedContent", "batchEmbedContents");
 
     private final GeminiBalance gemini;
     private final NativeRelay relay;
+    private final RequestRecords records;
 
-    NativeController(GeminiBalance gemini) {
+    NativeController(GeminiBalance gemini, RequestRecords records) {
         this.gemini = gemini;
         this.relay = new NativeRelay(new KeyScrubbers(gemini::keyValues));
+        this.records = records;
     }
 
     /** Whether a request path belongs to the native API (so it is authenticated and answered Gemini's way). */
@@ -101,6 +104,7 @@ final class NativeController {
         if (call == null || !call.matches() || !METHODS.contains(call.group(2))) {
             return notFound(request, resource, "POST serves models/{model}:" + String.join(", :", sorted()));
         }
+        records.keepBody(request, body);
         return forward(request, "POST", resource, body == null ? new byte[0] : body);
     }
 
@@ -129,6 +133,7 @@ final class NativeController {
         int status = e.httpStatus();
         String route = LogText.quote(request.getMethodName() + " " + request.getPath());
         String id = AccessLogFilter.id(request);
+        AccessLogFilter.trace(request).errorCode(e.code().orElse(e.type())); // for the request record
         if ("internal_error".equals(e.code().orElse(null))) {
             log.error("request_id={} {} failed: {}", id, route, LogText.quote(e.getMessage()), e);
         } else if (status >= 500) {

@@ -213,6 +213,7 @@ final class NativeRelay {
                 return false; // nothing reached the client: the caller answers with a real status
             }
             GeminiBalanceException e = GeminiBalanceException.from(error);
+            AccessLogFilter.trace(request).errorCode(e.code().orElse(e.type())); // for the request record
             // the path and the message carry client text (and Gemini's): quoted, so no line can be forged
             log.warn("{} {} -> stream ended early ({}): {}", request.getMethodName(), LogText.quote(request.getPath()),
                     e.httpStatus(), LogText.quote(e.getMessage()));

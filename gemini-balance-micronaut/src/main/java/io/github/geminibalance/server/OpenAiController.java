@@ -42,10 +42,12 @@ final class OpenAiController {
     private final GeminiBalance gemini;
     // A model may quote one of the pool's keys (a file URI with ?key=); clients never see it.
     private final KeyScrubbers scrubbers;
+    private final RequestRecords records;
 
-    OpenAiController(GeminiBalance gemini) {
+    OpenAiController(GeminiBalance gemini, RequestRecords records) {
         this.gemini = gemini;
         this.scrubbers = new KeyScrubbers(gemini::keyValues);
+        this.records = records;
     }
 
     /**
@@ -56,6 +58,7 @@ final class OpenAiController {
     @Post(uris = {"/v1/chat/completions", "/hf/v1/chat/completions"}, consumes = MediaType.ALL,
             produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
     CompletableFuture<MutableHttpResponse<?>> chatCompletions(HttpRequest<?> http, @Nullable @Body byte[] body) {
+        records.keepBody(http, body);
         ChatCompletionRequest request = RequestBodies.read(body, ChatCompletionRequest.class);
         RequestTrace trace = AccessLogFilter.trace(http);
         if (request.streamRequested()) {
@@ -68,6 +71,7 @@ final class OpenAiController {
     @Post(uris = {"/v1/embeddings", "/hf/v1/embeddings"}, consumes = MediaType.ALL,
             produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<?>> embeddings(HttpRequest<?> http, @Nullable @Body byte[] body) {
+        records.keepBody(http, body);
         EmbeddingRequest request = RequestBodies.read(body, EmbeddingRequest.class);
         return gemini.embeddings(request, AccessLogFilter.trace(http)).thenApply(this::json);
     }

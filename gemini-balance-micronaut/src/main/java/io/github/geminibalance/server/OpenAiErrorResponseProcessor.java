@@ -66,6 +66,7 @@ final class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<byte[
                 }
             }
         }
+        AccessLogFilter.trace(request).errorCode(code != null ? code : ErrorResponses.typeFor(status));
         byte[] body = NativeController.isNativePath(request.getPath())
                 ? NativeErrors.body(status, message, NativeErrors.googleStatus(status), java.util.List.of())
                 : ErrorResponses.envelope(message, ErrorResponses.typeFor(status), param, code);

@@ -23,7 +23,8 @@ import javax.sql.DataSource;
 /**
  * The {@link RecordQueries} over JDBC. Pages are found by keyset: newest first by {@code (at_ms, id)},
  * the next page strictly below the cursor, so a page costs the same however deep it is. Each filter has
- * an index that starts with its column and ends with {@code (at_ms, id)}.
+ * an index that starts with its column and ends with {@code (at_ms, id)}. Usage reports that neither
+ * group nor filter by key read {@code gb_usage_day}, the others {@code gb_usage}.
  */
 final class JdbcRecordQueries implements RecordQueries {
 
@@ -102,8 +103,10 @@ final class JdbcRecordQueries implements RecordQueries {
         for (String group : groups) {
             sql.append(group).append(", ");
         }
+        // without the key, the per-day table answers: a few rows per day and model, whatever the pool's size
+        String table = query.groups(UsageGroup.KEY) || query.keyId() != null ? "gb_usage" : "gb_usage_day";
         sql.append("SUM(requests), SUM(errors), SUM(prompt_tokens), SUM(completion_tokens), SUM(thinking_tokens),"
-                + " SUM(cached_tokens), COUNT(*) FROM gb_usage WHERE day >= ? AND day <= ?");
+                + " SUM(cached_tokens), COUNT(*) FROM ").append(table).append(" WHERE day >= ? AND day <= ?");
         List<String> args = new ArrayList<>();
         filter(sql, args, "model", query.model());
         filter(sql, args, "key_id", query.keyId());

@@ -129,6 +129,11 @@ public final class JdbcStore implements Store {
         return settings;
     }
 
+    /** The writer thread's Linux id when it runs at the lowest CPU priority, -1 when not, 0 before it starts. */
+    long writerThreadId() {
+        return writer.nativeThreadId();
+    }
+
     /** Records and changes waiting for the writer: a gauge. */
     public int backlog() {
         return writer.backlog();

@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes one batch of records and the usage aggregates they add to, on a connection in a transaction
- * the caller commits. Text is cut to its column's width, so one odd record cannot fail a batch.
+ * Writes one batch of records and the usage aggregates they add to (per day, model, key and client in
+ * {@code gb_usage}, and per day, model and client in {@code gb_usage_day}), on a connection in a
+ * transaction the caller commits. Text is cut to its column's width, so one odd record cannot fail a batch.
  */
 final class RecordBatch {
 
@@ -26,13 +27,16 @@ final class RecordBatch {
     static final String INSERT_ERROR = "INSERT INTO gb_error (at_ms, request_id, key_id, status, reason, message,"
             + " model, client, request_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final List<String> USAGE_KEYS = List.of("day", "model", "key_id", "client");
+    private static final List<String> USAGE_DAY_KEYS = List.of("day", "model", "client");
     private static final List<String> USAGE_VALUES = List.of("requests", "errors", "prompt_tokens",
             "completion_tokens", "thinking_tokens", "cached_tokens");
 
     private final String upsertUsage;
+    private final String upsertUsageDay;
 
     RecordBatch(Dialect dialect) {
         this.upsertUsage = dialect.upsert("gb_usage", USAGE_KEYS, USAGE_VALUES, true);
+        this.upsertUsageDay = dialect.upsert("gb_usage_day", USAGE_DAY_KEYS, USAGE_VALUES, true);
     }
 
     void write(Connection connection, List<Object> batch) throws SQLException {
@@ -70,6 +74,8 @@ final class RecordBatch {
                 errors.executeBatch();
             }
         }
+        // the same sums without the key, for the reports that do not need it (gb_usage_day, schema 2)
+        Map<UsageKey, long[]> byDay = new LinkedHashMap<>();
         try (PreparedStatement upsert = connection.prepareStatement(upsertUsage)) {
             for (Map.Entry<UsageKey, long[]> entry : usage.entrySet()) {
                 UsageKey key = entry.getKey();
@@ -80,6 +86,25 @@ final class RecordBatch {
                 long[] sums = entry.getValue();
                 for (int i = 0; i < sums.length; i++) {
                     upsert.setLong(5 + i, sums[i]);
+                }
+                upsert.addBatch();
+                long[] day = byDay.computeIfAbsent(new UsageKey(key.day(), key.model(), "", key.client()),
+                        k -> new long[6]);
+                for (int i = 0; i < sums.length; i++) {
+                    day[i] += sums[i];
+                }
+            }
+            upsert.executeBatch();
+        }
+        try (PreparedStatement upsert = connection.prepareStatement(upsertUsageDay)) {
+            for (Map.Entry<UsageKey, long[]> entry : byDay.entrySet()) {
+                UsageKey key = entry.getKey();
+                upsert.setLong(1, key.day());
+                upsert.setString(2, key.model());
+                upsert.setString(3, key.client());
+                long[] sums = entry.getValue();
+                for (int i = 0; i < sums.length; i++) {
+                    upsert.setLong(4 + i, sums[i]);
                 }
                 upsert.addBatch();
             }

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * batches, one transaction per batch, on its own thread. {@link #offer} never blocks: a full queue drops
  * the record and counts it. A batch that fails is retried with a growing pause (the database may be
  * restarting) and dropped, counted, after {@value #ATTEMPTS} attempts; the next batch tries again, so
- * writing resumes by itself once the database is back.
+ * writing resumes by itself once the database is back. The thread runs at the lowest CPU priority
+ * ({@link BackgroundPriority}): on a CPU-bound server, requests come first and records wait.
  */
 final class RecordWriter implements RecordSink, AutoCloseable {
 
@@ -51,6 +52,7 @@ final class RecordWriter implements RecordSink, AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean healthy = true;
     private volatile Instant lastWarn = Instant.MIN;
+    private volatile long nativeId = 0; // 0 while starting, -1 when the priority could not be lowered
     private long pauseMillis;
 
     RecordWriter(DataSource dataSource, Dialect dialect, Lock writeLock, Clock clock, int capacity,
@@ -125,6 +127,14 @@ final class RecordWriter implements RecordSink, AutoCloseable {
         return healthy;
     }
 
+    /**
+     * The writer thread's Linux id once it runs at the lowest CPU priority ({@link BackgroundPriority}),
+     * -1 when it could not be lowered, 0 before the thread has started.
+     */
+    long nativeThreadId() {
+        return nativeId;
+    }
+
     /** Records waiting for the writer. */
     int backlog() {
         return records.size() + state.size();
@@ -155,6 +165,10 @@ final class RecordWriter implements RecordSink, AutoCloseable {
     }
 
     private void run() {
+        nativeId = BackgroundPriority.lowerCurrentThread();
+        if (nativeId < 0) {
+            LOG.debug("store writer: could not lower its CPU priority; it competes with requests for CPU");
+        }
         List<StateWrite> states = new ArrayList<>();
         List<Object> batch = new ArrayList<>();
         while (running || !records.isEmpty() || !state.isEmpty()) {

@@ -62,7 +62,8 @@ public final class Retention {
         long errors = settings.errorLogDays() == 0 ? 0
                 : deleteAll("gb_error", "at_ms", now.minus(Duration.ofDays(settings.errorLogDays())).toEpochMilli());
         long usage = settings.usageDays() == 0 ? 0
-                : deleteAll("gb_usage", "day", today.minusDays(settings.usageDays()).toEpochDay());
+                : deleteAll("gb_usage", "day", today.minusDays(settings.usageDays()).toEpochDay())
+                        + deleteAll("gb_usage_day", "day", today.minusDays(settings.usageDays()).toEpochDay());
         long other = deleteAll("gb_key_counter", "day", today.minusDays(COUNTER_DAYS).toEpochDay())
                 + deleteAll("gb_key_mark", "until_at", now.toEpochMilli());
         if (requests + errors + usage + other > 0) {

@@ -16,11 +16,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real PostgreSQL server (Debian package {@code postgresql}) in a temporary directory on a free
  * loopback port, run as user {@code postgres} when the tests run as root ({@code initdb} refuses root).
- * Password authentication over TCP: user {@code postgres}, password {@link #PASSWORD}.
+ * Password authentication over TCP: user {@code postgres}, password {@link #PASSWORD}. Public for the
+ * server module's tests (through this module's test-jar).
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
-    static final String PASSWORD = "test-secret-pw";
+    /** The password of user {@code postgres}. */
+    public static final String PASSWORD = "test-secret-pw";
     private static final String USER = "postgres";
     private static final String[] DIRS = {"/usr/lib/postgresql/*/bin"};
 
@@ -41,7 +43,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** Initializes a cluster and starts it; skips (or fails on CI) without the binaries. */
-    static PostgresServer started() {
+    public static PostgresServer started() {
         Path initdb = ServerProcesses.binary("initdb", "apt-get install -y postgresql", DIRS);
         try {
             Path dir = Files.createTempDirectory("gb-postgres-");
@@ -64,7 +66,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** Starts (or restarts) the server on its port and waits until it accepts connections. */
-    void start() {
+    public void start() {
         process = ServerProcesses.start(ServerProcesses.as(USER, List.of(bin.resolve("postgres").toString(),
                 "-D", data.toString(), "-p", Integer.toString(port), "-k", dir.toString(),
                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
@@ -84,7 +86,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** Stops the server at once (as a crash would), keeping its data. */
-    void kill() {
+    public void kill() {
         ServerProcesses.run(ServerProcesses.as(USER, List.of(bin.resolve("pg_ctl").toString(), "stop", "-D",
                 data.toString(), "-m", "immediate", "-w")), dir.resolve("pg_ctl.log"));
         try {
@@ -96,7 +98,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** A new empty database; returns its JDBC URL. */
-    String newDatabase() {
+    public String newDatabase() {
         String name = "gb" + (++databases);
         try (Connection c = DriverManager.getConnection(url("postgres"), USER, PASSWORD);
                 Statement s = c.createStatement()) {
@@ -107,11 +109,13 @@ final class PostgresServer implements AutoCloseable {
         return url(name);
     }
 
-    String url(String database) {
+    /** The JDBC URL of a database of this server. */
+    public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
-    String user() {
+    /** The user to connect as. */
+    public String user() {
         return USER;
     }
 

@@ -53,6 +53,51 @@ class SqliteStoreTest extends StoreContract {
     }
 
     @Test
+    void schemaTwoFillsTheUsagePerDayFromTheUsageOfAnEarlierSchema() throws Exception {
+        Path file = dir.resolve("v1.db");
+        DatabaseSettings settings = DatabaseSettings.from(java.util.Map.of("SQLITE_DATABASE", file.toString()));
+        Connections.prepareSqlite(settings);
+        try (var pool = Connections.pool(settings)) {
+            org.flywaydb.core.Flyway.configure(getClass().getClassLoader()).dataSource(pool)
+                    .locations(DatabaseType.SQLITE.migrationLocation()).table(Migrations.HISTORY).target("1").load()
+                    .migrate();
+            try (var c = pool.getConnection(); var s = c.createStatement()) {
+                s.execute("INSERT INTO gb_usage VALUES (20000, 'm', 'k-00000001', 'a', 3, 1, 10, 20, 5, 1),"
+                        + " (20000, 'm', 'k-00000002', 'a', 4, 0, 1, 2, 3, 4), (20001, 'm', 'k-00000001', '', 1, 0, 1, 1, 1, 1)");
+            }
+        }
+
+        try (JdbcStore store = JdbcStore.open(settings, java.time.Clock.systemUTC(), null)) {
+            assertThat(store.queries().usage(io.github.geminibalance.store.UsageQuery.of(java.time.LocalDate.ofEpochDay(20000),
+                    java.time.LocalDate.ofEpochDay(20001), io.github.geminibalance.store.UsageGroup.DAY)))
+                    .containsExactly(
+                            new io.github.geminibalance.store.UsageRow(java.time.LocalDate.ofEpochDay(20000), null, null,
+                                    null, 7, 1, 11, 22, 8, 5),
+                            new io.github.geminibalance.store.UsageRow(java.time.LocalDate.ofEpochDay(20001), null, null,
+                                    null, 1, 0, 1, 1, 1, 1));
+            assertThat(StoreContract.count(store, "SELECT COUNT(*) FROM gb_usage_day")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theWriterRunsAtTheLowestCpuPriorityOnLinux() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isSymbolicLink(Path.of("/proc/thread-self")),
+                "Linux only");
+        try (JdbcStore store = JdbcStore.open(DatabaseSettings.from(java.util.Map.of("SQLITE_DATABASE",
+                dir.resolve("nice.db").toString())), java.time.Clock.systemUTC(), null)) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (store.writerThreadId() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            long tid = store.writerThreadId();
+            assertThat(tid).as("renice is part of util-linux").isPositive();
+            String stat = java.nio.file.Files.readString(Path.of("/proc/self/task/" + tid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            assertThat(fields[16]).as("nice").isEqualTo("19"); // field 19 of stat, counted after the name
+        }
+    }
+
+    @Test
     void defaultsToDataGeminiBalanceDb() {
         assertThat(DatabaseSettings.from(Map.of()).sqliteFile())
                 .isEqualTo(Path.of("data/gemini-balance.db").toAbsolutePath().normalize());
@@ -91,7 +136,7 @@ class SqliteStoreTest extends StoreContract {
         assertThatThrownBy(() -> open(Map.of("SQLITE_DATABASE", file.toString())))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("Invalid setting SQLITE_DATABASE: the database schema is at version 99, newer than this "
-                        + "gemini-balance knows (1); refusing to start, the database was left untouched (run the newer "
+                        + "gemini-balance knows (2); refusing to start, the database was left untouched (run the newer "
                         + "version or restore a backup)");
         assertThat(java.util.Arrays.equals(Files.readAllBytes(file), before)).isTrue();
     }

@@ -85,13 +85,14 @@ abstract class StoreContract {
         Map<String, String> db = newDatabase();
         JdbcStore store = open(db);
         assertThat(count(store, "SELECT COUNT(*) FROM gb_schema_history WHERE success = " + trueLiteral()))
-                .isEqualTo(1);
-        for (String table : List.of("gb_key", "gb_key_mark", "gb_key_counter", "gb_request", "gb_error", "gb_usage")) {
+                .isEqualTo(2);
+        for (String table : List.of("gb_key", "gb_key_mark", "gb_key_counter", "gb_request", "gb_error", "gb_usage",
+                "gb_usage_day")) {
             assertThat(count(store, "SELECT COUNT(*) FROM " + table)).as(table).isZero();
         }
         store.close();
         JdbcStore again = open(db);
-        assertThat(count(again, "SELECT COUNT(*) FROM gb_schema_history")).isEqualTo(1);
+        assertThat(count(again, "SELECT COUNT(*) FROM gb_schema_history")).isEqualTo(2);
         assertThat(again.queries().requests(RecordQuery.latest(10)).items()).isEmpty();
     }
 
@@ -294,6 +295,9 @@ abstract class StoreContract {
                         UsageGroup.CLIENT),
                 new UsageQuery(from, from.plusDays(30), java.util.Set.of(UsageGroup.DAY), "gemini-2.5-pro",
                         "k-00000003", "alice"),
+                new UsageQuery(from, from.plusDays(30), java.util.Set.of(UsageGroup.DAY, UsageGroup.MODEL,
+                        UsageGroup.CLIENT), "gemini-2.5-pro", null, null),
+                new UsageQuery(from, from.plusDays(30), java.util.Set.of(UsageGroup.MODEL), null, null, "alice"),
                 UsageQuery.of(from.minusDays(30), from.minusDays(1)));
         for (UsageQuery query : queries) {
             assertThat(store.queries().usage(query)).as(query.toString()).isEqualTo(memory.usage(query));
@@ -303,7 +307,7 @@ abstract class StoreContract {
         assertThat(total.errors()).isEqualTo(150);
         assertThat(total.promptTokens()).isEqualTo(requests.stream().mapToLong(RequestRecord::promptTokens).sum());
         assertThat(store.queries().usage(queries.get(1))).hasSize(6);
-        assertThat(store.queries().usage(queries.get(7))).isEmpty();
+        assertThat(store.queries().usage(queries.get(9))).isEmpty();
     }
 
     @Test
@@ -323,7 +327,8 @@ abstract class StoreContract {
         store.keys().mark(new KeyMark("k-00000001", MarkKind.COOLDOWN, "n", now.plusSeconds(5), null, now));
         assertThat(store.flush(FLUSH)).isTrue();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        long oldUsageRows = count(store, "SELECT COUNT(*) FROM gb_usage WHERE day < " + today.minusDays(30).toEpochDay());
+        long oldUsageRows = count(store, "SELECT COUNT(*) FROM gb_usage WHERE day < " + today.minusDays(30).toEpochDay())
+                + count(store, "SELECT COUNT(*) FROM gb_usage_day WHERE day < " + today.minusDays(30).toEpochDay());
         assertThat(oldUsageRows).isPositive();
 
         DatabaseSettings keepAll = DatabaseSettings.from(with(db, "AUTO_DELETE_REQUEST_LOGS_DAYS", "0",
@@ -339,6 +344,8 @@ abstract class StoreContract {
         assertThat(count(store, "SELECT COUNT(*) FROM gb_request")).isEqualTo(10);
         assertThat(count(store, "SELECT COUNT(*) FROM gb_error")).isEqualTo(5);
         assertThat(count(store, "SELECT COUNT(*) FROM gb_usage WHERE day < " + today.minusDays(30).toEpochDay())).isZero();
+        assertThat(count(store, "SELECT COUNT(*) FROM gb_usage_day WHERE day < " + today.minusDays(30).toEpochDay()))
+                .isZero();
         assertThat(store.keys().counters(LocalDate.of(2026, 12, 30))).hasSize(1);
         assertThat(store.keys().marks(now.minusSeconds(60))).extracting(KeyMark::model).containsExactly("n");
         assertThat(store.retention().runOnce()).isEqualTo(new Retention.Result(0, 0, 0, 0));
