@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs the performance rows of docs/performance.md on this machine and prints one Markdown table.
 #
-#   bench/run.sh [--quick] [--no-build] [--no-install] [--wait-quiet=N]
+#   bench/run.sh [--quick] [--row1] [--no-build] [--no-install] [--wait-quiet=N]
 #
 #   --quick       every row runs for about 3 s (smoke run; numbers are not comparable)
+#   --row1        run only row 1 (non-stream throughput: direct, nginx, gemini-balance), about 2-4 min;
+#                 for interleaved A/B comparisons of throughput
 #   --no-build    reuse the jars already in */target
 #   --no-install  do not apt-get install wrk/nginx/curl when missing (fail instead)
 #   --wait-quiet=N  first wait up to N seconds for the 1-minute load average to drop below 1.0
@@ -20,12 +22,14 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 QUICK=0
+ROW1=0
 BUILD=1
 INSTALL=1
 WAIT_QUIET=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
+    --row1) ROW1=1 ;;
     --no-build) BUILD=0 ;;
     --no-install) INSTALL=0 ;;
     --wait-quiet=*) WAIT_QUIET=${arg#--wait-quiet=}; [[ "$WAIT_QUIET" =~ ^[0-9]+$ ]] || { echo "bad $arg" >&2; exit 2; } ;;
@@ -390,6 +394,8 @@ if gb_ready && [ "$GB_CHAT_OK" = 1 ]; then
   GB_CPU_PER_1K=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$(v tp-gb.requests)" 'BEGIN{if(n>0) printf "%.3f", d/hz/n*1000; else print "n/a"}')
 fi
 
+GB_HOLD_RSS=n/a; GB_HOLD_THREADS=n/a; GB_CPU_PER_1K_STREAMS=n/a
+if [ "$ROW1" = 0 ]; then
 # -- 2. latency at concurrency 1
 run_wrk lat-direct "$CPU_PROXY" 1 1 "$LAT_SECONDS" gemini "$DIRECT_URL"
 run_wrk lat-nginx "$CPU_FAKE" 1 1 "$LAT_SECONDS" gemini "$NGINX_URL"
@@ -419,7 +425,6 @@ fi
 start_fake "$HOLD_EVENTS" "$HOLD_DELAY_MS"
 HOLD_ARGS=(--mode=hold --streams="$HOLD_STREAMS" --timeout-s=60 --max-time-s=120)
 run_streams hold-direct "$CPU_PROXY" "${HOLD_ARGS[@]}" --body=gemini --url="$DIRECT_URL$GEMINI_STREAM_PATH"
-GB_HOLD_RSS=n/a; GB_HOLD_THREADS=n/a; GB_CPU_PER_1K_STREAMS=n/a
 if gb_ready && [ "$GB_STREAM_OK" = 1 ]; then
   t0=$(cpu_ticks "$GB_PID")
   start_sampler "$GB_PID"
@@ -429,6 +434,7 @@ if gb_ready && [ "$GB_STREAM_OK" = 1 ]; then
   t1=$(cpu_ticks "$GB_PID")
   GB_CPU_PER_1K_STREAMS=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$HOLD_STREAMS" 'BEGIN{printf "%.3f", d/hz/n*1000}')
 fi
+fi  # rows 2-4
 GB_END_RSS=n/a
 gb_ready && GB_END_RSS=$(rss_mb "$GB_PID")
 
@@ -479,13 +485,14 @@ gbcell() {  # KIND(chat|stream|any) VALUE
 
 STAMP=$(date +%Y-%m-%d-%H%M)
 [ "$QUICK" = 1 ] && STAMP="$STAMP-quick"
+[ "$ROW1" = 1 ] && STAMP="$STAMP-row1"
 OUT_DIR="$ROOT/bench/results"
 mkdir -p "$OUT_DIR"
 OUT="$OUT_DIR/$STAMP.md"
 {
   echo "# gemini-balance benchmark $STAMP"
   echo
-  echo "- commit \`$COMMIT\`, $( [ "$QUICK" = 1 ] && echo "**--quick smoke run (3 s rows; not comparable)**" || echo "full run")"
+  echo "- commit \`$COMMIT\`, $( [ "$QUICK" = 1 ] && echo "**--quick smoke run (3 s rows; not comparable)**" || echo "full run")$( [ "$ROW1" = 1 ] && echo ", **row 1 only** (--row1: the other rows say n/a)")"
   echo "- machine: $NCPU CPUs ($CPU_MODEL), $MEM_TOTAL RAM; $JDK; $(uname -sr)"
   echo "- pinning: fake Gemini on CPU $CPU_FAKE, nginx and gemini-balance on CPU $CPU_PROXY; load generator on the other CPU"
   echo "- load average (1/5/15 min) before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (other tenants share this machine)"
