@@ -42,6 +42,7 @@ public final class Application {
             ConfigLoader.load(raw, null); // validated here so a bad setting is one line, not a stack trace
             serverConfig = ServerConfig.from(raw);
             settings = ServerSettings.from(raw);
+            AdminUiSettings.from(raw); // ADMIN_SESSION_EXPIRE
             io.github.geminibalance.store.jdbc.DatabaseSettings.from(raw);
         } catch (ConfigException e) {
             System.err.println("gemini-balance: " + e.getMessage());
