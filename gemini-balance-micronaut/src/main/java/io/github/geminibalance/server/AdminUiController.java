@@ -60,6 +60,8 @@ final class AdminUiController {
             + "img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private static final String FORWARDED_PROTO = "X-Forwarded-Proto";
+    private static final java.util.regex.Pattern ASSET_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\\.[A-Za-z0-9-]+(\\.[a-z]+)?");
     /** A login form is a few hundred bytes; anything far larger is not one. */
     private static final int MAX_LOGIN_BODY = 8 * 1024;
 
@@ -75,9 +77,15 @@ final class AdminUiController {
         this.adminToken = new TokenVerifier(config.authToken() == null ? List.of() : List.of(config.authToken()));
     }
 
-    /** Whether a path is open without a session: the login form and the admin's static files. */
+    /**
+     * Whether a path is open without a session: the login form and the admin's static files. A file path
+     * must look like one ({@code i18n/en.json}: no dot segments, no escapes); any other path under
+     * {@value #ASSETS_PREFIX} needs a session like the rest of the admin, so no router quirk can turn an
+     * open prefix into a way around the login.
+     */
     static boolean isPublic(String path) {
-        return path.equals(LOGIN_PATH) || path.startsWith(ASSETS_PREFIX);
+        return path.equals(LOGIN_PATH)
+                || path.startsWith(ASSETS_PREFIX) && ASSET_NAME.matcher(path.substring(ASSETS_PREFIX.length())).matches();
     }
 
     /** Whether a path is the admin page, to which a browser without a session is sent to log in. */

@@ -322,9 +322,15 @@ class AdminSessionTest {
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
 
-        for (String path : List.of("/admin/ui/nothing.js", "/admin/ui/index.html", "/admin/ui/../application.properties",
-                "/admin/ui/..%2Fapplication.properties", "/admin/ui/i18n/../../logback.xml")) {
-            assertThat(send(server.request(path, null).GET().build()).statusCode()).as(path).isIn(400, 404);
+        for (String path : List.of("/admin/ui/nothing.js", "/admin/ui/index.html")) {
+            assertThat(send(server.request(path, null).GET().build()).statusCode()).as(path).isEqualTo(404);
+        }
+        // dot segments and escapes under the open prefix need a session (and lead to no file with one)
+        String cookie = session();
+        for (String path : List.of("/admin/ui/../application.properties", "/admin/ui/..%2Fapplication.properties",
+                "/admin/ui/i18n/../../logback.xml", "/admin/ui/../keys", "/admin/ui/%2e%2e/keys", "/admin/ui/./app.css")) {
+            assertThat(send(server.request(path, null).GET().build()).statusCode()).as(path).isIn(400, 401);
+            assertThat(withCookie("GET", path, cookie).statusCode()).as(path).isIn(400, 404);
         }
 
         // no inline script, handler or style anywhere: the policy would block them
