@@ -242,6 +242,86 @@ class AdminUiBrowserTest {
     }
 
     @Test
+    void theListAndTheHeaderFollowChangesMadeElsewhere() throws Exception {
+        login();
+        waiting().until(ExpectedConditions.textToBe(By.id("health-text"), "Usable keys: 2 of 3"));
+
+        admin("POST", "/admin/keys/" + id(HEALTHY) + "/disable"); // by a script, not the page
+
+        WebDriverWait poll = new WebDriverWait(chromium.driver(), Duration.ofSeconds(12));
+        poll.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> row(HEALTHY).findElement(By.cssSelector(".badge")).getText().equals("Disabled"));
+        poll.until(ExpectedConditions.textToBe(By.id("health-text"), "Usable keys: 1 of 3"));
+        assertThat(chromium.driver().findElement(By.id("summary")).getText()).contains("Disabled\n1");
+    }
+
+    @Test
+    void everyControlHasANameAndTheKeyboardReachesTheRowActions() throws Exception {
+        login();
+
+        @SuppressWarnings("unchecked")
+        List<String> unnamed = (List<String>) chromium.driver().executeScript(
+                "return Array.from(document.querySelectorAll('input, select, textarea, button, summary, a'))"
+                        + ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')"
+                        + " && !e.textContent.trim())"
+                        + ".map(e => e.outerHTML.slice(0, 120));");
+        assertThat(unnamed).as("controls without a label or text").isEmpty();
+
+        WebElement summary = row(HEALTHY).findElement(By.cssSelector("details.menu summary"));
+        chromium.driver().executeScript("arguments[0].focus()", summary);
+        summary.sendKeys(org.openqa.selenium.Keys.ENTER);
+        waiting().until(d -> row(HEALTHY).findElement(By.cssSelector("details.menu")).getAttribute("open") != null);
+        chromium.driver().switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
+        WebElement check = chromium.driver().switchTo().activeElement();
+        assertThat(check.getAttribute("data-action")).isEqualTo("check");
+        check.sendKeys(org.openqa.selenium.Keys.ENTER);
+
+        // a check of one key: a server without the route says so, one with it gives the result
+        waiting().until(d -> !text(By.id("message")).isEmpty() && !text(By.id("message")).startsWith("Checking"));
+        String message = text(By.id("message"));
+        if (routeExists("POST", "/admin/keys/" + id(HEALTHY) + "/check")) {
+            assertThat(message).contains("Checked: 1 valid");
+        } else {
+            assertThat(message).contains("does not offer POST /admin/keys/{id}/check yet");
+        }
+
+        // Escape closes an open menu
+        WebElement again = row(COOLING).findElement(By.cssSelector("details.menu summary"));
+        chromium.driver().executeScript("arguments[0].focus()", again);
+        again.sendKeys(org.openqa.selenium.Keys.ENTER);
+        waiting().until(d -> row(COOLING).findElement(By.cssSelector("details.menu")).getAttribute("open") != null);
+        chromium.driver().switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ESCAPE);
+        waiting().until(d -> row(COOLING).findElement(By.cssSelector("details.menu")).getAttribute("open") == null);
+    }
+
+    @Test
+    void deletingAsksFirst() throws Exception {
+        login();
+
+        action(INVALID, "delete");
+        WebElement dialog = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-dialog")));
+        assertThat(dialog.getText()).contains("Delete key " + id(INVALID) + "?");
+        dialog.findElement(By.cssSelector("button[value='cancel']")).click();
+        waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("confirm-dialog")));
+        assertThat(chromium.requestedUrls()).noneMatch(u -> u.startsWith("DELETE "));
+        assertThat(state(INVALID)).isEqualTo("INVALID");
+
+        chromium.driver().findElement(By.id("delete-invalid")).click();
+        dialog = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-dialog")));
+        assertThat(dialog.getText()).contains("Delete all 1 invalid keys?");
+        dialog.findElement(By.id("confirm-ok")).click();
+        if (routeExists("POST", "/admin/keys/delete")) {
+            waiting().until(d -> d.findElements(By.cssSelector("#keys-body tr[data-id='" + id(INVALID) + "']")).isEmpty()
+                    || row(INVALID).getAttribute("data-state").equals("DELETED"));
+            admin("POST", "/admin/keys/" + id(INVALID) + "/restore");
+        } else {
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
+                    "does not offer POST /admin/keys/delete yet"));
+            assertThat(state(INVALID)).isEqualTo("INVALID");
+        }
+    }
+
+    @Test
     void disablesAKeyAndShowsItsStateAndCountdown() throws Exception {
         login();
 
@@ -252,6 +332,7 @@ class AdminUiBrowserTest {
 
         waiting().until(d -> row(HEALTHY).findElement(By.cssSelector(".badge")).getText().equals("Disabled"));
         assertThat(state(HEALTHY)).isEqualTo("DISABLED");
+        waiting().until(ExpectedConditions.textToBe(By.id("health-text"), "Usable keys: 1 of 3")); // at once
         JsonNode entry = null;
         for (JsonNode k : Json.mapper().readTree(admin("GET", "/admin/keys").body()).path("keys")) {
             if (k.path("id").asText().equals(id(HEALTHY))) {
