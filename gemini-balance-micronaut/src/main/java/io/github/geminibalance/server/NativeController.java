@@ -67,7 +67,7 @@ final class NativeController {
 
     NativeController(GeminiBalance gemini) {
         this.gemini = gemini;
-        this.relay = new NativeRelay(new KeyScrubber(gemini.config().apiKeys()));
+        this.relay = new NativeRelay(new KeyScrubbers(gemini::keyValues));
     }
 
     /** Whether a request path belongs to the native API (so it is authenticated and answered Gemini's way). */

@@ -41,11 +41,11 @@ final class OpenAiController {
 
     private final GeminiBalance gemini;
     // A model may quote one of the pool's keys (a file URI with ?key=); clients never see it.
-    private final KeyScrubber scrubber;
+    private final KeyScrubbers scrubbers;
 
     OpenAiController(GeminiBalance gemini) {
         this.gemini = gemini;
-        this.scrubber = new KeyScrubber(gemini.config().apiKeys());
+        this.scrubbers = new KeyScrubbers(gemini::keyValues);
     }
 
     /**
@@ -94,6 +94,7 @@ final class OpenAiController {
     }
 
     private MutableHttpResponse<?> eventStream(ChatStream stream) {
+        KeyScrubber scrubber = scrubbers.get();
         Publisher<Event<String>> events = Publishers.map(FlowAdapters.toPublisher(stream.sseData()),
                 data -> Event.of(scrubber.scrub(data)));
         return HttpResponse.ok(events)
@@ -104,7 +105,7 @@ final class OpenAiController {
 
     private MutableHttpResponse<?> json(Object value) {
         try {
-            return HttpResponse.ok(scrubber.scrub(GeminiBalance.jsonWriter().writeValueAsBytes(value)))
+            return HttpResponse.ok(scrubbers.get().scrub(GeminiBalance.jsonWriter().writeValueAsBytes(value)))
                     .contentType(MediaType.APPLICATION_JSON_TYPE);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not serialize the answer", e); // a bug: 500, logged
