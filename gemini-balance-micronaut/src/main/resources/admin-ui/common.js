@@ -171,7 +171,7 @@
   function noteServerTime(response) {
     const date = Date.parse(response.headers.get('Date') || '');
     if (!isNaN(date)) {
-      const next = date - Date.now();
+      const next = date + 500 - Date.now(); // the header is cut to the second: half a second on average
       // the header has whole seconds: keep the first value unless the clocks really moved apart
       if (skew === null || Math.abs(next - skew) > 2000) {
         skew = next;

@@ -77,8 +77,27 @@
     }
   }
 
-  function fetchList() {
-    return GB.api('GET', '/admin/keys' + (view.showDeleted ? '?deleted=true' : ''));
+  // The pool's keys; with "Show deleted keys", also GET /admin/keys?deleted=true (the deleted keys, with
+  // deleted_at), shown as rows in the state DELETED.
+  async function fetchList() {
+    const pool = GB.api('GET', '/admin/keys');
+    if (!view.showDeleted) {
+      return pool;
+    }
+    const [list, deleted] = await Promise.all([pool, GB.api('GET', '/admin/keys?deleted=true')]);
+    if (!list.ok || !list.data) {
+      return list;
+    }
+    const rows = deleted.ok && deleted.data && Array.isArray(deleted.data.keys) ? deleted.data.keys : null;
+    if (!rows || deleted.data.summary) {
+      // an error, or a server that ignores the parameter and answers the pool again
+      const failure = !deleted.ok ? deleted : { ok: false, status: 404, data: null, missingRoute: true };
+      GB.message(GB.failureText(failure, 'GET /admin/keys?deleted=true'), 'error');
+      return list;
+    }
+    const gone = rows.map((k) => Object.assign({}, k, { state: 'DELETED' }));
+    return Object.assign({}, list, { data: { keys: list.data.keys.concat(gone),
+      summary: Object.assign({}, list.data.summary, { DELETED: gone.length }) } });
   }
 
   // The first list is asked for at once, while the language bundle loads, not after it.
@@ -260,6 +279,12 @@
     if (cooldowns.length > 3) {
       state.appendChild(el('span', 'more', t('keys.moreModels', { count: cooldowns.length - 3 })));
     }
+    if (k.deleted_at) {
+      const when = el('time', 'detail', t('keys.deletedAgo', { ago: GB.formatAgo(k.deleted_at) }));
+      when.dateTime = k.deleted_at;
+      when.title = GB.formatDateTime(k.deleted_at);
+      state.appendChild(when);
+    }
     if (k.disabled_until) {
       const line = el('span', 'countdown');
       line.dataset.until = k.disabled_until;
@@ -270,7 +295,8 @@
       state.appendChild(el('span', 'detail', t('keys.disabledUntilEnabled')));
     }
 
-    cell(tr, t('col.failures'), 'num').textContent = GB.formatNumber(k.consecutive_failures);
+    const number = (v) => (typeof v === 'number' ? GB.formatNumber(v) : '—');
+    cell(tr, t('col.failures'), 'num').textContent = number(k.consecutive_failures);
 
     const last = cell(tr, t('col.lastError'), 'col-error');
     if (k.last_error) {
@@ -290,8 +316,8 @@
       last.lastChild.setAttribute('aria-label', t('keys.noError'));
     }
 
-    cell(tr, t('col.requests'), 'num').textContent = GB.formatNumber(k.requests_today);
-    cell(tr, t('col.tokens'), 'num').textContent = GB.formatNumber(k.tokens_today);
+    cell(tr, t('col.requests'), 'num').textContent = number(k.requests_today);
+    cell(tr, t('col.tokens'), 'num').textContent = number(k.tokens_today);
 
     const actions = cell(tr, t('col.actions'), 'col-actions');
     actions.appendChild(menu(k));
@@ -445,6 +471,11 @@
     });
   }
 
+  /** An action's name for messages: the menu's label without its trailing ellipsis. */
+  function actionName(action) {
+    return t('action.' + action).replace(/(…|\.\.\.)$/, '');
+  }
+
   function progress(label, done, total) {
     const box = $('progress-box');
     box.hidden = total <= 1;
@@ -469,7 +500,7 @@
    * route does not exist. Resolves to {done, failed, missing, results, lastFailure}.
    */
   async function runEach(action, ids, body) {
-    const label = t('action.' + action);
+    const label = actionName(action);
     const queue = ids.slice();
     const outcome = { done: 0, failed: 0, missing: null, results: [], lastFailure: null };
     progress(label, 0, ids.length);
@@ -499,10 +530,10 @@
     if (outcome.missing) {
       GB.message(t('error.missingRoute', { route: outcome.missing }), 'error');
     } else if (outcome.failed) {
-      GB.message(t('result.someFailed', { action: t('action.' + action), failed: outcome.failed,
+      GB.message(t('result.someFailed', { action: actionName(action), failed: outcome.failed,
         total: ids.length, reason: outcome.lastFailure || '' }), 'error');
     } else {
-      GB.message(extra || t('result.done', { action: t('action.' + action), count: GB.formatNumber(ids.length) }),
+      GB.message(extra || t('result.done', { action: actionName(action), count: GB.formatNumber(ids.length) }),
         'success');
     }
   }
@@ -549,7 +580,7 @@
         const result = await GB.api('POST', '/admin/keys/delete', { ids: ids });
         if (result.ok) {
           view.selected.clear();
-          GB.message(t('result.done', { action: t('action.delete'), count: GB.formatNumber(deletedCount(result, ids.length)) }),
+          GB.message(t('result.done', { action: actionName('delete'), count: GB.formatNumber(deletedCount(result, ids.length)) }),
             'success');
         } else {
           GB.message(GB.failureText(result, 'POST /admin/keys/delete'), 'error');
@@ -578,7 +609,7 @@
     setBusy(true);
     try {
       const result = await GB.api('POST', '/admin/keys/delete', { state: 'INVALID' });
-      GB.message(result.ok ? t('result.done', { action: t('action.delete'), count: GB.formatNumber(deletedCount(result, count)) })
+      GB.message(result.ok ? t('result.done', { action: actionName('delete'), count: GB.formatNumber(deletedCount(result, count)) })
         : GB.failureText(result, 'POST /admin/keys/delete'), result.ok ? 'success' : 'error');
     } finally {
       setBusy(false);
@@ -643,7 +674,7 @@
     }
     setBusy(true);
     try {
-      report('note', [id], await runEach('note', [id], { note: input.value.trim() }));
+      report('note', [id], await runEach('note', [id], { note: input.value.trim() || null }));
     } finally {
       setBusy(false);
     }
@@ -726,6 +757,7 @@
     const added = new Set(data.added || []);
     const existing = new Set(data.existing || []);
     const rejected = new Map((data.rejected || []).map((r) => [r.index, r.reason]));
+    const checked = new Map((data.checked || []).map((c) => [c.id, c]));
     for (const line of lines) {
       if (line.result) {
         continue;
@@ -735,6 +767,7 @@
         line.reason = rejected.get(line.index);
       } else if (added.has(line.id)) {
         line.result = 'added';
+        line.check = checked.get(line.id) || null;
       } else if (existing.has(line.id)) {
         line.result = 'existing';
       } else {
@@ -757,6 +790,11 @@
       let text;
       if (failure && !line.result) {
         text = t('add.notAdded');
+      } else if (line.result === 'added' && line.check && !line.check.valid) {
+        text = t('add.addedRefused', { id: line.id, reason: line.check.reason || line.check.status });
+        li.classList.add('refused');
+      } else if (line.result === 'added' && line.check) {
+        text = t('add.addedChecked', { id: line.id });
       } else if (line.result === 'added') {
         text = t('add.added', { id: line.id });
       } else if (line.result === 'existing') {
