@@ -45,6 +45,7 @@ public final class Application {
             ConfigLoader.load(raw, null, database);
             serverConfig = ServerConfig.from(raw);
             settings = ServerSettings.from(raw);
+            AdminUiSettings.from(raw); // ADMIN_SESSION_EXPIRE
         } catch (ConfigException e) {
             System.err.println("gemini-balance: " + e.getMessage());
             System.exit(1);
