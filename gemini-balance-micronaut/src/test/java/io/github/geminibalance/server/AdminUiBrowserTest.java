@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -335,8 +334,6 @@ class AdminUiBrowserTest {
 
     @Test
     void deletesRestoresAndNotesAKey() throws Exception {
-        Assumptions.assumeTrue(routeExists("POST", "/admin/keys/delete"),
-                "the key management API of issue 11 is not on this server yet");
         login();
 
         action(INVALID, "delete");
@@ -410,8 +407,6 @@ class AdminUiBrowserTest {
 
     @Test
     void addsKeysByPasteWithAResultPerLine() throws Exception {
-        Assumptions.assumeTrue(routeExists("POST", "/admin/keys"),
-                "POST /admin/keys (issue 11) is not on this server yet: adding keys is not tested here");
         String first = "AIzaSyTEST-browser-key-added-0000000001";
         String second = "AIzaSyTEST-browser-key-added-0000000002";
         added.add(first);
@@ -432,22 +427,6 @@ class AdminUiBrowserTest {
         assertThat(chromium.driver().findElement(By.id("add-text")).getAttribute("value")).isEmpty();
         row(first);
         row(second);
-    }
-
-    @Test
-    void addingKeysSaysClearlyWhenTheServerCannotYet() throws Exception {
-        Assumptions.assumeFalse(routeExists("POST", "/admin/keys"), "this server can add keys: see addsKeysByPaste");
-        String pasted = "AIzaSyTEST-browser-key-never-added-0001";
-        added.add(pasted); // never added, but must not stay on the page either
-        login();
-
-        chromium.driver().findElement(By.id("add-text")).sendKeys(pasted);
-        chromium.driver().findElement(By.id("add-submit")).click();
-
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "POST /admin/keys"));
-        assertThat(text(By.id("message"))).contains("does not offer POST /admin/keys yet");
-        assertThat(text(By.id("add-lines"))).contains(ApiKey.mask(pasted)).contains("not added");
-        assertThat(chromium.driver().findElement(By.id("add-text")).getAttribute("value")).isEmpty();
     }
 
     @Test
