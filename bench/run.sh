@@ -575,6 +575,7 @@ OUT="$OUT_DIR/$STAMP.md"
   echo "- load average (1/5/15 min) before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (other tenants share this machine)"
   echo "- JIT warm-up of gemini-balance before row 1: wrk rounds of ${WARM_ROUND_SECONDS} s until the JIT compilers use < 2 % of a CPU and req/s moves < 5 % (per round:${WARM_LOG:- none}); before row 3: $STREAM_WARM_ROUNDS rounds of 64 streams against the undelayed fake"
   echo "- gemini-balance database: $DB_NOTE; at the end: $STORE_STATS$SQLITE_SIZE"
+  echo "- server jar: \`$GB_JAR\` (sha256 $(sha256sum "$GB_JAR" 2>/dev/null | cut -c1-12 || echo n/a))"
   echo "- gemini-balance JVM: \`$("$GB_JAVA" -version 2>&1 | head -n 1)\`, flags: \`${GB_JAVA_OPTS:-(none)}\`, UPSTREAM_CLIENT=${UPSTREAM_CLIENT:-netty}; fake: 8 events/stream, 50 ms/event for TTFT; hold: $HOLD_EVENTS events x $HOLD_DELAY_MS ms"
   echo
   echo "| Row | direct (fake) | nginx | gemini-balance | Target | Verdict |"

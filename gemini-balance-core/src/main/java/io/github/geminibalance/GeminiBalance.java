@@ -9,7 +9,9 @@ import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.internal.StagePublisher;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyChecker;
+import io.github.geminibalance.keys.KeyJournal;
 import io.github.geminibalance.keys.KeyPool;
+import io.github.geminibalance.keys.KeySnapshot;
 import io.github.geminibalance.openai.ChatCompletion;
 import io.github.geminibalance.openai.ChatCompletionRequest;
 import io.github.geminibalance.openai.EmbeddingRequest;
@@ -21,6 +23,8 @@ import io.github.geminibalance.retry.RetryLoop;
 import io.github.geminibalance.retry.RetryPolicy;
 import io.github.geminibalance.spi.HttpTransport;
 import io.github.geminibalance.spi.KeyStateStore;
+import io.github.geminibalance.store.KeyRepository;
+import io.github.geminibalance.store.SeedResult;
 import io.github.geminibalance.translate.ChatRequestTranslator;
 import io.github.geminibalance.translate.EmbeddingTranslator;
 import io.github.geminibalance.translate.ModelNames;
@@ -66,6 +70,10 @@ public final class GeminiBalance implements AutoCloseable {
 
     /** How long the model list is cached. */
     static final Duration MODELS_TTL = Duration.ofMinutes(5);
+    /** How often the keys' request and token counts are written to the store (and once more at close). */
+    static final Duration COUNTS_EVERY = Duration.ofSeconds(10);
+    /** How often the pool re-reads the store's keys, for changes another instance made ({@link KeyAdmin#sync}). */
+    static final Duration SYNC_EVERY = Duration.ofSeconds(60);
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(20);
     private static final String MODELS_POOL_KEY = "models.list";
 
@@ -81,6 +89,7 @@ public final class GeminiBalance implements AutoCloseable {
     private final AtomicReference<CachedModels> models = new AtomicReference<>();
     private final GeminiBalanceListener listener;
     private final KeyChecker checker;
+    private final KeyAdmin keys;
     private final io.github.geminibalance.store.Store store;
 
     private GeminiBalance(Builder b) {
@@ -100,10 +109,7 @@ public final class GeminiBalance implements AutoCloseable {
         this.httpExecutor = b.httpClient != null ? null : httpExecutor();
         HttpClient http = b.httpClient != null ? b.httpClient : defaultHttpClient(config, httpExecutor);
         this.store = b.keyStore != null ? b.keyStore : io.github.geminibalance.store.Store.inMemory(clock);
-        List<String> seeded = store.keys().seed(config.apiKeys()).usable().stream()
-                .map(io.github.geminibalance.store.StoredKey::value).toList();
-        this.pool = new KeyPool(seeded.isEmpty() ? config.apiKeys() : seeded, config.maxFailures(),
-                config.keySelection(), clock, b.store);
+        this.pool = seededPool(config, store.keys(), clock, b.store);
         this.listener = b.listener;
         RetryPolicy policy = new RetryPolicy(config.maxRetries(), clock);
         this.retry = new RetryLoop(pool, policy, listener);
@@ -116,9 +122,58 @@ public final class GeminiBalance implements AutoCloseable {
         this.chat = new ChatPipeline(new ChatRequestTranslator(options), media, client, retry, pool, clock,
                 b.random, listener, scheduler);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
+        this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
         if (b.scheduleChecks && !config.checkInterval().isZero()) {
             long period = config.checkInterval().toMillis();
             scheduler.scheduleWithFixedDelay(this::scheduledCheck, period, period, TimeUnit.MILLISECONDS);
+        }
+        scheduler.scheduleWithFixedDelay(this::flushCounts, COUNTS_EVERY.toMillis(), COUNTS_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
+        if (b.keyStore != null) {
+            // another instance on the same database may add, delete or disable keys
+            scheduler.scheduleWithFixedDelay(this::syncKeys, SYNC_EVERY.toMillis(), SYNC_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void syncKeys() {
+        try {
+            keys.sync().exceptionally(e -> {
+                log.debug("Key sync with the store failed: {}", e.toString());
+                return 0;
+            });
+        } catch (RuntimeException e) {
+            log.debug("Key sync with the store failed: {}", e.toString());
+        }
+    }
+
+    // The pool is the store's keys: API_KEYS seeds the store (a key deleted there stays deleted), and
+    // the keys come back with their marks (INVALID, exhausted, cooling, disabled) and today's counters.
+    private static KeyPool seededPool(GeminiBalanceConfig config, KeyRepository repository, Clock clock,
+            KeyStateStore shared) {
+        SeedResult seed = repository.seed(config.apiKeys());
+        if (!seed.keptDeleted().isEmpty()) {
+            log.info("{} key(s) of API_KEYS were deleted through the admin API and stay deleted "
+                    + "(restore them with POST /admin/keys/{id}/restore)", seed.keptDeleted().size());
+        }
+        KeySnapshot snapshot = KeySnapshot.read(repository, seed.usable(), clock.instant());
+        // the shared state is named by the configured keys, which every instance of a deployment has,
+        // not by the keys added since
+        Set<String> poolIds = new java.util.LinkedHashSet<>();
+        config.apiKeys().forEach(raw -> poolIds.add(new ApiKey(raw.strip()).id()));
+        KeyPool pool = new KeyPool(snapshot, List.copyOf(poolIds), config.maxFailures(), config.keySelection(),
+                clock, shared, KeyJournal.of(repository));
+        if (pool.size() == 0) {
+            log.warn("The key pool is empty: every request fails with 503 until a key is added");
+        }
+        return pool;
+    }
+
+    private void flushCounts() {
+        try {
+            pool.flushCounts();
+        } catch (RuntimeException e) {
+            log.warn("Could not write the key counters: {}", e.toString());
         }
     }
 
@@ -440,24 +495,48 @@ public final class GeminiBalance implements AutoCloseable {
     }
 
     /**
-     * Puts a key back into rotation: clears its failures, cooldowns and exhaustion (also an admin's
-     * disable).
+     * The pool's raw keys, for an adapter that must mask them in what Gemini sends back (a model can quote
+     * a URL with {@code ?key=}). The same list instance is returned until keys are added or removed, so a
+     * caller can keep what it derives from it and compare by identity. Never show, log or return them.
      *
-     * @param id the key's id, such as {@code k-3f9a1c07}
-     * @return false when no key has this id
+     * @return the keys, in rotation order
      */
-    public boolean resetKey(String id) {
-        return pool.reset(id);
+    public List<String> keyValues() {
+        return pool.values();
     }
 
     /**
-     * Takes a key out of rotation until {@link #resetKey} (a key check does not bring it back).
+     * The pool's keys for an operator: add, delete, restore, disable until a time, enable, reset and note
+     * keys at run time, stored so that a restart keeps them (see {@link KeyAdmin}).
+     *
+     * @return the key administration
+     */
+    public KeyAdmin keys() {
+        return keys;
+    }
+
+    /**
+     * Puts a key back into rotation: clears its failures, cooldowns and exhaustion (also an admin's
+     * disable). Waits until the change is stored ({@link KeyAdmin#reset} does not).
+     *
+     * @param id the key's id, such as {@code k-3f9a1c07}
+     * @return false when no key of the pool has this id
+     * @throws GeminiBalanceException when the store cannot be written
+     */
+    public boolean resetKey(String id) {
+        return await(keys.reset(id)).isPresent();
+    }
+
+    /**
+     * Takes a key out of rotation until {@link #resetKey} (a key check does not bring it back). Waits until
+     * the change is stored ({@link KeyAdmin#disable} does not, and takes an end).
      *
      * @param id the key's id
-     * @return false when no key has this id
+     * @return false when no key of the pool has this id
+     * @throws GeminiBalanceException when the store cannot be written
      */
     public boolean disableKey(String id) {
-        return pool.disable(id);
+        return await(keys.disable(id, null)).isPresent();
     }
 
     /**
@@ -541,9 +620,15 @@ public final class GeminiBalance implements AutoCloseable {
         return store;
     }
 
-    /** Releases the timer thread (the shared HTTP client closes with its last reference). */
+    /**
+     * Writes the keys' counters, lets key changes under way finish and releases the timer thread (the
+     * shared HTTP client closes with its last reference). The {@linkplain Builder#store store} is the
+     * caller's to close, after this.
+     */
     @Override
     public void close() {
+        keys.close();
+        flushCounts();
         if (ownsScheduler) {
             scheduler.shutdownNow();
         }
@@ -658,8 +743,17 @@ public final class GeminiBalance implements AutoCloseable {
             return this;
         }
 
-        /** Builds the instance. */
+        /**
+         * Builds the instance.
+         *
+         * @throws IllegalArgumentException when the configuration has no key and no {@linkplain #store
+         *     store} was given (a store may hold the keys, or get them through {@link GeminiBalance#keys()})
+         */
         public GeminiBalance build() {
+            if (keyStore == null && config.apiKeys().isEmpty()) {
+                throw new IllegalArgumentException("apiKeys must hold at least one key (or give the builder a "
+                        + "store to keep the keys in)");
+            }
             return new GeminiBalance(this);
         }
     }

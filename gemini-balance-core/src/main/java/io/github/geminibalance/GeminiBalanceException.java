@@ -13,10 +13,15 @@ public class GeminiBalanceException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status to answer with. */
     private final int httpStatus;
+    /** The OpenAI error type. */
     private final String type;
+    /** The OpenAI error code, or null. */
     private final String code;
+    /** The request field at fault, or null. */
     private final String param;
+    /** How long the client should wait before retrying, or null. */
     private final Duration retryAfter;
 
     /**

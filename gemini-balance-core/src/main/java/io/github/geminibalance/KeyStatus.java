@@ -17,6 +17,10 @@ import java.util.Map;
  * @param lastErrorAt time of the last error, or null
  * @param requestsToday attempts made with the key since midnight Pacific
  * @param tokensToday tokens reported for the key since midnight Pacific
+ * @param addedAt when the key was first stored (or, without a store, when the pool was built)
+ * @param note an operator's note, or null
+ * @param disabledUntil while DISABLED: when the key comes back by itself, or null for never (and always
+ *     null in other states)
  */
 public record KeyStatus(
         String id,
@@ -29,4 +33,7 @@ public record KeyStatus(
         String lastErrorReason,
         Instant lastErrorAt,
         long requestsToday,
-        long tokensToday) {}
+        long tokensToday,
+        Instant addedAt,
+        String note,
+        Instant disabledUntil) {}

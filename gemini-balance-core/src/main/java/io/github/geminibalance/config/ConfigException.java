@@ -16,7 +16,9 @@ public final class ConfigException extends RuntimeException {
     /** The setting name used for syntax problems of the {@code .env} file itself. */
     public static final String DOT_ENV = ".env";
 
+    /** The name of the setting at fault. */
     private final String setting;
+    /** What is wrong with it. */
     private final String problem;
 
     /**

@@ -149,11 +149,35 @@ public final class ConfigLoader {
         return DotEnv.parse(text, dotEnv.toString());
     }
 
+    /**
+     * Loads the configuration of an application whose keys live in a store (the server with a database):
+     * as {@link #load(Map, Path)}, except that {@code API_KEYS} may be unset or empty, since the store may
+     * hold the keys. When it is set it must still be a valid list: it seeds the store.
+     *
+     * @param environment the environment variables; they win over the {@code .env} file
+     * @param dotEnv the {@code .env} file; it may not exist, and null means none
+     * @param keysInStore whether the keys live in a store (false: exactly {@link #load(Map, Path)})
+     * @throws ConfigException if a setting is missing or malformed
+     */
+    public static GeminiBalanceConfig load(Map<String, String> environment, Path dotEnv, boolean keysInStore) {
+        return fromSettings(settings(environment, dotEnv), keysInStore);
+    }
+
     /** Validates merged raw settings into a configuration. */
     static GeminiBalanceConfig fromSettings(Map<String, String> s) {
+        return fromSettings(s, false);
+    }
+
+    private static GeminiBalanceConfig fromSettings(Map<String, String> s, boolean keysInStore) {
         GeminiBalanceConfig.Builder b = GeminiBalanceConfig.builder();
 
-        List<String> apiKeys = requiredList(s, API_KEYS, API_KEYS + " is not set", API_KEYS + " is empty");
+        List<String> apiKeys;
+        if (keysInStore) {
+            String raw = value(s, API_KEYS);
+            apiKeys = raw == null ? List.of() : list(API_KEYS, raw);
+        } else {
+            apiKeys = requiredList(s, API_KEYS, API_KEYS + " is not set", API_KEYS + " is empty");
+        }
         requireHeaderSafe(API_KEYS, apiKeys);
         b.apiKeys(apiKeys);
 

@@ -22,7 +22,8 @@ import java.util.Objects;
  * <p>Settings of the HTTP server (client tokens, admin token, port, Redis, its upstream client) are not
  * here: they belong to the server module, which reads them from the same environment.
  *
- * @param apiKeys the Gemini API keys of the pool (at least one)
+ * @param apiKeys the Gemini API keys of the pool; empty only when a store holds the keys ({@code
+ *     GeminiBalance.Builder.store}), which these keys seed
  * @param baseUrl the Gemini REST base, ending in the API version ({@code .../v1beta})
  * @param codeExecutionEnabled whether to add the {@code codeExecution} tool to chat requests
  * @param searchModels models that always get the {@code googleSearch} tool (and a {@code -search} entry)
@@ -63,9 +64,6 @@ public record GeminiBalanceConfig(
     /** Validates and freezes every component. */
     public GeminiBalanceConfig {
         apiKeys = List.copyOf(Objects.requireNonNull(apiKeys, "apiKeys"));
-        if (apiKeys.isEmpty()) {
-            throw new IllegalArgumentException("apiKeys must hold at least one key");
-        }
         if (apiKeys.stream().anyMatch(String::isBlank)) {
             throw new IllegalArgumentException("apiKeys must not contain a blank key");
         }

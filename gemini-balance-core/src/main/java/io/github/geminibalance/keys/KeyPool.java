@@ -5,14 +5,19 @@ import io.github.geminibalance.KeyStatus;
 import io.github.geminibalance.config.KeySelection;
 import io.github.geminibalance.spi.KeyEvent;
 import io.github.geminibalance.spi.KeyStateStore;
+import io.github.geminibalance.store.KeyCounter;
+import io.github.geminibalance.store.StoredKey;
 import io.github.geminibalance.util.LogText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,8 +34,14 @@ import org.slf4j.LoggerFactory;
  * than {@code maxFailures} consecutive strikes (transient failures charged to the key), and not cooling
  * down or out of daily quota for that model. Selection is round robin or least-busy over the usable
  * keys. When every key is failing the one that failed longest ago is probed again after {@link
- * #PROBE_AFTER}, so the pool recovers by itself. Thread-safe; state changes are logged once,
- * with the masked key.
+ * #PROBE_AFTER}, so the pool recovers by itself. A key disabled until a time comes back by itself then.
+ *
+ * <p>Keys come and go at run time ({@link #add}, {@link #remove}). The list is copy-on-write: a change is
+ * prepared beside the pool and published by swapping one reference, so it never holds up a selection, and
+ * a lease of a removed key completes without effect. The pool may be empty. Every state change is shared
+ * through the {@link KeyStateStore} and written to the {@link KeyJournal} after the lock is released
+ * (neither blocks); nothing under the lock does I/O. Thread-safe; state changes are logged once, with the
+ * masked key.
  */
 public final class KeyPool {
 
@@ -42,11 +53,14 @@ public final class KeyPool {
 
     private static final Logger log = LoggerFactory.getLogger(KeyPool.class);
 
-    private final List<KeyEntry> entries;
-    private final Map<String, KeyEntry> byId;
+    // replaced, never changed: selection reads it under the pool's lock, add and remove swap it
+    private volatile Members members;
+    // serializes add and remove (never taken by selection; taken before the pool's lock, never after)
+    private final Object membership = new Object();
     private final int maxFailures;
     private final Clock clock;
     private final KeyStateStore store;
+    private final KeyJournal journal;
     private final KeySelector selector;
 
     /**
@@ -56,6 +70,7 @@ public final class KeyPool {
      * @param maxFailures consecutive transient failures after which a key is skipped
      * @param selection how to pick among usable keys
      * @param clock the time source for cooldowns
+     * @throws IllegalArgumentException if {@code keys} is empty
      */
     public KeyPool(List<String> keys, int maxFailures, KeySelection selection, Clock clock) {
         this(keys, maxFailures, selection, clock, KeyStateStore.local());
@@ -69,27 +84,57 @@ public final class KeyPool {
      * @param selection how to pick among usable keys
      * @param clock the time source for cooldowns
      * @param store where state is shared with other instances
+     * @throws IllegalArgumentException if {@code keys} is empty
      */
     public KeyPool(List<String> keys, int maxFailures, KeySelection selection, Clock clock, KeyStateStore store) {
+        this(snapshotOf(keys, clock), idsOf(keys), maxFailures, selection, clock, store, KeyJournal.NONE);
+    }
+
+    /**
+     * Creates a pool from stored keys, with their marks and counters, that shares its state through a
+     * store and writes what must outlive it to a journal. The pool may start empty.
+     *
+     * @param keys the keys, in rotation order (duplicates are dropped), with their marks and counters
+     * @param poolIds the ids that name the pool in the shared state store (see {@link KeyStateStore#attach})
+     * @param maxFailures consecutive transient failures after which a key is skipped
+     * @param selection how to pick among usable keys
+     * @param clock the time source for cooldowns
+     * @param store where state is shared with other instances
+     * @param journal where state changes and counters are written to outlive the pool
+     */
+    public KeyPool(KeySnapshot keys, List<String> poolIds, int maxFailures, KeySelection selection, Clock clock,
+            KeyStateStore store, KeyJournal journal) {
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(poolIds, "poolIds");
+        if (maxFailures < 1) {
+            throw new IllegalArgumentException("maxFailures must be at least 1");
+        }
+        this.maxFailures = maxFailures;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.selector = new KeySelector(Objects.requireNonNull(selection, "selection"), maxFailures);
+        this.store = Objects.requireNonNull(store, "store");
+        this.journal = Objects.requireNonNull(journal, "journal");
+        this.members = Members.of(keys.entries(clock.instant()));
+        store.attach(List.copyOf(poolIds), this::applyRemote, this::applyRotation, this::localEvents);
+    }
+
+    private static KeySnapshot snapshotOf(List<String> keys, Clock clock) {
         Objects.requireNonNull(keys, "keys");
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("a key pool needs at least one key");
         }
-        if (maxFailures < 1) {
-            throw new IllegalArgumentException("maxFailures must be at least 1");
-        }
-        Map<String, KeyEntry> ids = new LinkedHashMap<>();
+        Instant now = clock.instant();
+        List<StoredKey> stored = new ArrayList<>(keys.size());
         for (String raw : keys) {
-            ApiKey key = new ApiKey(raw);
-            ids.putIfAbsent(key.id(), new KeyEntry(key));
+            stored.add(StoredKey.of(raw, now, null));
         }
-        this.entries = List.copyOf(ids.values());
-        this.byId = Collections.unmodifiableMap(ids);
-        this.maxFailures = maxFailures;
-        this.selector = new KeySelector(entries, Objects.requireNonNull(selection, "selection"), maxFailures);
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.store = Objects.requireNonNull(store, "store");
-        store.attach(List.copyOf(byId.keySet()), this::applyRemote, this::applyRotation, this::localEvents);
+        return KeySnapshot.of(stored);
+    }
+
+    private static List<String> idsOf(List<String> keys) {
+        Set<String> ids = new LinkedHashSet<>();
+        keys.forEach(raw -> ids.add(new ApiKey(raw).id()));
+        return List.copyOf(ids);
     }
 
     /** The store this pool shares its state through. */
@@ -99,14 +144,101 @@ public final class KeyPool {
 
     /** The number of keys. */
     public int size() {
-        return entries.size();
+        return members.list.size();
+    }
+
+    /**
+     * The raw keys, in rotation order, for an adapter that masks them in what Gemini sends back. The same
+     * list instance is returned until keys are added or removed, so a caller can keep what it derived from
+     * it and compare by identity. Never show them.
+     */
+    public List<String> values() {
+        return members.values;
     }
 
     /** The keys, in rotation order. */
     public List<ApiKey> keys() {
-        List<ApiKey> keys = new ArrayList<>(entries.size());
-        entries.forEach(e -> keys.add(e.key));
+        List<KeyEntry> list = members.list;
+        List<ApiKey> keys = new ArrayList<>(list.size());
+        list.forEach(e -> keys.add(e.key));
         return keys;
+    }
+
+    /**
+     * Takes keys into the pool, at the end of the rotation, with the state their marks say. Keys already
+     * in the pool are left as they are. What the snapshot says about the new keys is shared through the
+     * store, and the store is asked for what it knows about them.
+     *
+     * @param keys the keys, with their marks and counters
+     * @return the ids of the keys taken in, in order
+     */
+    public List<String> add(KeySnapshot keys) {
+        Objects.requireNonNull(keys, "keys");
+        Instant now = clock.instant();
+        List<KeyEntry> fresh = keys.entries(now);
+        List<KeyEntry> added = new ArrayList<>(fresh.size());
+        List<KeyEvent> events = new ArrayList<>();
+        int total;
+        synchronized (membership) {
+            Members current = members;
+            for (KeyEntry e : fresh) {
+                if (!current.byId.containsKey(e.key.id())) {
+                    added.add(e);
+                    e.addEvents(events, now); // not visible to other threads yet
+                }
+            }
+            if (added.isEmpty()) {
+                return List.of();
+            }
+            Members next = current.plus(added);
+            members = next;
+            total = next.list.size();
+        }
+        List<String> ids = new ArrayList<>(added.size());
+        added.forEach(e -> ids.add(e.key.id()));
+        events.forEach(store::publish);
+        store.added(List.copyOf(ids));
+        log.info("{} key(s) added to the pool ({} in all)", ids.size(), total);
+        return ids;
+    }
+
+    /**
+     * Takes keys out of the pool. Leases of a removed key still out complete without effect; its counts
+     * since the last {@link #flushCounts()} are written.
+     *
+     * @param ids the ids of the keys to remove (unknown ids are ignored)
+     * @return the ids of the keys removed, in rotation order
+     */
+    public List<String> remove(Collection<String> ids) {
+        Set<String> wanted = new HashSet<>(ids);
+        List<String> removed = new ArrayList<>();
+        List<KeyCounter> counts = new ArrayList<>();
+        int total;
+        synchronized (membership) {
+            Members current = members;
+            List<KeyEntry> gone = new ArrayList<>();
+            for (KeyEntry e : current.list) {
+                if (wanted.contains(e.key.id())) {
+                    gone.add(e);
+                }
+            }
+            if (gone.isEmpty()) {
+                return List.of();
+            }
+            Members next = current.minus(wanted);
+            synchronized (this) {
+                members = next;
+                for (KeyEntry e : gone) {
+                    e.removed = true;
+                    e.usage.drain(e.key.id(), counts);
+                    removed.add(e.key.id());
+                }
+            }
+            total = next.list.size();
+        }
+        counts.forEach(journal::counted);
+        log.info("{} key(s) removed from the pool ({} left)", removed.size(), total);
+        return removed;
     }
 
     /**
@@ -126,7 +258,7 @@ public final class KeyPool {
     private Optional<Lease> select(String model, Set<ApiKey> exclude) {
         Instant now = clock.instant();
         synchronized (this) {
-            KeySelector.Choice choice = selector.choose(model, exclude, now);
+            KeySelector.Choice choice = selector.choose(members.list, model, exclude, now);
             if (choice == null) {
                 return Optional.empty();
             }
@@ -142,13 +274,13 @@ public final class KeyPool {
 
     /**
      * When the earliest key becomes usable for a model, for a {@code Retry-After} header; empty if no
-     * key will recover by itself (all invalid or disabled).
+     * key will recover by itself (all invalid or disabled, or no key at all).
      */
     public synchronized Optional<Duration> earliestRecovery(String model) {
         Instant now = clock.instant();
         Instant earliest = null;
-        for (KeyEntry e : entries) {
-            if (e.state != KeyState.ACTIVE) {
+        for (KeyEntry e : members.list) {
+            if (e.baseState(now) != KeyState.ACTIVE) {
                 continue;
             }
             Instant at;
@@ -175,11 +307,18 @@ public final class KeyPool {
     /** Snapshots of every key, in rotation order. */
     public synchronized List<KeyStatus> status() {
         Instant now = clock.instant();
-        List<KeyStatus> list = new ArrayList<>(entries.size());
-        for (KeyEntry e : entries) {
-            list.add(e.status(now, maxFailures));
+        List<KeyEntry> list = members.list;
+        List<KeyStatus> statuses = new ArrayList<>(list.size());
+        for (KeyEntry e : list) {
+            statuses.add(e.status(now, maxFailures));
         }
-        return list;
+        return statuses;
+    }
+
+    /** The snapshot of one key, or empty when no key of the pool has this id. */
+    public synchronized Optional<KeyStatus> status(String id) {
+        KeyEntry e = members.byId.get(id);
+        return e == null ? Optional.empty() : Optional.of(e.status(clock.instant(), maxFailures));
     }
 
     /** The number of keys in each state. */
@@ -196,8 +335,9 @@ public final class KeyPool {
 
     /** Whether at least one key could serve some model right now (for health checks). */
     public synchronized boolean anyUsable() {
-        for (KeyEntry e : entries) {
-            if (e.state == KeyState.ACTIVE && e.failures < maxFailures) {
+        Instant now = clock.instant();
+        for (KeyEntry e : members.list) {
+            if (e.baseState(now) == KeyState.ACTIVE && e.failures < maxFailures) {
                 return true;
             }
         }
@@ -206,24 +346,32 @@ public final class KeyPool {
 
     /** Finds a key by its id. */
     public Optional<ApiKey> find(String id) {
-        KeyEntry e = byId.get(id);
+        KeyEntry e = members.byId.get(id);
         return e == null ? Optional.empty() : Optional.of(e.key);
     }
 
-    /** Returns a key to ACTIVE with no failures and no cooldowns (admin reset, or a passed re-check). */
-    public synchronized boolean reset(String id) {
-        KeyEntry e = byId.get(id);
-        if (e == null) {
-            return false;
+    /**
+     * Returns a key to ACTIVE with no failures and no cooldowns (admin reset, or a passed re-check); lifts
+     * a disable too.
+     */
+    public boolean reset(String id) {
+        Instant now = clock.instant();
+        synchronized (this) {
+            KeyEntry e = members.byId.get(id);
+            if (e == null) {
+                return false;
+            }
+            KeyState before = e.state(now, maxFailures);
+            e.state = KeyState.ACTIVE;
+            e.disabledUntil = null;
+            e.failures = 0;
+            e.resting.clear();
+            e.exhausted.clear();
+            if (before != KeyState.ACTIVE) {
+                log.info("Key {} reset: {} -> ACTIVE", e.key, before);
+            }
         }
-        KeyState before = e.state(clock.instant(), maxFailures);
-        e.state = KeyState.ACTIVE;
-        e.failures = 0;
-        e.resting.clear();
-        if (before != KeyState.ACTIVE) {
-            log.info("Key {} reset: {} -> ACTIVE", e.key, before);
-        }
-        store.publish(new KeyEvent(id, KeyEvent.Type.RESET, null, null, 0, 0, null));
+        emit(new KeyEvent(id, KeyEvent.Type.RESET, null, null, 0, 0, null), now);
         return true;
     }
 
@@ -231,34 +379,56 @@ public final class KeyPool {
      * A re-check showed the key authenticates (it was merely rate-limited, say): lift INVALID and the
      * failure count, keep any cooldowns.
      */
-    public synchronized void clearInvalid(String id) {
-        KeyEntry e = byId.get(id);
-        if (e == null) {
-            return;
-        }
-        KeyState before = e.state(clock.instant(), maxFailures);
-        boolean changed = e.state == KeyState.INVALID || e.failures > 0;
-        if (e.state == KeyState.INVALID) {
-            e.state = KeyState.ACTIVE;
-        }
-        e.failures = 0;
-        KeyState after = e.state(clock.instant(), maxFailures);
-        if (before != after) {
-            log.info("Key {} re-checked: {} -> {}", e.key, before, after);
+    public void clearInvalid(String id) {
+        Instant now = clock.instant();
+        boolean changed;
+        synchronized (this) {
+            KeyEntry e = members.byId.get(id);
+            if (e == null) {
+                return;
+            }
+            KeyState before = e.state(now, maxFailures);
+            changed = e.state == KeyState.INVALID || e.failures > 0;
+            if (e.state == KeyState.INVALID) {
+                e.state = KeyState.ACTIVE;
+            }
+            e.failures = 0;
+            KeyState after = e.state(now, maxFailures);
+            if (before != after) {
+                log.info("Key {} re-checked: {} -> {}", e.key, before, after);
+            }
         }
         if (changed) {
-            store.publish(new KeyEvent(id, KeyEvent.Type.VALID, null, null, 0, 0, null));
+            emit(new KeyEvent(id, KeyEvent.Type.VALID, null, null, 0, 0, null), now);
+        }
+    }
+
+    /**
+     * A re-check passed: {@link #reset} the key, unless an admin disabled it meanwhile (then only its
+     * failures and INVALID are lifted: a check never re-enables a key).
+     */
+    public void checkPassed(String id) {
+        boolean disabled;
+        synchronized (this) {
+            KeyEntry e = members.byId.get(id);
+            if (e == null) {
+                return;
+            }
+            disabled = e.baseState(clock.instant()) == KeyState.DISABLED;
+        }
+        if (disabled) {
+            clearInvalid(id);
+        } else {
+            reset(id);
         }
     }
 
     /** A re-check failed: record its verdict without counting a request in flight. */
-    public synchronized void markChecked(String id, Verdict verdict) {
-        KeyEntry e = byId.get(id);
-        if (e == null) {
-            return;
+    public void markChecked(String id, Verdict verdict) {
+        KeyEntry e = members.byId.get(id);
+        if (e != null) {
+            record(e, "check", verdict, false);
         }
-        e.inFlight++;
-        record(e, "check", verdict);
     }
 
     /**
@@ -266,34 +436,87 @@ public final class KeyPool {
      * failure back until another key served the same request, which shows it was this key's. Counts as
      * a lease completed with {@code verdict} would (a {@link Verdict.Kind#FAILURE} is one strike).
      */
-    public synchronized void charge(ApiKey key, String model, Verdict verdict) {
-        KeyEntry e = byId.get(key.id());
-        if (e == null) {
-            return;
+    public void charge(ApiKey key, String model, Verdict verdict) {
+        KeyEntry e = members.byId.get(key.id());
+        if (e != null) {
+            record(e, model, verdict, false);
         }
-        e.inFlight++; // record() counts a call as ended
-        record(e, model, verdict);
     }
 
-    /** Takes a key out of the pool until it is reset. */
-    public synchronized boolean disable(String id) {
-        KeyEntry e = byId.get(id);
+    /** Takes a key out of rotation until it is enabled or reset. */
+    public boolean disable(String id) {
+        return disable(id, null);
+    }
+
+    /**
+     * Takes a key out of rotation until {@code until} (it comes back by itself then), or until it is
+     * enabled or reset when {@code until} is null.
+     *
+     * @return false when no key has this id
+     */
+    public boolean disable(String id, Instant until) {
+        Instant now = clock.instant();
+        synchronized (this) {
+            KeyEntry e = members.byId.get(id);
+            if (e == null) {
+                return false;
+            }
+            if (e.baseState(now) != KeyState.DISABLED) {
+                log.info("Key {} disabled by admin{}", e.key, until == null ? "" : " until " + until);
+            }
+            e.disable(until);
+        }
+        emit(new KeyEvent(id, KeyEvent.Type.DISABLED, null, until, 0, 0, "ADMIN"), now);
+        return true;
+    }
+
+    /**
+     * Lifts an admin's disable: the key serves again (cooldowns stay; an INVALID the disable replaced is
+     * forgotten: the next call tells).
+     *
+     * @return false when no key has this id
+     */
+    public boolean enable(String id) {
+        Instant now = clock.instant();
+        boolean changed;
+        synchronized (this) {
+            KeyEntry e = members.byId.get(id);
+            if (e == null) {
+                return false;
+            }
+            changed = e.baseState(now) == KeyState.DISABLED;
+            if (changed) {
+                log.info("Key {} enabled by admin", e.key);
+            }
+            e.enable();
+        }
+        if (changed) {
+            emit(new KeyEvent(id, KeyEvent.Type.ENABLED, null, null, 0, 0, "ADMIN"), now);
+        }
+        return true;
+    }
+
+    /**
+     * Sets a key's note (null clears it).
+     *
+     * @return false when no key has this id
+     */
+    public synchronized boolean note(String id, String note) {
+        KeyEntry e = members.byId.get(id);
         if (e == null) {
             return false;
         }
-        if (e.state != KeyState.DISABLED) {
-            log.info("Key {} disabled by admin", e.key);
-        }
-        e.state = KeyState.DISABLED;
-        store.publish(new KeyEvent(id, KeyEvent.Type.DISABLED, null, null, 0, 0, "ADMIN"));
+        e.note = note;
         return true;
     }
 
     /** Keys that a re-validation should test: invalid ones and ones with failures. */
     public synchronized List<ApiKey> keysNeedingCheck() {
+        Instant now = clock.instant();
         List<ApiKey> keys = new ArrayList<>();
-        for (KeyEntry e : entries) {
-            if (e.state == KeyState.INVALID || (e.state == KeyState.ACTIVE && e.failures > 0)) {
+        for (KeyEntry e : members.list) {
+            KeyState base = e.baseState(now);
+            if (base == KeyState.INVALID || (base == KeyState.ACTIVE && e.failures > 0)) {
                 keys.add(e.key);
             }
         }
@@ -302,79 +525,100 @@ public final class KeyPool {
 
     /** Adds reported tokens to a key's daily count. */
     public synchronized void addTokens(ApiKey key, long tokens) {
-        KeyEntry e = byId.get(key.id());
+        KeyEntry e = members.byId.get(key.id());
         if (e != null && tokens > 0) {
             e.usage.addTokens(tokens, clock.instant());
         }
     }
 
-    private synchronized void record(KeyEntry e, String model, Verdict verdict) {
+    /**
+     * Writes the requests and tokens counted since the last call to the journal (a few additions per key
+     * and day, however many requests). Call it now and then, and before closing.
+     */
+    public void flushCounts() {
+        List<KeyCounter> counts = new ArrayList<>();
+        synchronized (this) {
+            for (KeyEntry e : members.list) {
+                e.usage.drain(e.key.id(), counts);
+            }
+        }
+        counts.forEach(journal::counted);
+    }
+
+    // Completes one call with a key: its verdict changes the key's state, under the lock; the change is
+    // shared and journaled after it. A call of a removed key changes nothing.
+    private void record(KeyEntry e, String model, Verdict verdict, boolean leased) {
         Instant now = clock.instant();
-        e.inFlight--;
-        KeyState before = e.state(now, maxFailures);
         KeyEvent event = null;
-        switch (verdict.kind()) {
-            case SUCCESS -> {
-                // only a success that changes something is worth telling other instances about
-                // a cooldown stays: this call may have been sent before the 429 that set it
-                if (e.failures > 0) {
-                    event = new KeyEvent(e.key.id(), KeyEvent.Type.SUCCESS, null, null, 0, 200, null);
-                }
-                e.failures = 0;
+        synchronized (this) {
+            if (leased) {
+                e.inFlight--;
             }
-            case NEUTRAL -> { }
-            case COOLDOWN, EXHAUSTED -> {
-                Instant current = e.resting.get(model);
-                // never shorten a rest that is already longer
-                // (and its kind with it: a per-minute 429 does not turn a daily exhaustion into a cooldown)
-                if (current == null || verdict.until().isAfter(current)) {
-                    e.resting.put(model, verdict.until());
-                    if (verdict.kind() == Verdict.Kind.EXHAUSTED) {
-                        e.exhausted.add(model);
-                    } else {
-                        e.exhausted.remove(model);
+            if (e.removed) {
+                return;
+            }
+            KeyState before = e.state(now, maxFailures);
+            switch (verdict.kind()) {
+                case SUCCESS -> {
+                    // only a success that changes something is worth telling other instances about
+                    // a cooldown stays: this call may have been sent before the 429 that set it
+                    if (e.failures > 0) {
+                        event = new KeyEvent(e.key.id(), KeyEvent.Type.SUCCESS, null, null, 0, 200, null);
                     }
+                    e.failures = 0;
                 }
-                e.noteError(verdict, now);
-                // share the rest now in force (a shorter cooldown leaves an exhaustion as it was)
-                event = new KeyEvent(e.key.id(), e.exhausted.contains(model)
-                        ? KeyEvent.Type.EXHAUSTED : KeyEvent.Type.COOLDOWN, model, e.resting.get(model), e.failures,
-                        verdict.status(), verdict.reason());
-            }
-            case INVALID -> {
-                if (e.state == KeyState.ACTIVE) {
-                    e.state = KeyState.INVALID;
+                case NEUTRAL -> { }
+                case COOLDOWN, EXHAUSTED -> {
+                    // never shorten a rest that is already longer
+                    // (and its kind with it: a per-minute 429 does not turn a daily exhaustion into a cooldown)
+                    e.rest(model, verdict.until(), verdict.kind() == Verdict.Kind.EXHAUSTED);
+                    e.noteError(verdict, now);
+                    // share the rest now in force (a shorter cooldown leaves an exhaustion as it was)
+                    event = new KeyEvent(e.key.id(), e.exhausted.contains(model)
+                            ? KeyEvent.Type.EXHAUSTED : KeyEvent.Type.COOLDOWN, model, e.resting.get(model), e.failures,
+                            verdict.status(), verdict.reason());
                 }
-                e.noteError(verdict, now);
-                event = new KeyEvent(e.key.id(), KeyEvent.Type.INVALID, null, null, e.failures, verdict.status(),
-                        verdict.reason());
+                case INVALID -> {
+                    if (e.state == KeyState.ACTIVE) {
+                        e.state = KeyState.INVALID;
+                    }
+                    e.noteError(verdict, now);
+                    event = new KeyEvent(e.key.id(), KeyEvent.Type.INVALID, null, null, e.failures, verdict.status(),
+                            verdict.reason());
+                }
+                case FAILURE -> {
+                    e.failures++;
+                    e.noteError(verdict, now);
+                    event = new KeyEvent(e.key.id(), KeyEvent.Type.FAILURE, null, null, e.failures, verdict.status(),
+                            verdict.reason());
+                }
             }
-            case FAILURE -> {
-                e.failures++;
-                e.noteError(verdict, now);
-                event = new KeyEvent(e.key.id(), KeyEvent.Type.FAILURE, null, null, e.failures, verdict.status(),
-                        verdict.reason());
+            KeyState after = e.state(now, maxFailures);
+            if (after != before) {
+                if (after == KeyState.COOLING || after == KeyState.EXHAUSTED) {
+                    log.warn("Key {} {} -> {} for model {} until {} ({} {})", e.key, before, after,
+                            LogText.quote(model), verdict.until(), verdict.status(), verdict.reason());
+                } else if (after == KeyState.ACTIVE) {
+                    log.info("Key {} {} -> ACTIVE", e.key, before);
+                } else {
+                    log.warn("Key {} {} -> {} ({} {})", e.key, before, after, verdict.status(), verdict.reason());
+                }
             }
         }
         if (event != null) {
-            store.publish(event);
+            emit(event, now);
         }
-        KeyState after = e.state(now, maxFailures);
-        if (after != before) {
-            if (after == KeyState.COOLING || after == KeyState.EXHAUSTED) {
-                log.warn("Key {} {} -> {} for model {} until {} ({} {})", e.key, before, after, LogText.quote(model),
-                        verdict.until(), verdict.status(), verdict.reason());
-            } else if (after == KeyState.ACTIVE) {
-                log.info("Key {} {} -> ACTIVE", e.key, before);
-            } else {
-                log.warn("Key {} {} -> {} ({} {})", e.key, before, after, verdict.status(), verdict.reason());
-            }
-        }
+    }
+
+    // Never under the pool's lock: neither the store nor the journal blocks, but both take locks of their own.
+    private void emit(KeyEvent event, Instant at) {
+        store.publish(event);
+        journal.changed(event, at);
     }
 
     /** Applies a change another instance made (nothing is published back). */
     synchronized void applyRemote(KeyEvent event) {
-        KeyEntry e = byId.get(event.keyId());
+        KeyEntry e = members.byId.get(event.keyId());
         if (e == null) {
             return;
         }
@@ -391,7 +635,7 @@ public final class KeyPool {
     private synchronized List<KeyEvent> localEvents() {
         Instant now = clock.instant();
         List<KeyEvent> events = new ArrayList<>();
-        for (KeyEntry e : entries) {
+        for (KeyEntry e : members.list) {
             e.addEvents(events, now);
         }
         return events;
@@ -399,7 +643,39 @@ public final class KeyPool {
 
     /** Follows the shared rotation position. */
     synchronized void applyRotation(long position) {
-        selector.applyRotation(position);
+        selector.applyRotation(position, members.list.size());
+    }
+
+    /** The pool's keys at one moment: never changed, replaced by {@link #add} and {@link #remove}. */
+    private record Members(List<KeyEntry> list, Map<String, KeyEntry> byId, List<String> values) {
+
+        static Members of(List<KeyEntry> entries) {
+            Map<String, KeyEntry> byId = new LinkedHashMap<>();
+            for (KeyEntry e : entries) {
+                byId.putIfAbsent(e.key.id(), e);
+            }
+            List<String> values = new ArrayList<>(byId.size());
+            byId.values().forEach(e -> values.add(e.key.value()));
+            return new Members(List.copyOf(byId.values()), Collections.unmodifiableMap(byId),
+                    Collections.unmodifiableList(values));
+        }
+
+        Members plus(List<KeyEntry> more) {
+            List<KeyEntry> all = new ArrayList<>(list.size() + more.size());
+            all.addAll(list);
+            all.addAll(more);
+            return of(all);
+        }
+
+        Members minus(Set<String> ids) {
+            List<KeyEntry> kept = new ArrayList<>(list.size());
+            for (KeyEntry e : list) {
+                if (!ids.contains(e.key.id())) {
+                    kept.add(e);
+                }
+            }
+            return of(kept);
+        }
     }
 
     /**
@@ -437,7 +713,7 @@ public final class KeyPool {
         /** Returns the key to the pool with what the attempt says about it. */
         public void complete(Verdict verdict) {
             if (done.compareAndSet(false, true)) {
-                record(entry, model, verdict);
+                record(entry, model, verdict, true);
             }
         }
 

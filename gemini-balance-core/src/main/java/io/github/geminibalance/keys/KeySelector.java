@@ -9,11 +9,11 @@ import java.util.Set;
 /**
  * Picks the key for the next attempt: round robin or least busy over the usable keys, from a rotation
  * position shared with other instances through the store; when no key is usable, the failing key that has
- * rested longest, as a probe. Not thread-safe: the pool guards it with its lock.
+ * rested longest, as a probe. The keys are passed to each call (the pool's list changes as keys are added
+ * and removed; the position is taken modulo its size). Not thread-safe: the pool guards it with its lock.
  */
 final class KeySelector {
 
-    private final List<KeyEntry> entries;
     private final KeySelection selection;
     private final int maxFailures;
     private int cursor;
@@ -27,15 +27,18 @@ final class KeySelector {
      */
     record Choice(KeyEntry entry, int steps, boolean probe) {}
 
-    KeySelector(List<KeyEntry> entries, KeySelection selection, int maxFailures) {
-        this.entries = entries;
+    KeySelector(KeySelection selection, int maxFailures) {
         this.selection = selection;
         this.maxFailures = maxFailures;
     }
 
     /** The key for an attempt on {@code model}, or null when no key, not even a probe, is available. */
-    Choice choose(String model, Set<ApiKey> exclude, Instant now) {
+    Choice choose(List<KeyEntry> entries, String model, Set<ApiKey> exclude, Instant now) {
         int n = entries.size();
+        if (n == 0) {
+            return null;
+        }
+        cursor = cursor % n; // keys were removed since the last call
         KeyEntry chosen = null;
         int chosenOffset = -1;
         for (int i = 0; i < n; i++) {
@@ -54,7 +57,7 @@ final class KeySelector {
             }
         }
         if (chosen == null) {
-            KeyEntry probe = probeCandidate(model, now, exclude);
+            KeyEntry probe = probeCandidate(entries, model, now, exclude);
             if (probe == null) {
                 return null;
             }
@@ -65,18 +68,18 @@ final class KeySelector {
         return new Choice(chosen, chosenOffset + 1, false);
     }
 
-    /** Follows the shared rotation position. */
-    void applyRotation(long position) {
-        cursor = (int) Math.floorMod(position, (long) entries.size());
+    /** Follows the shared rotation position, for a pool of {@code size} keys. */
+    void applyRotation(long position, int size) {
+        cursor = size == 0 ? 0 : (int) Math.floorMod(position, (long) size);
     }
 
     // Only when nothing else is usable: the failing key whose last failure (or probe) is oldest,
     // once it has rested PROBE_AFTER.
-    private KeyEntry probeCandidate(String model, Instant now, Set<ApiKey> exclude) {
+    private KeyEntry probeCandidate(List<KeyEntry> entries, String model, Instant now, Set<ApiKey> exclude) {
         KeyEntry best = null;
         Instant bestSince = null;
         for (KeyEntry e : entries) {
-            if (exclude.contains(e.key) || e.state != KeyState.ACTIVE || e.failures < maxFailures
+            if (exclude.contains(e.key) || e.baseState(now) != KeyState.ACTIVE || e.failures < maxFailures
                     || e.restingUntil(model, now) != null) {
                 continue;
             }

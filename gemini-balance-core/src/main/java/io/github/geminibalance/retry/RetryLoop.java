@@ -290,6 +290,10 @@ public final class RetryLoop {
                 return new GeminiBalanceException(429, "requests", "rate_limit_exceeded", null, wait,
                         "every Gemini API key is resting for model " + model + "; retry in " + seconds + " s", null);
             }
+            if (pool.size() == 0) {
+                return new GeminiBalanceException(503, "server_error", "no_usable_key", null, null,
+                        "no Gemini API key in the pool: an operator must add one (API_KEYS or the admin API)", null);
+            }
             return new GeminiBalanceException(503, "server_error", "no_usable_key", null, null,
                     "no usable Gemini API key: every key in the pool is invalid or disabled", null);
         }

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param keyId the key's stable id
  * @param type what changed
  * @param model for COOLDOWN and EXHAUSTED: the model; otherwise null
- * @param until for COOLDOWN and EXHAUSTED: when the key may serve the model again; otherwise null
+ * @param until for COOLDOWN and EXHAUSTED: when the key may serve the model again; for DISABLED: when the
+ *     key comes back by itself, or null for never; otherwise null
  * @param failures for FAILURE: the key's consecutive failure count after this failure
  * @param status the HTTP status behind the change, or 0
  * @param reason a short non-secret reason, or null
@@ -25,8 +26,10 @@ public record KeyEvent(String keyId, Type type, String model, Instant until, int
         EXHAUSTED,
         /** Rejected by Gemini. */
         INVALID,
-        /** Turned off by an admin. */
+        /** Turned off by an admin, until {@code until} when it is set. */
         DISABLED,
+        /** Turned back on by an admin: DISABLED lifted (INVALID with it), cooldowns kept. */
+        ENABLED,
         /** Back to ACTIVE with no failures and no cooldowns. */
         RESET,
         /** A re-check passed: INVALID lifted, failures back to zero, cooldowns kept. */

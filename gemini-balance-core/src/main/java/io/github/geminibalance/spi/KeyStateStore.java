@@ -19,7 +19,9 @@ public interface KeyStateStore extends AutoCloseable {
      * the store's current shared state as events (so a new instance starts with the cooldowns others
      * have set).
      *
-     * @param keyIds the ids of the pool's keys
+     * @param keyIds the ids that name the pool: the keys it was built with (for a pool whose keys live in a
+     *     store and change at run time, the configured keys it was seeded with, so that every instance of a
+     *     deployment names the same pool whatever keys were added since)
      * @param remote applies a remote change to the pool
      * @param rotation receives the shared rotation position when it moves
      */
@@ -30,7 +32,7 @@ public interface KeyStateStore extends AutoCloseable {
      * what the pool knows right now, so a store that lost its backend can share that knowledge again
      * once the backend is back. The pool calls this one; the default ignores {@code local}.
      *
-     * @param keyIds the ids of the pool's keys
+     * @param keyIds the ids that name the pool (see above)
      * @param remote applies a remote change to the pool
      * @param rotation receives the shared rotation position when it moves
      * @param local the pool's state still in force (cooldowns, INVALID, DISABLED, failure counts) as events
@@ -39,6 +41,16 @@ public interface KeyStateStore extends AutoCloseable {
             java.util.function.LongConsumer rotation, java.util.function.Supplier<java.util.List<KeyEvent>> local) {
         attach(keyIds, remote, rotation);
     }
+
+    /**
+     * The pool took in keys after {@link #attach} (an operator added or restored them): apply what the
+     * shared state holds about them to the pool, as {@code attach} did for the first keys. Returns at once;
+     * the default does nothing. The pool names itself by the ids given to {@code attach} only, so adding
+     * keys never moves it to other shared state.
+     *
+     * @param keyIds the ids of the keys added
+     */
+    default void added(java.util.List<String> keyIds) {}
 
     /** Shares a change this instance made. */
     void publish(KeyEvent event);

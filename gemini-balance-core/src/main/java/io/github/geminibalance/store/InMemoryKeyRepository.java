@@ -99,8 +99,8 @@ public final class InMemoryKeyRepository implements KeyRepository {
     @Override
     public boolean delete(String id) {
         Instant now = clock.instant();
-        return update(id, k -> new StoredKey(k.id(), k.value(), k.masked(), k.addedAt(), k.note(), true, now,
-                k.disabled(), k.disabledUntil()));
+        return update(id, k -> k.deleted() ? k : new StoredKey(k.id(), k.value(), k.masked(), k.addedAt(), k.note(),
+                true, now, k.disabled(), k.disabledUntil()));
     }
 
     @Override

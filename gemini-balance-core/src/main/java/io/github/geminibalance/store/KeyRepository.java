@@ -1,7 +1,10 @@
 package io.github.geminibalance.store;
 
+import io.github.geminibalance.keys.ApiKey;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,8 +13,8 @@ import java.util.Optional;
  * note), marks (INVALID, EXHAUSTED per model, cooldowns per model) and today's counters. A restart
  * reads it back instead of starting every key afresh.
  *
- * <p>Two kinds of method. Key management ({@link #seed}, {@link #add}, {@link #delete}, {@link #restore},
- * {@link #disable}, {@link #enable}, {@link #note}) is synchronous: it runs at start-up or for an
+ * <p>Two kinds of method. Key management ({@link #seed}, {@link #add}, {@link #addAll}, {@link #delete},
+ * {@link #deleteAll}, {@link #restore}, {@link #disable}, {@link #enable}, {@link #note}) is synchronous: it runs at start-up or for an
  * operator, and its result is stored when the method returns. Marks and counters ({@link #mark},
  * {@link #clearMark}, {@link #clearMarks}, {@link #count}) are called by the pool on the request path:
  * they never block, implementations backed by a database queue them and write them in order on their
@@ -39,6 +42,24 @@ public interface KeyRepository {
      */
     StoredKey add(String value, String note);
 
+    /**
+     * Adds many keys for an operator in one go (a pasted list of thousands; a database does it in one
+     * transaction). Each is handled as {@link #add} without a note: a key stored before is left as it is,
+     * a deleted one is restored. The default calls {@link #find} and {@link #add} for each.
+     *
+     * @param values the raw keys, stripped, without duplicates
+     * @return per value, in order: the stored key and whether it was already stored and not deleted
+     */
+    default List<KeyAddition> addAll(List<String> values) {
+        List<KeyAddition> additions = new ArrayList<>(values.size());
+        for (String value : values) {
+            Optional<StoredKey> before = find(new ApiKey(value.strip()).id());
+            StoredKey key = add(value, null);
+            additions.add(new KeyAddition(key, before.isPresent() && !before.get().deleted()));
+        }
+        return additions;
+    }
+
     /** Every key that is not deleted, in the order they were added. */
     List<StoredKey> list();
 
@@ -48,8 +69,30 @@ public interface KeyRepository {
     /** The key with this id, deleted or not. */
     Optional<StoredKey> find(String id);
 
-    /** Marks a key deleted (it survives restarts even while {@code API_KEYS} lists it); false if unknown. */
+    /**
+     * Marks a key deleted (it survives restarts even while {@code API_KEYS} lists it); false if unknown. A
+     * key deleted before keeps its deletion time.
+     */
     boolean delete(String id);
+
+    /**
+     * Marks many keys deleted in one go (a database does it in one transaction). The default calls
+     * {@link #find} and {@link #delete} for each.
+     *
+     * @param ids the ids of the keys
+     * @return the ids that were stored and not deleted, now deleted, in the order given; unknown ids and
+     *     keys deleted before are left out
+     */
+    default List<String> deleteAll(Collection<String> ids) {
+        List<String> deleted = new ArrayList<>();
+        for (String id : ids) {
+            Optional<StoredKey> key = find(id);
+            if (key.isPresent() && !key.get().deleted() && delete(id)) {
+                deleted.add(id);
+            }
+        }
+        return deleted;
+    }
 
     /** Undoes {@link #delete}; false if unknown or not deleted. */
     boolean restore(String id);

@@ -5,6 +5,8 @@ import io.github.geminibalance.util.LogText;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -93,18 +95,23 @@ final class AccessLog {
         line.plain("request_id", e.requestId());
         line.plain("client", e.client());
         line.plain("label", e.label()); // null: no token was accepted
-        line.textOnly("route", LogText.quote(e.method() + " " + e.path())); // JSON: method and path
+        String route = LogText.quote(e.method() + " " + e.path());
+        line.textOnly("route", route); // JSON: method and path
         b.addKeyValue("method", LogText.truncate(e.method()));
         b.addKeyValue("path", LogText.truncate(e.path()));
         t.model().ifPresent(m -> line.quoted("model", m));
         t.stream().ifPresent(s -> line.value("stream", s));
         List<RequestTrace.Attempt> attempts = t.attempts();
         if (!attempts.isEmpty()) {
-            List<String> keys = attempts.stream().map(RequestTrace.Attempt::keyId).toList();
-            List<Integer> statuses = attempts.stream().map(RequestTrace.Attempt::status).toList();
-            line.list("keys", keys);
+            List<String> keys = new ArrayList<>(attempts.size());
+            List<Integer> statuses = new ArrayList<>(attempts.size());
+            for (RequestTrace.Attempt a : attempts) {
+                keys.add(a.keyId());
+                statuses.add(a.status());
+            }
+            line.list("keys", Collections.unmodifiableList(keys));
             line.value("attempts", attempts.size());
-            line.list("upstream_status", statuses);
+            line.list("upstream_status", Collections.unmodifiableList(statuses));
         } else {
             line.value("attempts", 0);
         }
@@ -116,8 +123,7 @@ final class AccessLog {
             line.value("completion_tokens", tokens.completion());
             line.value("total_tokens", tokens.total());
         });
-        b.log(json ? LogText.quote(e.method() + " " + e.path()) + " " + e.status() + " " + latencyMs + " ms"
-                : line.text());
+        b.log(json ? route + " " + e.status() + " " + latencyMs + " ms" : line.text());
     }
 
     /** Writes the summary of the unauthenticated lines left out, once their second is over. */
@@ -198,16 +204,25 @@ final class AccessLog {
         }
 
         void list(String key, List<?> values) {
-            StringBuilder joined = new StringBuilder();
-            for (Object v : values) {
-                joined.append(joined.length() == 0 ? "" : ",").append(v);
+            start(key);
+            for (int i = 0; i < values.size(); i++) {
+                if (i > 0) {
+                    text.append(',');
+                }
+                text.append(values.get(i));
             }
-            append(key, joined.toString());
             event.addKeyValue(key, values);
         }
 
         private void append(String key, String value) {
-            text.append(text.length() == 0 ? "" : " ").append(key).append('=').append(value);
+            start(key).append(value);
+        }
+
+        private StringBuilder start(String key) {
+            if (text.length() > 0) {
+                text.append(' ');
+            }
+            return text.append(key).append('=');
         }
 
         String text() {

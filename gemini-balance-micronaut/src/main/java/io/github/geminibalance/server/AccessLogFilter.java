@@ -10,8 +10,8 @@ import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 
 /**
  * The first filter and the last to see the response: gives every request an id and a
@@ -30,8 +30,7 @@ final class AccessLogFilter implements Ordered {
     static final String TRACE_ATTRIBUTE = "gemini-balance.trace";
     static final String LABEL_ATTRIBUTE = "gemini-balance.client-label";
 
-    // A client's id is kept only when it cannot carry anything but an id.
-    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final AccessLog accessLog;
     private final RequestRecords records;
@@ -43,20 +42,50 @@ final class AccessLogFilter implements Ordered {
 
     /** The client's {@code x-request-id} when it is 1 to 128 of {@code [A-Za-z0-9._:-]}, else a new one. */
     static String requestId(String offered) {
-        if (offered != null && SANE_ID.matcher(offered).matches()) {
+        if (offered != null && isSane(offered)) {
             return offered;
         }
-        return String.format("%016x", ThreadLocalRandom.current().nextLong());
+        // 16 lowercase hex digits of a random long (what String.format("%016x") gave, without its parser)
+        long random = ThreadLocalRandom.current().nextLong();
+        char[] hex = new char[16];
+        for (int i = 15; i >= 0; i--, random >>>= 4) {
+            hex[i] = HEX[(int) (random & 0xf)];
+        }
+        return new String(hex);
+    }
+
+    // A client's id is kept only when it cannot carry anything but an id: [A-Za-z0-9._:-]{1,128}, checked
+    // without a regex (it runs for every request).
+    private static boolean isSane(String id) {
+        int n = id.length();
+        if (n < 1 || n > 128) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The request's trace, for the controllers to pass to the facade ({@link RequestTrace#none()} if none). */
     static RequestTrace trace(HttpRequest<?> request) {
-        return request.getAttribute(TRACE_ATTRIBUTE, RequestTrace.class).orElse(RequestTrace.none());
+        return request.getAttribute(TRACE_ATTRIBUTE).orElse(null) instanceof RequestTrace t ? t : RequestTrace.none();
     }
 
     /** The request's id, for other log lines about it ({@code -} if none). */
     static String id(HttpRequest<?> request) {
-        return request.getAttribute(ID_ATTRIBUTE, String.class).orElse("-");
+        String id = string(request, ID_ATTRIBUTE);
+        return id != null ? id : "-";
+    }
+
+    // an attribute this server set, read without the conversion service getAttribute(name, type) goes through
+    private static String string(HttpRequest<?> request, String name) {
+        return request.getAttribute(name).orElse(null) instanceof String s ? s : null;
     }
 
     @RequestFilter
@@ -67,12 +96,12 @@ final class AccessLogFilter implements Ordered {
 
     @ResponseFilter
     void finish(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        String id = request.getAttribute(ID_ATTRIBUTE, String.class).orElseGet(() -> requestId(null));
+        String id = Objects.requireNonNullElseGet(string(request, ID_ATTRIBUTE), () -> requestId(null));
         response.getHeaders().set(REQUEST_ID, id);
         RequestTrace trace = trace(request);
         trace.firstByte(); // the head is ready now; a stream's first chunk came earlier (its 200 waits for it)
         AccessLog.Entry entry = new AccessLog.Entry(id, address(request),
-                request.getAttribute(LABEL_ATTRIBUTE, String.class).orElse(null), request.getMethodName(),
+                string(request, LABEL_ATTRIBUTE), request.getMethodName(),
                 path(request), response.code(), trace);
         trace.whenDone(() -> accessLog.write(entry));
         records.whenDone(request, id, response.code(), trace); // front-door calls: a request record

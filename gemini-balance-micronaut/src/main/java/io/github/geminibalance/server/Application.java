@@ -39,10 +39,13 @@ public final class Application {
         ServerSettings settings;
         try {
             Map<String, String> raw = GeminiBalanceFactory.rawSettings();
-            ConfigLoader.load(raw, null); // validated here so a bad setting is one line, not a stack trace
+            // validated here so a bad setting is one line, not a stack trace; with a database the keys
+            // live in the store and API_KEYS may be unset
+            boolean database = !io.github.geminibalance.store.jdbc.DatabaseSettings.from(raw).inMemory();
+            ConfigLoader.load(raw, null, database);
             serverConfig = ServerConfig.from(raw);
             settings = ServerSettings.from(raw);
-            io.github.geminibalance.store.jdbc.DatabaseSettings.from(raw);
+            AdminUiSettings.from(raw); // ADMIN_SESSION_EXPIRE
         } catch (ConfigException e) {
             System.err.println("gemini-balance: " + e.getMessage());
             System.exit(1);

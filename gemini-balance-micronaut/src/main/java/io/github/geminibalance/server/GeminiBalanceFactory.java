@@ -1,10 +1,12 @@
 package io.github.geminibalance.server;
 
 import io.github.geminibalance.GeminiBalance;
+import io.github.geminibalance.config.ConfigException;
 import io.github.geminibalance.config.ConfigLoader;
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.redis.RedisKeyStateStore;
 import io.github.geminibalance.store.Store;
+import io.github.geminibalance.store.jdbc.DatabaseSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -39,10 +41,13 @@ final class GeminiBalanceFactory {
 
     private static final Logger log = LoggerFactory.getLogger(GeminiBalanceFactory.class);
 
-    /** The validated configuration; {@code Application.main} has already checked it loads. */
+    /**
+     * The validated configuration; {@code Application.main} has already checked it loads. With a database
+     * the keys live in the store, so {@code API_KEYS} may be unset (it seeds the store when set).
+     */
     @Singleton
-    GeminiBalanceConfig config() {
-        return ConfigLoader.load();
+    GeminiBalanceConfig config(DatabaseSettings database) {
+        return ConfigLoader.load(System.getenv(), java.nio.file.Path.of(".env"), !database.inMemory());
     }
 
     /** What only the server needs (tokens, port, Redis); {@code Application.main} has already checked it loads. */
@@ -79,10 +84,6 @@ final class GeminiBalanceFactory {
     @Bean(preDestroy = "close")
     GeminiBalance geminiBalance(GeminiBalanceConfig config, ServerConfig server, @Nullable MeterRegistry registry,
             EventLoopGroupRegistry loops, EventLoopGroupFactory loopFactory, Clock clock, Store store) {
-        log.info("Key pool of {} key(s), {} client token(s), Gemini at {} (client: {}), key state {}",
-                config.apiKeys().size(), server.allowedTokens().size(), withoutUserInfo(config.baseUrl()),
-                server.upstreamClient().name().toLowerCase(java.util.Locale.ROOT),
-                server.redisUrl() == null ? "in memory" : "shared through Redis");
         GeminiBalance.Builder builder = GeminiBalance.builder(config).clock(clock).store(store);
         if (server.upstreamClient() == ServerConfig.UpstreamClient.NETTY) {
             // calls to Gemini run on the event loop that received the request: no thread hand-offs
@@ -103,6 +104,20 @@ final class GeminiBalanceFactory {
             builder.keyStateStore(RedisKeyStateStore.connect(server.redisUrl(), REDIS_NAMESPACE, clock));
         }
         GeminiBalance gemini = builder.build();
+        int keys = gemini.keyStatus().size();
+        if (keys == 0 && server.authToken() == null) {
+            gemini.close();
+            throw new ConfigException("API_KEYS", "the key pool is empty (API_KEYS is not set and the store holds no"
+                    + " usable key) and the admin API that adds keys is off; set API_KEYS, or AUTH_TOKEN to add keys"
+                    + " with POST /admin/keys");
+        }
+        log.info("Key pool of {} key(s), {} client token(s), Gemini at {} (client: {}), key state {}",
+                keys, server.allowedTokens().size(), withoutUserInfo(config.baseUrl()),
+                server.upstreamClient().name().toLowerCase(java.util.Locale.ROOT),
+                server.redisUrl() == null ? "in memory" : "shared through Redis");
+        if (keys == 0) {
+            log.warn("No key to serve with: requests get 503 until a key is added with POST /admin/keys");
+        }
         if (metrics != null) {
             metrics.bindKeyGauges(gemini);
         }

@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Replaces the pool's API keys in bytes Gemini sent back (a successful answer can echo one, in a file
@@ -16,9 +19,11 @@ import java.util.Set;
  * keys are replaced, not everything that looks like a Google key: a model's answer may legitimately
  * quote such a string, and it is the client's content.
  *
- * <p>Cheap on the hot path: one byte search per distinct four-byte key prefix (real keys all start
- * with {@code AIza}, so usually one search), and a full comparison only where that prefix occurs; an
- * answer without it is returned as is, not copied. Thread-safe and immutable.
+ * <p>Cheap on the hot path, also with thousands of keys: one byte search per distinct four-byte key prefix
+ * (real keys all start with {@code AIza}, so usually one search), and where that prefix occurs one hash
+ * lookup per distinct key length; a stream's held-back tail is matched against the sorted keys by binary
+ * search. An answer without a key is returned as is, not copied. Thread-safe and immutable; the pool's
+ * keys change at run time, so the server keeps the scrubber for the current keys in {@link KeyScrubbers}.
  */
 final class KeyScrubber {
 
@@ -30,6 +35,12 @@ final class KeyScrubber {
     private final byte[][] prefixes;
     private final String[] textPrefixes;
     private final int longest;
+    // the keys' bytes as ISO-8859-1 text (one char per byte): per distinct length, longest first, to the
+    // key's index; and all of them sorted, to find a key that starts with a given tail
+    private final int[] lengths;
+    private final List<Map<String, Integer>> byLength;
+    private final String[] ordered;
+    private final boolean[] firstBytes = new boolean[256];
 
     KeyScrubber(List<String> poolKeys) {
         // Shorter values are not Google keys (tests use names like "key-a"), and masking them in
@@ -50,6 +61,15 @@ final class KeyScrubber {
                 .map(s -> s.getBytes(StandardCharsets.ISO_8859_1)).toArray(byte[][]::new);
         textPrefixes = Arrays.stream(prefixes).map(p -> new String(p, StandardCharsets.ISO_8859_1)).toArray(String[]::new);
         longest = max;
+        Map<Integer, Map<String, Integer>> index = new TreeMap<>(Comparator.reverseOrder());
+        for (int i = 0; i < keys.length; i++) {
+            String text = new String(keys[i], StandardCharsets.ISO_8859_1);
+            index.computeIfAbsent(keys[i].length, n -> new HashMap<>()).putIfAbsent(text, i);
+            firstBytes[keys[i][0] & 0xFF] = true;
+        }
+        lengths = index.keySet().stream().mapToInt(Integer::intValue).toArray();
+        byLength = new ArrayList<>(index.values());
+        ordered = Arrays.stream(keys).map(k -> new String(k, StandardCharsets.ISO_8859_1)).sorted().toArray(String[]::new);
     }
 
     /** Whether there is any key to look for. */
@@ -107,14 +127,23 @@ final class KeyScrubber {
      */
     int partialKeyStart(byte[] bytes, int end) {
         for (int p = Math.max(0, end - longest + 1); p < end; p++) {
-            for (byte[] key : keys) {
-                int n = end - p;
-                if (n < key.length && Arrays.equals(bytes, p, end, key, 0, n)) {
-                    return p;
-                }
+            if (firstBytes[bytes[p] & 0xFF] && startsAKey(new String(bytes, p, end - p, StandardCharsets.ISO_8859_1))) {
+                return p;
             }
         }
         return end;
+    }
+
+    // Whether some key is longer than {@code tail} and starts with it: the keys starting with it are
+    // next to each other in sorted order, from the first key not below it.
+    private boolean startsAKey(String tail) {
+        int at = Arrays.binarySearch(ordered, tail);
+        for (int i = at >= 0 ? at : -at - 1; i < ordered.length && ordered[i].startsWith(tail); i++) {
+            if (ordered[i].length() > tail.length()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int nextCandidate(byte[] bytes, int from, int end) {
@@ -129,10 +158,13 @@ final class KeyScrubber {
     }
 
     private int keyAt(byte[] bytes, int at, int end) {
-        for (int k = 0; k < keys.length; k++) {
-            byte[] key = keys[k];
-            if (at + key.length <= end && Arrays.equals(bytes, at, at + key.length, key, 0, key.length)) {
-                return k;
+        for (int i = 0; i < lengths.length; i++) {
+            int n = lengths[i];
+            if (at + n <= end) {
+                Integer key = byLength.get(i).get(new String(bytes, at, n, StandardCharsets.ISO_8859_1));
+                if (key != null) {
+                    return key;
+                }
             }
         }
         return -1;

@@ -53,7 +53,8 @@ final class LogSetup {
 
     /**
      * The console appender {@value #APPENDER}: on the root logger, or (as {@code logback.xml} has it)
-     * inside an asynchronous appender there; null when there is none.
+     * inside an asynchronous appender there ({@link BatchingAsyncAppender} or Logback's own); null when
+     * there is none.
      */
     static Appender<ILoggingEvent> console(LoggerContext context) {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -62,7 +63,11 @@ final class LogSetup {
             return direct;
         }
         for (var it = root.iteratorForAppenders(); it.hasNext(); ) {
-            if (it.next() instanceof AsyncAppenderBase<ILoggingEvent> async && async.getAppender(APPENDER) != null) {
+            Appender<ILoggingEvent> appender = it.next();
+            if (appender instanceof BatchingAsyncAppender batching && batching.getAppender(APPENDER) != null) {
+                return batching.getAppender(APPENDER);
+            }
+            if (appender instanceof AsyncAppenderBase<ILoggingEvent> async && async.getAppender(APPENDER) != null) {
                 return async.getAppender(APPENDER);
             }
         }

@@ -69,7 +69,7 @@ final class NativeController {
 
     NativeController(GeminiBalance gemini, RequestRecords records) {
         this.gemini = gemini;
-        this.relay = new NativeRelay(new KeyScrubber(gemini.config().apiKeys()));
+        this.relay = new NativeRelay(new KeyScrubbers(gemini::keyValues));
         this.records = records;
     }
 

@@ -17,6 +17,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.reactivestreams.FlowAdapters;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -48,21 +49,28 @@ final class NativeRelay {
 
     private static final Logger log = LoggerFactory.getLogger(NativeController.class);
 
-    private final KeyScrubber scrubber;
+    private final Supplier<KeyScrubber> scrubbers;
 
+    /** A relay that masks the keys of one fixed list. */
     NativeRelay(KeyScrubber scrubber) {
-        this.scrubber = scrubber;
+        this(() -> scrubber);
+    }
+
+    /** A relay that masks the pool's keys as they are when each answer starts. */
+    NativeRelay(Supplier<KeyScrubber> scrubbers) {
+        this.scrubbers = scrubbers;
     }
 
     /** The response for Gemini's answer; fails (with the body's error) when a call's body breaks. */
     CompletableFuture<MutableHttpResponse<byte[]>> answer(HttpRequest<?> request, NativeResponse response,
             boolean stream) {
         MediaType type = mediaType(response.contentType());
+        KeyScrubber scrubber = scrubbers.get();
         if (!stream) {
             return collect(response.body()).thenApply(body -> head(response.status(), type).body(scrubber.scrub(body)));
         }
         boolean sse = type.matches(MediaType.TEXT_EVENT_STREAM_TYPE);
-        return StreamRelay.primed(response.body(), new StreamStage(request, sse)).handle((primed, failure) -> {
+        return StreamRelay.primed(response.body(), new StreamStage(request, sse, scrubber)).handle((primed, failure) -> {
             if (failure instanceof NoSuchElementException) {
                 return head(response.status(), type).body(new byte[0]); // Gemini sent an empty 200
             }
@@ -150,6 +158,7 @@ final class NativeRelay {
     private final class StreamStage implements StreamRelay.Stage<ByteBuffer, byte[]> {
         private final HttpRequest<?> request;
         private final boolean sse;
+        private final KeyScrubber scrubber;
         /**
          * What is held back (a partial event, or a key's first characters) in {@code held[0, heldLength)}:
          * a buffer grown by doubling, so an event arriving in many small pieces is copied a few times
@@ -160,9 +169,10 @@ final class NativeRelay {
         private boolean emitted;
         private byte lastSignificant; // the last non-blank byte sent, to close a JSON array correctly
 
-        StreamStage(HttpRequest<?> request, boolean sse) {
+        StreamStage(HttpRequest<?> request, boolean sse, KeyScrubber scrubber) {
             this.request = request;
             this.sse = sse;
+            this.scrubber = scrubber;
         }
 
         @Override

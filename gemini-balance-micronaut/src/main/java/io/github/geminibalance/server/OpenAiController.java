@@ -41,12 +41,12 @@ final class OpenAiController {
 
     private final GeminiBalance gemini;
     // A model may quote one of the pool's keys (a file URI with ?key=); clients never see it.
-    private final KeyScrubber scrubber;
+    private final KeyScrubbers scrubbers;
     private final RequestRecords records;
 
     OpenAiController(GeminiBalance gemini, RequestRecords records) {
         this.gemini = gemini;
-        this.scrubber = new KeyScrubber(gemini.config().apiKeys());
+        this.scrubbers = new KeyScrubbers(gemini::keyValues);
         this.records = records;
     }
 
@@ -98,6 +98,7 @@ final class OpenAiController {
     }
 
     private MutableHttpResponse<?> eventStream(ChatStream stream) {
+        KeyScrubber scrubber = scrubbers.get();
         Publisher<Event<String>> events = Publishers.map(FlowAdapters.toPublisher(stream.sseData()),
                 data -> Event.of(scrubber.scrub(data)));
         return HttpResponse.ok(events)
@@ -108,7 +109,7 @@ final class OpenAiController {
 
     private MutableHttpResponse<?> json(Object value) {
         try {
-            return HttpResponse.ok(scrubber.scrub(GeminiBalance.jsonWriter().writeValueAsBytes(value)))
+            return HttpResponse.ok(scrubbers.get().scrub(GeminiBalance.jsonWriter().writeValueAsBytes(value)))
                     .contentType(MediaType.APPLICATION_JSON_TYPE);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not serialize the answer", e); // a bug: 500, logged

@@ -138,6 +138,11 @@ final class RequestBodies {
                 ? fallback : cleaned;
     }
 
+    /** Whether a body is absent or only whitespace (for routes whose body is optional). */
+    static boolean isEmpty(byte[] body) {
+        return body == null || isBlank(body);
+    }
+
     private static boolean isBlank(byte[] body) {
         for (byte b : body) {
             if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {

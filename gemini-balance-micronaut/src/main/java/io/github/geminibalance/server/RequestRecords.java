@@ -43,13 +43,14 @@ final class RequestRecords {
     private final RecordSink sink;
     private final Clock clock;
     private final boolean keepBodies;
-    private final KeyScrubber scrubber;
+    // the pool's keys as they are now: keys added at run time are masked too
+    private final KeyScrubbers scrubbers;
 
     RequestRecords(Store store, Clock clock, DatabaseSettings settings, GeminiBalance gemini) {
         this.sink = store.sink();
         this.clock = clock;
         this.keepBodies = settings.recordRequestBody();
-        this.scrubber = new KeyScrubber(gemini.config().apiKeys());
+        this.scrubbers = new KeyScrubbers(gemini::keyValues);
     }
 
     /**
@@ -171,7 +172,7 @@ final class RequestRecords {
     }
 
     private String scrub(String text) {
-        return Secrets.scrub(scrubber.scrub(text));
+        return Secrets.scrub(scrubbers.get().scrub(text));
     }
 
     private static String cut(String text, int max) {

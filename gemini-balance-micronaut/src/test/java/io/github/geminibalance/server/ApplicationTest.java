@@ -65,12 +65,34 @@ class ApplicationTest {
     }
 
     @Test
-    void missingKeysAreNamed() throws Exception {
+    void missingKeysWithoutADatabaseAreNamed() throws Exception {
+        Outcome outcome = run(Map.of("ALLOWED_TOKENS", "[\"sk-test\"]", "DATABASE_TYPE", "none"));
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.stderr().strip()).isEqualTo("gemini-balance: Invalid setting API_KEYS: API_KEYS is not set");
+    }
+
+    @Test
+    void anEmptyStoreWithoutKeysOrAdminTokenIsOneLineNamingBoth() throws Exception {
+        // with the default SQLite store, API_KEYS may be unset (the store may hold the keys); this one is new
         Outcome outcome = run(Map.of("ALLOWED_TOKENS", "[\"sk-test\"]"));
 
         assertThat(outcome.exitCode()).isEqualTo(1);
-        assertThat(outcome.stderr().strip()).startsWith("gemini-balance: Invalid setting API_KEYS:")
-                .doesNotContain("\n");
+        List<String> lines = outcome.stderr().lines().toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).startsWith("gemini-balance: Invalid setting API_KEYS: the key pool is empty")
+                .contains("AUTH_TOKEN");
+        assertThat(outcome.stdout() + outcome.stderr()).doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    @Test
+    void aMalformedApiKeysIsNamedAlsoWithADatabase() throws Exception {
+        Outcome outcome = run(Map.of("ALLOWED_TOKENS", "[\"sk-test\"]", "AUTH_TOKEN", "admin-token-0001",
+                "API_KEYS", "[\"AIzaSyTEST-secret-key-0001\", 3]"));
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.stderr().lines().toList()).hasSize(1).first().asString()
+                .startsWith("gemini-balance: Invalid setting API_KEYS:").doesNotContain("AIzaSyTEST-secret-key-0001");
     }
 
     private static final Map<String, String> VALID = Map.of(

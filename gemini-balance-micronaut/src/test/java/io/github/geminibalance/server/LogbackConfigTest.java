@@ -2,7 +2,6 @@ package io.github.geminibalance.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
@@ -39,8 +38,8 @@ class LogbackConfigTest {
         try {
             Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
             Appender<ILoggingEvent> async = root.getAppender("ASYNC");
-            assertThat(async).isInstanceOf(AsyncAppender.class);
-            AsyncAppender a = (AsyncAppender) async;
+            assertThat(async).isInstanceOf(BatchingAsyncAppender.class);
+            BatchingAsyncAppender a = (BatchingAsyncAppender) async;
             assertThat(a.isNeverBlock()).as("a full queue drops, never stalls an event loop").isTrue();
             assertThat(a.getDiscardingThreshold()).as("INFO is not dropped before the queue is full").isZero();
             assertThat(a.isIncludeCallerData()).isFalse();

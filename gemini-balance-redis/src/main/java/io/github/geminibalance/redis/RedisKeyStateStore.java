@@ -65,7 +65,8 @@ import org.slf4j.LoggerFactory;
  *       skipped to reach it. The new value is the
  *       shared rotation position: it goes back to the instance that moved it and, over the
  *       {@code positions} channel, to every other instance.</li>
- *   <li>{@code state}: a hash from key id to {@code INVALID} or {@code DISABLED}.</li>
+ *   <li>{@code state}: a hash from key id to {@code INVALID}, {@code DISABLED}, or
+ *       {@code DISABLED:<epoch millis>} for a key disabled until a time (ignored once it has passed).</li>
  *   <li>{@code failures}: a hash from key id to its consecutive transient failures.</li>
  *   <li>{@code rest}: a hash from {@code <key id>|<model>} to {@code <epoch millis>:COOLDOWN} or
  *       {@code :EXHAUSTED}. An entry whose time has passed is ignored when read; the hash itself
@@ -75,8 +76,14 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Every change is one Lua script that updates the data and publishes the event atomically: a
  * cooldown only ever extends, a failure is {@code HINCRBY} (never below the publisher's own count),
- * INVALID never replaces DISABLED, RESET deletes everything about the key. Instances must have
- * synchronized clocks (NTP): cooldown ends are absolute times.
+ * INVALID never replaces DISABLED, ENABLED lifts DISABLED (INVALID with it), RESET deletes everything
+ * about the key. Instances must have synchronized clocks (NTP): cooldown and disable ends are absolute
+ * times.
+ *
+ * <h2>Keys added at run time</h2>
+ * The pool's name comes from the ids given to {@link #attach} and never changes. Keys the pool takes in
+ * later ({@link #added}) share state under that name like the first ones: their shared state is loaded
+ * into the pool when they are added, and their changes are broadcast as any other.
  *
  * <h2>Never in the way</h2>
  * The pool selects from its own memory; {@link #publish} and {@link #advance} only start an
@@ -131,9 +138,17 @@ public final class RedisKeyStateStore implements KeyStateStore {
                 end
               end
             elseif t == 'INVALID' then
-              if redis.call('HGET', KEYS[1], id) ~= 'DISABLED' then redis.call('HSET', KEYS[1], id, 'INVALID') end
+              local current = redis.call('HGET', KEYS[1], id)
+              if not current or string.sub(current, 1, 8) ~= 'DISABLED' then redis.call('HSET', KEYS[1], id, 'INVALID') end
             elseif t == 'DISABLED' then
-              redis.call('HSET', KEYS[1], id, 'DISABLED')
+              if e['until'] then
+                redis.call('HSET', KEYS[1], id, 'DISABLED:' .. string.format('%d', tonumber(e['until'])))
+              else
+                redis.call('HSET', KEYS[1], id, 'DISABLED')
+              end
+            elseif t == 'ENABLED' then
+              local current = redis.call('HGET', KEYS[1], id)
+              if current and string.sub(current, 1, 8) == 'DISABLED' then redis.call('HDEL', KEYS[1], id) end
             elseif t == 'VALID' then
               if redis.call('HGET', KEYS[1], id) == 'INVALID' then redis.call('HDEL', KEYS[1], id) end
               redis.call('HDEL', KEYS[2], id)
@@ -320,6 +335,37 @@ public final class RedisKeyStateStore implements KeyStateStore {
         }
     }
 
+    /**
+     * Loads the shared state of keys the pool took in after {@link #attach} into the pool, asynchronously;
+     * does nothing while Redis is unreachable (the next reconciliation loads everything).
+     */
+    @Override
+    public void added(List<String> keyIds) {
+        Names n = names;
+        StatefulRedisConnection<String, String> c = commands;
+        if (closed || n == null || c == null || !c.isOpen() || keyIds.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> only = java.util.Set.copyOf(keyIds);
+        try {
+            this.<List<Object>>eval(c, LOAD, ScriptOutputType.MULTI,
+                    new String[] {n.state(), n.failures(), n.rest(), n.rotation()})
+                    .whenComplete((snapshot, ex) -> {
+                        if (ex != null) {
+                            markDown(reason(ex));
+                            return;
+                        }
+                        try {
+                            apply(snapshot, only);
+                        } catch (RuntimeException e) {
+                            markDown(reason(e));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            markDown(reason(e));
+        }
+    }
+
     /** Writes the change and broadcasts it, asynchronously; does nothing while Redis is unreachable. */
     @Override
     public void publish(KeyEvent event) {
@@ -494,13 +540,22 @@ public final class RedisKeyStateStore implements KeyStateStore {
     }
 
     private void apply(List<Object> snapshot) {
+        apply(snapshot, null);
+    }
+
+    // Hands the shared state to the pool as remote events: all of it, or only the keys in {@code only}.
+    private void apply(List<Object> snapshot, java.util.Set<String> only) {
         long now = clock.millis();
-        Consumer<KeyEvent> to = remote;
+        Consumer<KeyEvent> to = event -> {
+            if (only == null || only.contains(event.keyId())) {
+                remote.accept(event);
+            }
+        };
         List<String> states = strings(snapshot.get(0));
         for (int i = 0; i + 1 < states.size(); i += 2) {
-            String state = states.get(i + 1);
-            if (state.equals("INVALID") || state.equals("DISABLED")) {
-                to.accept(new KeyEvent(states.get(i), KeyEvent.Type.valueOf(state), null, null, 0, 0, null));
+            KeyEvent state = stateEvent(states.get(i), states.get(i + 1), now);
+            if (state != null) {
+                to.accept(state);
             }
         }
         List<String> failures = strings(snapshot.get(1));
@@ -527,7 +582,22 @@ public final class RedisKeyStateStore implements KeyStateStore {
             to.accept(new KeyEvent(field.substring(0, bar), type, field.substring(bar + 1),
                     Instant.ofEpochMilli(until), 0, 0, null));
         }
-        follow(Long.parseLong(String.valueOf(snapshot.get(3))), true);
+        if (only == null) {
+            follow(Long.parseLong(String.valueOf(snapshot.get(3))), true);
+        }
+    }
+
+    // "INVALID", "DISABLED" or "DISABLED:<epoch millis>" as an event; null for a timed disable that is over
+    private static KeyEvent stateEvent(String keyId, String state, long now) {
+        if (state.equals("INVALID") || state.equals("DISABLED")) {
+            return new KeyEvent(keyId, KeyEvent.Type.valueOf(state), null, null, 0, 0, null);
+        }
+        if (state.startsWith("DISABLED:")) {
+            long until = Long.parseLong(state.substring("DISABLED:".length()));
+            return until <= now ? null
+                    : new KeyEvent(keyId, KeyEvent.Type.DISABLED, null, Instant.ofEpochMilli(until), 0, 0, null);
+        }
+        return null;
     }
 
     private static List<String> strings(Object value) {

@@ -7,7 +7,10 @@ import static org.assertj.core.api.Assertions.fail;
 import io.github.geminibalance.KeyStatus;
 import io.github.geminibalance.config.KeySelection;
 import io.github.geminibalance.keys.ApiKey;
+import io.github.geminibalance.keys.KeyJournal;
 import io.github.geminibalance.keys.KeyPool;
+import io.github.geminibalance.keys.KeySnapshot;
+import io.github.geminibalance.store.StoredKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +37,23 @@ final class Pools implements AutoCloseable {
         RedisKeyStateStore store = RedisKeyStateStore.connect(url, NAMESPACE, clock);
         stores.add(store);
         return new KeyPool(keys, 3, KeySelection.ROUND_ROBIN, clock, store);
+    }
+
+    /**
+     * A pool named by {@code poolKeys} (as every instance of a deployment names its pool by its configured
+     * keys) that starts with {@code keys} only, as a pool whose keys live in a database and change at run
+     * time does.
+     */
+    KeyPool storedPool(List<String> poolKeys, List<String> keys) {
+        RedisKeyStateStore store = RedisKeyStateStore.connect(url, NAMESPACE, clock);
+        stores.add(store);
+        return new KeyPool(snapshot(keys), poolKeys.stream().map(k -> new ApiKey(k).id()).toList(), 3,
+                KeySelection.ROUND_ROBIN, clock, store, KeyJournal.NONE);
+    }
+
+    /** Keys as a store would hand them over, without marks or counters. */
+    KeySnapshot snapshot(List<String> keys) {
+        return KeySnapshot.of(keys.stream().map(k -> StoredKey.of(k, clock.instant(), null)).toList());
     }
 
     /** Fresh raw keys, so each test has its own pool in Redis. */

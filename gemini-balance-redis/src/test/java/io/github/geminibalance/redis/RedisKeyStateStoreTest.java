@@ -224,4 +224,56 @@ class RedisKeyStateStoreTest {
         }
         return false;
     }
+
+    @Test
+    void aKeyAddedAtRunTimeGetsItsSharedStateAndSharesItsChanges() {
+        List<String> configured = keys(2);
+        String added = keys(1).get(0);
+        List<String> all = List.of(configured.get(0), configured.get(1), added);
+        // A took the third key in first (an operator added it through A); B still runs with the first two
+        KeyPool a = pools.storedPool(configured, all);
+        KeyPool b = pools.storedPool(configured, configured);
+        KeyPool witness = pools.storedPool(configured, all);
+        ApiKey third = new ApiKey(added);
+        Instant until = clock.instant().plusSeconds(120);
+        a.charge(third, MODEL, new Verdict(Verdict.Kind.EXHAUSTED, until, 429, "RESOURCE_EXHAUSTED"));
+        await("Redis to hold the exhaustion", PROPAGATION,
+                () -> status(witness, third).restingUntil().containsKey(MODEL));
+        assertThat(b.find(third.id())).as("B does not have the key yet").isEmpty();
+
+        assertThat(b.add(pools.snapshot(List.of(added)))).containsExactly(third.id());
+        await("B to load the added key's shared state", PROPAGATION,
+                () -> status(b, third).restingUntil().containsKey(MODEL));
+        assertThat(status(b, third).state()).isEqualTo(KeyState.EXHAUSTED);
+        assertThat(status(b, third).restingUntil()).containsEntry(MODEL, until);
+
+        // and its changes reach the other pool as any key's do
+        b.disable(third.id(), clock.instant().plusSeconds(3600));
+        await("A to learn the timed disable", PROPAGATION, () -> status(a, third).state() == KeyState.DISABLED);
+        assertThat(status(a, third).disabledUntil()).isEqualTo(clock.instant().plusSeconds(3600));
+        b.enable(third.id());
+        await("A to learn the enable", PROPAGATION, () -> status(a, third).state() != KeyState.DISABLED);
+        assertThat(status(a, third).state()).as("the exhaustion stays").isEqualTo(KeyState.EXHAUSTED);
+    }
+
+    @Test
+    void aTimedDisableIsLoadedWithItsEndAndIgnoredOnceOver() {
+        List<String> keys = keys(2);
+        KeyPool a = pools.pool(keys);
+        ApiKey first = a.keys().get(0);
+        Instant end = clock.instant().plusSeconds(600);
+        KeyPool witness = pools.pool(keys);
+        a.disable(first.id(), end);
+        await("Redis to hold the disable", PROPAGATION, () -> status(witness, first).state() == KeyState.DISABLED);
+
+        KeyPool later = pools.pool(keys);
+        await("a later pool to load the disable", PROPAGATION, () -> status(later, first).state() == KeyState.DISABLED);
+        assertThat(status(later, first).disabledUntil()).isEqualTo(end);
+
+        clock.advance(Duration.ofSeconds(601));
+        assertThat(status(later, first).state()).as("back by itself").isEqualTo(KeyState.ACTIVE);
+        KeyPool after = pools.pool(keys);
+        await("the last pool to synchronise", PROPAGATION, () -> store(after).healthy());
+        assertThat(status(after, first).state()).isEqualTo(KeyState.ACTIVE);
+    }
 }

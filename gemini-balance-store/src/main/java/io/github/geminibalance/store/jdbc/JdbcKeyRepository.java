@@ -1,5 +1,6 @@
 package io.github.geminibalance.store.jdbc;
 
+import io.github.geminibalance.store.KeyAddition;
 import io.github.geminibalance.store.KeyCounter;
 import io.github.geminibalance.store.KeyMark;
 import io.github.geminibalance.store.KeyRepository;
@@ -15,6 +16,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +37,7 @@ final class JdbcKeyRepository implements KeyRepository {
             + " disabled_until";
     private static final List<String> MARK_KEYS = List.of("key_id", "kind", "model");
     private static final List<String> MARK_VALUES = List.of("until_at", "reason", "marked_at");
+    private static final int BATCH = 500;
 
     private final DataSource dataSource;
     private final Lock writeLock;
@@ -58,25 +62,23 @@ final class JdbcKeyRepository implements KeyRepository {
     @Override
     public SeedResult seed(List<String> apiKeys) {
         return write(connection -> {
-            Map<String, StoredKey> stored = new LinkedHashMap<>();
-            for (StoredKey key : select(connection, "SELECT " + COLUMNS + " FROM gb_key ORDER BY seq")) {
-                stored.put(key.id(), key);
-            }
+            Map<String, StoredKey> stored = all(connection);
             List<String> added = new ArrayList<>();
             List<String> keptDeleted = new ArrayList<>();
+            List<StoredKey> fresh = new ArrayList<>();
             Set<String> order = new LinkedHashSet<>();
             Instant now = clock.instant();
             for (String raw : apiKeys) {
                 if (raw == null || raw.isBlank()) {
                     continue;
                 }
-                StoredKey fresh = StoredKey.of(raw.strip(), now, null);
-                StoredKey known = stored.get(fresh.id());
+                StoredKey key = StoredKey.of(raw.strip(), now, null);
+                StoredKey known = stored.get(key.id());
                 if (known == null) {
-                    insert(connection, fresh);
-                    stored.put(fresh.id(), fresh);
-                    added.add(fresh.id());
-                    order.add(fresh.id());
+                    fresh.add(key);
+                    stored.put(key.id(), key);
+                    added.add(key.id());
+                    order.add(key.id());
                 } else if (known.deleted()) {
                     if (!keptDeleted.contains(known.id())) {
                         keptDeleted.add(known.id());
@@ -85,6 +87,7 @@ final class JdbcKeyRepository implements KeyRepository {
                     order.add(known.id());
                 }
             }
+            insert(connection, fresh);
             order.addAll(stored.keySet());
             List<StoredKey> usable = new ArrayList<>();
             for (String id : order) {
@@ -101,7 +104,7 @@ final class JdbcKeyRepository implements KeyRepository {
     public StoredKey add(String value, String note) {
         StoredKey fresh = StoredKey.of(value.strip(), clock.instant(), note);
         return write(connection -> {
-            insert(connection, fresh);
+            insert(connection, List.of(fresh));
             update(connection, "UPDATE gb_key SET deleted = 0, deleted_at = NULL WHERE id = ?", fresh.id());
             if (note != null) {
                 try (PreparedStatement s = connection.prepareStatement("UPDATE gb_key SET note = ? WHERE id = ?")) {
@@ -114,7 +117,51 @@ final class JdbcKeyRepository implements KeyRepository {
         });
     }
 
-    private void insert(Connection connection, StoredKey key) throws SQLException {
+    @Override
+    public List<KeyAddition> addAll(List<String> values) {
+        Instant now = clock.instant();
+        return write(connection -> {
+            Map<String, StoredKey> stored = all(connection);
+            List<StoredKey> fresh = new ArrayList<>();
+            List<String> restored = new ArrayList<>();
+            List<KeyAddition> additions = new ArrayList<>(values.size());
+            for (String value : values) {
+                StoredKey key = StoredKey.of(value.strip(), now, null);
+                StoredKey known = stored.get(key.id());
+                if (known == null) {
+                    fresh.add(key);
+                    stored.put(key.id(), key);
+                    additions.add(new KeyAddition(key, false));
+                } else if (known.deleted()) {
+                    StoredKey back = new StoredKey(known.id(), known.value(), known.masked(), known.addedAt(),
+                            known.note(), false, null, known.disabled(), known.disabledUntil());
+                    restored.add(known.id());
+                    stored.put(known.id(), back);
+                    additions.add(new KeyAddition(back, false));
+                } else {
+                    additions.add(new KeyAddition(known, true));
+                }
+            }
+            insert(connection, fresh);
+            batch(connection, "UPDATE gb_key SET deleted = 0, deleted_at = NULL WHERE id = ?", restored);
+            return additions;
+        });
+    }
+
+    // Every stored key by id, in the order they were added.
+    private static Map<String, StoredKey> all(Connection connection) throws SQLException {
+        Map<String, StoredKey> stored = new LinkedHashMap<>();
+        for (StoredKey key : select(connection, "SELECT " + COLUMNS + " FROM gb_key ORDER BY seq")) {
+            stored.put(key.id(), key);
+        }
+        return stored;
+    }
+
+    // New keys in one batch, numbered after the last one stored (the caller holds the write lock).
+    private void insert(Connection connection, List<StoredKey> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
         long seq;
         try (PreparedStatement s = connection.prepareStatement("SELECT COALESCE(MAX(seq), 0) + 1 FROM gb_key");
                 ResultSet rs = s.executeQuery()) {
@@ -122,15 +169,46 @@ final class JdbcKeyRepository implements KeyRepository {
             seq = rs.getLong(1);
         }
         try (PreparedStatement s = connection.prepareStatement(insertKey)) {
-            s.setString(1, key.id());
-            s.setString(2, key.value());
-            s.setString(3, key.masked());
-            s.setLong(4, key.addedAt().toEpochMilli());
-            s.setString(5, Text.cut(key.note(), 500));
-            s.setInt(6, 0);
-            s.setInt(7, 0);
-            s.setLong(8, seq);
-            s.executeUpdate();
+            int pending = 0;
+            for (StoredKey key : keys) {
+                s.setString(1, key.id());
+                s.setString(2, key.value());
+                s.setString(3, key.masked());
+                s.setLong(4, key.addedAt().toEpochMilli());
+                s.setString(5, Text.cut(key.note(), 500));
+                s.setInt(6, 0);
+                s.setInt(7, 0);
+                s.setLong(8, seq++);
+                s.addBatch();
+                if (++pending == BATCH) {
+                    s.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                s.executeBatch();
+            }
+        }
+    }
+
+    // One statement with a single id parameter, run for every id in batches.
+    private static void batch(Connection connection, String sql, List<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            int pending = 0;
+            for (String id : ids) {
+                s.setString(1, id);
+                s.addBatch();
+                if (++pending == BATCH) {
+                    s.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                s.executeBatch();
+            }
         }
     }
 
@@ -156,7 +234,30 @@ final class JdbcKeyRepository implements KeyRepository {
     @Override
     public boolean delete(String id) {
         long now = clock.instant().toEpochMilli();
-        return write(c -> update(c, "UPDATE gb_key SET deleted = 1, deleted_at = " + now + " WHERE id = ?", id) > 0);
+        return write(c -> update(c, "UPDATE gb_key SET deleted = 1, deleted_at = COALESCE(deleted_at, " + now
+                + ") WHERE id = ?", id) > 0);
+    }
+
+    @Override
+    public List<String> deleteAll(Collection<String> ids) {
+        long now = clock.instant().toEpochMilli();
+        return write(c -> {
+            Set<String> live = new HashSet<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM gb_key WHERE deleted = 0");
+                    ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    live.add(rs.getString(1));
+                }
+            }
+            List<String> deleted = new ArrayList<>();
+            for (String id : new LinkedHashSet<>(ids)) {
+                if (live.contains(id)) {
+                    deleted.add(id);
+                }
+            }
+            batch(c, "UPDATE gb_key SET deleted = 1, deleted_at = " + now + " WHERE id = ?", deleted);
+            return deleted;
+        });
     }
 
     @Override

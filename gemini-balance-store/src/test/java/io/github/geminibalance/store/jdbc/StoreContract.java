@@ -3,6 +3,7 @@ package io.github.geminibalance.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.geminibalance.store.ErrorRecord;
+import io.github.geminibalance.store.KeyAddition;
 import io.github.geminibalance.store.InMemoryRecordStore;
 import io.github.geminibalance.store.KeyCounter;
 import io.github.geminibalance.store.KeyMark;
@@ -159,6 +160,48 @@ abstract class StoreContract {
         assertThat(restarted.keys().list()).noneMatch(StoredKey::disabled);
         assertThat(restarted.keys().add(b, "re-added").note()).isEqualTo("re-added");
         assertThat(restarted.keys().delete("k-unknown")).isFalse();
+    }
+
+    @Test
+    void addAllAndDeleteAllHandleThousandsOfKeysInOneBatchAndKeepDeletionTimes() {
+        JdbcStore store = open(newDatabase());
+        String seeded = key(0);
+        store.keys().seed(List.of(seeded));
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            values.add(key(i));
+        }
+        long started = System.nanoTime();
+        List<KeyAddition> added = store.keys().addAll(values);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(added).hasSize(3000);
+        assertThat(added.get(0).existing()).as("the seeded key").isTrue();
+        assertThat(added.subList(1, 3000)).noneMatch(KeyAddition::existing);
+        assertThat(added).extracting(a -> a.key().value()).containsExactlyElementsOf(values);
+        assertThat(store.keys().list()).hasSize(3000);
+        assertThat(store.keys().list().get(2999).value()).as("added in order").isEqualTo(values.get(2999));
+        assertThat(took).as("one batch, not 3000 transactions").isLessThan(Duration.ofSeconds(20));
+
+        String first = added.get(1).key().id();
+        String second = added.get(2).key().id();
+        Instant deletedAt = clock.instant();
+        assertThat(store.keys().deleteAll(List.of(first, "k-00000000", second, first))).containsExactly(first, second);
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(store.keys().delete(first)).as("a deleted key is known").isTrue();
+        assertThat(store.keys().deleteAll(List.of(first))).as("deleted before").isEmpty();
+        assertThat(store.keys().find(first).orElseThrow().deletedAt()).as("kept").isEqualTo(deletedAt);
+        assertThat(store.keys().list()).hasSize(2998);
+
+        List<KeyAddition> again = store.keys().addAll(List.of(values.get(1), values.get(3)));
+        assertThat(again.get(0).existing()).as("restored").isFalse();
+        assertThat(again.get(0).key().deleted()).isFalse();
+        assertThat(again.get(1).existing()).isTrue();
+        assertThat(store.keys().find(first).orElseThrow().deleted()).isFalse();
+        assertThat(store.keys().deleted()).extracting(StoredKey::id).containsExactly(second);
+    }
+
+    private static String key(int i) {
+        return "AIzaSyBulk" + String.format("%029d", i);
     }
 
     @Test

@@ -1,0 +1,96 @@
+package io.github.geminibalance.server;
+
+import io.micronaut.core.annotation.Nullable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The web admin's files: pages, scripts, styles and the language bundles, resources of the server jar
+ * under {@value #ROOT}. Every file is read once, at start-up, into memory (a few dozen KiB), with its
+ * content type and a strong ETag; only the files named in {@link #FILES} exist, so no path from a URL
+ * ever reaches the class path. A missing file stops start-up: it is a packaging bug.
+ */
+final class AdminUiAssets {
+
+    /** The resource folder of the admin's files. */
+    static final String ROOT = "admin-ui/";
+
+    /** Every file of the web admin. Pages are served at their own paths, the rest under {@code /admin/ui/}. */
+    static final List<String> FILES = List.of(
+            "index.html",
+            "login.html",
+            "app.css",
+            "common.js",
+            "keys.js",
+            "login.js",
+            "favicon.svg",
+            "i18n/en.json",
+            "i18n/zh-CN.json");
+
+    /** One file: its bytes, content type and ETag. */
+    record Asset(byte[] bytes, String contentType, String etag) {}
+
+    private final Map<String, Asset> assets;
+
+    /** Reads every file of {@link #FILES}. */
+    AdminUiAssets() {
+        Map<String, Asset> map = new LinkedHashMap<>();
+        for (String name : FILES) {
+            byte[] bytes = read(name);
+            map.put(name, new Asset(bytes, contentType(name), etag(bytes)));
+        }
+        this.assets = Map.copyOf(map);
+    }
+
+    /** The file with this name (relative to {@value #ROOT}), or null. */
+    @Nullable
+    Asset get(String name) {
+        return assets.get(name);
+    }
+
+    private static byte[] read(String name) {
+        try (InputStream in = AdminUiAssets.class.getClassLoader().getResourceAsStream(ROOT + name)) {
+            if (in == null) {
+                throw new IllegalStateException("the admin file " + ROOT + name + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the admin file " + ROOT + name, e);
+        }
+    }
+
+    static String contentType(String name) {
+        if (name.endsWith(".html")) {
+            return "text/html; charset=utf-8";
+        }
+        if (name.endsWith(".js")) {
+            return "text/javascript; charset=utf-8";
+        }
+        if (name.endsWith(".css")) {
+            return "text/css; charset=utf-8";
+        }
+        if (name.endsWith(".json")) {
+            return "application/json";
+        }
+        if (name.endsWith(".svg")) {
+            return "image/svg+xml";
+        }
+        return "application/octet-stream";
+    }
+
+    private static String etag(byte[] bytes) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+}
