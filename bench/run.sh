@@ -281,7 +281,7 @@ start_database() {
       done
       DB_ENV=(DATABASE_TYPE=postgres "DATABASE_URL=jdbc:postgresql://127.0.0.1:$pg_port/gb" DATABASE_USER=postgres
         DATABASE_PASSWORD=bench-pw)
-      DB_NOTE="postgres $("$bin/postgres" --version | awk '{print $NF}') (a cluster in the work directory on CPU $pg_cpu, default settings)"
+      DB_NOTE="postgres $("$bin/postgres" --version | awk '{print $3}') (a cluster in the work directory on CPU $pg_cpu, default settings)"
       ;;
   esac
   log "database: $DB_NOTE"
