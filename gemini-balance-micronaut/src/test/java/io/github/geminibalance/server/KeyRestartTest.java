@@ -64,8 +64,13 @@ class KeyRestartTest {
     private TestServer start(List<String> apiKeys) {
         return TestServer.startWithDatabase(TestServer.config(gemini, apiKeys).maxRetries(6).build(),
                 TestServer.serverConfig().withAuthToken(AdminClient.ADMIN_TOKEN),
-                TestConfigFactory.database(Map.of("SQLITE_DATABASE", dir.resolve("gemini-balance.db").toString())),
+                TestConfigFactory.database(database()),
                 Map.of(TestClockFactory.PROPERTY, TestClockFactory.register(clock)));
+    }
+
+    /** The settings of the database both servers of a test share: a SQLite file here. */
+    Map<String, String> database() {
+        return Map.of("SQLITE_DATABASE", dir.resolve("gemini-balance.db").toString());
     }
 
     private AdminClient admin(TestServer server) {
