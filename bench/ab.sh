@@ -3,6 +3,7 @@
 #
 #   bench/ab.sh [--rounds=N] [--window=S] [--warm=S] A.jar B.jar [C.jar ...]
 #
+#   A jar may carry environment of its own: LOG_LEVEL=warning@/path/server.jar (several: A=1,B=2@jar).
 #   --rounds=N   measured rounds (default 6); each round runs every jar once, in turn
 #   --window=S   seconds of load per jar and round (default 15)
 #   --warm=S     unmeasured seconds of load per jar before the first round, in 10 s turns (default 60)
@@ -33,7 +34,7 @@ for arg in "$@"; do
     --warm=*) WARM=${arg#--warm=} ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     -*) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
-    *) [ -f "$arg" ] || { echo "no such jar: $arg" >&2; exit 2; }; JARS+=("$arg") ;;
+    *) [ -f "${arg##*@}" ] || { echo "no such jar: ${arg##*@}" >&2; exit 2; }; JARS+=("$arg") ;;
   esac
 done
 [ ${#JARS[@]} -ge 2 ] || { echo "give at least two jars (try --help)" >&2; exit 2; }
@@ -60,6 +61,7 @@ free_port() {
     [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ] && { echo "$p"; return; }
   done
 }
+label() { case "$1" in *@*) echo "$(basename "${1##*@}") (${1%@*})" ;; *) basename "$1" ;; esac; }
 cpu_ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; }
 switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { n += $2 } END { print n + 0 }'; }
 
@@ -72,10 +74,12 @@ PORTS=()
 SPIDS=()
 for i in "${!JARS[@]}"; do
   port=$(free_port)
+  own_env=""
+  case "${JARS[$i]}" in *@*) own_env=${JARS[$i]%@*}; own_env=${own_env//,/ } ;; esac
   # shellcheck disable=SC2086
   env API_KEYS='["k1","k2","k3"]' ALLOWED_TOKENS='["bench"]' BASE_URL="http://127.0.0.1:$FAKE_PORT/v1beta" \
-    PORT="$port" MICRONAUT_SERVER_HOST=127.0.0.1 ${GB_ENV:-} \
-    taskset -c 0 java ${GB_JAVA_OPTS:-} -jar "${JARS[$i]}" >"$WORK/gb-$i.log" 2>&1 &
+    PORT="$port" MICRONAUT_SERVER_HOST=127.0.0.1 ${GB_ENV:-} $own_env \
+    taskset -c 0 java ${GB_JAVA_OPTS:-} -jar "${JARS[$i]##*@}" >"$WORK/gb-$i.log" 2>&1 &
   SPIDS+=($!); PIDS+=($!); PORTS+=("$port")
 done
 for i in "${!JARS[@]}"; do
@@ -102,7 +106,7 @@ for _ in $(seq 1 $(( (WARM + 9) / 10 ))); do
 done
 
 log "measuring: $ROUNDS rounds of ${WINDOW}s per server; load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| Round | $(for i in "${!JARS[@]}"; do printf '%s: req/s, µs CPU/req, switches/req | ' "$(basename "${JARS[$i]}")"; done)load |"
+echo "| Round | $(for i in "${!JARS[@]}"; do printf '%s: req/s, µs CPU/req, switches/req | ' "$(label "${JARS[$i]}")"; done)load |"
 echo "|---|$(for i in "${!JARS[@]}"; do printf -- '---|'; done)---|"
 for r in $(seq 1 "$ROUNDS"); do
   row="| $r | "
@@ -117,7 +121,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 echo
 for i in "${!JARS[@]}"; do
-  awk -v i="$i" -v name="$(basename "${JARS[$i]}")" '
+  awk -v i="$i" -v name="$(label "${JARS[$i]}")" '
     function median(a, n) { asort(a); return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
     $1 == i { r[++n] = $2; c[n] = $3; s[n] = $4 }
     END {
