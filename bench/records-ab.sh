@@ -7,12 +7,15 @@
 #   bench/records-ab.sh [--rounds=N] [--window=S] [--warm=S] STORE STORE [STORE ...]
 #
 #   STORE        none (records in memory), sqlite (a file in the work directory) or postgres (a cluster
-#                created with initdb in the work directory, on CPU 1 with the fake and wrk)
+#                created with initdb in the work directory, on CPU 1 with the fake and wrk; at nice 19
+#                unless GB_PG_NICE says otherwise, so that it takes only the CPU the load generator
+#                leaves, as a database on another machine would take none of it)
 #   --rounds=N   measured rounds (default 6); each round loads every server once, in turn
 #   --window=S   seconds of load per server and round (default 15)
 #   --warm=S     unmeasured seconds of load per server before the first round, in 10 s turns (default 60)
 #
-# Environment: GB_JAR (default gemini-balance-micronaut/target/gemini-balance-server.jar), GB_JAVA_OPTS.
+# Environment: GB_JAR (default gemini-balance-micronaut/target/gemini-balance-server.jar), GB_JAVA_OPTS,
+# GB_PG_NICE (default 19).
 #
 # Per window it prints req/s, the server's CPU time per request (utime+stime of all its threads, the
 # store's writer included, / requests) and the request records the window added to the writer's queue
@@ -87,14 +90,14 @@ postgres_url() {
   if [ "$(id -u)" = 0 ]; then chown -R postgres: "$WORK/pg"; chmod 755 "$WORK"; fi
   "${as[@]}" "$bin/initdb" -D "$WORK/pg/data" -U postgres --pwfile="$WORK/pg/pw" --auth-host=scram-sha-256 \
     --auth-local=trust -E UTF8 --no-sync >"$WORK/pg/initdb.log" 2>&1
-  "${as[@]}" taskset -c 1 "$bin/postgres" -D "$WORK/pg/data" -p "$port" -k "$WORK/pg" \
+  "${as[@]}" nice -n "${GB_PG_NICE:-19}" taskset -c 1 "$bin/postgres" -D "$WORK/pg/data" -p "$port" -k "$WORK/pg" \
     -c listen_addresses=127.0.0.1 >"$WORK/pg/postgres.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 150); do
     "${as[@]}" "$bin/psql" -h "$WORK/pg" -p "$port" -U postgres -qc 'CREATE DATABASE gb' >/dev/null 2>&1 && break
     sleep 0.2
   done
-  log "postgres $("$bin/postgres" --version | awk '{print $3}') on :$port (CPU 1)"
+  log "postgres $("$bin/postgres" --version | awk '{print $3}') on :$port (CPU 1, nice ${GB_PG_NICE:-19})"
   echo "jdbc:postgresql://127.0.0.1:$port/gb"
 }
 

@@ -7,20 +7,19 @@ import io.github.geminibalance.spi.KeyEvent;
 import io.github.geminibalance.spi.KeyStateStore;
 import io.github.geminibalance.store.KeyCounter;
 import io.github.geminibalance.store.StoredKey;
-import io.github.geminibalance.util.LogText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,7 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pool of Gemini API keys and the health of each, per model.
+ * The pool of Gemini API keys: who is in it, which key the next attempt leases, and sharing what happens
+ * to the keys. The rules of a key's health live in {@link KeyHealth}, the choice among usable keys in
+ * {@link KeySelector}, the daily counts in {@link KeyUsage}; the pool holds them together under one lock.
  *
  * <p>Rules: a key is handed out only when it is usable for the model: not invalid or disabled, fewer
  * than {@code maxFailures} consecutive strikes (transient failures charged to the key), and not cooling
@@ -54,10 +55,10 @@ public final class KeyPool {
     private static final Logger log = LoggerFactory.getLogger(KeyPool.class);
 
     // replaced, never changed: selection reads it under the pool's lock, add and remove swap it
-    private volatile Members members;
+    private volatile KeyMembers members;
     // serializes add and remove (never taken by selection; taken before the pool's lock, never after)
     private final Object membership = new Object();
-    private final int maxFailures;
+    private final KeyHealth health;
     private final Clock clock;
     private final KeyStateStore store;
     private final KeyJournal journal;
@@ -106,15 +107,12 @@ public final class KeyPool {
             KeyStateStore store, KeyJournal journal) {
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(poolIds, "poolIds");
-        if (maxFailures < 1) {
-            throw new IllegalArgumentException("maxFailures must be at least 1");
-        }
-        this.maxFailures = maxFailures;
+        this.health = new KeyHealth(maxFailures);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.selector = new KeySelector(Objects.requireNonNull(selection, "selection"), maxFailures);
+        this.selector = new KeySelector(Objects.requireNonNull(selection, "selection"), health);
         this.store = Objects.requireNonNull(store, "store");
         this.journal = Objects.requireNonNull(journal, "journal");
-        this.members = Members.of(keys.entries(clock.instant()));
+        this.members = KeyMembers.of(keys.entries(clock.instant()));
         store.attach(List.copyOf(poolIds), this::applyRemote, this::applyRotation, this::localEvents);
     }
 
@@ -144,7 +142,7 @@ public final class KeyPool {
 
     /** The number of keys. */
     public int size() {
-        return members.list.size();
+        return members.list().size();
     }
 
     /**
@@ -153,12 +151,12 @@ public final class KeyPool {
      * it and compare by identity. Never show them.
      */
     public List<String> values() {
-        return members.values;
+        return members.values();
     }
 
     /** The keys, in rotation order. */
     public List<ApiKey> keys() {
-        List<KeyEntry> list = members.list;
+        List<KeyEntry> list = members.list();
         List<ApiKey> keys = new ArrayList<>(list.size());
         list.forEach(e -> keys.add(e.key));
         return keys;
@@ -180,9 +178,9 @@ public final class KeyPool {
         List<KeyEvent> events = new ArrayList<>();
         int total;
         synchronized (membership) {
-            Members current = members;
+            KeyMembers current = members;
             for (KeyEntry e : fresh) {
-                if (!current.byId.containsKey(e.key.id())) {
+                if (!current.byId().containsKey(e.key.id())) {
                     added.add(e);
                     e.addEvents(events, now); // not visible to other threads yet
                 }
@@ -190,9 +188,9 @@ public final class KeyPool {
             if (added.isEmpty()) {
                 return List.of();
             }
-            Members next = current.plus(added);
+            KeyMembers next = current.plus(added);
             members = next;
-            total = next.list.size();
+            total = next.list().size();
         }
         List<String> ids = new ArrayList<>(added.size());
         added.forEach(e -> ids.add(e.key.id()));
@@ -215,9 +213,9 @@ public final class KeyPool {
         List<KeyCounter> counts = new ArrayList<>();
         int total;
         synchronized (membership) {
-            Members current = members;
+            KeyMembers current = members;
             List<KeyEntry> gone = new ArrayList<>();
-            for (KeyEntry e : current.list) {
+            for (KeyEntry e : current.list()) {
                 if (wanted.contains(e.key.id())) {
                     gone.add(e);
                 }
@@ -225,7 +223,7 @@ public final class KeyPool {
             if (gone.isEmpty()) {
                 return List.of();
             }
-            Members next = current.minus(wanted);
+            KeyMembers next = current.minus(wanted);
             synchronized (this) {
                 members = next;
                 for (KeyEntry e : gone) {
@@ -234,7 +232,7 @@ public final class KeyPool {
                     removed.add(e.key.id());
                 }
             }
-            total = next.list.size();
+            total = next.list().size();
         }
         counts.forEach(journal::counted);
         log.info("{} key(s) removed from the pool ({} left)", removed.size(), total);
@@ -258,7 +256,7 @@ public final class KeyPool {
     private Optional<Lease> select(String model, Set<ApiKey> exclude) {
         Instant now = clock.instant();
         synchronized (this) {
-            KeySelector.Choice choice = selector.choose(members.list, model, exclude, now);
+            KeySelector.Choice choice = selector.choose(members.list(), model, exclude, now);
             if (choice == null) {
                 return Optional.empty();
             }
@@ -277,48 +275,24 @@ public final class KeyPool {
      * key will recover by itself (all invalid or disabled, or no key at all).
      */
     public synchronized Optional<Duration> earliestRecovery(String model) {
-        Instant now = clock.instant();
-        Instant earliest = null;
-        for (KeyEntry e : members.list) {
-            if (e.baseState(now) != KeyState.ACTIVE) {
-                continue;
-            }
-            Instant at;
-            Instant resting = e.restingUntil(model, now);
-            if (resting != null) {
-                at = resting;
-            } else if (e.failures >= maxFailures) {
-                Instant since = e.restingSince();
-                at = since == null ? now : since.plus(PROBE_AFTER);
-            } else {
-                at = now;
-            }
-            if (earliest == null || at.isBefore(earliest)) {
-                earliest = at;
-            }
-        }
-        if (earliest == null) {
-            return Optional.empty();
-        }
-        Duration d = Duration.between(now, earliest);
-        return Optional.of(d.isNegative() ? Duration.ZERO : d);
+        return health.earliestRecovery(members.list(), model, clock.instant());
     }
 
     /** Snapshots of every key, in rotation order. */
     public synchronized List<KeyStatus> status() {
         Instant now = clock.instant();
-        List<KeyEntry> list = members.list;
+        List<KeyEntry> list = members.list();
         List<KeyStatus> statuses = new ArrayList<>(list.size());
         for (KeyEntry e : list) {
-            statuses.add(e.status(now, maxFailures));
+            statuses.add(e.status(now, health.maxFailures()));
         }
         return statuses;
     }
 
     /** The snapshot of one key, or empty when no key of the pool has this id. */
     public synchronized Optional<KeyStatus> status(String id) {
-        KeyEntry e = members.byId.get(id);
-        return e == null ? Optional.empty() : Optional.of(e.status(clock.instant(), maxFailures));
+        KeyEntry e = members.byId().get(id);
+        return e == null ? Optional.empty() : Optional.of(e.status(clock.instant(), health.maxFailures()));
     }
 
     /** The number of keys in each state. */
@@ -335,18 +309,12 @@ public final class KeyPool {
 
     /** Whether at least one key could serve some model right now (for health checks). */
     public synchronized boolean anyUsable() {
-        Instant now = clock.instant();
-        for (KeyEntry e : members.list) {
-            if (e.baseState(now) == KeyState.ACTIVE && e.failures < maxFailures) {
-                return true;
-            }
-        }
-        return false;
+        return health.anyUsable(members.list(), clock.instant());
     }
 
     /** Finds a key by its id. */
     public Optional<ApiKey> find(String id) {
-        KeyEntry e = members.byId.get(id);
+        KeyEntry e = members.byId().get(id);
         return e == null ? Optional.empty() : Optional.of(e.key);
     }
 
@@ -355,24 +323,7 @@ public final class KeyPool {
      * a disable too.
      */
     public boolean reset(String id) {
-        Instant now = clock.instant();
-        synchronized (this) {
-            KeyEntry e = members.byId.get(id);
-            if (e == null) {
-                return false;
-            }
-            KeyState before = e.state(now, maxFailures);
-            e.state = KeyState.ACTIVE;
-            e.disabledUntil = null;
-            e.failures = 0;
-            e.resting.clear();
-            e.exhausted.clear();
-            if (before != KeyState.ACTIVE) {
-                log.info("Key {} reset: {} -> ACTIVE", e.key, before);
-            }
-        }
-        emit(new KeyEvent(id, KeyEvent.Type.RESET, null, null, 0, 0, null), now);
-        return true;
+        return change(id, (e, now) -> health.reset(e, now));
     }
 
     /**
@@ -380,27 +331,7 @@ public final class KeyPool {
      * failure count, keep any cooldowns.
      */
     public void clearInvalid(String id) {
-        Instant now = clock.instant();
-        boolean changed;
-        synchronized (this) {
-            KeyEntry e = members.byId.get(id);
-            if (e == null) {
-                return;
-            }
-            KeyState before = e.state(now, maxFailures);
-            changed = e.state == KeyState.INVALID || e.failures > 0;
-            if (e.state == KeyState.INVALID) {
-                e.state = KeyState.ACTIVE;
-            }
-            e.failures = 0;
-            KeyState after = e.state(now, maxFailures);
-            if (before != after) {
-                log.info("Key {} re-checked: {} -> {}", e.key, before, after);
-            }
-        }
-        if (changed) {
-            emit(new KeyEvent(id, KeyEvent.Type.VALID, null, null, 0, 0, null), now);
-        }
+        change(id, (e, now) -> health.clearInvalid(e, now));
     }
 
     /**
@@ -410,7 +341,7 @@ public final class KeyPool {
     public void checkPassed(String id) {
         boolean disabled;
         synchronized (this) {
-            KeyEntry e = members.byId.get(id);
+            KeyEntry e = members.byId().get(id);
             if (e == null) {
                 return;
             }
@@ -425,7 +356,7 @@ public final class KeyPool {
 
     /** A re-check failed: record its verdict without counting a request in flight. */
     public void markChecked(String id, Verdict verdict) {
-        KeyEntry e = members.byId.get(id);
+        KeyEntry e = members.byId().get(id);
         if (e != null) {
             record(e, "check", verdict, false);
         }
@@ -437,7 +368,7 @@ public final class KeyPool {
      * a lease completed with {@code verdict} would (a {@link Verdict.Kind#FAILURE} is one strike).
      */
     public void charge(ApiKey key, String model, Verdict verdict) {
-        KeyEntry e = members.byId.get(key.id());
+        KeyEntry e = members.byId().get(key.id());
         if (e != null) {
             record(e, model, verdict, false);
         }
@@ -455,19 +386,7 @@ public final class KeyPool {
      * @return false when no key has this id
      */
     public boolean disable(String id, Instant until) {
-        Instant now = clock.instant();
-        synchronized (this) {
-            KeyEntry e = members.byId.get(id);
-            if (e == null) {
-                return false;
-            }
-            if (e.baseState(now) != KeyState.DISABLED) {
-                log.info("Key {} disabled by admin{}", e.key, until == null ? "" : " until " + until);
-            }
-            e.disable(until);
-        }
-        emit(new KeyEvent(id, KeyEvent.Type.DISABLED, null, until, 0, 0, "ADMIN"), now);
-        return true;
+        return change(id, (e, now) -> health.disable(e, until, now));
     }
 
     /**
@@ -477,21 +396,31 @@ public final class KeyPool {
      * @return false when no key has this id
      */
     public boolean enable(String id) {
+        return change(id, (e, now) -> health.enable(e, now));
+    }
+
+    /**
+     * Sets how many consecutive transient failures make a key rest: takes effect for the next selection.
+     *
+     * @throws IllegalArgumentException if {@code maxFailures} is less than 1
+     */
+    public void maxFailures(int maxFailures) {
+        health.maxFailures(maxFailures);
+    }
+
+    // Applies an operator's change to one key under the lock, then shares what it says after releasing it.
+    private boolean change(String id, BiFunction<KeyEntry, Instant, KeyEvent> action) {
         Instant now = clock.instant();
-        boolean changed;
+        KeyEvent event;
         synchronized (this) {
-            KeyEntry e = members.byId.get(id);
+            KeyEntry e = members.byId().get(id);
             if (e == null) {
                 return false;
             }
-            changed = e.baseState(now) == KeyState.DISABLED;
-            if (changed) {
-                log.info("Key {} enabled by admin", e.key);
-            }
-            e.enable();
+            event = action.apply(e, now);
         }
-        if (changed) {
-            emit(new KeyEvent(id, KeyEvent.Type.ENABLED, null, null, 0, 0, "ADMIN"), now);
+        if (event != null) {
+            emit(event, now);
         }
         return true;
     }
@@ -502,7 +431,7 @@ public final class KeyPool {
      * @return false when no key has this id
      */
     public synchronized boolean note(String id, String note) {
-        KeyEntry e = members.byId.get(id);
+        KeyEntry e = members.byId().get(id);
         if (e == null) {
             return false;
         }
@@ -512,20 +441,12 @@ public final class KeyPool {
 
     /** Keys that a re-validation should test: invalid ones and ones with failures. */
     public synchronized List<ApiKey> keysNeedingCheck() {
-        Instant now = clock.instant();
-        List<ApiKey> keys = new ArrayList<>();
-        for (KeyEntry e : members.list) {
-            KeyState base = e.baseState(now);
-            if (base == KeyState.INVALID || (base == KeyState.ACTIVE && e.failures > 0)) {
-                keys.add(e.key);
-            }
-        }
-        return keys;
+        return health.needingCheck(members.list(), clock.instant());
     }
 
     /** Adds reported tokens to a key's daily count. */
     public synchronized void addTokens(ApiKey key, long tokens) {
-        KeyEntry e = members.byId.get(key.id());
+        KeyEntry e = members.byId().get(key.id());
         if (e != null && tokens > 0) {
             e.usage.addTokens(tokens, clock.instant());
         }
@@ -538,7 +459,7 @@ public final class KeyPool {
     public void flushCounts() {
         List<KeyCounter> counts = new ArrayList<>();
         synchronized (this) {
-            for (KeyEntry e : members.list) {
+            for (KeyEntry e : members.list()) {
                 e.usage.drain(e.key.id(), counts);
             }
         }
@@ -549,7 +470,7 @@ public final class KeyPool {
     // shared and journaled after it. A call of a removed key changes nothing.
     private void record(KeyEntry e, String model, Verdict verdict, boolean leased) {
         Instant now = clock.instant();
-        KeyEvent event = null;
+        KeyEvent event;
         synchronized (this) {
             if (leased) {
                 e.inFlight--;
@@ -557,53 +478,7 @@ public final class KeyPool {
             if (e.removed) {
                 return;
             }
-            KeyState before = e.state(now, maxFailures);
-            switch (verdict.kind()) {
-                case SUCCESS -> {
-                    // only a success that changes something is worth telling other instances about
-                    // a cooldown stays: this call may have been sent before the 429 that set it
-                    if (e.failures > 0) {
-                        event = new KeyEvent(e.key.id(), KeyEvent.Type.SUCCESS, null, null, 0, 200, null);
-                    }
-                    e.failures = 0;
-                }
-                case NEUTRAL -> { }
-                case COOLDOWN, EXHAUSTED -> {
-                    // never shorten a rest that is already longer
-                    // (and its kind with it: a per-minute 429 does not turn a daily exhaustion into a cooldown)
-                    e.rest(model, verdict.until(), verdict.kind() == Verdict.Kind.EXHAUSTED);
-                    e.noteError(verdict, now);
-                    // share the rest now in force (a shorter cooldown leaves an exhaustion as it was)
-                    event = new KeyEvent(e.key.id(), e.exhausted.contains(model)
-                            ? KeyEvent.Type.EXHAUSTED : KeyEvent.Type.COOLDOWN, model, e.resting.get(model), e.failures,
-                            verdict.status(), verdict.reason());
-                }
-                case INVALID -> {
-                    if (e.state == KeyState.ACTIVE) {
-                        e.state = KeyState.INVALID;
-                    }
-                    e.noteError(verdict, now);
-                    event = new KeyEvent(e.key.id(), KeyEvent.Type.INVALID, null, null, e.failures, verdict.status(),
-                            verdict.reason());
-                }
-                case FAILURE -> {
-                    e.failures++;
-                    e.noteError(verdict, now);
-                    event = new KeyEvent(e.key.id(), KeyEvent.Type.FAILURE, null, null, e.failures, verdict.status(),
-                            verdict.reason());
-                }
-            }
-            KeyState after = e.state(now, maxFailures);
-            if (after != before) {
-                if (after == KeyState.COOLING || after == KeyState.EXHAUSTED) {
-                    log.warn("Key {} {} -> {} for model {} until {} ({} {})", e.key, before, after,
-                            LogText.quote(model), verdict.until(), verdict.status(), verdict.reason());
-                } else if (after == KeyState.ACTIVE) {
-                    log.info("Key {} {} -> ACTIVE", e.key, before);
-                } else {
-                    log.warn("Key {} {} -> {} ({} {})", e.key, before, after, verdict.status(), verdict.reason());
-                }
-            }
+            event = health.judge(e, model, verdict, now);
         }
         if (event != null) {
             emit(event, now);
@@ -618,24 +493,18 @@ public final class KeyPool {
 
     /** Applies a change another instance made (nothing is published back). */
     synchronized void applyRemote(KeyEvent event) {
-        KeyEntry e = members.byId.get(event.keyId());
+        KeyEntry e = members.byId().get(event.keyId());
         if (e == null) {
             return;
         }
-        Instant now = clock.instant();
-        KeyState before = e.state(now, maxFailures);
-        e.apply(event, now);
-        KeyState after = e.state(now, maxFailures);
-        if (before != after) {
-            log.info("Key {} {} -> {} (shared state)", e.key, before, after);
-        }
+        health.applyRemote(e, event, clock.instant());
     }
 
     /** What this pool knows that is still in force, as events, for a store to share again. */
     private synchronized List<KeyEvent> localEvents() {
         Instant now = clock.instant();
         List<KeyEvent> events = new ArrayList<>();
-        for (KeyEntry e : members.list) {
+        for (KeyEntry e : members.list()) {
             e.addEvents(events, now);
         }
         return events;
@@ -643,39 +512,7 @@ public final class KeyPool {
 
     /** Follows the shared rotation position. */
     synchronized void applyRotation(long position) {
-        selector.applyRotation(position, members.list.size());
-    }
-
-    /** The pool's keys at one moment: never changed, replaced by {@link #add} and {@link #remove}. */
-    private record Members(List<KeyEntry> list, Map<String, KeyEntry> byId, List<String> values) {
-
-        static Members of(List<KeyEntry> entries) {
-            Map<String, KeyEntry> byId = new LinkedHashMap<>();
-            for (KeyEntry e : entries) {
-                byId.putIfAbsent(e.key.id(), e);
-            }
-            List<String> values = new ArrayList<>(byId.size());
-            byId.values().forEach(e -> values.add(e.key.value()));
-            return new Members(List.copyOf(byId.values()), Collections.unmodifiableMap(byId),
-                    Collections.unmodifiableList(values));
-        }
-
-        Members plus(List<KeyEntry> more) {
-            List<KeyEntry> all = new ArrayList<>(list.size() + more.size());
-            all.addAll(list);
-            all.addAll(more);
-            return of(all);
-        }
-
-        Members minus(Set<String> ids) {
-            List<KeyEntry> kept = new ArrayList<>(list.size());
-            for (KeyEntry e : list) {
-                if (!ids.contains(e.key.id())) {
-                    kept.add(e);
-                }
-            }
-            return of(kept);
-        }
+        selector.applyRotation(position, members.list().size());
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.Set;
 final class KeySelector {
 
     private final KeySelection selection;
-    private final int maxFailures;
+    private final KeyHealth health;
     private int cursor;
 
     /**
@@ -27,9 +27,9 @@ final class KeySelector {
      */
     record Choice(KeyEntry entry, int steps, boolean probe) {}
 
-    KeySelector(KeySelection selection, int maxFailures) {
+    KeySelector(KeySelection selection, KeyHealth health) {
         this.selection = selection;
-        this.maxFailures = maxFailures;
+        this.health = health;
     }
 
     /** The key for an attempt on {@code model}, or null when no key, not even a probe, is available. */
@@ -39,6 +39,7 @@ final class KeySelector {
             return null;
         }
         cursor = cursor % n; // keys were removed since the last call
+        int maxFailures = health.maxFailures();
         KeyEntry chosen = null;
         int chosenOffset = -1;
         for (int i = 0; i < n; i++) {
@@ -76,6 +77,7 @@ final class KeySelector {
     // Only when nothing else is usable: the failing key whose last failure (or probe) is oldest,
     // once it has rested PROBE_AFTER.
     private KeyEntry probeCandidate(List<KeyEntry> entries, String model, Instant now, Set<ApiKey> exclude) {
+        int maxFailures = health.maxFailures();
         KeyEntry best = null;
         Instant bestSince = null;
         for (KeyEntry e : entries) {

@@ -188,6 +188,23 @@ class KeyPoolTest {
     }
 
     @Test
+    void maxFailuresChangedAtRunTimeAppliesToTheNextSelection() {
+        KeyPool pool = pool(3, KeySelection.ROUND_ROBIN, K1, K2);
+        fail(pool, K1, Verdict.failure(503, "UNAVAILABLE"));
+        fail(pool, K1, Verdict.failure(503, "UNAVAILABLE"));
+        assertThat(status(pool, K1).state()).isEqualTo(KeyState.ACTIVE);
+
+        pool.maxFailures(2); // the key's two strikes now reach the limit
+
+        assertThat(status(pool, K1).state()).isEqualTo(KeyState.FAILING);
+        assertThat(rotate(pool, 4)).containsOnly(K2);
+        pool.maxFailures(5); // and a higher limit takes it back into rotation
+        assertThat(status(pool, K1).state()).isEqualTo(KeyState.ACTIVE);
+        assertThat(rotate(pool, 4)).contains(K1, K2);
+        assertThatThrownBy(() -> pool.maxFailures(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void invalidAndDisabledKeysAreSkippedUntilReset() {
         KeyPool pool = pool3();
         fail(pool, K1, invalid());
