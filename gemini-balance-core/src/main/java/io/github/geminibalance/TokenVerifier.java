@@ -33,10 +33,22 @@ public final class TokenVerifier {
 
     /** Whether {@code presented} is one of the allowed tokens. */
     public boolean verify(String presented) {
+        return presented != null && !digests.isEmpty() && matches(digest(presented));
+    }
+
+    /**
+     * The {@linkplain #label label} of {@code presented} when it is one of the allowed tokens, else null:
+     * {@link #verify} and {@link #label} with one digest, for a check on every request.
+     */
+    public String labelIfAllowed(String presented) {
         if (presented == null || digests.isEmpty()) {
-            return false;
+            return null;
         }
         byte[] d = digest(presented);
+        return matches(d) ? label(d) : null;
+    }
+
+    private boolean matches(byte[] d) {
         boolean match = false;
         for (byte[] allowed : digests) {
             match |= MessageDigest.isEqual(allowed, d);
@@ -66,7 +78,10 @@ public final class TokenVerifier {
      * does not reveal the token (32 bits of a hash of a long random token).
      */
     public static String label(String token) {
-        byte[] d = digest(token == null ? "" : token);
+        return label(digest(token == null ? "" : token));
+    }
+
+    private static String label(byte[] d) {
         StringBuilder sb = new StringBuilder("t-");
         for (int i = 0; i < 4; i++) {
             sb.append(Character.forDigit(d[i] >> 4 & 0xf, 16)).append(Character.forDigit(d[i] & 0xf, 16));

@@ -26,6 +26,18 @@ class TokenVerifierTest {
     }
 
     @Test
+    void labelIfAllowedIsTheLabelOfAnAllowedTokenOnly() {
+        TokenVerifier verifier = new TokenVerifier(List.of("sk-first-token", "sk-second-token"));
+
+        assertThat(verifier.labelIfAllowed("sk-second-token")).isEqualTo(TokenVerifier.label("sk-second-token"));
+        assertThat(verifier.labelIfAllowed("sk-first-token")).isEqualTo(TokenVerifier.label("sk-first-token"));
+        assertThat(verifier.labelIfAllowed("sk-third-token")).isNull();
+        assertThat(verifier.labelIfAllowed("sk-first-toke")).isNull();
+        assertThat(verifier.labelIfAllowed(null)).isNull();
+        assertThat(new TokenVerifier(List.of()).labelIfAllowed("sk-first-token")).isNull();
+    }
+
+    @Test
     void labelIsStableShortAndNotTheToken() throws Exception {
         String token = "sk-first-token";
         byte[] sha = java.security.MessageDigest.getInstance("SHA-256")

@@ -124,7 +124,7 @@ public final class KeyChecker {
     private CompletableFuture<Result> checkOne(ApiKey key) {
         return probe(key).thenApply(probe -> {
             if (probe.result().valid() && probe.verdict() == null) {
-                pool.checkPassed(key.id());
+                pool.checkPassed(key.id(), testModel);
             } else if (probe.result().valid()) {
                 // rate-limited or a request-level error: the key itself authenticated
                 pool.clearInvalid(key.id());

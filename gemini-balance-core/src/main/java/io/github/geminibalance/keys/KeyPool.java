@@ -335,22 +335,30 @@ public final class KeyPool {
     }
 
     /**
-     * A re-check passed: {@link #reset} the key, unless an admin disabled it meanwhile (then only its
-     * failures and INVALID are lifted: a check never re-enables a key).
+     * A re-check passed: the key served {@code model}. INVALID and its failures are lifted, and its rest for
+     * that model ends; its rests for other models stay (a daily quota on one model is not disproved by a call
+     * to another), and so does an admin's disable (a check never re-enables a key).
      */
-    public void checkPassed(String id) {
-        boolean disabled;
+    public void checkPassed(String id, String model) {
+        Instant now = clock.instant();
+        KeyEvent valid;
+        KeyEvent served = null;
         synchronized (this) {
             KeyEntry e = members.byId().get(id);
             if (e == null) {
                 return;
             }
-            disabled = e.baseState(clock.instant()) == KeyState.DISABLED;
+            valid = health.clearInvalid(e, now);
+            if (e.resting.remove(model) != null) {
+                e.exhausted.remove(model);
+                served = new KeyEvent(id, KeyEvent.Type.SUCCESS, model, null, 0, 200, null);
+            }
         }
-        if (disabled) {
-            clearInvalid(id);
-        } else {
-            reset(id);
+        if (valid != null) {
+            emit(valid, now);
+        }
+        if (served != null) {
+            emit(served, now);
         }
     }
 

@@ -29,8 +29,14 @@ final class RepositoryJournal implements KeyJournal {
             case INVALID -> repository.mark(KeyMark.invalid(id, event.reason(), at));
             case VALID, ENABLED -> repository.clearMark(id, MarkKind.INVALID, KeyMark.ALL_MODELS);
             case RESET -> repository.clearMarks(id);
-            case DISABLED, FAILURE, SUCCESS -> {
-                // operator decisions are stored by the admin; strikes and successes do not outlive a restart
+            case SUCCESS -> {
+                if (event.model() != null) { // a passed check ended the rest for that model
+                    repository.clearMark(id, MarkKind.COOLDOWN, event.model());
+                    repository.clearMark(id, MarkKind.EXHAUSTED, event.model());
+                }
+            }
+            case DISABLED, FAILURE -> {
+                // operator decisions are stored by the admin; strikes do not outlive a restart
             }
         }
     }

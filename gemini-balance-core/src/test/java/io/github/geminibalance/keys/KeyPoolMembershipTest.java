@@ -315,15 +315,34 @@ class KeyPoolMembershipTest {
     }
 
     @Test
+    void aPassedCheckEndsTheRestOfTheModelItServedOnly() {
+        List<KeyEvent> published = new CopyOnWriteArrayList<>();
+        KeyPool pool = pool(KeySnapshot.of(stored(0, 1)), recording(published), KeyJournal.NONE);
+        ApiKey key = new ApiKey(key(0));
+        Instant tomorrow = clock.instant().plus(Duration.ofHours(20));
+        pool.charge(key, MODEL, new Verdict(Verdict.Kind.COOLDOWN, clock.instant().plusSeconds(60), 429, "R"));
+        pool.charge(key, "gemini-2.5-pro", new Verdict(Verdict.Kind.EXHAUSTED, tomorrow, 429, "QUOTA"));
+        published.clear();
+
+        pool.checkPassed(key.id(), MODEL);
+
+        assertThat(pool.status(key.id()).orElseThrow().restingUntil()).as("the other model's quota stays spent")
+                .containsOnlyKeys("gemini-2.5-pro");
+        assertThat(published).containsExactly(new KeyEvent(key.id(), KeyEvent.Type.SUCCESS, MODEL, null, 0, 200, null));
+        assertThat(pool.acquire(MODEL, Set.of())).isPresent();
+        assertThat(pool.acquire("gemini-2.5-pro", Set.of())).isEmpty();
+    }
+
+    @Test
     void aPassedCheckNeverReEnablesADisabledKey() {
         KeyPool pool = pool(KeySnapshot.of(stored(0, 1)));
         String id = new ApiKey(key(0)).id();
         pool.disable(id);
-        pool.checkPassed(id);
+        pool.checkPassed(id, MODEL);
         assertThat(status(pool, key(0)).state()).isEqualTo(KeyState.DISABLED);
         pool.enable(id);
         pool.charge(new ApiKey(key(0)), MODEL, new Verdict(Verdict.Kind.INVALID, null, 400, "API_KEY_INVALID"));
-        pool.checkPassed(id);
+        pool.checkPassed(id, MODEL);
         assertThat(status(pool, key(0)).state()).isEqualTo(KeyState.ACTIVE);
     }
 

@@ -115,16 +115,13 @@ final class AccessLogFilter implements Ordered {
         return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
     }
 
-    // the raw path, never the query (Gemini-native clients may put their token in ?key=)
+    // the raw path, never the query (Gemini-native clients may put their token in ?key=); Micronaut's
+    // getPath() is cut from the request line once and cached for routing, unlike getUri(), which parses a URI
     private static String path(HttpRequest<?> request) {
-        try {
-            String raw = request.getUri().getRawPath();
-            return raw == null || raw.isEmpty() ? "/" : raw;
-        } catch (RuntimeException e) {
-            String p = request.getPath();
-            int q = p.indexOf('?');
-            return q < 0 ? p : p.substring(0, q);
-        }
+        String p = request.getPath();
+        int q = p.indexOf('?');
+        String raw = q < 0 ? p : p.substring(0, q);
+        return raw.isEmpty() ? "/" : raw;
     }
 
     @Override

@@ -73,10 +73,11 @@ final class AuthFilter implements Ordered {
         if (token == null) {
             return unauthorized("Missing bearer token: send the header 'Authorization: Bearer <token>'.");
         }
-        if (!clientTokens.verify(token)) {
+        String label = clientTokens.labelIfAllowed(token);
+        if (label == null) {
             return unauthorized("Invalid API token.");
         }
-        request.setAttribute(AccessLogFilter.LABEL_ATTRIBUTE, TokenVerifier.label(token));
+        request.setAttribute(AccessLogFilter.LABEL_ATTRIBUTE, label);
         return null;
     }
 

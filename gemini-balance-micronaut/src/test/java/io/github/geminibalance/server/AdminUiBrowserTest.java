@@ -90,7 +90,7 @@ class AdminUiBrowserTest {
             admin("POST", "/admin/keys/" + id(key) + "/restore"); // after a test that deleted it (404 otherwise)
             admin("POST", "/admin/keys/" + id(key) + "/reset");
         }
-        admin("POST", "/admin/keys/check?all=true"); // the invalid key is found out (a passed check ends cooldowns)
+        admin("POST", "/admin/keys/check?all=true"); // the invalid key is found out
         for (int i = 0; i < 6 && !state(COOLING).equals("COOLING"); i++) {
             HttpResponse<String> chat = server.postJson("/v1/chat/completions", CHAT.formatted(RESTING_MODEL));
             assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
