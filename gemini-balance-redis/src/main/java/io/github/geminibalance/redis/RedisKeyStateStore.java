@@ -1,39 +1,26 @@
 package io.github.geminibalance.redis;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.spi.KeyEvent;
 import io.github.geminibalance.spi.KeyStateStore;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -48,7 +35,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,84 +101,6 @@ public final class RedisKeyStateStore implements KeyStateStore {
 
     private static final Logger log = LoggerFactory.getLogger(RedisKeyStateStore.class);
 
-    private static final Pattern URL_CREDENTIALS = Pattern.compile("(?<=://)[^/@\\s]*@");
-    private static final Pattern USER_INFO = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://([^/@]*)@");
-
-    // KEYS: state, failures, rest. ARGV: event JSON, now (epoch millis), events channel, "merge" or "apply".
-    private static final Script EVENT = new Script("""
-            local e = cjson.decode(ARGV[1])
-            local now = tonumber(ARGV[2])
-            local t = e['type']
-            local id = e['keyId']
-            if t == 'COOLDOWN' or t == 'EXHAUSTED' then
-              local field = id .. '|' .. e['model']
-              local untilMs = tonumber(e['until'])
-              local current = redis.call('HGET', KEYS[3], field)
-              local currentMs = 0
-              if current then currentMs = tonumber(string.match(current, '^(%d+)')) or 0 end
-              if untilMs > currentMs then
-                redis.call('HSET', KEYS[3], field, string.format('%d', untilMs) .. ':' .. t)
-                local ttl = untilMs - now
-                if ttl > 0 and redis.call('PTTL', KEYS[3]) < ttl then
-                  redis.call('PEXPIRE', KEYS[3], string.format('%d', ttl))
-                end
-              end
-            elseif t == 'INVALID' then
-              local current = redis.call('HGET', KEYS[1], id)
-              if not current or string.sub(current, 1, 8) ~= 'DISABLED' then redis.call('HSET', KEYS[1], id, 'INVALID') end
-            elseif t == 'DISABLED' then
-              if e['until'] then
-                redis.call('HSET', KEYS[1], id, 'DISABLED:' .. string.format('%d', tonumber(e['until'])))
-              else
-                redis.call('HSET', KEYS[1], id, 'DISABLED')
-              end
-            elseif t == 'ENABLED' then
-              local current = redis.call('HGET', KEYS[1], id)
-              if current and string.sub(current, 1, 8) == 'DISABLED' then redis.call('HDEL', KEYS[1], id) end
-            elseif t == 'VALID' then
-              if redis.call('HGET', KEYS[1], id) == 'INVALID' then redis.call('HDEL', KEYS[1], id) end
-              redis.call('HDEL', KEYS[2], id)
-            elseif t == 'RESET' then
-              redis.call('HDEL', KEYS[1], id)
-              redis.call('HDEL', KEYS[2], id)
-              local prefix = id .. '|'
-              for _, field in ipairs(redis.call('HKEYS', KEYS[3])) do
-                if string.sub(field, 1, #prefix) == prefix then redis.call('HDEL', KEYS[3], field) end
-              end
-            elseif t == 'FAILURE' then
-              local mine = tonumber(e['failures']) or 0
-              local n
-              if ARGV[4] == 'merge' then
-                n = tonumber(redis.call('HGET', KEYS[2], id) or '0')
-              else
-                n = redis.call('HINCRBY', KEYS[2], id, 1)
-              end
-              if mine > n then
-                n = mine
-                redis.call('HSET', KEYS[2], id, string.format('%d', n))
-              end
-              e['failures'] = n
-            elseif t == 'SUCCESS' then
-              redis.call('HDEL', KEYS[2], id)
-              if e['model'] then redis.call('HDEL', KEYS[3], id .. '|' .. e['model']) end
-            end
-            redis.call('PUBLISH', ARGV[3], cjson.encode(e))
-            return 1
-            """);
-
-    // KEYS: rotation. ARGV: positions channel, steps.
-    private static final Script ADVANCE = new Script("""
-            local n = redis.call('INCRBY', KEYS[1], tonumber(ARGV[2]))
-            redis.call('PUBLISH', ARGV[1], n)
-            return n
-            """);
-
-    // KEYS: state, failures, rest, rotation.
-    private static final Script LOAD = new Script("""
-            return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]),
-                    redis.call('HGETALL', KEYS[3]), redis.call('GET', KEYS[4]) or '0'}
-            """);
-
     private final RedisURI uri;
     private final String where;
     private final List<String> secrets;
@@ -212,7 +120,7 @@ public final class RedisKeyStateStore implements KeyStateStore {
     private volatile Consumer<KeyEvent> remote;
     private volatile LongConsumer rotation;
     private volatile Supplier<List<KeyEvent>> local;
-    private volatile Names names;
+    private volatile PoolNames names;
 
     private volatile boolean healthy;
     private volatile boolean closed;
@@ -279,7 +187,7 @@ public final class RedisKeyStateStore implements KeyStateStore {
                     "REDIS_URL is not a valid Redis URL (expected redis://[[user]:password@]host[:port][/database])");
         }
         uri.setClientName("gemini-balance");
-        RedisKeyStateStore store = new RedisKeyStateStore(uri, secretsOf(redisUrl), namespace, clock);
+        RedisKeyStateStore store = new RedisKeyStateStore(uri, RedisSecrets.secretsOf(redisUrl), namespace, clock);
         store.start();
         return store;
     }
@@ -323,7 +231,7 @@ public final class RedisKeyStateStore implements KeyStateStore {
             this.remote = Objects.requireNonNull(remote, "remote");
             this.rotation = Objects.requireNonNull(rotation, "rotation");
             this.local = Objects.requireNonNull(local, "local");
-            this.names = Names.of(namespace, keyIds);
+            this.names = PoolNames.of(namespace, keyIds);
         }
         later(this::maintain);
         try {
@@ -341,14 +249,14 @@ public final class RedisKeyStateStore implements KeyStateStore {
      */
     @Override
     public void added(List<String> keyIds) {
-        Names n = names;
+        PoolNames n = names;
         StatefulRedisConnection<String, String> c = commands;
         if (closed || n == null || c == null || !c.isOpen() || keyIds.isEmpty()) {
             return;
         }
         java.util.Set<String> only = java.util.Set.copyOf(keyIds);
         try {
-            this.<List<Object>>eval(c, LOAD, ScriptOutputType.MULTI,
+            RedisScripts.<List<Object>>eval(c, RedisScripts.LOAD, ScriptOutputType.MULTI,
                     new String[] {n.state(), n.failures(), n.rest(), n.rotation()})
                     .whenComplete((snapshot, ex) -> {
                         if (ex != null) {
@@ -370,7 +278,7 @@ public final class RedisKeyStateStore implements KeyStateStore {
     @Override
     public void publish(KeyEvent event) {
         Objects.requireNonNull(event, "event");
-        Names n = names;
+        PoolNames n = names;
         StatefulRedisConnection<String, String> c = commands;
         if (closed || n == null || c == null || !c.isOpen()) {
             return; // reconciliation shares what is still in force once Redis is back
@@ -389,14 +297,14 @@ public final class RedisKeyStateStore implements KeyStateStore {
     /** Adds {@code steps} to the shared rotation counter, asynchronously; the pool follows the new value. */
     @Override
     public void advance(int steps) {
-        Names n = names;
+        PoolNames n = names;
         StatefulRedisConnection<String, String> c = commands;
         if (closed || n == null || c == null || !c.isOpen()) {
             return;
         }
         try {
-            this.<Long>eval(c, ADVANCE, ScriptOutputType.INTEGER, new String[] {n.rotation()}, n.positions(),
-                    Integer.toString(steps))
+            RedisScripts.<Long>eval(c, RedisScripts.ADVANCE, ScriptOutputType.INTEGER, new String[] {n.rotation()},
+                    n.positions(), Integer.toString(steps))
                     .whenComplete((value, ex) -> {
                         if (ex != null) {
                             markDown(reason(ex));
@@ -507,7 +415,7 @@ public final class RedisKeyStateStore implements KeyStateStore {
             return;
         }
         long outage = outages.get();
-        Names n = names;
+        PoolNames n = names;
         List<KeyEvent> mine;
         try {
             mine = List.copyOf(local.get());
@@ -518,7 +426,7 @@ public final class RedisKeyStateStore implements KeyStateStore {
         p.async().subscribe(n.events(), n.positions()).toCompletableFuture()
                 .thenCompose(v -> CompletableFuture.allOf(
                         mine.stream().map(e -> send(c, n, e, true)).toArray(CompletableFuture<?>[]::new)))
-                .thenCompose(v -> this.<List<Object>>eval(c, LOAD, ScriptOutputType.MULTI,
+                .thenCompose(v -> RedisScripts.<List<Object>>eval(c, RedisScripts.LOAD, ScriptOutputType.MULTI,
                         new String[] {n.state(), n.failures(), n.rest(), n.rotation()}))
                 .whenComplete((snapshot, ex) -> {
                     try {
@@ -551,69 +459,18 @@ public final class RedisKeyStateStore implements KeyStateStore {
                 remote.accept(event);
             }
         };
-        List<String> states = strings(snapshot.get(0));
-        for (int i = 0; i + 1 < states.size(); i += 2) {
-            KeyEvent state = stateEvent(states.get(i), states.get(i + 1), now);
-            if (state != null) {
-                to.accept(state);
-            }
-        }
-        List<String> failures = strings(snapshot.get(1));
-        for (int i = 0; i + 1 < failures.size(); i += 2) {
-            int count = Integer.parseInt(failures.get(i + 1));
-            if (count > 0) {
-                to.accept(new KeyEvent(failures.get(i), KeyEvent.Type.FAILURE, null, null, count, 0, null));
-            }
-        }
-        List<String> rest = strings(snapshot.get(2));
-        for (int i = 0; i + 1 < rest.size(); i += 2) {
-            String field = rest.get(i);
-            String value = rest.get(i + 1);
-            int bar = field.indexOf('|');
-            int colon = value.indexOf(':');
-            if (bar < 0 || colon < 0) {
-                continue;
-            }
-            long until = Long.parseLong(value.substring(0, colon));
-            if (until <= now) {
-                continue; // over: must not come back
-            }
-            KeyEvent.Type type = value.endsWith(":EXHAUSTED") ? KeyEvent.Type.EXHAUSTED : KeyEvent.Type.COOLDOWN;
-            to.accept(new KeyEvent(field.substring(0, bar), type, field.substring(bar + 1),
-                    Instant.ofEpochMilli(until), 0, 0, null));
+        for (KeyEvent event : RedisWire.snapshotEvents(snapshot, now)) {
+            to.accept(event);
         }
         if (only == null) {
             follow(Long.parseLong(String.valueOf(snapshot.get(3))), true);
         }
     }
 
-    // "INVALID", "DISABLED" or "DISABLED:<epoch millis>" as an event; null for a timed disable that is over
-    private static KeyEvent stateEvent(String keyId, String state, long now) {
-        if (state.equals("INVALID") || state.equals("DISABLED")) {
-            return new KeyEvent(keyId, KeyEvent.Type.valueOf(state), null, null, 0, 0, null);
-        }
-        if (state.startsWith("DISABLED:")) {
-            long until = Long.parseLong(state.substring("DISABLED:".length()));
-            return until <= now ? null
-                    : new KeyEvent(keyId, KeyEvent.Type.DISABLED, null, Instant.ofEpochMilli(until), 0, 0, null);
-        }
-        return null;
-    }
-
-    private static List<String> strings(Object value) {
-        List<String> out = new ArrayList<>();
-        if (value instanceof List<?> list) {
-            for (Object o : list) {
-                out.add(String.valueOf(o));
-            }
-        }
-        return out;
-    }
-
     // --- messages from other instances, on Lettuce's threads
 
     private void onMessage(String channel, String message) {
-        Names n = names;
+        PoolNames n = names;
         if (n == null || closed) {
             return;
         }
@@ -621,7 +478,7 @@ public final class RedisKeyStateStore implements KeyStateStore {
             if (channel.equals(n.positions())) {
                 follow(Long.parseLong(message.strip()), false);
             } else if (channel.equals(n.events())) {
-                KeyEvent event = fromJson(message);
+                KeyEvent event = RedisWire.fromJson(message, instanceId);
                 if (event != null) {
                     remote.accept(event);
                 }
@@ -690,31 +547,7 @@ public final class RedisKeyStateStore implements KeyStateStore {
         }
         String text = t.getMessage() == null ? t.getClass().getSimpleName()
                 : t.getClass().getSimpleName() + ": " + t.getMessage();
-        return scrub(text, secrets);
-    }
-
-    /** Replaces credentials in URLs and every one of {@code secrets} with {@code ***}. */
-    static String scrub(String text, List<String> secrets) {
-        String out = URL_CREDENTIALS.matcher(text).replaceAll("***@");
-        for (String secret : secrets) {
-            out = out.replace(secret, "***");
-        }
-        return out;
-    }
-
-    /** The password in a Redis URL (the user-info after the colon, or all of it), as written and decoded. */
-    static List<String> secretsOf(String url) {
-        java.util.regex.Matcher m = USER_INFO.matcher(url.strip());
-        if (!m.find()) {
-            return List.of();
-        }
-        String info = m.group(1);
-        String password = info.substring(info.indexOf(':') + 1);
-        if (password.isEmpty()) {
-            return List.of();
-        }
-        String decoded = java.net.URLDecoder.decode(password.replace("+", "%2B"), StandardCharsets.UTF_8);
-        return decoded.equals(password) ? List.of(password) : List.of(password, decoded);
+        return RedisSecrets.scrub(text, secrets);
     }
 
     private void later(Runnable task) {
@@ -730,100 +563,12 @@ public final class RedisKeyStateStore implements KeyStateStore {
 
     // --- Redis calls
 
-    private CompletableFuture<Long> send(StatefulRedisConnection<String, String> c, Names n, KeyEvent event,
+    private CompletableFuture<Long> send(StatefulRedisConnection<String, String> c, PoolNames n, KeyEvent event,
             boolean merge) {
-        return eval(c, EVENT, ScriptOutputType.INTEGER, new String[] {n.state(), n.failures(), n.rest()},
-                toJson(event), Long.toString(clock.millis()), n.events(), merge ? "merge" : "apply");
+        return RedisScripts.eval(c, RedisScripts.EVENT, ScriptOutputType.INTEGER,
+                new String[] {n.state(), n.failures(), n.rest()},
+                RedisWire.toJson(event, instanceId), Long.toString(clock.millis()), n.events(),
+                merge ? "merge" : "apply");
     }
 
-    // EVALSHA, falling back to EVAL when Redis does not know the script (it restarted, say).
-    private <T> CompletableFuture<T> eval(StatefulRedisConnection<String, String> c, Script script,
-            ScriptOutputType type, String[] keys, String... args) {
-        RedisAsyncCommands<String, String> async = c.async();
-        return async.<T>evalsha(script.sha(), type, keys, args).toCompletableFuture()
-                .exceptionallyCompose(ex -> {
-                    Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
-                    if (cause instanceof RedisNoScriptException) {
-                        return async.<T>eval(script.body(), type, keys, args).toCompletableFuture();
-                    }
-                    return CompletableFuture.failedFuture(cause);
-                });
-    }
-
-    private String toJson(KeyEvent e) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("instance", instanceId);
-        o.put("type", e.type().name());
-        o.put("keyId", e.keyId());
-        if (e.model() != null) {
-            o.put("model", e.model());
-        }
-        if (e.until() != null) {
-            o.put("until", e.until().toEpochMilli());
-        }
-        o.put("failures", e.failures());
-        o.put("status", e.status());
-        if (e.reason() != null) {
-            o.put("reason", e.reason());
-        }
-        return o.toString();
-    }
-
-    /** Parses a broadcast event; null for this instance's own events and for kinds this version does not know. */
-    private KeyEvent fromJson(String json) {
-        JsonNode o;
-        try {
-            o = GeminiBalance.jsonReader().readTree(json);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("not JSON", e);
-        }
-        if (instanceId.equals(o.path("instance").asText())) {
-            return null;
-        }
-        KeyEvent.Type type;
-        try {
-            type = KeyEvent.Type.valueOf(o.path("type").asText());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        JsonNode until = o.path("until");
-        return new KeyEvent(
-                o.path("keyId").asText(null),
-                type,
-                o.hasNonNull("model") ? o.get("model").asText() : null,
-                until.isNumber() ? Instant.ofEpochMilli(until.asLong()) : null,
-                o.path("failures").asInt(0),
-                o.path("status").asInt(0),
-                o.hasNonNull("reason") ? o.get("reason").asText() : null);
-    }
-
-    /** The Redis names of one pool's shared state. */
-    record Names(String state, String failures, String rest, String rotation, String events, String positions) {
-
-        static Names of(String namespace, List<String> keyIds) {
-            String prefix = namespace + ":{" + poolHash(keyIds) + "}:";
-            return new Names(prefix + "state", prefix + "failures", prefix + "rest", prefix + "rotation",
-                    prefix + "events", prefix + "positions");
-        }
-
-        /** A hash of the sorted, distinct key ids: the same key set gives the same name in any order. */
-        static String poolHash(List<String> keyIds) {
-            String joined = String.join(",", new TreeSet<>(keyIds));
-            return HexFormat.of().formatHex(digest("SHA-256", joined), 0, 8);
-        }
-    }
-
-    private record Script(String body, String sha) {
-        Script(String body) {
-            this(body, HexFormat.of().formatHex(digest("SHA-1", body)));
-        }
-    }
-
-    private static byte[] digest(String algorithm, String text) {
-        try {
-            return MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is always available", e);
-        }
-    }
 }

@@ -12,10 +12,10 @@ class RedisKeyStateStoreOfflineTest {
 
     @Test
     void theSameKeySetNamesTheSamePoolInAnyOrderAndAnotherSetAnother() {
-        RedisKeyStateStore.Names one = RedisKeyStateStore.Names.of("gemini-balance", List.of("k-1", "k-2", "k-3"));
-        RedisKeyStateStore.Names same = RedisKeyStateStore.Names.of("gemini-balance", List.of("k-3", "k-1", "k-2"));
-        RedisKeyStateStore.Names other = RedisKeyStateStore.Names.of("gemini-balance", List.of("k-1", "k-2"));
-        RedisKeyStateStore.Names elsewhere = RedisKeyStateStore.Names.of("staging", List.of("k-1", "k-2", "k-3"));
+        PoolNames one = PoolNames.of("gemini-balance", List.of("k-1", "k-2", "k-3"));
+        PoolNames same = PoolNames.of("gemini-balance", List.of("k-3", "k-1", "k-2"));
+        PoolNames other = PoolNames.of("gemini-balance", List.of("k-1", "k-2"));
+        PoolNames elsewhere = PoolNames.of("staging", List.of("k-1", "k-2", "k-3"));
 
         assertThat(same).isEqualTo(one);
         assertThat(other.rotation()).isNotEqualTo(one.rotation());
@@ -26,13 +26,13 @@ class RedisKeyStateStoreOfflineTest {
 
     @Test
     void reasonsNeverCarryThePassword() {
-        List<String> password = RedisKeyStateStore.secretsOf("redis://user:s3cr3t-pa55@cache:6379/0");
+        List<String> password = RedisSecrets.secretsOf("redis://user:s3cr3t-pa55@cache:6379/0");
         assertThat(password).containsExactly("s3cr3t-pa55");
-        assertThat(RedisKeyStateStore.secretsOf("rediss://p%40ss@cache")).containsExactly("p%40ss", "p@ss");
-        assertThat(RedisKeyStateStore.secretsOf("redis://cache:6379")).isEmpty();
-        assertThat(RedisKeyStateStore.scrub("Unable to connect to redis://user:s3cr3t-pa55@cache:6379", password))
+        assertThat(RedisSecrets.secretsOf("rediss://p%40ss@cache")).containsExactly("p%40ss", "p@ss");
+        assertThat(RedisSecrets.secretsOf("redis://cache:6379")).isEmpty();
+        assertThat(RedisSecrets.scrub("Unable to connect to redis://user:s3cr3t-pa55@cache:6379", password))
                 .isEqualTo("Unable to connect to redis://***@cache:6379");
-        assertThat(RedisKeyStateStore.scrub("WRONGPASS s3cr3t-pa55 rejected", password))
+        assertThat(RedisSecrets.scrub("WRONGPASS s3cr3t-pa55 rejected", password))
                 .isEqualTo("WRONGPASS *** rejected");
     }
 
