@@ -50,7 +50,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -155,7 +154,7 @@ final class NettyHttpTransport implements HttpTransport {
     }
 
     /** Runs {@code task} on {@code loop}; false when the loop is shutting down and refused it. */
-    private static boolean execute(EventLoop loop, Runnable task) {
+    static boolean execute(EventLoop loop, Runnable task) {
         try {
             loop.execute(task);
             return true;
@@ -164,7 +163,7 @@ final class NettyHttpTransport implements HttpTransport {
         }
     }
 
-    private static IOException shutDown() {
+    static IOException shutDown() {
         return new IOException("the server is shutting down");
     }
 
@@ -362,7 +361,7 @@ final class NettyHttpTransport implements HttpTransport {
         private final Origin origin;
         private ChannelHandlerContext ctx;
         private Call call;
-        private Body body; // set once the head arrived
+        private NettyResponseBody body; // set once the head arrived
         private boolean keepAlive;
         private ScheduledFuture<?> headTimer;
 
@@ -438,7 +437,7 @@ final class NettyHttpTransport implements HttpTransport {
                     }
                     cancelTimer();
                     keepAlive = HttpUtil.isKeepAlive(response);
-                    body = new Body(ctx.channel());
+                    body = new NettyResponseBody(ctx.channel());
                     if (!call.head.complete(new Response(response.status().code(),
                             response.headers().get(HttpHeaderNames.CONTENT_TYPE), body))) {
                         fail(new IOException("the caller gave up on the call")); // nobody can read this body
@@ -453,7 +452,7 @@ final class NettyHttpTransport implements HttpTransport {
                         body.deliver(List.of(ByteBuffer.wrap(bytes)));
                     }
                     if (msg instanceof LastHttpContent) {
-                        Body done = body;
+                        NettyResponseBody done = body;
                         // an early answer while our request is still being written: the connection is out of step
                         boolean reuse = keepAlive && !done.cancelled && call.written;
                         finish();
@@ -498,7 +497,7 @@ final class NettyHttpTransport implements HttpTransport {
         /** Ends the current call with an error (the connection is not reused). */
         void fail(Throwable cause) {
             Call c = call;
-            Body b = body;
+            NettyResponseBody b = body;
             if (c == null) {
                 return;
             }
@@ -531,152 +530,6 @@ final class NettyHttpTransport implements HttpTransport {
             if (headTimer != null) {
                 headTimer.cancel(false);
                 headTimer = null;
-            }
-        }
-    }
-
-    /**
-     * The response body as a publisher with one subscriber. Signals run on the channel's event loop;
-     * demand is only ever raised on that loop too, so none of this needs a lock.
-     */
-    static final class Body implements Flow.Publisher<List<ByteBuffer>> { // package-private for its TCK test
-        private final Channel channel;
-        private final ArrayDeque<List<ByteBuffer>> queue = new ArrayDeque<>(2);
-        private Flow.Subscriber<? super List<ByteBuffer>> subscriber;
-        private long demand;
-        private boolean last; // the whole body is in the queue
-        private Throwable error;
-        private boolean terminated;
-        private boolean draining; // a request from inside onNext lets the running drain go on (rule 3.3)
-        boolean cancelled;
-
-        Body(Channel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        public void subscribe(Flow.Subscriber<? super List<ByteBuffer>> s) {
-            Objects.requireNonNull(s, "subscriber");
-            boolean accepted = onLoop(() -> {
-                if (subscriber != null || cancelled || terminated) {
-                    s.onSubscribe(new Flow.Subscription() {
-                        @Override public void request(long n) {}
-                        @Override public void cancel() {}
-                    });
-                    s.onError(new IllegalStateException("the body has one subscriber"));
-                    return;
-                }
-                subscriber = s;
-                s.onSubscribe(new Flow.Subscription() {
-                    @Override
-                    public void request(long n) {
-                        onLoop(() -> requested(n));
-                    }
-
-                    @Override
-                    public void cancel() {
-                        onLoop(Body.this::cancelled);
-                    }
-                });
-                drain();
-            });
-            if (!accepted) { // no loop left to run on: the connection is gone with it
-                s.onSubscribe(new Flow.Subscription() {
-                    @Override public void request(long n) {}
-                    @Override public void cancel() {}
-                });
-                s.onError(shutDown());
-            }
-        }
-
-        /** Runs {@code r} on the channel's loop; false when the loop is gone (the channel is closed then). */
-        private boolean onLoop(Runnable r) {
-            if (channel.eventLoop().inEventLoop()) {
-                r.run();
-                return true;
-            }
-            return execute(channel.eventLoop(), r);
-        }
-
-        private void requested(long n) {
-            if (terminated || cancelled) {
-                return;
-            }
-            if (n <= 0) {
-                Flow.Subscriber<? super List<ByteBuffer>> s = subscriber;
-                cancelled();
-                s.onError(new IllegalArgumentException("request(" + n + "): demand must be positive (rule 3.9)"));
-                return;
-            }
-            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-            drain();
-            if (wantsMore()) {
-                channel.read();
-            }
-        }
-
-        private void cancelled() {
-            if (terminated || cancelled) {
-                return;
-            }
-            cancelled = true;
-            subscriber = null;
-            queue.clear();
-            if (!last) {
-                channel.close(); // mid-body: the connection cannot be reused
-            }
-        }
-
-        boolean wantsMore() {
-            return !last && !cancelled && error == null && demand > 0 && queue.isEmpty();
-        }
-
-        void deliver(List<ByteBuffer> item) {
-            if (cancelled) {
-                return;
-            }
-            queue.add(item);
-            drain();
-        }
-
-        void complete() {
-            last = true;
-            drain();
-        }
-
-        void error(IOException e) {
-            if (last || cancelled) {
-                return;
-            }
-            error = e;
-            drain();
-        }
-
-        private void drain() {
-            if (subscriber == null || terminated || draining) {
-                return;
-            }
-            draining = true;
-            try {
-                while (demand > 0 && !queue.isEmpty()) {
-                    demand--;
-                    subscriber.onNext(queue.poll());
-                    if (subscriber == null) {
-                        return; // cancelled from onNext
-                    }
-                }
-            } finally {
-                draining = false;
-            }
-            if (queue.isEmpty() && (last || error != null)) {
-                terminated = true;
-                Flow.Subscriber<? super List<ByteBuffer>> s = subscriber;
-                subscriber = null;
-                if (error != null) {
-                    s.onError(error);
-                } else {
-                    s.onComplete();
-                }
             }
         }
     }

@@ -37,7 +37,7 @@ public class NettyBodyTckTest extends FlowPublisherVerification<List<ByteBuffer>
     @Override
     public Flow.Publisher<List<ByteBuffer>> createFlowPublisher(long elements) {
         LocalChannel channel = new LocalChannel();
-        NettyHttpTransport.Body body = new NettyHttpTransport.Body(channel);
+        NettyResponseBody body = new NettyResponseBody(channel);
         channel.pipeline().addLast(new Socket(body, elements));
         loop.register(channel).syncUninterruptibly();
         return body;
@@ -46,7 +46,7 @@ public class NettyBodyTckTest extends FlowPublisherVerification<List<ByteBuffer>
     @Override
     public Flow.Publisher<List<ByteBuffer>> createFailedFlowPublisher() {
         LocalChannel channel = new LocalChannel();
-        NettyHttpTransport.Body body = new NettyHttpTransport.Body(channel);
+        NettyResponseBody body = new NettyResponseBody(channel);
         loop.register(channel).syncUninterruptibly();
         channel.eventLoop().submit(() -> body.error(new IOException("connection reset"))).syncUninterruptibly();
         return body;
@@ -54,12 +54,12 @@ public class NettyBodyTckTest extends FlowPublisherVerification<List<ByteBuffer>
 
     /** Answers each read, later on the loop, with up to two chunks of a body of {@code count} chunks. */
     private static final class Socket extends ChannelOutboundHandlerAdapter {
-        private final NettyHttpTransport.Body body;
+        private final NettyResponseBody body;
         private final long count;
         private long next;
         private boolean readPending;
 
-        Socket(NettyHttpTransport.Body body, long count) {
+        Socket(NettyResponseBody body, long count) {
             this.body = body;
             this.count = count;
         }

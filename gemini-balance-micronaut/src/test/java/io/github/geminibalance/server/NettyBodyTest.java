@@ -18,7 +18,7 @@ class NettyBodyTest {
         // rule 3.3: several chunks of one socket read wait in the queue; a subscriber that asks for one
         // more from inside onNext used to get the next chunk inside that onNext, one level per chunk
         EmbeddedChannel channel = new EmbeddedChannel();
-        NettyHttpTransport.Body body = new NettyHttpTransport.Body(channel);
+        NettyResponseBody body = new NettyResponseBody(channel);
         body.deliver(chunk("a"));
         body.deliver(chunk("b"));
         body.deliver(chunk("c"));
