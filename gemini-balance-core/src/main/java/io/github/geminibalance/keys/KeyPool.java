@@ -57,7 +57,8 @@ public final class KeyPool {
     private volatile Members members;
     // serializes add and remove (never taken by selection; taken before the pool's lock, never after)
     private final Object membership = new Object();
-    private final int maxFailures;
+    // read without the lock by status and strike checks; changed only by reconfigure
+    private volatile int maxFailures;
     private final Clock clock;
     private final KeyStateStore store;
     private final KeyJournal journal;
@@ -116,6 +117,21 @@ public final class KeyPool {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.members = Members.of(keys.entries(clock.instant()));
         store.attach(List.copyOf(poolIds), this::applyRemote, this::applyRotation, this::localEvents);
+    }
+
+    /**
+     * Takes a new failure limit and selection strategy for the next selections (run-time settings); keys
+     * and their failures stay as they are, so a lower limit may skip a failing key at once.
+     *
+     * @param maxFailures consecutive transient failures after which a key is skipped, at least 1
+     * @param selection how to pick among usable keys
+     */
+    public synchronized void reconfigure(int maxFailures, KeySelection selection) {
+        if (maxFailures < 1) {
+            throw new IllegalArgumentException("maxFailures must be at least 1");
+        }
+        this.maxFailures = maxFailures;
+        selector.reconfigure(Objects.requireNonNull(selection, "selection"), maxFailures);
     }
 
     private static KeySnapshot snapshotOf(List<String> keys, Clock clock) {

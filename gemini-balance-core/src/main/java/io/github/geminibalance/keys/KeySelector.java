@@ -14,8 +14,8 @@ import java.util.Set;
  */
 final class KeySelector {
 
-    private final KeySelection selection;
-    private final int maxFailures;
+    private KeySelection selection;
+    private int maxFailures;
     private int cursor;
 
     /**
@@ -28,6 +28,12 @@ final class KeySelector {
     record Choice(KeyEntry entry, int steps, boolean probe) {}
 
     KeySelector(KeySelection selection, int maxFailures) {
+        this.selection = selection;
+        this.maxFailures = maxFailures;
+    }
+
+    /** Takes new settings; the rotation position stays (the pool calls this under its lock). */
+    void reconfigure(KeySelection selection, int maxFailures) {
         this.selection = selection;
         this.maxFailures = maxFailures;
     }
