@@ -132,7 +132,7 @@ public final class GeminiBalance implements AutoCloseable {
                 b.random, listener, scheduler);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
-        this.settings = new SettingsAdmin(runtime.get(), store.settings(), this::updateSettings);
+        this.settings = new SettingsAdmin(runtime.get(), store.settingOverrides(), this::updateSettings);
         syncSettings(); // stored overrides win over the configuration from the first request
         if (b.scheduleChecks && !config.checkInterval().isZero()) {
             long period = config.checkInterval().toMillis();

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The run-time settings of a {@link GeminiBalance} as an operator changes them: a change ({@link #put}) is
- * read with the rules of start-up, stored in the {@linkplain io.github.geminibalance.store.Store#settings()
+ * read with the rules of start-up, stored in the {@linkplain io.github.geminibalance.store.Store#settingOverrides()
  * store} as an override of the environment and applied at once (the next request sees it); {@link #remove}
  * goes back to the configuration's value. At start-up and every minute ({@link #sync}) the stored
  * overrides are read again, so a change made on another instance sharing the database arrives here too,

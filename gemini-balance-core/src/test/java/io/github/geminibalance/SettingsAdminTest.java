@@ -94,7 +94,7 @@ class SettingsAdminTest {
 
         failsWith429(gb);
         assertThat(fake.requestCount()).isEqualTo(2 + 4);
-        assertThat(store.settings().get("MAX_RETRIES")).hasValueSatisfying(s -> {
+        assertThat(store.settingOverrides().get("MAX_RETRIES")).hasValueSatisfying(s -> {
             assertThat(s.value()).isEqualTo("4");
             assertThat(s.updatedAt()).isEqualTo(clock.instant());
         });
@@ -110,7 +110,7 @@ class SettingsAdminTest {
 
         failsWith429(gb);
         assertThat(fake.requestCount()).isEqualTo(1);
-        assertThat(store.settings().all()).isEmpty();
+        assertThat(store.settingOverrides().all()).isEmpty();
     }
 
     @Test
@@ -137,7 +137,7 @@ class SettingsAdminTest {
                     assertThat(e.getMessage()).contains("restart required");
                 });
 
-        assertThat(store.settings().all()).isEmpty();
+        assertThat(store.settingOverrides().all()).isEmpty();
         assertThat(gb.runtimeSettings()).isEqualTo(RuntimeSettings.of(gb.config()));
         assertThat(gb.runtimeSettings().maxRetries()).isEqualTo(3);
     }
@@ -195,8 +195,8 @@ class SettingsAdminTest {
 
     @Test
     void aStoredValueThatNoLongerPassesIsSkippedAtStart() {
-        store.settings().put("MAX_RETRIES", "many");
-        store.settings().put("MAX_FAILURES", "6");
+        store.settingOverrides().put("MAX_RETRIES", "many");
+        store.settingOverrides().put("MAX_FAILURES", "6");
         GeminiBalance gb = balance(2, 3);
         assertThat(gb.runtimeSettings().maxRetries()).isEqualTo(3);
         assertThat(gb.runtimeSettings().maxFailures()).isEqualTo(6);
@@ -209,6 +209,6 @@ class SettingsAdminTest {
         gb.updateSettings(gb.runtimeSettings().with("MAX_RETRIES", "3"));
         failsWith429(gb);
         assertThat(fake.requestCount()).isEqualTo(3);
-        assertThat(store.settings().all()).isEmpty();
+        assertThat(store.settingOverrides().all()).isEmpty();
     }
 }

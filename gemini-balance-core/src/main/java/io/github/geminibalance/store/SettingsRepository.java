@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * <p>Implementations are thread-safe. Calls may block on a database: never call them on an event loop.
  *
- * @see Store#settings()
+ * @see Store#settingOverrides()
  */
 public interface SettingsRepository {
 

@@ -24,7 +24,7 @@ public interface Store extends AutoCloseable {
      *
      * @return the overrides
      */
-    default SettingsRepository settings() {
+    default SettingsRepository settingOverrides() {
         return SettingsRepository.none();
     }
 
@@ -73,7 +73,7 @@ public interface Store extends AutoCloseable {
             }
 
             @Override
-            public SettingsRepository settings() {
+            public SettingsRepository settingOverrides() {
                 return settings;
             }
         };
