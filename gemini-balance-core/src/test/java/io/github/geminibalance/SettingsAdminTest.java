@@ -149,7 +149,7 @@ class SettingsAdminTest {
         gb.settings().put("TIME_OUT", "30");
         gb.settings().put("STREAM_IDLE_TIMEOUT", "15");
         gb.settings().put("KEY_SELECTION", "least_busy");
-        gb.settings().put("SEARCH_MODELS", "gemini-2.5-pro, gemini-2.5-flash");
+        gb.settings().put("MODEL_SEARCH", "gemini-2.5-pro, gemini-2.5-flash");
         gb.settings().put("TOOLS_CODE_EXECUTION_ENABLED", "yes");
         gb.settings().put("THINKING_BUDGET_MAP", "{\"gemini-2.5-flash\": 512}");
         RuntimeSettings s = gb.settings().put("SAFETY_SETTINGS",

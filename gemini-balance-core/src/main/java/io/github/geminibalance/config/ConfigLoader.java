@@ -263,7 +263,7 @@ public final class ConfigLoader {
             case TIME_OUT -> b.timeout(parsed.timeout());
             case STREAM_IDLE_TIMEOUT -> b.streamIdleTimeout(parsed.streamIdleTimeout());
             case KEY_SELECTION -> b.keySelection(parsed.keySelection());
-            case SEARCH_MODELS -> b.searchModels(parsed.searchModels());
+            case MODEL_SEARCH -> b.searchModels(parsed.searchModels());
             case TOOLS_CODE_EXECUTION_ENABLED -> b.codeExecutionEnabled(parsed.codeExecutionEnabled());
             case THINKING_BUDGET_MAP -> b.thinkingBudgets(parsed.thinkingBudgets());
             case SAFETY_SETTINGS -> b.safetySettings(parsed.safetySettings());

@@ -23,7 +23,7 @@ import java.util.Set;
  *     first bytes)
  * @param streamIdleTimeout {@code STREAM_IDLE_TIMEOUT}: the longest gap between two stream events
  * @param codeExecutionEnabled {@code TOOLS_CODE_EXECUTION_ENABLED}
- * @param searchModels {@code SEARCH_MODELS}: models that always get the {@code googleSearch} tool
+ * @param searchModels {@code MODEL_SEARCH}: models that always get the {@code googleSearch} tool
  * @param safetySettings {@code SAFETY_SETTINGS}: harm category to threshold
  * @param thinkingBudgets {@code THINKING_BUDGET_MAP}: model to thinking budget
  * @param keySelection {@code KEY_SELECTION}
@@ -41,8 +41,8 @@ public record RuntimeSettings(
 
     /**
      * The environment names of the settings that can change at run time, in the order an admin page
-     * shows them. {@code MODEL_SEARCH}, the seed-era name of {@code SEARCH_MODELS}, is read at start-up
-     * only; an override of {@code SEARCH_MODELS} replaces it.
+     * shows them. {@code SEARCH_MODELS}, the original's name that is read when {@code MODEL_SEARCH} is
+     * unset, is read at start-up only; an override of {@code MODEL_SEARCH} wins over both.
      */
     public static final List<String> NAMES = List.of(
             ConfigLoader.MAX_RETRIES,
@@ -50,7 +50,7 @@ public record RuntimeSettings(
             ConfigLoader.TIME_OUT,
             ConfigLoader.STREAM_IDLE_TIMEOUT,
             ConfigLoader.KEY_SELECTION,
-            ConfigLoader.SEARCH_MODELS,
+            ConfigLoader.MODEL_SEARCH,
             ConfigLoader.TOOLS_CODE_EXECUTION_ENABLED,
             ConfigLoader.THINKING_BUDGET_MAP,
             ConfigLoader.SAFETY_SETTINGS);
