@@ -21,8 +21,13 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.github.geminibalance.store.StoreException;
+import io.github.geminibalance.util.LogText;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The settings under {@code /admin/config}: every setting with its value and where it came from
@@ -35,6 +40,8 @@ import java.util.List;
  */
 @Controller("/admin/config")
 final class SettingsController {
+
+    private static final Logger log = LoggerFactory.getLogger(SettingsController.class);
 
     private final GeminiBalance gemini;
     private final Store store;
@@ -62,13 +69,17 @@ final class SettingsController {
     @Get(produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
     MutableHttpResponse<byte[]> list() {
-        return json(view.listing(store.settingOverrides().all()));
+        return storing(() -> json(view.listing(store.settingOverrides().all())));
     }
 
     /** {@code PUT /admin/config/{name}}: stores and applies {@code {"value": ...}}; answers the setting. */
     @Put(uri = "/{name}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
     MutableHttpResponse<byte[]> put(@PathVariable String name, @Nullable @Body byte[] body) {
+        return storing(() -> change(name, body));
+    }
+
+    private MutableHttpResponse<byte[]> change(String name, @Nullable byte[] body) {
         SettingsCatalog.Entry entry = SettingsCatalog.get(name);
         if (entry == null) {
             return notFound();
@@ -94,6 +105,10 @@ final class SettingsController {
     @Delete(uri = "/{name}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
     MutableHttpResponse<byte[]> delete(@PathVariable String name) {
+        return storing(() -> revert(name));
+    }
+
+    private MutableHttpResponse<byte[]> revert(String name) {
         SettingsCatalog.Entry entry = SettingsCatalog.get(name);
         if (entry == null) {
             return notFound();
@@ -119,6 +134,17 @@ final class SettingsController {
                     + "written in the environment, such as {\"value\": \"5\"}.");
         }
         return value.isTextual() ? value.textValue() : value.toString();
+    }
+
+    // a database that does not answer: 503, and nothing changed (SettingsAdmin stores before it applies)
+    private static MutableHttpResponse<byte[]> storing(Supplier<MutableHttpResponse<byte[]>> work) {
+        try {
+            return work.get();
+        } catch (StoreException e) {
+            log.warn("settings: the store failed: {}", LogText.quote(e.getMessage()));
+            return ErrorResponses.of(503, "The store's database did not answer; nothing was changed. See the server log.",
+                    ErrorResponses.SERVER_ERROR, null, "store_unavailable");
+        }
     }
 
     private static MutableHttpResponse<byte[]> notFound() {
