@@ -260,7 +260,8 @@ public final class GeminiBalance implements AutoCloseable {
 
     /**
      * Replaces the run-time settings: the next request (its retries, key selection, timeouts and
-     * translation) uses them; requests under way finish with theirs. Nothing is stored: use {@link
+     * translation) uses them. A request under way keeps its number of attempts and its translated body;
+     * its later attempts pick keys and time out by the new values. Nothing is stored: use {@link
      * #settings()} for a change that is kept and shared with other instances.
      *
      * @param next the new settings, built with {@link RuntimeSettings#with(String, String)} or its
