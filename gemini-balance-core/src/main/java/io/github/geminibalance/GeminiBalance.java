@@ -3,6 +3,7 @@ package io.github.geminibalance;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.github.geminibalance.config.GeminiBalanceConfig;
+import io.github.geminibalance.config.RuntimeSettings;
 import io.github.geminibalance.gemini.BatchEmbedContentsResponse;
 import io.github.geminibalance.gemini.ListModelsResponse;
 import io.github.geminibalance.internal.Json;
@@ -78,6 +79,11 @@ public final class GeminiBalance implements AutoCloseable {
     private static final String MODELS_POOL_KEY = "models.list";
 
     private final GeminiBalanceConfig config;
+    // the run-time settings every request reads (updateSettings swaps them), and config() with them applied
+    private final AtomicReference<RuntimeSettings> runtime;
+    private final AtomicReference<GeminiBalanceConfig> effective;
+    private final ChatRequestTranslator translator;
+    private final SettingsAdmin settings;
     private final KeyPool pool;
     private final RetryLoop retry;
     private final GeminiClient client;
@@ -94,6 +100,8 @@ public final class GeminiBalance implements AutoCloseable {
 
     private GeminiBalance(Builder b) {
         this.config = b.config;
+        this.runtime = new AtomicReference<>(RuntimeSettings.of(config));
+        this.effective = new AtomicReference<>(config);
         this.clock = b.clock;
         this.ownsScheduler = b.scheduler == null;
         this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
@@ -111,7 +119,7 @@ public final class GeminiBalance implements AutoCloseable {
         this.store = b.keyStore != null ? b.keyStore : io.github.geminibalance.store.Store.inMemory(clock);
         this.pool = seededPool(config, store.keys(), clock, b.store);
         this.listener = b.listener;
-        RetryPolicy policy = new RetryPolicy(config.maxRetries(), clock);
+        RetryPolicy policy = new RetryPolicy(() -> runtime.get().maxRetries(), clock);
         this.retry = new RetryLoop(pool, policy, listener);
         HttpTransport transport = b.transport != null ? b.transport : HttpTransport.jdk(http);
         this.client = new GeminiClient(transport, config.baseUrl(), config.timeout(), config.streamIdleTimeout(), scheduler);
@@ -119,10 +127,13 @@ public final class GeminiBalance implements AutoCloseable {
         RemoteMediaFetcher media = b.mediaAddresses == null
                 ? new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT)
                 : new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT, b.mediaAddresses);
-        this.chat = new ChatPipeline(new ChatRequestTranslator(options), media, client, retry, pool, clock,
+        this.translator = new ChatRequestTranslator(options);
+        this.chat = new ChatPipeline(translator, media, client, retry, pool, clock,
                 b.random, listener, scheduler);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
+        this.settings = new SettingsAdmin(runtime.get(), store.settingOverrides(), this::updateSettings);
+        syncSettings(); // stored overrides win over the configuration from the first request
         if (b.scheduleChecks && !config.checkInterval().isZero()) {
             long period = config.checkInterval().toMillis();
             scheduler.scheduleWithFixedDelay(this::scheduledCheck, period, period, TimeUnit.MILLISECONDS);
@@ -133,6 +144,16 @@ public final class GeminiBalance implements AutoCloseable {
             // another instance on the same database may add, delete or disable keys
             scheduler.scheduleWithFixedDelay(this::syncKeys, SYNC_EVERY.toMillis(), SYNC_EVERY.toMillis(),
                     TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(this::syncSettings, SYNC_EVERY.toMillis(), SYNC_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void syncSettings() {
+        try {
+            settings.sync();
+        } catch (RuntimeException e) {
+            log.warn("Could not read the stored setting overrides: {}", e.toString());
         }
     }
 
@@ -223,9 +244,48 @@ public final class GeminiBalance implements AutoCloseable {
                 .build();
     }
 
-    /** The configuration this instance runs with. */
+    /** The configuration this instance runs with, its run-time settings as they are now. */
     public GeminiBalanceConfig config() {
-        return config;
+        return effective.get();
+    }
+
+    /**
+     * The settings that may change while the instance runs, as the next request will read them.
+     *
+     * @return the run-time settings in effect
+     */
+    public RuntimeSettings runtimeSettings() {
+        return runtime.get();
+    }
+
+    /**
+     * Replaces the run-time settings: the next request (its retries, key selection, timeouts and
+     * translation) uses them. A request under way keeps its number of attempts and its translated body;
+     * its later attempts pick keys and time out by the new values. Nothing is stored: use {@link
+     * #settings()} for a change that is kept and shared with other instances.
+     *
+     * @param next the new settings, built with {@link RuntimeSettings#with(String, String)} or its
+     *     constructor
+     */
+    public void updateSettings(RuntimeSettings next) {
+        Objects.requireNonNull(next, "next");
+        synchronized (runtime) {
+            pool.reconfigure(next.maxFailures(), next.keySelection());
+            client.timeouts(next.timeout(), next.streamIdleTimeout());
+            translator.options(TranslationOptions.from(next));
+            effective.set(next.applyTo(config));
+            runtime.set(next);
+        }
+    }
+
+    /**
+     * The run-time settings as an operator changes them: stored as overrides of the configuration, so that
+     * they survive a restart and reach the other instances sharing the {@linkplain Builder#store store}.
+     *
+     * @return the settings administration
+     */
+    public SettingsAdmin settings() {
+        return settings;
     }
 
     /**
@@ -412,7 +472,7 @@ public final class GeminiBalance implements AutoCloseable {
             }
             out.add(Model.google(id));
             boolean chatModel = m.supports("generateContent");
-            if (chatModel && (ModelNames.supportsSearch(id) || config.searchModels().contains(id))
+            if (chatModel && (ModelNames.supportsSearch(id) || runtime.get().searchModels().contains(id))
                     && seen.add(id + ModelNames.SEARCH_SUFFIX)) {
                 out.add(Model.google(id + ModelNames.SEARCH_SUFFIX));
             }

@@ -248,6 +248,31 @@ public final class ConfigLoader {
     }
 
     /**
+     * {@code base} with one run-time setting read from {@code raw} by the rules of {@link #load}: the value
+     * is read exactly as it would be from the environment (blank: the setting's default), so a change at
+     * run time is refused for the same reasons, with the same message, as a bad start-up value.
+     */
+    static RuntimeSettings runtime(RuntimeSettings base, String name, String raw) {
+        Map<String, String> one = new LinkedHashMap<>();
+        one.put(name, raw);
+        GeminiBalanceConfig parsed = fromSettings(one, true);
+        GeminiBalanceConfig.Builder b = base.applyTo(GeminiBalanceConfig.builder().build()).toBuilder();
+        switch (name) {
+            case MAX_RETRIES -> b.maxRetries(parsed.maxRetries());
+            case MAX_FAILURES -> b.maxFailures(parsed.maxFailures());
+            case TIME_OUT -> b.timeout(parsed.timeout());
+            case STREAM_IDLE_TIMEOUT -> b.streamIdleTimeout(parsed.streamIdleTimeout());
+            case KEY_SELECTION -> b.keySelection(parsed.keySelection());
+            case MODEL_SEARCH -> b.searchModels(parsed.searchModels());
+            case TOOLS_CODE_EXECUTION_ENABLED -> b.codeExecutionEnabled(parsed.codeExecutionEnabled());
+            case THINKING_BUDGET_MAP -> b.thinkingBudgets(parsed.thinkingBudgets());
+            case SAFETY_SETTINGS -> b.safetySettings(parsed.safetySettings());
+            default -> throw new ConfigException(name, name + " cannot be changed while the server runs (restart required)");
+        }
+        return RuntimeSettings.of(b.build());
+    }
+
+    /**
      * The trimmed value of a setting, or null when it is absent or blank.
      *
      * @param settings raw settings, as from {@link #settings(Map, Path)}

@@ -116,6 +116,19 @@ public final class KeyPool {
         store.attach(List.copyOf(poolIds), this::applyRemote, this::applyRotation, this::localEvents);
     }
 
+    /**
+     * Takes a new failure limit and selection strategy for the next selections (run-time settings); keys
+     * and their failures stay as they are, so a lower limit may skip a failing key at once.
+     *
+     * @param maxFailures consecutive transient failures after which a key is skipped, at least 1
+     * @param selection how to pick among usable keys
+     */
+    public synchronized void reconfigure(int maxFailures, KeySelection selection) {
+        Objects.requireNonNull(selection, "selection");
+        health.maxFailures(maxFailures);
+        selector.selection(selection);
+    }
+
     private static KeySnapshot snapshotOf(List<String> keys, Clock clock) {
         Objects.requireNonNull(keys, "keys");
         if (keys.isEmpty()) {
@@ -405,15 +418,6 @@ public final class KeyPool {
      */
     public boolean enable(String id) {
         return change(id, (e, now) -> health.enable(e, now));
-    }
-
-    /**
-     * Sets how many consecutive transient failures make a key rest: takes effect for the next selection.
-     *
-     * @throws IllegalArgumentException if {@code maxFailures} is less than 1
-     */
-    public void maxFailures(int maxFailures) {
-        health.maxFailures(maxFailures);
     }
 
     // Applies an operator's change to one key under the lock, then shares what it says after releasing it.

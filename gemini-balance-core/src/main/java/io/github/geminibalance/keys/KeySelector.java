@@ -14,7 +14,7 @@ import java.util.Set;
  */
 final class KeySelector {
 
-    private final KeySelection selection;
+    private KeySelection selection; // changed at run time, under the pool's lock
     private final KeyHealth health;
     private int cursor;
 
@@ -30,6 +30,11 @@ final class KeySelector {
     KeySelector(KeySelection selection, KeyHealth health) {
         this.selection = selection;
         this.health = health;
+    }
+
+    /** Takes a new selection strategy; the rotation position stays (the pool calls this under its lock). */
+    void selection(KeySelection selection) {
+        this.selection = selection;
     }
 
     /** The key for an attempt on {@code model}, or null when no key, not even a probe, is available. */

@@ -121,6 +121,8 @@ public final class RetryLoop {
         final CompletableFuture<T> result = new CompletableFuture<>();
         final Set<ApiKey> tried = new HashSet<>();
         final List<Failed> pending = new ArrayList<>(2);
+        // read once: a MAX_RETRIES changed at run time applies to the next request, not to this one
+        final int maxAttempts = policy.maxAttempts();
         Failed best;
         int number;
 
@@ -237,7 +239,7 @@ public final class RetryLoop {
                 pending.add(f);
             }
             best = FailureRanking.better(best, f);
-            if (number >= policy.maxAttempts()) {
+            if (number >= maxAttempts) {
                 log.warn("Request for {} failed after {} attempts; last: {} {} with key {}", LogText.quote(model), number,
                         c.verdict().status(), c.verdict().reason(), lease.key());
                 result.completeExceptionally(report(best));

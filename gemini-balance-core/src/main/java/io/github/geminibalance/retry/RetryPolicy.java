@@ -46,7 +46,7 @@ public final class RetryPolicy {
             "API_KEY_INVALID", "API_KEY_EXPIRED", "CONSUMER_SUSPENDED", "API_KEY_SERVICE_BLOCKED",
             "SERVICE_DISABLED", "PERMISSION_DENIED", "ACCESS_TOKEN_SCOPE_INSUFFICIENT");
 
-    private final int maxAttempts;
+    private final java.util.function.IntSupplier maxAttempts;
     private final Clock clock;
 
     /**
@@ -59,7 +59,19 @@ public final class RetryPolicy {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
-        this.maxAttempts = maxAttempts;
+        this.maxAttempts = () -> maxAttempts;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Creates a policy whose number of attempts is read for every request, so that {@code MAX_RETRIES}
+     * can change while the instance runs.
+     *
+     * @param maxAttempts the current attempts per request, at least 1 whenever read
+     * @param clock the time source for cooldown ends
+     */
+    public RetryPolicy(java.util.function.IntSupplier maxAttempts, Clock clock) {
+        this.maxAttempts = Objects.requireNonNull(maxAttempts, "maxAttempts");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -75,7 +87,7 @@ public final class RetryPolicy {
 
     /** Attempts per request. */
     public int maxAttempts() {
-        return maxAttempts;
+        return maxAttempts.getAsInt();
     }
 
     /** Classifies a failed attempt (see {@link Failure#classification}). */

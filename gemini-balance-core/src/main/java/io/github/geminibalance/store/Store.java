@@ -19,6 +19,16 @@ public interface Store extends AutoCloseable {
     RecordQueries queries();
 
     /**
+     * The setting overrides an operator made at run time. The default keeps none ({@link
+     * SettingsRepository#none()}); the memory store and the database store keep them.
+     *
+     * @return the overrides
+     */
+    default SettingsRepository settingOverrides() {
+        return SettingsRepository.none();
+    }
+
+    /**
      * Waits until every record and mark offered before the call is written, at most {@code timeoutMillis};
      * false when they were not all written in time. Immediate for memory stores.
      */
@@ -45,6 +55,7 @@ public interface Store extends AutoCloseable {
         InMemoryKeyRepository keys = new InMemoryKeyRepository(clock);
         InMemoryRecordStore records = new InMemoryRecordStore(InMemoryRecordStore.DEFAULT_CAPACITY,
                 InMemoryRecordStore.DEFAULT_USAGE_DAYS);
+        InMemorySettingsRepository settings = new InMemorySettingsRepository(clock);
         return new Store() {
             @Override
             public KeyRepository keys() {
@@ -59,6 +70,11 @@ public interface Store extends AutoCloseable {
             @Override
             public RecordQueries queries() {
                 return records;
+            }
+
+            @Override
+            public SettingsRepository settingOverrides() {
+                return settings;
             }
         };
     }

@@ -113,7 +113,8 @@ public final class ChatRequestTranslator {
     private static final int MAX_CHOICES = 8;
     private static final int MAX_STOP_SEQUENCES = 5;
 
-    private final TranslationOptions options;
+    // a run-time setting: one translation reads it once (see translate), options(...) swaps it
+    private volatile TranslationOptions options;
 
     /**
      * Creates a translator.
@@ -121,6 +122,15 @@ public final class ChatRequestTranslator {
      * @param options the configuration-derived options applied to every request
      */
     public ChatRequestTranslator(TranslationOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * Replaces the options for the requests translated from now on (run-time settings).
+     *
+     * @param options the new options
+     */
+    public void options(TranslationOptions options) {
         this.options = Objects.requireNonNull(options, "options");
     }
 
@@ -133,6 +143,7 @@ public final class ChatRequestTranslator {
      */
     public GeminiChatRequest translate(ChatCompletionRequest request) {
         Objects.requireNonNull(request, "request");
+        TranslationOptions options = this.options; // one request, one set of options
         ModelName model = ModelName.parse(request.model());
         if (request.messages() == null || request.messages().isEmpty()) {
             throw new InvalidRequestException("messages", "messages must be a non-empty list.");

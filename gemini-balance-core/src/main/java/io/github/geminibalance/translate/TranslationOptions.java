@@ -47,6 +47,12 @@ public record TranslationOptions(
         return new TranslationOptions(false, Set.of("gemini-2.0-flash-exp"), safety, Map.of());
     }
 
+    /** The translation options of run-time settings. */
+    public static TranslationOptions from(io.github.geminibalance.config.RuntimeSettings s) {
+        return new TranslationOptions(s.codeExecutionEnabled(), Set.copyOf(s.searchModels()), s.safetySettings(),
+                s.thinkingBudgets());
+    }
+
     /** The translation options of a configuration. */
     public static TranslationOptions from(GeminiBalanceConfig config) {
         return new TranslationOptions(config.codeExecutionEnabled(), Set.copyOf(config.searchModels()),

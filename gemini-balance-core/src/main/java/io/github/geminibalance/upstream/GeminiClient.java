@@ -44,8 +44,9 @@ public final class GeminiClient {
     private final HttpTransport transport;
     private final Map<String, URI> modelUris = new java.util.concurrent.ConcurrentHashMap<>();
     private final String baseUrl;
-    private final Duration timeout;
-    private final Duration streamIdleTimeout;
+    // run-time settings: every call reads them once, reconfigure swaps them
+    private volatile Duration timeout;
+    private volatile Duration streamIdleTimeout;
     private final ScheduledExecutorService scheduler;
 
     /**
@@ -79,6 +80,17 @@ public final class GeminiClient {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.streamIdleTimeout = Objects.requireNonNull(streamIdleTimeout, "streamIdleTimeout");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    }
+
+    /**
+     * Replaces the timeouts for the calls made from now on (run-time settings); calls under way keep theirs.
+     *
+     * @param timeout the total timeout of a non-streamed call, and the wait for a stream's headers
+     * @param streamIdleTimeout the longest gap between two stream events
+     */
+    public void timeouts(Duration timeout, Duration streamIdleTimeout) {
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.streamIdleTimeout = Objects.requireNonNull(streamIdleTimeout, "streamIdleTimeout");
     }
 
     /** {@code POST models/{model}:generateContent}. */

@@ -194,14 +194,14 @@ class KeyPoolTest {
         fail(pool, K1, Verdict.failure(503, "UNAVAILABLE"));
         assertThat(status(pool, K1).state()).isEqualTo(KeyState.ACTIVE);
 
-        pool.maxFailures(2); // the key's two strikes now reach the limit
+        pool.reconfigure(2, KeySelection.ROUND_ROBIN); // the key's two strikes now reach the limit
 
         assertThat(status(pool, K1).state()).isEqualTo(KeyState.FAILING);
         assertThat(rotate(pool, 4)).containsOnly(K2);
-        pool.maxFailures(5); // and a higher limit takes it back into rotation
+        pool.reconfigure(5, KeySelection.ROUND_ROBIN); // and a higher limit takes it back into rotation
         assertThat(status(pool, K1).state()).isEqualTo(KeyState.ACTIVE);
         assertThat(rotate(pool, 4)).contains(K1, K2);
-        assertThatThrownBy(() -> pool.maxFailures(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> pool.reconfigure(0, KeySelection.ROUND_ROBIN)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -29,6 +29,8 @@ final class AdminUiAssets {
             "app.css",
             "common.js",
             "keys.js",
+            "settings.html",
+            "settings.js",
             "login.js",
             "favicon.svg",
             "i18n/en.json",

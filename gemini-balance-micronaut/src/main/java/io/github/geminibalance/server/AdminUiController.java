@@ -53,6 +53,8 @@ final class AdminUiController {
     static final String LOGIN_PATH = "/admin/login";
     static final String LOGOUT_PATH = "/admin/logout";
     static final String SESSION_PATH = "/admin/session";
+    /** The settings page. */
+    static final String SETTINGS_PATH = "/admin/settings";
     static final String ASSETS_PREFIX = "/admin/ui/";
 
     /** The pages' policy: nothing but this origin's own files and API; no inline code, no frames. */
@@ -90,7 +92,7 @@ final class AdminUiController {
 
     /** Whether a path is the admin page, to which a browser without a session is sent to log in. */
     static boolean isPage(String path) {
-        return path.equals("/admin") || path.equals("/admin/");
+        return path.equals("/admin") || path.equals("/admin/") || path.equals(SETTINGS_PATH);
     }
 
     /** 303 to the login form. */
@@ -103,6 +105,12 @@ final class AdminUiController {
     @Get(uris = {"/", ""}, produces = MediaType.TEXT_HTML)
     MutableHttpResponse<byte[]> index() {
         return page("index.html");
+    }
+
+    /** {@code GET /admin/settings}: the settings page (its data: {@code /admin/config}). */
+    @Get(uri = "/settings", produces = MediaType.TEXT_HTML)
+    MutableHttpResponse<byte[]> settingsPage() {
+        return page("settings.html");
     }
 
     /** {@code GET /admin/login}: the login form. */

@@ -348,12 +348,13 @@ class AdminSessionTest {
         String cookie = session();
         for (String name : AdminUiAssets.FILES) {
             String path = name.equals("index.html") ? "/admin/" : name.equals("login.html") ? "/admin/login"
-                    : "/admin/ui/" + name;
+                    : name.equals("settings.html") ? AdminUiController.SETTINGS_PATH : "/admin/ui/" + name;
             HttpResponse<String> response = withCookie("GET", path, cookie);
             assertThat(response.statusCode()).as(path).isEqualTo(200);
         }
         withCookie("GET", "/admin/session", cookie);
         withCookie("GET", "/admin/keys", cookie);
+        withCookie("GET", "/admin/config", cookie);
         assertThat(answers).allSatisfy(a -> assertThat(a).doesNotContain(KEY_A).doesNotContain(KEY_B)
                 .doesNotContain(ADMIN_TOKEN));
     }

@@ -39,6 +39,41 @@ public record DatabaseSettings(
         int queueCapacity,
         int poolSize) {
 
+    /** Days error records are kept; can change at run time. */
+    public static final String AUTO_DELETE_ERROR_LOGS_DAYS = "AUTO_DELETE_ERROR_LOGS_DAYS";
+    /** Days request records are kept; can change at run time. */
+    public static final String AUTO_DELETE_REQUEST_LOGS_DAYS = "AUTO_DELETE_REQUEST_LOGS_DAYS";
+    /** Days usage aggregates are kept; can change at run time. */
+    public static final String USAGE_RETENTION_DAYS = "USAGE_RETENTION_DAYS";
+
+    /**
+     * The retention settings, which may change while the store runs: the daily clean-up reads their stored
+     * overrides ({@link io.github.geminibalance.store.Store#settingOverrides()}) on every run.
+     */
+    public static final java.util.List<String> RETENTION_SETTINGS = java.util.List.of(
+            AUTO_DELETE_ERROR_LOGS_DAYS, AUTO_DELETE_REQUEST_LOGS_DAYS, USAGE_RETENTION_DAYS);
+
+    private static final Map<String, Integer> RETENTION_DEFAULTS = Map.of(
+            AUTO_DELETE_ERROR_LOGS_DAYS, 7, AUTO_DELETE_REQUEST_LOGS_DAYS, 30, USAGE_RETENTION_DAYS, 400);
+
+    /**
+     * Reads one retention setting with the rules of start-up (a whole number of days, 0 to keep forever;
+     * blank: the default).
+     *
+     * @param name one of {@link #RETENTION_SETTINGS}
+     * @param raw the raw value
+     * @return the days
+     * @throws ConfigException naming the setting when the value is refused
+     * @throws IllegalArgumentException when {@code name} is not a retention setting
+     */
+    public static int retentionDays(String name, String raw) {
+        Integer fallback = RETENTION_DEFAULTS.get(name);
+        if (fallback == null) {
+            throw new IllegalArgumentException(name + " is not a retention setting");
+        }
+        return new Reader(Map.of(name, raw)).days(name, fallback);
+    }
+
     /** The SQLite file used when neither {@code SQLITE_DATABASE} nor {@code DATABASE_URL} is set. */
     public static final String DEFAULT_SQLITE_FILE = "data/gemini-balance.db";
 
@@ -52,9 +87,9 @@ public record DatabaseSettings(
         Reader in = new Reader(raw);
         String url = in.get("DATABASE_URL");
         DatabaseType type = type(in.get("DATABASE_TYPE"), url);
-        int errorDays = in.days("AUTO_DELETE_ERROR_LOGS_DAYS", 7);
-        int requestDays = in.days("AUTO_DELETE_REQUEST_LOGS_DAYS", 30);
-        int usageDays = in.days("USAGE_RETENTION_DAYS", 400);
+        int errorDays = in.days(AUTO_DELETE_ERROR_LOGS_DAYS, RETENTION_DEFAULTS.get(AUTO_DELETE_ERROR_LOGS_DAYS));
+        int requestDays = in.days(AUTO_DELETE_REQUEST_LOGS_DAYS, RETENTION_DEFAULTS.get(AUTO_DELETE_REQUEST_LOGS_DAYS));
+        int usageDays = in.days(USAGE_RETENTION_DAYS, RETENTION_DEFAULTS.get(USAGE_RETENTION_DAYS));
         boolean body = in.bool("ERROR_LOG_RECORD_REQUEST_BODY", false);
         int queue = in.positive("DATABASE_QUEUE_CAPACITY", 10_000);
         int pool = in.positive("DATABASE_POOL_SIZE", type == DatabaseType.SQLITE ? 4 : 10);

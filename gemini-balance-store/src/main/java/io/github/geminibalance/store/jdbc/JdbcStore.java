@@ -40,6 +40,7 @@ public final class JdbcStore implements Store {
     private final RecordWriter writer;
     private final JdbcKeyRepository keys;
     private final JdbcRecordQueries queries;
+    private final JdbcSettingsRepository settingsRepository;
     private final Retention retention;
     private final ScheduledExecutorService ownScheduler;
     private final ScheduledFuture<?> cleanUp;
@@ -54,7 +55,9 @@ public final class JdbcStore implements Store {
                 settings.recordRequestBody(), MAX_RETRY_PAUSE_MILLIS);
         this.keys = new JdbcKeyRepository(dataSource, dialect, writeLock, writer, clock);
         this.queries = new JdbcRecordQueries(dataSource);
-        this.retention = new Retention(dataSource, dialect, writeLock, clock, settings, Retention.DEFAULT_BATCH);
+        this.settingsRepository = new JdbcSettingsRepository(dataSource, dialect, writeLock, clock);
+        this.retention = new Retention(dataSource, dialect, writeLock, clock, settings, Retention.DEFAULT_BATCH,
+                settingsRepository);
         this.ownScheduler = scheduler == null ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "gemini-balance-store-cleanup");
             thread.setDaemon(true);
@@ -117,6 +120,12 @@ public final class JdbcStore implements Store {
     @Override
     public RecordQueries queries() {
         return queries;
+    }
+
+    /** The setting overrides, in table {@code gb_setting}. */
+    @Override
+    public io.github.geminibalance.store.SettingsRepository settingOverrides() {
+        return settingsRepository;
     }
 
     /** The daily clean-up, to run it now. */

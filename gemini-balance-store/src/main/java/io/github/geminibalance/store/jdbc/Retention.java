@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import io.github.geminibalance.store.SettingsRepository;
+import io.github.geminibalance.store.StoredSetting;
+import java.util.Map;
 import java.util.concurrent.locks.Lock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -32,15 +35,62 @@ public final class Retention {
     private final Clock clock;
     private final DatabaseSettings settings;
     private final int batch;
+    private final SettingsRepository overrides;
 
     Retention(DataSource dataSource, Dialect dialect, Lock writeLock, Clock clock, DatabaseSettings settings,
             int batch) {
+        this(dataSource, dialect, writeLock, clock, settings, batch, SettingsRepository.none());
+    }
+
+    Retention(DataSource dataSource, Dialect dialect, Lock writeLock, Clock clock, DatabaseSettings settings,
+            int batch, SettingsRepository overrides) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.writeLock = writeLock;
         this.clock = clock;
         this.settings = settings;
         this.batch = batch;
+        this.overrides = overrides;
+    }
+
+    /**
+     * How many days each kind of record is kept on the next run: the settings' values, or the stored
+     * overrides of {@link DatabaseSettings#RETENTION_SETTINGS} (an operator's change at run time, read on
+     * every run so that every instance sharing the database follows it). An override that no longer
+     * passes the rules is ignored.
+     *
+     * @param errorLogDays {@code AUTO_DELETE_ERROR_LOGS_DAYS}, 0 = forever
+     * @param requestLogDays {@code AUTO_DELETE_REQUEST_LOGS_DAYS}, 0 = forever
+     * @param usageDays {@code USAGE_RETENTION_DAYS}, 0 = forever
+     */
+    public record Days(int errorLogDays, int requestLogDays, int usageDays) {}
+
+    /** The days the next run keeps (see {@link Days}). */
+    public Days days() {
+        Map<String, StoredSetting> stored;
+        try {
+            stored = overrides.all();
+        } catch (RuntimeException e) {
+            LOG.warn("store clean-up: could not read the setting overrides, using the configured retention: {}",
+                    Text.oneLine(e.getMessage(), null));
+            stored = Map.of();
+        }
+        return new Days(days(stored, DatabaseSettings.AUTO_DELETE_ERROR_LOGS_DAYS, settings.errorLogDays()),
+                days(stored, DatabaseSettings.AUTO_DELETE_REQUEST_LOGS_DAYS, settings.requestLogDays()),
+                days(stored, DatabaseSettings.USAGE_RETENTION_DAYS, settings.usageDays()));
+    }
+
+    private static int days(Map<String, StoredSetting> stored, String name, int configured) {
+        StoredSetting s = stored.get(name);
+        if (s == null) {
+            return configured;
+        }
+        try {
+            return DatabaseSettings.retentionDays(name, s.value());
+        } catch (io.github.geminibalance.config.ConfigException e) {
+            LOG.warn("store clean-up: stored override of {} ignored: {}", name, e.getMessage());
+            return configured;
+        }
     }
 
     /**
@@ -57,13 +107,14 @@ public final class Retention {
     public Result runOnce() {
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        long requests = settings.requestLogDays() == 0 ? 0
-                : deleteAll("gb_request", "at_ms", now.minus(Duration.ofDays(settings.requestLogDays())).toEpochMilli());
-        long errors = settings.errorLogDays() == 0 ? 0
-                : deleteAll("gb_error", "at_ms", now.minus(Duration.ofDays(settings.errorLogDays())).toEpochMilli());
-        long usage = settings.usageDays() == 0 ? 0
-                : deleteAll("gb_usage", "day", today.minusDays(settings.usageDays()).toEpochDay())
-                        + deleteAll("gb_usage_day", "day", today.minusDays(settings.usageDays()).toEpochDay());
+        Days days = days();
+        long requests = days.requestLogDays() == 0 ? 0
+                : deleteAll("gb_request", "at_ms", now.minus(Duration.ofDays(days.requestLogDays())).toEpochMilli());
+        long errors = days.errorLogDays() == 0 ? 0
+                : deleteAll("gb_error", "at_ms", now.minus(Duration.ofDays(days.errorLogDays())).toEpochMilli());
+        long usage = days.usageDays() == 0 ? 0
+                : deleteAll("gb_usage", "day", today.minusDays(days.usageDays()).toEpochDay())
+                        + deleteAll("gb_usage_day", "day", today.minusDays(days.usageDays()).toEpochDay());
         long other = deleteAll("gb_key_counter", "day", today.minusDays(COUNTER_DAYS).toEpochDay())
                 + deleteAll("gb_key_mark", "until_at", now.toEpochMilli());
         if (requests + errors + usage + other > 0) {
