@@ -36,8 +36,17 @@ final class KeyModelCounts {
         long quotaRequests;
     }
 
+    /**
+     * The most key and model pairs kept (5,000 keys with 20 models each): model names come from clients,
+     * so a client naming a new model in every call must not grow the map without end. Pairs beyond it are
+     * not counted until the next quota day.
+     */
+    static final int MAX_PAIRS = 100_000;
+
     private final Map<Pair, Counts> counts = new HashMap<>();
     private LocalDate day;
+    private Instant dayStarts; // the bounds of {@code day}: no time-zone arithmetic on every attempt
+    private Instant dayEnds;
 
     /** Counts an attempt at {@code at}; {@code exhausted}: Gemini said the day's quota is used up. */
     synchronized void count(String keyId, String model, boolean exhausted, Instant at) {
@@ -45,7 +54,15 @@ final class KeyModelCounts {
             return;
         }
         roll(at);
-        Counts c = counts.computeIfAbsent(new Pair(keyId, model), p -> new Counts());
+        Pair pair = new Pair(keyId, model);
+        Counts c = counts.get(pair);
+        if (c == null) {
+            if (counts.size() >= MAX_PAIRS) {
+                return;
+            }
+            c = new Counts();
+            counts.put(pair, c);
+        }
         if (exhausted) {
             if (!day.equals(c.quotaDay)) {
                 c.quotaDay = day;
@@ -71,7 +88,12 @@ final class KeyModelCounts {
 
     // a new quota day: today's counts start from zero, the quotas hit are kept
     private void roll(Instant at) {
+        if (dayEnds != null && at.isBefore(dayEnds) && !at.isBefore(dayStarts)) {
+            return;
+        }
         LocalDate today = quotaDay(at);
+        dayStarts = today.atStartOfDay(KeyPool.QUOTA_ZONE).toInstant();
+        dayEnds = today.plusDays(1).atStartOfDay(KeyPool.QUOTA_ZONE).toInstant();
         if (today.equals(day)) {
             return;
         }

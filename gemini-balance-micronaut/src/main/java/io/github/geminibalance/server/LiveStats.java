@@ -4,6 +4,8 @@ import io.github.geminibalance.GeminiBalanceListener;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * What the web admin's header shows without reading a table: client calls and failed upstream attempts in
@@ -34,7 +36,7 @@ final class LiveStats implements GeminiBalanceListener {
     LiveStats(Clock clock) {
         this.clock = clock;
         this.keyModels = new KeyModelCounts();
-        java.util.Arrays.fill(second, Long.MIN_VALUE);
+        Arrays.fill(second, Long.MIN_VALUE);
     }
 
     /** Each key's attempts per model today and the daily quotas hit. */
@@ -56,7 +58,7 @@ final class LiveStats implements GeminiBalanceListener {
 
     @Override
     public void onAttempt(String model, String keyId, String outcome, int status, Duration duration) {
-        java.time.Instant at = clock.instant();
+        Instant at = clock.instant();
         boolean failed = !"success".equals(outcome);
         if (failed) {
             long now = at.getEpochSecond();
