@@ -10,8 +10,10 @@
   const el = GB.el;
   const DAY_MS = 86400000;
   const KINDS = ['prompt_tokens', 'completion_tokens', 'thinking_tokens', 'cached_tokens'];
+  const FIRST_ROWS = 100; // a breakdown shows its busiest rows first (5,000 keys: 5,000 rows), the rest on request
 
-  const view = { from: '', to: '', days: 30, group: 'model', perDay: null, breakdown: {}, today: null, charts: [] };
+  const view = { from: '', to: '', days: 30, group: 'model', perDay: null, breakdown: {}, today: null, charts: [],
+    showAll: false };
 
   function isoDay(ms) {
     return new Date(ms).toISOString().slice(0, 10);
@@ -166,7 +168,8 @@
   function renderBreakdown() {
     const rows = document.createDocumentFragment();
     const data = (view.breakdown[view.group] || []).slice().sort((a, b) => b.requests - a.requests);
-    for (const r of data) {
+    const shown = view.showAll ? data : data.slice(0, FIRST_ROWS);
+    for (const r of shown) {
       const tr = el('tr');
       const th = el('th', view.group === 'model' ? '' : 'mono', breakdownName(r));
       th.scope = 'row';
@@ -178,6 +181,9 @@
       rows.appendChild(emptyRow(7, t('usage.noTraffic')));
     }
     $('breakdown-body').replaceChildren(rows);
+    const more = $('breakdown-more');
+    more.hidden = shown.length === data.length;
+    more.textContent = t('usage.showAll', { shown: GB.formatNumber(shown.length), count: GB.formatNumber(data.length) });
     const nameKey = view.group === 'model' ? 'usage.col.model' : view.group === 'key' ? 'usage.col.keyId' : 'usage.col.client';
     $('breakdown-name').textContent = t(nameKey);
     $('breakdown-caption').textContent = t('usage.breakdownCaption', { name: t(nameKey) });
@@ -313,6 +319,7 @@
     tabs.forEach((tab, i) => {
       tab.addEventListener('click', () => {
         view.group = tab.dataset.group;
+        view.showAll = false;
         renderBreakdown();
         loadBreakdown();
       });
@@ -324,6 +331,10 @@
           next.click();
         }
       });
+    });
+    $('breakdown-more').addEventListener('click', () => {
+      view.showAll = true;
+      renderBreakdown();
     });
     $('refresh').addEventListener('click', load);
     window.addEventListener('resize', resized);
