@@ -84,7 +84,9 @@ class AdminUiUsageLogsMeasurement {
         if (gemini != null) {
             gemini.close();
         }
-        if (dir != null) {
+        if (dir != null && Boolean.getBoolean("gb.measure.keep")) {
+            System.out.println("kept " + dir); // -Dgb.measure.keep=true: the SQLite file stays, for the sqlite3 shell
+        } else if (dir != null) {
             try (var files = Files.list(dir)) {
                 for (Path p : files.toList()) {
                     Files.deleteIfExists(p);
