@@ -222,8 +222,10 @@
       tr.appendChild(quota);
       const state = el('td');
       state.dataset.label = t('usage.col.state');
+      // a cooling or exhausted key rests for some models: say so only on the rows of those models
+      const elsewhere = r.state === 'COOLING' || r.state === 'EXHAUSTED';
       state.textContent = r.resting_until ? t('usage.restingUntil', { time: GB.formatDateTime(r.resting_until) })
-        : r.state ? t('state.' + r.state) : t('usage.keyGone');
+        : !r.state ? t('usage.keyGone') : elsewhere ? t('usage.servesModel') : t('state.' + r.state);
       tr.appendChild(state);
       rows.appendChild(tr);
     }

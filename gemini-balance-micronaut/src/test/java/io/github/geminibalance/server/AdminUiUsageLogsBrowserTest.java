@@ -222,6 +222,8 @@ class AdminUiUsageLogsBrowserTest {
         // keyboard: the arrow moves to the next tab
         chromium.driver().findElement(By.id("tab-key")).sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT);
         waiting().until(d -> d.findElement(By.id("breakdown-name")).getText().equals("Client"));
+        chromium.driver().findElement(By.id("tab-model")).click();
+        waiting().until(d -> d.findElement(By.id("breakdown-body")).getText().contains(REFUSED_MODEL));
 
         // today per key and model: the key that ran out of its daily quota, and how many attempts fitted
         WebElement quotaRow = waiting().until(d -> d.findElements(By.cssSelector("#today-body tr")).stream()
@@ -230,6 +232,12 @@ class AdminUiUsageLogsBrowserTest {
         assertThat(quotaRow.findElement(By.cssSelector("td[data-field='quota']")).getText()).isEqualTo("0 on " + quotaDay);
         assertThat(quotaRow.findElement(By.cssSelector("td[data-field='requests']")).getText()).isEqualTo("1");
         assertThat(quotaRow.getText()).contains(ApiKey.mask(QUOTA)).contains("Resting until");
+        WebElement otherModel = chromium.driver().findElements(By.cssSelector("#today-body tr")).stream()
+                .filter(r -> r.getText().contains(id(QUOTA)) && r.getText().contains(REFUSED_MODEL)).findFirst()
+                .orElse(null);
+        if (otherModel != null) { // the refused call tried this key first: it serves that model still
+            assertThat(otherModel.getText()).contains("Serves this model");
+        }
 
         // the presets ask for another range
         chromium.driver().findElement(By.cssSelector(".preset[data-days='7']")).click();
