@@ -289,12 +289,18 @@
       line(t('usage.col.thinking'), '#7a3db8'), line(t('usage.col.cached'), '#8a5a00')], KINDS.map((k) => columns[k]));
   }
 
-  let resizeTimer = null;
+  // a chart follows its box's width (a phone turned, a window resized), once per frame at most
+  let resizeFrame = 0;
   function resized() {
-    clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => {
-      view.charts.forEach((c) => c.setSize({ width: chartWidth(c.root.parentNode), height: 220 }));
-    }, 150);
+    cancelAnimationFrame(resizeFrame);
+    resizeFrame = requestAnimationFrame(() => {
+      for (const c of view.charts) {
+        const width = chartWidth(c.root.parentNode);
+        if (Math.abs(width - c.width) > 1) {
+          c.setSize({ width: width, height: 220 });
+        }
+      }
+    });
   }
 
   // ---- wiring ----
@@ -339,7 +345,13 @@
       renderBreakdown();
     });
     $('refresh').addEventListener('click', load);
-    window.addEventListener('resize', resized);
+    if (typeof ResizeObserver === 'function') {
+      const observer = new ResizeObserver(resized);
+      observer.observe($('chart-calls'));
+      observer.observe($('chart-tokens'));
+    } else {
+      window.addEventListener('resize', resized);
+    }
     document.addEventListener('gb:language', () => {
       if (view.perDay) {
         renderTotals();

@@ -184,6 +184,8 @@ class AdminUiUsageLogsBrowserTest {
     private void noSidewaysScrolling() {
         chromium.size(PHONE);
         waiting().until(d -> ((Number) chromium.driver().executeScript("return window.innerWidth")).intValue() < 500);
+        waiting().until(d -> (Boolean) chromium.driver().executeScript("return Array.from(document.querySelectorAll('.uplot'))"
+                + ".every(u => u.getBoundingClientRect().right <= window.innerWidth)")); // the charts fit the phone
         assertThat((Boolean) chromium.driver().executeScript(
                 "return document.documentElement.scrollWidth <= window.innerWidth + 1")).as("no sideways scrolling").isTrue();
     }
