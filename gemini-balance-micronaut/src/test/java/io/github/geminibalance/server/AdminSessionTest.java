@@ -348,6 +348,7 @@ class AdminSessionTest {
         String cookie = session();
         for (String name : AdminUiAssets.FILES) {
             String path = name.equals("index.html") ? "/admin/" : name.equals("login.html") ? "/admin/login"
+                    : name.endsWith(".html") ? "/admin/pages/" + name.substring(0, name.length() - ".html".length())
                     : "/admin/ui/" + name;
             HttpResponse<String> response = withCookie("GET", path, cookie);
             assertThat(response.statusCode()).as(path).isEqualTo(200);
