@@ -1,5 +1,5 @@
 // gemini-balance admin: what every page shares. Language bundles, calls to the admin API (session cookie
-// plus CSRF header), the header (usable keys, language, logout), dialogs and formatting. No framework, no
+// plus CSRF header), the header (calls and errors per minute, usable keys, language, logout), dialogs and formatting. No framework, no
 // build step; the server sends this file as it is. Text is always set with textContent, never as HTML.
 'use strict';
 (function () {
@@ -257,29 +257,61 @@
       .format(new Date(then));
   };
 
-  // ---- the header: usable keys, logout ----
+  /** A new element with a class and text (textContent: never HTML). */
+  GB.el = function (tag, className, text) {
+    const e = document.createElement(tag);
+    if (className) {
+      e.className = className;
+    }
+    if (text !== undefined && text !== null) {
+      e.textContent = text;
+    }
+    return e;
+  };
+
+  /** A query string from an object, leaving out empty values. */
+  GB.query = function (params) {
+    const q = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) {
+      if (value !== undefined && value !== null && value !== '') {
+        q.set(name, value);
+      }
+    }
+    const text = q.toString();
+    return text ? '?' + text : '';
+  };
+
+  // ---- the header: calls and errors per minute, usable keys, logout ----
 
   /** Refreshes the header's usable keys now (pages call it after a change). */
   GB.refreshHealth = function () {
     return refreshHealth();
   };
 
+  // The header: GET /admin/stats/live (counted in the server's memory, no table read): calls and failed
+  // upstream attempts in the last minute, usable keys. Outside the admin (no session) it is not called.
   async function refreshHealth() {
     const box = document.getElementById('health');
     const text = document.getElementById('health-text');
     if (!box || document.hidden) {
       return;
     }
-    try {
-      const response = await fetch('/health', { cache: 'no-store', credentials: 'same-origin' });
-      noteServerTime(response);
-      const health = await response.json();
-      box.dataset.status = health.status === 'UP' ? 'up' : 'down';
-      text.textContent = GB.t('header.usable', { usable: GB.formatNumber(health.keys.usable),
-        total: GB.formatNumber(health.keys.total) });
-    } catch (e) {
+    const result = await GB.api('GET', '/admin/stats/live');
+    const live = result.ok && result.data ? result.data : null;
+    if (!live || !live.keys) {
       box.dataset.status = 'unknown';
       text.textContent = GB.t('header.unreachable');
+      return;
+    }
+    box.dataset.status = live.keys.usable > 0 ? 'up' : 'down';
+    text.textContent = GB.t('header.usable', { usable: GB.formatNumber(live.keys.usable),
+      total: GB.formatNumber(live.keys.total) });
+    const requests = document.getElementById('live-requests');
+    const errors = document.getElementById('live-errors');
+    if (requests && errors) {
+      requests.textContent = GB.t('live.requests', { count: GB.formatNumber(live.requests) });
+      errors.textContent = GB.t('live.errors', { count: GB.formatNumber(live.errors) });
+      errors.dataset.some = live.errors > 0 ? 'yes' : 'no';
     }
   }
 

@@ -311,6 +311,9 @@
         time.title = GB.formatDateTime(e.at);
         last.appendChild(time);
       }
+      const link = el('a', 'errors-link', t('keys.errorsLink'));
+      link.href = '/admin/pages/logs?tab=errors&key=' + encodeURIComponent(k.id);
+      last.appendChild(link);
     } else {
       last.appendChild(el('span', 'none', '—'));
       last.lastChild.setAttribute('aria-label', t('keys.noError'));

@@ -26,15 +26,26 @@ final class AdminUiAssets {
     static final List<String> FILES = List.of(
             "index.html",
             "login.html",
+            "usage.html",
+            "logs.html",
             "app.css",
             "common.js",
             "keys.js",
             "settings.html",
             "settings.js",
             "login.js",
+            "usage.js",
+            "logs.js",
             "favicon.svg",
             "i18n/en.json",
             "i18n/zh-CN.json");
+
+    /** The uPlot WebJar (the Usage page's charts): its files under {@code /admin/ui/vendor/}. */
+    static final String UPLOT_WEBJAR = "META-INF/resources/webjars/uplot/";
+    private static final Map<String, String> VENDOR = Map.of(
+            "vendor/uplot.min.js", "dist/uPlot.iife.min.js",
+            "vendor/uplot.min.css", "dist/uPlot.min.css",
+            "vendor/uplot.LICENSE.txt", "LICENSE");
 
     /** One file: its bytes, content type and ETag. */
     record Asset(byte[] bytes, String contentType, String etag) {}
@@ -48,6 +59,11 @@ final class AdminUiAssets {
             byte[] bytes = read(name);
             map.put(name, new Asset(bytes, contentType(name), etag(bytes)));
         }
+        String uplot = UPLOT_WEBJAR + webJarVersion("uplot") + "/";
+        VENDOR.forEach((name, file) -> {
+            byte[] bytes = resource(uplot + file);
+            map.put(name, new Asset(bytes, contentType(name), etag(bytes)));
+        });
         this.assets = Map.copyOf(map);
     }
 
@@ -58,14 +74,30 @@ final class AdminUiAssets {
     }
 
     private static byte[] read(String name) {
-        try (InputStream in = AdminUiAssets.class.getClassLoader().getResourceAsStream(ROOT + name)) {
+        return resource(ROOT + name);
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = AdminUiAssets.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("the admin file " + ROOT + name + " is missing from the jar");
+                throw new IllegalStateException("the admin file " + path + " is missing from the jar");
             }
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the admin file " + ROOT + name, e);
+            throw new UncheckedIOException("cannot read the admin file " + path, e);
         }
+    }
+
+    /** The version of an npm WebJar on the class path, from its Maven properties (no version in the code). */
+    private static String webJarVersion(String artifact) {
+        java.util.Properties properties = new java.util.Properties();
+        try (InputStream in = new java.io.ByteArrayInputStream(
+                resource("META-INF/maven/org.webjars.npm/" + artifact + "/pom.properties"))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the version of the WebJar " + artifact, e);
+        }
+        return properties.getProperty("version");
     }
 
     static String contentType(String name) {
@@ -80,6 +112,9 @@ final class AdminUiAssets {
         }
         if (name.endsWith(".json")) {
             return "application/json";
+        }
+        if (name.endsWith(".txt")) {
+            return "text/plain; charset=utf-8";
         }
         if (name.endsWith(".svg")) {
             return "image/svg+xml";

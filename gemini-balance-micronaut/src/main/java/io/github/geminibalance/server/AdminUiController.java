@@ -32,6 +32,7 @@ import java.util.Map;
  * <ul>
  *   <li>{@code GET /admin/}: the keys page ({@link AuthFilter} sends a browser without a session to the
  *       login page);
+ *   <li>{@code GET /admin/pages/usage}, {@code GET /admin/pages/logs}: the usage and logs pages (same rule);
  *   <li>{@code GET /admin/login}: the login form; {@code POST /admin/login} with the form field
  *       {@code token}: 204 and the session cookie when it is {@code AUTH_TOKEN}, 401 when not, 429 with
  *       {@code Retry-After} while the client's address must wait ({@link LoginThrottle});
@@ -54,8 +55,10 @@ final class AdminUiController {
     static final String LOGOUT_PATH = "/admin/logout";
     static final String SESSION_PATH = "/admin/session";
     /** The settings page. */
-    static final String SETTINGS_PATH = "/admin/settings";
+    static final String SETTINGS_PATH = "/admin/pages/settings";
     static final String ASSETS_PREFIX = "/admin/ui/";
+    static final String USAGE_PAGE = "/admin/pages/usage";
+    static final String LOGS_PAGE = "/admin/pages/logs";
 
     /** The pages' policy: nothing but this origin's own files and API; no inline code, no frames. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
@@ -92,7 +95,8 @@ final class AdminUiController {
 
     /** Whether a path is the admin page, to which a browser without a session is sent to log in. */
     static boolean isPage(String path) {
-        return path.equals("/admin") || path.equals("/admin/") || path.equals(SETTINGS_PATH);
+        return path.equals("/admin") || path.equals("/admin/") || path.equals(USAGE_PAGE) || path.equals(LOGS_PAGE)
+                || path.equals(SETTINGS_PATH);
     }
 
     /** 303 to the login form. */
@@ -107,10 +111,22 @@ final class AdminUiController {
         return page("index.html");
     }
 
-    /** {@code GET /admin/settings}: the settings page (its data: {@code /admin/config}). */
-    @Get(uri = "/settings", produces = MediaType.TEXT_HTML)
+    /** {@code GET /admin/pages/settings}: the settings page (its data: {@code /admin/config}). */
+    @Get(uri = "/pages/settings", produces = MediaType.TEXT_HTML)
     MutableHttpResponse<byte[]> settingsPage() {
         return page("settings.html");
+    }
+
+    /** {@code GET /admin/pages/usage}: the usage page ({@code /admin/usage} is the JSON report it reads). */
+    @Get(uri = "/pages/usage", produces = MediaType.TEXT_HTML)
+    MutableHttpResponse<byte[]> usagePage() {
+        return page("usage.html");
+    }
+
+    /** {@code GET /admin/pages/logs}: the request and error records. */
+    @Get(uri = "/pages/logs", produces = MediaType.TEXT_HTML)
+    MutableHttpResponse<byte[]> logsPage() {
+        return page("logs.html");
     }
 
     /** {@code GET /admin/login}: the login form. */

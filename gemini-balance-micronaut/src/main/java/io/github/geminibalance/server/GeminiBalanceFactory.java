@@ -83,7 +83,8 @@ final class GeminiBalanceFactory {
     @Context
     @Bean(preDestroy = "close")
     GeminiBalance geminiBalance(GeminiBalanceConfig config, ServerConfig server, @Nullable MeterRegistry registry,
-            EventLoopGroupRegistry loops, EventLoopGroupFactory loopFactory, Clock clock, Store store) {
+            EventLoopGroupRegistry loops, EventLoopGroupFactory loopFactory, Clock clock, Store store,
+            LiveStats live) {
         GeminiBalance.Builder builder = GeminiBalance.builder(config).clock(clock).store(store);
         if (server.upstreamClient() == ServerConfig.UpstreamClient.NETTY) {
             // calls to Gemini run on the event loop that received the request: no thread hand-offs
@@ -97,8 +98,9 @@ final class GeminiBalanceFactory {
         GeminiBalanceMetrics metrics = null;
         if (registry != null) {
             metrics = new GeminiBalanceMetrics(registry, ModelTags.DEFAULT_CAPACITY);
-            builder.listener(metrics);
         }
+        // the web admin's live header counts what the metrics count, in memory
+        builder.listener(metrics == null ? live : new ListenerPair(metrics, live));
         if (server.redisUrl() != null) {
             // returns at once even when Redis is down: the pool then runs on local state
             builder.keyStateStore(RedisKeyStateStore.connect(server.redisUrl(), REDIS_NAMESPACE, clock));

@@ -348,7 +348,8 @@ class AdminSessionTest {
         String cookie = session();
         for (String name : AdminUiAssets.FILES) {
             String path = name.equals("index.html") ? "/admin/" : name.equals("login.html") ? "/admin/login"
-                    : name.equals("settings.html") ? AdminUiController.SETTINGS_PATH : "/admin/ui/" + name;
+                    : name.endsWith(".html") ? "/admin/pages/" + name.substring(0, name.length() - ".html".length())
+                    : "/admin/ui/" + name;
             HttpResponse<String> response = withCookie("GET", path, cookie);
             assertThat(response.statusCode()).as(path).isEqualTo(200);
         }

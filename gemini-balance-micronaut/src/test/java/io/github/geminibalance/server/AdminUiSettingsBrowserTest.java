@@ -131,14 +131,14 @@ class AdminUiSettingsBrowserTest {
 
     @Test
     void changesMaxRetriesSeesTheNextRequestUseItAndRevertsIt() throws Exception {
-        chromium.driver().get(server.url() + "/admin/settings");
+        chromium.driver().get(server.url() + "/admin/pages/settings");
         waiting().until(ExpectedConditions.urlContains("/admin/login"));
         waiting().until(ExpectedConditions.elementToBeClickable(By.id("token"))).sendKeys(ADMIN_TOKEN);
         chromium.driver().findElement(By.id("login-button")).click();
         waiting().until(ExpectedConditions.urlMatches(".*/admin/$"));
-        waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector(".main-nav a[href='/admin/settings']")))
+        waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector(".main-nav a[href='/admin/pages/settings']")))
                 .click();
-        waiting().until(ExpectedConditions.urlContains("/admin/settings"));
+        waiting().until(ExpectedConditions.urlContains("/admin/pages/settings"));
 
         assertThat(source("MAX_RETRIES")).isEqualTo("environment");
         assertThat(source("MAX_FAILURES")).isEqualTo(".env file");
@@ -195,11 +195,11 @@ class AdminUiSettingsBrowserTest {
 
     @Test
     void theSettingsPageSpeaksChinese() throws Exception {
-        chromium.driver().get(server.url() + "/admin/settings");
+        chromium.driver().get(server.url() + "/admin/pages/settings");
         waiting().until(ExpectedConditions.elementToBeClickable(By.id("token"))).sendKeys(ADMIN_TOKEN);
         chromium.driver().findElement(By.id("login-button")).click();
         waiting().until(ExpectedConditions.urlMatches(".*/admin/$"));
-        chromium.driver().get(server.url() + "/admin/settings");
+        chromium.driver().get(server.url() + "/admin/pages/settings");
         row("MAX_RETRIES");
         new org.openqa.selenium.support.ui.Select(chromium.driver().findElement(By.id("lang"))).selectByValue("zh-CN");
         waiting().until(d -> d.findElement(By.cssSelector("h1")).getText().equals("设置"));
