@@ -431,6 +431,22 @@ public final class KeyAdmin {
     }
 
     /**
+     * Re-validates one key now with the test call, as the scheduled check does (a disabled key is checked
+     * too, and stays disabled: a check never re-enables a key).
+     *
+     * @param id the key's id
+     * @return the check's result, or empty when no key of the pool has this id
+     */
+    public CompletableFuture<Optional<KeyCheckResult>> check(String id) {
+        Optional<ApiKey> key = pool.find(id);
+        if (key.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return checker.check(List.of(key.get())).thenApply(results -> results.stream().findFirst()
+                .map(r -> new KeyCheckResult(r.id(), r.masked(), r.valid(), r.status(), r.reason())));
+    }
+
+    /**
      * Sets a key's note, shown by the admin API. A note may not hold an API key.
      *
      * @param id the key's id

@@ -124,6 +124,16 @@ final class AdminController {
         return entry(gemini.keys().enable(id));
     }
 
+    /**
+     * {@code POST /admin/keys/{id}/check}: re-validates one key now with the test call (its state follows the
+     * verdict; a disabled key stays disabled); answers its result as an entry of {@code POST /admin/keys/check}.
+     */
+    @Post(uri = "/{id}/check", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    CompletableFuture<MutableHttpResponse<byte[]>> checkOne(@PathVariable String id) {
+        return gemini.keys().check(id).thenApply(r -> r.map(c -> json(CheckEntry.of(c)))
+                .orElseGet(AdminController::notFound));
+    }
+
     /** {@code PATCH /admin/keys/{id}}: sets the key's note ({@code {"note": "..."}}, null clears it). */
     @Patch(uri = "/{id}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<byte[]>> update(@PathVariable String id, @Nullable @Body byte[] body) {

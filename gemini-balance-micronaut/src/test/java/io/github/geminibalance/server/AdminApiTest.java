@@ -253,6 +253,29 @@ class AdminApiTest {
     }
 
     @Test
+    void oneKeyIsCheckedOnItsOwn() throws Exception {
+        JsonNode invalid = json(admin("POST", "/admin/keys/" + id(KEY_C) + "/check"));
+        assertThat(invalid.path("id").asText()).isEqualTo(id(KEY_C));
+        assertThat(invalid.path("valid").asBoolean()).isFalse();
+        assertThat(invalid.path("status").asInt()).isEqualTo(400);
+        assertThat(invalid.path("reason").asText()).isEqualTo("API_KEY_INVALID");
+        assertThat(invalid.path("key").asText()).startsWith("AIza").contains("...");
+        assertThat(entry(json(admin("GET", "/admin/keys")), KEY_C).path("state").asText()).isEqualTo("INVALID");
+        assertThat(gemini.keysUsed()).containsExactly(KEY_C);
+
+        json(admin("POST", "/admin/keys/" + id(KEY_A) + "/disable"));
+        JsonNode disabled = json(admin("POST", "/admin/keys/" + id(KEY_A) + "/check"));
+        assertThat(disabled.path("valid").asBoolean()).isTrue();
+        assertThat(entry(json(admin("GET", "/admin/keys")), KEY_A).path("state").asText())
+                .as("a passed check never re-enables a key").isEqualTo("DISABLED");
+
+        HttpResponse<String> unknown = admin("POST", "/admin/keys/k-00000000/check");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(Json.mapper().readTree(unknown.body()).path("error").path("code").asText()).isEqualTo("key_not_found");
+        assertThat(gemini.requestBodies(TEST_MODEL, "generateContent")).hasSize(2);
+    }
+
+    @Test
     void checkAllLeavesADisabledKeyAlone() throws Exception {
         json(admin("POST", "/admin/keys/" + id(KEY_A) + "/disable"));
 
