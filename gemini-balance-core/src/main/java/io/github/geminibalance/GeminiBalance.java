@@ -69,6 +69,12 @@ public final class GeminiBalance implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GeminiBalance.class);
 
+    /**
+     * The time zone of Gemini's daily quotas: a key's requests and tokens "today" are counted, and a daily
+     * quota resets, at midnight in this zone.
+     */
+    public static final java.time.ZoneId QUOTA_ZONE = io.github.geminibalance.keys.KeyPool.QUOTA_ZONE;
+
     /** How long the model list is cached. */
     static final Duration MODELS_TTL = Duration.ofMinutes(5);
     /** How often the keys' request and token counts are written to the store (and once more at close). */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.KeyState;
 import io.github.geminibalance.KeyStatus;
-import io.github.geminibalance.keys.KeyPool;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -76,7 +75,7 @@ final class AdminLiveController {
                     r.quotaDay() == null ? null : new Quota(r.quotaDay().toString(), r.quotaRequests()),
                     resting == null ? null : resting.toString(), k == null ? null : k.state().name()));
         }
-        return json(new Today(KeyModelCounts.quotaDay(now).toString(), KeyPool.QUOTA_ZONE.getId(), data));
+        return json(new Today(KeyModelCounts.quotaDay(now).toString(), GeminiBalance.QUOTA_ZONE.getId(), data));
     }
 
     private static MutableHttpResponse<byte[]> json(Object body) throws JsonProcessingException {

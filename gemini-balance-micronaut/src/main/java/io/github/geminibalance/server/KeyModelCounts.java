@@ -1,6 +1,6 @@
 package io.github.geminibalance.server;
 
-import io.github.geminibalance.keys.KeyPool;
+import io.github.geminibalance.GeminiBalance;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Each key's upstream attempts per model on the current quota day (midnight to midnight in
- * {@link KeyPool#QUOTA_ZONE}, when Gemini's daily quotas reset), and, per key and model, the daily quota
+ * {@link GeminiBalance#QUOTA_ZONE}, when Gemini's daily quotas reset), and, per key and model, the daily quota
  * it last ran out of: how many attempts it had made that day before Gemini answered that the day's quota
  * was used up. In memory, since the server started; the pool's own per-key counters
  * ({@code requests_today}) survive a restart, these per-model ones do not.
@@ -74,7 +74,7 @@ final class KeyModelCounts {
 
     /** The quota day of {@code at}. */
     static LocalDate quotaDay(Instant at) {
-        return LocalDate.ofInstant(at, KeyPool.QUOTA_ZONE);
+        return LocalDate.ofInstant(at, GeminiBalance.QUOTA_ZONE);
     }
 
     /** Every key and model with attempts today or a quota hit, as of {@code now}. */
@@ -92,8 +92,8 @@ final class KeyModelCounts {
             return;
         }
         LocalDate today = quotaDay(at);
-        dayStarts = today.atStartOfDay(KeyPool.QUOTA_ZONE).toInstant();
-        dayEnds = today.plusDays(1).atStartOfDay(KeyPool.QUOTA_ZONE).toInstant();
+        dayStarts = today.atStartOfDay(GeminiBalance.QUOTA_ZONE).toInstant();
+        dayEnds = today.plusDays(1).atStartOfDay(GeminiBalance.QUOTA_ZONE).toInstant();
         if (today.equals(day)) {
             return;
         }
