@@ -82,6 +82,7 @@ public final class GeminiBalance implements AutoCloseable {
     private final RetryLoop retry;
     private final GeminiClient client;
     private final ChatPipeline chat;
+    private final MessagesPipeline messages;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
     private final java.util.concurrent.ExecutorService httpExecutor;
@@ -121,6 +122,8 @@ public final class GeminiBalance implements AutoCloseable {
                 : new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT, b.mediaAddresses);
         this.chat = new ChatPipeline(new ChatRequestTranslator(options), media, client, retry, pool, clock,
                 b.random, listener, scheduler);
+        this.messages = new MessagesPipeline(new io.github.geminibalance.translate.MessagesRequestTranslator(options),
+                media, client, retry, pool, clock, b.random, listener, scheduler);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
         if (b.scheduleChecks && !config.checkInterval().isZero()) {
@@ -296,6 +299,70 @@ public final class GeminiBalance implements AutoCloseable {
     }
 
     /**
+     * An Anthropic Messages answer ({@code POST /v1/messages}) from Gemini, on the same pool, retries and
+     * records as chat; the request's {@code stream} flag is ignored. See {@link MessagesErrors} for how
+     * failures look on that API.
+     *
+     * @param request the Anthropic request
+     * @return the {@code message}, or a future failed with {@link GeminiBalanceException}
+     */
+    public CompletableFuture<io.github.geminibalance.anthropic.Message> messages(
+            io.github.geminibalance.anthropic.MessageRequest request) {
+        return messages(request, RequestTrace.none());
+    }
+
+    /** {@link #messages(io.github.geminibalance.anthropic.MessageRequest)}, noting the request in {@code trace}. */
+    public CompletableFuture<io.github.geminibalance.anthropic.Message> messages(
+            io.github.geminibalance.anthropic.MessageRequest request, RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), false);
+        return observe("messages", request == null ? "" : request.model(),
+                guard(() -> messages.complete(request, trace)));
+    }
+
+    /**
+     * A streamed Anthropic Messages answer. The future completes once Gemini has answered and the first
+     * event is in hand, so failures before that are retried on other keys and fail the future; after
+     * that, a failure ends the stream with an {@code error} event.
+     *
+     * @param request the Anthropic request
+     * @return the stream, or a future failed with {@link GeminiBalanceException}
+     */
+    public CompletableFuture<MessageStream> messagesStream(io.github.geminibalance.anthropic.MessageRequest request) {
+        return messagesStream(request, RequestTrace.none());
+    }
+
+    /**
+     * {@link #messagesStream(io.github.geminibalance.anthropic.MessageRequest)}, noting the request in
+     * {@code trace}; its done actions run when the stream ends.
+     */
+    public CompletableFuture<MessageStream> messagesStream(io.github.geminibalance.anthropic.MessageRequest request,
+            RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), true);
+        return handOver(observe("messages_stream", request == null ? "" : request.model(),
+                guard(() -> messages.stream(request, trace))), MessagesPipeline::abandon);
+    }
+
+    /**
+     * Counts the prompt tokens of an Anthropic Messages request ({@code POST /v1/messages/count_tokens})
+     * with Gemini's {@code countTokens}: system, messages and tools; {@code max_tokens} is not needed.
+     *
+     * @param request the Anthropic request
+     * @return {@code {"input_tokens": N}}, or a future failed with {@link GeminiBalanceException}
+     */
+    public CompletableFuture<io.github.geminibalance.anthropic.CountTokensResponse> countTokens(
+            io.github.geminibalance.anthropic.MessageRequest request) {
+        return countTokens(request, RequestTrace.none());
+    }
+
+    /** {@link #countTokens(io.github.geminibalance.anthropic.MessageRequest)}, noting the attempts in {@code trace}. */
+    public CompletableFuture<io.github.geminibalance.anthropic.CountTokensResponse> countTokens(
+            io.github.geminibalance.anthropic.MessageRequest request, RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), false);
+        return observe("count_tokens", request == null ? "" : request.model(),
+                guard(() -> messages.countTokens(request, trace)));
+    }
+
+    /**
      * {@link #embeddings(EmbeddingRequest)}, waiting for the answer on the calling thread.
      *
      * @param request the request
@@ -443,8 +510,10 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body,
             RequestTrace trace) {
+        String requested = nativeModel(path);
+        note(trace, requested.equals(MODELS_POOL_KEY) ? null : requested, path.endsWith(":streamGenerateContent"));
+        path = NativeAliases.apply(config.modelAliases(), path, requested); // MODEL_ALIASES
         String model = nativeModel(path);
-        note(trace, model.equals(MODELS_POOL_KEY) ? null : model, path.endsWith(":streamGenerateContent"));
         if (!model.equals(MODELS_POOL_KEY)) {
             trace.modelSent(model);
         }

@@ -69,12 +69,11 @@ final class Pipeline<Q, E, A> {
                     lease -> client.generateContent(lease.key(), call.upstreamModel(), body)
                     .thenApply(response -> {
                         requireUsable(response);
-                        A answer = call.fold(response, clock, random);
-                        RequestTrace.Tokens tokens = call.tokens(answer);
-                        countTokens(lease, tokens);
-                        traceTokens(trace, tokens);
+                        FrontDoor.Folded<A> folded = call.fold(response, clock, random);
+                        countTokens(lease, folded.tokens());
+                        traceTokens(trace, folded.tokens());
                         traceFinish(trace, response);
-                        return answer;
+                        return folded.answer();
                     })));
         });
     }

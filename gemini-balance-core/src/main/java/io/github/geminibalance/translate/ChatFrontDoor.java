@@ -77,13 +77,9 @@ public final class ChatFrontDoor implements FrontDoor<ChatCompletionRequest, Cha
         }
 
         @Override
-        public ChatCompletion fold(GenerateContentResponse response, Clock clock, RandomGenerator random) {
-            return ChatCompletionAccumulator.translate(response, options(), clock, random);
-        }
-
-        @Override
-        public RequestTrace.Tokens tokens(ChatCompletion answer) {
-            return ChatFrontDoor.tokens(answer.usage());
+        public Folded<ChatCompletion> fold(GenerateContentResponse response, Clock clock, RandomGenerator random) {
+            ChatCompletion answer = ChatCompletionAccumulator.translate(response, options(), clock, random);
+            return new Folded<>(answer, ChatFrontDoor.tokens(answer.usage()));
         }
     }
 }

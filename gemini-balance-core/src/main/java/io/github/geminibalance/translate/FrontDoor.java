@@ -49,10 +49,19 @@ public interface FrontDoor<Q, E, A> {
         /** A fresh translator for this call's answer events. */
         EventTranslator<E> events(Clock clock, RandomGenerator random);
 
-        /** The non-stream answer: {@code response} through {@link #events} as one event, folded. */
-        A fold(GenerateContentResponse response, Clock clock, RandomGenerator random);
-
-        /** The token counts of a folded answer, or null when it has none. */
-        RequestTrace.Tokens tokens(A answer);
+        /**
+         * The non-stream answer: {@code response} through {@link #events} as one event, folded, with
+         * Gemini's token counts.
+         */
+        Folded<A> fold(GenerateContentResponse response, Clock clock, RandomGenerator random);
     }
+
+    /**
+     * A non-stream answer and Gemini's token counts for it.
+     *
+     * @param answer the door's answer
+     * @param tokens the counts, or null when Gemini sent none
+     * @param <A> the door's non-stream answer type
+     */
+    record Folded<A>(A answer, RequestTrace.Tokens tokens) {}
 }
