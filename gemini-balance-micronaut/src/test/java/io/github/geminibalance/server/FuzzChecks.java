@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * The rules every answer of {@link FrontDoorFuzzTest} must keep, as one check returning what is wrong
  * (or null): no 500 of the server's own, 5xx only as mapped upstream failures, errors in the door's
- * shape (OpenAI's four members, or Gemini's {@code code}/{@code message}/{@code status}), no Java type
+ * shape (OpenAI's four members, Gemini's {@code code}/{@code message}/{@code status}, or Anthropic's
+ * {@code type}/{@code error.type}/{@code error.message}), no Java type
  * name in a message, and well-formed success bodies and streams.
  */
 final class FuzzChecks {
@@ -29,7 +30,7 @@ final class FuzzChecks {
             if (json == null) {
                 return status + " with a body that is not JSON: " + body;
             }
-            String shape = door.gemini ? geminiError(json, status) : openAiError(json);
+            String shape = door.gemini ? geminiError(json, status) : door.anthropic() ? anthropicError(json) : openAiError(json);
             if (shape != null) {
                 return status + " " + shape + ": " + body;
             }
@@ -37,7 +38,11 @@ final class FuzzChecks {
                 if (door.gemini && (status < 502 || status > 504)) {
                     return status + " is not a gateway status: " + body;
                 }
-                if (!door.gemini && !gatewayCodes.contains(json.path("error").path("code").asText())) {
+                if (door.anthropic()) {
+                    if (status != 502 && status != 503 && status != 504 && status != 529) {
+                        return status + " is not a gateway status: " + body;
+                    }
+                } else if (!door.gemini && !gatewayCodes.contains(json.path("error").path("code").asText())) {
                     return status + " without a gateway code: " + body;
                 }
             }
@@ -68,12 +73,22 @@ final class FuzzChecks {
             if (event == null) {
                 return "a stream event that is not JSON: " + data;
             }
+            if (door.anthropic() && event.path("type").asText().equals("error")) {
+                String shape = anthropicError(event);
+                if (shape != null) {
+                    return "an error event " + shape + ": " + data;
+                }
+                continue;
+            }
             if (event.has("error")) {
                 String shape = door.gemini ? geminiError(event, event.path("error").path("code").asInt()) : openAiError(event);
                 if (shape != null) {
                     return "an error event " + shape + ": " + data;
                 }
             }
+        }
+        if (door.anthropic()) {
+            return body.contains("event: message_start") ? null : "an Anthropic stream without message_start: " + body;
         }
         return !door.gemini && !done ? "an OpenAI stream without [DONE]: " + body : null;
     }
@@ -83,6 +98,15 @@ final class FuzzChecks {
         if (!error.isObject() || !error.path("message").isTextual() || !error.path("type").isTextual()
                 || !error.has("param") || !error.has("code")) {
             return "is not in the OpenAI envelope";
+        }
+        return javaName(error.path("message").asText());
+    }
+
+    private static String anthropicError(JsonNode json) {
+        JsonNode error = json.path("error");
+        if (!"error".equals(json.path("type").asText()) || !error.isObject() || !error.path("type").isTextual()
+                || !error.path("message").isTextual()) {
+            return "is not in Anthropic's error envelope";
         }
         return javaName(error.path("message").asText());
     }
