@@ -197,6 +197,22 @@ class FrontDoorFuzzTest {
                 }
             }
         }
+        Path anthropic = root.resolveSibling("conformance-anthropic");
+        if (Files.isDirectory(anthropic)) {
+            try (Stream<Path> dirs = Files.list(anthropic)) {
+                for (Path dir : dirs.sorted().toList()) {
+                    ObjectNode message = read(dir.resolve("request.json"));
+                    if (message != null && !message.toString().contains("://")) {
+                        for (int i = 0; i < 4; i++) {
+                            Door door = i % 2 == 0 ? Door.MESSAGES : Door.MESSAGES_STREAM;
+                            ObjectNode body = message.deepCopy();
+                            body.put("stream", door == Door.MESSAGES_STREAM);
+                            cases.add(bodies.mutate(door, body, i == 0 ? 0 : 100));
+                        }
+                    }
+                }
+            }
+        }
         assertThat(cases).isNotEmpty();
 
         Outcome outcome = run(cases);
@@ -249,7 +265,8 @@ class FrontDoorFuzzTest {
                             } else {
                                 statuses.computeIfAbsent(response.statusCode(), s -> new AtomicInteger()).incrementAndGet();
                                 String problem = FuzzChecks.problem(c.door(), response.statusCode(),
-                                        response.headers().firstValue("Content-Type").orElse(""), response.body(), GATEWAY_CODES);
+                                        response.headers().firstValue("Content-Type").orElse(""), response.body(), GATEWAY_CODES,
+                                        c.body());
                                 if (problem != null) {
                                     failures.add(describe(index, c, problem));
                                 }
