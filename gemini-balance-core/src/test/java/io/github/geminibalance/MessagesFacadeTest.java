@@ -191,6 +191,40 @@ class MessagesFacadeTest {
         assertThat(MessagesErrors.body(e).error().type()).isEqualTo("overloaded_error");
     }
 
+    @Test
+    void imageAndDocumentUrlsAreFetchedAndInlinedWithTheChatPolicy() throws Exception {
+        byte[] png = java.util.Base64.getDecoder().decode(
+                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+        fake.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/media/cat.png").atPriority(1).willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "image/png").withBody(png)));
+        fake.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/media/doc.pdf").atPriority(1).willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/pdf").withBody("%PDF-1.4")));
+        fake.generateContent("gemini-2.5-flash", null,
+                "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"A cat.\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}]}");
+        String base = fake.baseUrl().toString().replace("/v1beta", "");
+        MessageRequest request = request("""
+                {"model":"gemini-2.5-flash","max_tokens":50,"messages":[{"role":"user","content":[
+                 {"type":"image","source":{"type":"url","url":"%s/media/cat.png"}},
+                 {"type":"document","source":{"type":"url","url":"%s/media/doc.pdf"}},
+                 {"type":"text","text":"What are these?"}]}]}""".formatted(base, base));
+
+        try (GeminiBalance loopback = GeminiBalance.builder(GeminiBalanceConfig.builder().apiKeys(List.of(KEY))
+                .baseUrl(fake.baseUrl()).build()).scheduleKeyChecks(false)
+                .mediaAddressPolicy(java.net.InetAddress::isLoopbackAddress).build()) {
+            loopback.messages(request).get(10, TimeUnit.SECONDS);
+        }
+
+        JsonNode parts = fake.requestBodies("gemini-2.5-flash", "generateContent").get(0).at("/contents/0/parts");
+        assertThat(parts.get(0).at("/inlineData/mimeType").asText()).isEqualTo("image/png");
+        assertThat(java.util.Base64.getDecoder().decode(parts.get(0).at("/inlineData/data").asText())).isEqualTo(png);
+        assertThat(parts.get(1).at("/inlineData/mimeType").asText()).isEqualTo("application/pdf");
+        assertThat(new String(java.util.Base64.getDecoder().decode(parts.get(1).at("/inlineData/data").asText()),
+                StandardCharsets.UTF_8)).isEqualTo("%PDF-1.4");
+        assertThat(parts.get(2).path("text").asText()).isEqualTo("What are these?");
+    }
+
     private static void drain(Flow.Publisher<java.nio.ByteBuffer> body) throws InterruptedException {
         frames(body);
     }

@@ -45,7 +45,9 @@ public final class MessagesFrontDoor implements FrontDoor<MessageRequest, Stream
         if (request == null) {
             throw new InvalidRequestException(null, "the request body is empty");
         }
-        return media.inlineUrls(urls(request), fetched -> translator.translate(request, fetched, countOnly));
+        java.util.Set<String> documents = new java.util.HashSet<>();
+        Map<String, String> urls = urls(request, documents);
+        return media.inlineUrls(urls, documents, fetched -> translator.translate(request, fetched, countOnly));
     }
 
     /**
@@ -63,19 +65,20 @@ public final class MessagesFrontDoor implements FrontDoor<MessageRequest, Stream
     }
 
     /** Every distinct URL source, with the JSON path named in errors. */
-    private static Map<String, String> urls(MessageRequest request) {
+    private static Map<String, String> urls(MessageRequest request, java.util.Set<String> documents) {
         Map<String, String> urls = new LinkedHashMap<>();
         List<MessageRequest.InputMessage> messages = request.messages() == null ? List.of() : request.messages();
         for (int i = 0; i < messages.size(); i++) {
             MessageRequest.InputMessage m = messages.get(i);
             if (m != null && m.content() != null && m.content().blocks() != null) {
-                collect(m.content().blocks(), "messages." + i + ".content", urls);
+                collect(m.content().blocks(), "messages." + i + ".content", urls, documents);
             }
         }
         return urls;
     }
 
-    private static void collect(List<InputBlock> blocks, String at, Map<String, String> urls) {
+    private static void collect(List<InputBlock> blocks, String at, Map<String, String> urls,
+            java.util.Set<String> documents) {
         for (int j = 0; j < blocks.size(); j++) {
             InputBlock b = blocks.get(j);
             if (b == null) {
@@ -83,9 +86,12 @@ public final class MessagesFrontDoor implements FrontDoor<MessageRequest, Stream
             }
             if (b.source() != null && "url".equals(b.source().type()) && b.source().url() != null) {
                 urls.putIfAbsent(b.source().url(), at + "." + j + ".source.url");
+                if (io.github.geminibalance.anthropic.BlockTypes.DOCUMENT.equals(b.type())) {
+                    documents.add(b.source().url());
+                }
             }
             if (b.content() != null && b.content().blocks() != null) {
-                collect(b.content().blocks(), at + "." + j + ".content", urls);
+                collect(b.content().blocks(), at + "." + j + ".content", urls, documents);
             }
         }
     }

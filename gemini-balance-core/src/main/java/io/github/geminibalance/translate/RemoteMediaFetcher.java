@@ -57,7 +57,17 @@ public final class RemoteMediaFetcher {
             Resolver resolver, InflightBudget inflight) {}
 
     /** One distinct remote URL of a request, with the first part that names it. */
-    record RemoteUrl(String url, URI uri, String host, String param) {}
+    /** One URL to fetch; {@code pdf}: a PDF is accepted as well as an image (Anthropic's document sources). */
+    record RemoteUrl(String url, URI uri, String host, String param, boolean pdf) {
+
+        RemoteUrl(String url, URI uri, String host, String param) {
+            this(url, uri, host, param, false);
+        }
+
+        RemoteUrl withPdf(boolean accept) {
+            return new RemoteUrl(url, uri, host, param, accept);
+        }
+    }
 
     private final Settings settings;
 
@@ -312,11 +322,20 @@ public final class RemoteMediaFetcher {
      * @return a future that fails with an {@link InvalidRequestException} when a URL cannot be used
      */
     public <T> CompletableFuture<T> inlineUrls(Map<String, String> urls, Function<Map<String, String>, T> build) {
+        return inlineUrls(urls, java.util.Set.of(), build);
+    }
+
+    /**
+     * {@link #inlineUrls(Map, Function)}, where the URLs in {@code documents} may also serve
+     * {@code application/pdf} (others must serve an image).
+     */
+    public <T> CompletableFuture<T> inlineUrls(Map<String, String> urls, java.util.Set<String> documents,
+            Function<Map<String, String>, T> build) {
         List<RemoteUrl> parsed = new ArrayList<>();
         try {
             int max = settings.limits().maxItems();
             for (Map.Entry<String, String> url : urls.entrySet()) {
-                parsed.add(parse(url.getKey(), url.getValue()));
+                parsed.add(parse(url.getKey(), url.getValue()).withPdf(documents.contains(url.getKey())));
                 if (parsed.size() == max + 1) {
                     throw MediaErrors.tooMany(urls.size(), max, url.getValue());
                 }
