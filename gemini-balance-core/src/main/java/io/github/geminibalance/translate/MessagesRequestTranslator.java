@@ -49,10 +49,20 @@ public final class MessagesRequestTranslator {
     static final int MAX_STOP_SEQUENCES = 5;
     static final int MIN_THINKING_BUDGET = 1024;
 
-    private final TranslationOptions options;
+    // may be swapped at run time (options(...)); one translation reads it once
+    private volatile TranslationOptions options;
 
     /** A translator applying the configuration-derived {@code options} to every request. */
     public MessagesRequestTranslator(TranslationOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * Replaces the options for the requests translated from now on (run-time settings).
+     *
+     * @param options the new options
+     */
+    public void options(TranslationOptions options) {
         this.options = Objects.requireNonNull(options, "options");
     }
 
@@ -66,6 +76,7 @@ public final class MessagesRequestTranslator {
      */
     public GeminiMessagesRequest translate(MessageRequest request, Map<String, String> media, boolean countOnly) {
         Objects.requireNonNull(request, "request");
+        TranslationOptions options = this.options; // one request, one set of options
         if (request.model() == null || request.model().isBlank()) {
             throw new InvalidRequestException("model", "model: Field required");
         }
@@ -142,7 +153,7 @@ public final class MessagesRequestTranslator {
             }
             stop = stop.isEmpty() ? null : stop;
         }
-        ThinkingConfig thinking = thinking(request, model, countOnly);
+        ThinkingConfig thinking = thinking(request, model, countOnly, options);
         GenerationConfig generation = new GenerationConfig(request.temperature(), request.topP(), request.topK(),
                 null, countOnly ? null : maxTokens, stop, null, null, null, thinking, null, null, null, null, null,
                 null);
@@ -158,7 +169,8 @@ public final class MessagesRequestTranslator {
         return new GeminiMessagesRequest(request.model(), model.upstream(), body, search, parallel);
     }
 
-    private ThinkingConfig thinking(MessageRequest request, ChatRequestTranslator.ModelName model, boolean countOnly) {
+    private static ThinkingConfig thinking(MessageRequest request, ChatRequestTranslator.ModelName model, boolean countOnly,
+            TranslationOptions options) {
         MessageRequest.ThinkingConfig thinking = request.thinking();
         if (thinking != null && thinking.type() != null) {
             switch (thinking.type()) {
