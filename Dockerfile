@@ -12,6 +12,7 @@ WORKDIR /src
 #    (the annotation processors too); the stand-in and its output are then removed.
 COPY pom.xml ./
 COPY gemini-balance-openai-schema/pom.xml gemini-balance-openai-schema/
+COPY gemini-balance-anthropic-schema/pom.xml gemini-balance-anthropic-schema/
 COPY gemini-balance-core/pom.xml gemini-balance-core/
 COPY gemini-balance-redis/pom.xml gemini-balance-redis/
 COPY gemini-balance-micronaut/pom.xml gemini-balance-micronaut/

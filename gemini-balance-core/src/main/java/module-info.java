@@ -1,6 +1,6 @@
 /**
- * The gemini-balance core: OpenAI-shaped chat, streaming chat, embeddings and models over a rotating pool
- * of Gemini API keys. Framework-free: the JDK, jackson-databind and slf4j-api.
+ * The gemini-balance core: OpenAI-shaped chat, streaming chat, embeddings and models, and Anthropic
+ * Messages, over a rotating pool of Gemini API keys. Framework-free: the JDK, jackson-databind and slf4j-api.
  *
  * <p>Exported (the API): the facade and its values ({@code io.github.geminibalance}), the configuration
  * ({@code .config}), the extension points for key state stores and HTTP transports ({@code .spi}), the
@@ -12,6 +12,7 @@
  */
 module io.github.geminibalance.core {
     requires transitive io.github.geminibalance.openai;
+    requires transitive io.github.geminibalance.anthropic;
     requires transitive com.fasterxml.jackson.databind;
     requires transitive java.net.http;
     requires org.slf4j;

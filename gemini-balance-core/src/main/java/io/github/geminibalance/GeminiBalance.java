@@ -89,11 +89,13 @@ public final class GeminiBalance implements AutoCloseable {
     private final AtomicReference<RuntimeSettings> runtime;
     private final AtomicReference<GeminiBalanceConfig> effective;
     private final ChatRequestTranslator translator;
+    private final io.github.geminibalance.translate.MessagesRequestTranslator messagesTranslator;
     private final SettingsAdmin settings;
     private final KeyPool pool;
     private final RetryLoop retry;
     private final GeminiClient client;
     private final ChatPipeline chat;
+    private final MessagesPipeline messages;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
     private final java.util.concurrent.ExecutorService httpExecutor;
@@ -136,6 +138,9 @@ public final class GeminiBalance implements AutoCloseable {
         this.translator = new ChatRequestTranslator(options);
         this.chat = new ChatPipeline(translator, media, client, retry, pool, clock,
                 b.random, listener, scheduler);
+        this.messagesTranslator = new io.github.geminibalance.translate.MessagesRequestTranslator(options);
+        this.messages = new MessagesPipeline(messagesTranslator, media, client, retry, pool, clock, b.random, listener,
+                scheduler);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
         this.settings = new SettingsAdmin(runtime.get(), store.settingOverrides(), this::updateSettings);
@@ -278,8 +283,11 @@ public final class GeminiBalance implements AutoCloseable {
         synchronized (runtime) {
             pool.reconfigure(next.maxFailures(), next.keySelection());
             client.timeouts(next.timeout(), next.streamIdleTimeout());
-            translator.options(TranslationOptions.from(next));
-            effective.set(next.applyTo(config));
+            GeminiBalanceConfig applied = next.applyTo(config);
+            TranslationOptions options = TranslationOptions.from(applied); // MODEL_ALIASES and all
+            translator.options(options);
+            messagesTranslator.options(options);
+            effective.set(applied);
             runtime.set(next);
         }
     }
@@ -359,6 +367,70 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public ChatCompletion chatBlocking(ChatCompletionRequest request) {
         return await(chat(request));
+    }
+
+    /**
+     * An Anthropic Messages answer ({@code POST /v1/messages}) from Gemini, on the same pool, retries and
+     * records as chat; the request's {@code stream} flag is ignored. See {@link MessagesErrors} for how
+     * failures look on that API.
+     *
+     * @param request the Anthropic request
+     * @return the {@code message}, or a future failed with {@link GeminiBalanceException}
+     */
+    public CompletableFuture<io.github.geminibalance.anthropic.Message> messages(
+            io.github.geminibalance.anthropic.MessageRequest request) {
+        return messages(request, RequestTrace.none());
+    }
+
+    /** {@link #messages(io.github.geminibalance.anthropic.MessageRequest)}, noting the request in {@code trace}. */
+    public CompletableFuture<io.github.geminibalance.anthropic.Message> messages(
+            io.github.geminibalance.anthropic.MessageRequest request, RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), false);
+        return observe("messages", request == null ? "" : request.model(),
+                guard(() -> messages.complete(request, trace)));
+    }
+
+    /**
+     * A streamed Anthropic Messages answer. The future completes once Gemini has answered and the first
+     * event is in hand, so failures before that are retried on other keys and fail the future; after
+     * that, a failure ends the stream with an {@code error} event.
+     *
+     * @param request the Anthropic request
+     * @return the stream, or a future failed with {@link GeminiBalanceException}
+     */
+    public CompletableFuture<MessageStream> messagesStream(io.github.geminibalance.anthropic.MessageRequest request) {
+        return messagesStream(request, RequestTrace.none());
+    }
+
+    /**
+     * {@link #messagesStream(io.github.geminibalance.anthropic.MessageRequest)}, noting the request in
+     * {@code trace}; its done actions run when the stream ends.
+     */
+    public CompletableFuture<MessageStream> messagesStream(io.github.geminibalance.anthropic.MessageRequest request,
+            RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), true);
+        return handOver(observe("messages_stream", request == null ? "" : request.model(),
+                guard(() -> messages.stream(request, trace))), MessagesPipeline::abandon);
+    }
+
+    /**
+     * Counts the prompt tokens of an Anthropic Messages request ({@code POST /v1/messages/count_tokens})
+     * with Gemini's {@code countTokens}: system, messages and tools; {@code max_tokens} is not needed.
+     *
+     * @param request the Anthropic request
+     * @return {@code {"input_tokens": N}}, or a future failed with {@link GeminiBalanceException}
+     */
+    public CompletableFuture<io.github.geminibalance.anthropic.CountTokensResponse> countTokens(
+            io.github.geminibalance.anthropic.MessageRequest request) {
+        return countTokens(request, RequestTrace.none());
+    }
+
+    /** {@link #countTokens(io.github.geminibalance.anthropic.MessageRequest)}, noting the attempts in {@code trace}. */
+    public CompletableFuture<io.github.geminibalance.anthropic.CountTokensResponse> countTokens(
+            io.github.geminibalance.anthropic.MessageRequest request, RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), false);
+        return observe("count_tokens", request == null ? "" : request.model(),
+                guard(() -> messages.countTokens(request, trace)));
     }
 
     /**
@@ -509,8 +581,10 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body,
             RequestTrace trace) {
+        String requested = nativeModel(path);
+        note(trace, requested.equals(MODELS_POOL_KEY) ? null : requested, path.endsWith(":streamGenerateContent"));
+        path = NativeAliases.apply(config.modelAliases(), path, requested); // MODEL_ALIASES
         String model = nativeModel(path);
-        note(trace, model.equals(MODELS_POOL_KEY) ? null : model, path.endsWith(":streamGenerateContent"));
         if (!model.equals(MODELS_POOL_KEY)) {
             trace.modelSent(model);
         }

@@ -80,6 +80,26 @@ class SettingsAdminTest {
     }
 
     @Test
+    void aRunTimeChangeKeepsTheModelAliasesOfEveryFrontDoor() throws Exception {
+        fake.generateContent("gemini-2.5-pro", null,
+                "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"ok\"}],\"role\":\"model\"},"
+                        + "\"finishReason\":\"STOP\",\"index\":0}]}");
+        GeminiBalanceConfig config = GeminiBalanceConfig.builder().apiKeys(List.of(key(0))).baseUrl(fake.baseUrl())
+                .modelAliases(java.util.Map.of("claude-sonnet-4-5", "gemini-2.5-pro")).build();
+        GeminiBalance gb = GeminiBalance.builder(config).clock(clock).store(store).scheduleKeyChecks(false).build();
+        instances.add(gb);
+
+        gb.settings().put("SAFETY_SETTINGS", "[]"); // swaps the translation options of every door
+
+        gb.chat(ChatCompletionRequest.of("claude-sonnet-4-5", List.of(ChatMessage.of("user", "Hi")))).join();
+        gb.messages(io.github.geminibalance.internal.Json.mapper().readValue(
+                "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+                io.github.geminibalance.anthropic.MessageRequest.class)).join();
+        assertThat(fake.requestBodies("gemini-2.5-pro", "generateContent")).hasSize(2)
+                .allSatisfy(body -> assertThat(body.has("safetySettings")).as("the changed setting applied").isFalse());
+    }
+
+    @Test
     void aChangedMaxRetriesIsUsedByTheNextRequest() {
         fake.rateLimited(MODEL, null, "38s"); // every key: each attempt rests its key, the next takes another
         GeminiBalance gb = balance(8, 2);

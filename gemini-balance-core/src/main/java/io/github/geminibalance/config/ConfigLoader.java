@@ -55,6 +55,7 @@ public final class ConfigLoader {
     static final String STREAM_IDLE_TIMEOUT = "STREAM_IDLE_TIMEOUT";
     static final String SAFETY_SETTINGS = "SAFETY_SETTINGS";
     static final String THINKING_BUDGET_MAP = "THINKING_BUDGET_MAP";
+    static final String MODEL_ALIASES = ModelAliasesSetting.NAME;
     static final String KEY_SELECTION = "KEY_SELECTION";
     static final String CHECK_INTERVAL_HOURS = "CHECK_INTERVAL_HOURS";
     static final String TEST_MODEL = "TEST_MODEL";
@@ -218,6 +219,11 @@ public final class ConfigLoader {
             b.thinkingBudgets(thinkingBudgets(budgets));
         }
 
+        String aliases = value(s, MODEL_ALIASES);
+        if (aliases != null) {
+            b.modelAliases(ModelAliasesSetting.parse(aliases));
+        }
+
         String selection = value(s, KEY_SELECTION);
         if (selection != null) {
             b.keySelection(KeySelection.parse(selection).orElseThrow(() -> new ConfigException(KEY_SELECTION,
@@ -374,7 +380,7 @@ public final class ConfigLoader {
      * Parses JSON, describing a syntax problem by position only: Jackson's own messages quote the
      * offending token, which may be part of a key.
      */
-    private static JsonNode json(String name, String raw, String expected) {
+    static JsonNode json(String name, String raw, String expected) {
         String trailing = name + " is not " + expected + ": unexpected text after the JSON value";
         try (JsonParser parser = JSON.createParser(raw)) {
             JsonNode node = JSON.readTree(parser);
@@ -404,7 +410,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static String kind(JsonNode node) {
+    static String kind(JsonNode node) {
         if (node.isNull()) {
             return "null";
         }

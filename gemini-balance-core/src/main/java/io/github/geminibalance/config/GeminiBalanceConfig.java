@@ -38,6 +38,8 @@ import java.util.Objects;
  * @param checkInterval how often failing keys are re-validated ({@link Duration#ZERO} disables it)
  * @param testModel the model used to validate keys
  * @param media how much remote media one chat request may make the server download
+ * @param modelAliases {@code MODEL_ALIASES}: a model name a client sends (on any front door) to the
+ *     Gemini model called instead, such as {@code claude-sonnet-4-5} to {@code gemini-2.5-pro}
  */
 public record GeminiBalanceConfig(
         List<String> apiKeys,
@@ -54,7 +56,8 @@ public record GeminiBalanceConfig(
         KeySelection keySelection,
         Duration checkInterval,
         String testModel,
-        MediaLimits media) {
+        MediaLimits media,
+        Map<String, String> modelAliases) {
 
     /** Google's Gemini REST endpoint, v1beta. */
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -94,6 +97,17 @@ public record GeminiBalanceConfig(
         }
         Objects.requireNonNull(testModel, "testModel");
         Objects.requireNonNull(media, "media");
+        modelAliases = orderedCopy(Objects.requireNonNull(modelAliases, "modelAliases"));
+    }
+
+    /** A configuration without model aliases (the components before {@code modelAliases}). */
+    public GeminiBalanceConfig(List<String> apiKeys, URI baseUrl, boolean codeExecutionEnabled,
+            List<String> searchModels, int maxFailures, int maxRetries, Duration timeout, Duration connectTimeout,
+            Duration streamIdleTimeout, Map<String, String> safetySettings, Map<String, Integer> thinkingBudgets,
+            KeySelection keySelection, Duration checkInterval, String testModel, MediaLimits media) {
+        this(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures, maxRetries, timeout, connectTimeout,
+                streamIdleTimeout, safetySettings, thinkingBudgets, keySelection, checkInterval, testModel, media,
+                Map.of());
     }
 
     /**
@@ -127,6 +141,7 @@ public record GeminiBalanceConfig(
                 + ", checkInterval=" + checkInterval
                 + ", testModel=" + testModel
                 + ", media=" + media
+                + ", modelAliases=" + modelAliases
                 + "]";
     }
 
@@ -168,6 +183,7 @@ public record GeminiBalanceConfig(
         b.checkInterval = checkInterval;
         b.testModel = testModel;
         b.media = media;
+        b.modelAliases = new LinkedHashMap<>(modelAliases);
         return b;
     }
 
@@ -196,6 +212,7 @@ public record GeminiBalanceConfig(
         private Duration checkInterval = Duration.ofHours(1);
         private String testModel = "gemini-2.0-flash";
         private MediaLimits media = MediaLimits.DEFAULTS;
+        private Map<String, String> modelAliases = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -319,6 +336,13 @@ public record GeminiBalanceConfig(
          * @return this builder
          */
         public Builder media(MediaLimits v) { media = v; return this; }
+        /**
+         * Model aliases ({@code MODEL_ALIASES}): client model name to Gemini model.
+         *
+         * @param v the value
+         * @return this builder
+         */
+        public Builder modelAliases(Map<String, String> v) { modelAliases = new LinkedHashMap<>(v); return this; }
 
         /**
          * Builds the configuration.
@@ -328,7 +352,7 @@ public record GeminiBalanceConfig(
         public GeminiBalanceConfig build() {
             return new GeminiBalanceConfig(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures,
                     maxRetries, timeout, connectTimeout, streamIdleTimeout, safetySettings, thinkingBudgets,
-                    keySelection, checkInterval, testModel, media);
+                    keySelection, checkInterval, testModel, media, modelAliases);
         }
     }
 }

@@ -23,4 +23,17 @@ public final class Json {
     public static ObjectMapper mapper() {
         return MAPPER;
     }
+
+    /**
+     * The value as JSON bytes (a request body the core built itself).
+     *
+     * @throws IllegalStateException if it cannot be serialized (a bug)
+     */
+    public static byte[] bytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("could not serialize a Gemini request", e);
+        }
+    }
 }

@@ -26,7 +26,8 @@ import java.util.Set;
  * thread-safe; {@code http(s)} image URLs must have been inlined by {@link RemoteMediaFetcher} first.
  *
  * <h2>Model</h2>
- * A leading {@code models/} is stripped, then the suffixes {@code -search} and {@code -non-thinking}
+ * A name listed in {@code MODEL_ALIASES} is first replaced by its Gemini model ({@link ModelAliases});
+ * an unlisted {@code claude-*} name is a 404. A leading {@code models/} is stripped, then the suffixes {@code -search} and {@code -non-thinking}
  * are stripped from the end repeatedly, in any order and combination
  * ({@code gemini-2.5-flash-non-thinking-search} calls {@code gemini-2.5-flash}). {@code -search}, or an
  * upstream model listed in {@link TranslationOptions#searchModels()}, or a {@code web_search_options}
@@ -144,7 +145,7 @@ public final class ChatRequestTranslator {
     public GeminiChatRequest translate(ChatCompletionRequest request) {
         Objects.requireNonNull(request, "request");
         TranslationOptions options = this.options; // one request, one set of options
-        ModelName model = ModelName.parse(request.model());
+        ModelName model = ModelName.parse(ModelAliases.resolve(options.modelAliases(), request.model()));
         if (request.messages() == null || request.messages().isEmpty()) {
             throw new InvalidRequestException("messages", "messages must be a non-empty list.");
         }

@@ -51,7 +51,7 @@ import java.util.random.RandomGenerator;
  * produced any content or tool call likewise gets a {@code refusal} naming the reason (and Gemini's
  * {@code finishMessage}) before its {@code content_filter} finish; text already sent is kept as is.
  */
-public final class ChatStreamTranslator {
+public final class ChatStreamTranslator implements EventTranslator<ChatCompletionChunk> {
 
     private static final String ID_PREFIX = "chatcmpl-";
     private static final String ASSISTANT = "assistant";
@@ -89,6 +89,7 @@ public final class ChatStreamTranslator {
      *
      * @throws IllegalStateException if called after {@link #onComplete()}
      */
+    @Override
     public List<ChatCompletionChunk> onEvent(GenerateContentResponse event) {
         Objects.requireNonNull(event, "event");
         if (completed) {
@@ -130,6 +131,7 @@ public final class ChatStreamTranslator {
      * those are still due, then the usage-only chunk if {@link ResponseOptions#includeUsage()} (zero
      * counts if Gemini reported none). A second call returns nothing.
      */
+    @Override
     public List<ChatCompletionChunk> onComplete() {
         if (completed) {
             return List.of();
@@ -151,11 +153,13 @@ public final class ChatStreamTranslator {
     }
 
     /** Whether any candidate carried a finishReason, or the prompt was blocked. */
+    @Override
     public boolean finished() {
         return finished;
     }
 
     /** Whether any chunk with content, reasoning, tool calls or a finish reason has been produced. */
+    @Override
     public boolean producedOutput() {
         return producedOutput;
     }
@@ -163,6 +167,12 @@ public final class ChatStreamTranslator {
     /** The OpenAI usage so far (from the last usageMetadata), or null. */
     public Usage usage() {
         return usage;
+    }
+
+    /** {@link #usage()} as the trace's counts, or null. */
+    @Override
+    public io.github.geminibalance.RequestTrace.Tokens tokens() {
+        return ChatFrontDoor.tokens(usage);
     }
 
     private void translate(Candidate candidate, int position, long eventNo, List<ChatCompletionChunk> out) {

@@ -175,7 +175,7 @@ final class MediaSession {
                     HttpRequest request = HttpRequest.newBuilder(uri)
                             .timeout(settings.timeout())
                             .header("User-Agent", USER_AGENT)
-                            .header("Accept", "image/*")
+                            .header("Accept", job.pdf() ? "image/*, application/pdf" : "image/*")
                             .GET()
                             .build();
                     return track(settings.client().sendAsync(request, info -> body(info, job, refused, body)), body);
@@ -227,7 +227,7 @@ final class MediaSession {
         long maxItem = settings.limits().maxItemBytes();
         if (status < 200 || status > 299) {
             reason = new Unavailable("HTTP status " + status);
-        } else if (!type.startsWith("image/")) {
+        } else if (!type.startsWith("image/") && !(job.pdf() && type.equals("application/pdf"))) {
             reason = new Unavailable("content type " + MediaErrors.forLog(type.isEmpty() ? "(none)" : type));
         } else if (declared > maxItem) {
             reason = MediaErrors.tooLarge(job.host(), job.param(), maxItem);

@@ -57,7 +57,17 @@ public final class RemoteMediaFetcher {
             Resolver resolver, InflightBudget inflight) {}
 
     /** One distinct remote URL of a request, with the first part that names it. */
-    record RemoteUrl(String url, URI uri, String host, String param) {}
+    /** One URL to fetch; {@code pdf}: a PDF is accepted as well as an image (Anthropic's document sources). */
+    record RemoteUrl(String url, URI uri, String host, String param, boolean pdf) {
+
+        RemoteUrl(String url, URI uri, String host, String param) {
+            this(url, uri, host, param, false);
+        }
+
+        RemoteUrl withPdf(boolean accept) {
+            return new RemoteUrl(url, uri, host, param, accept);
+        }
+    }
 
     private final Settings settings;
 
@@ -298,9 +308,48 @@ public final class RemoteMediaFetcher {
         } catch (InvalidRequestException e) {
             return CompletableFuture.failedFuture(e);
         }
+        return fetch(urls, inlined -> build.apply(inlined.isEmpty() ? request : replace(request, inlined)));
+    }
+
+    /**
+     * Fetches remote media for any front door: each distinct URL (in order, with the JSON path named in
+     * errors) becomes a {@code data:} URL, then {@code build} turns the URL-to-data-URL map into what is
+     * sent upstream, with the same budget, limits, address policy and errors as
+     * {@link #inline(ChatCompletionRequest, Function)}. With no URL, {@code build} gets an empty map at once.
+     *
+     * @param urls remote URL to the request field that holds it
+     * @param build turns the fetched media into the result; runs on the thread that finished the fetch
+     * @return a future that fails with an {@link InvalidRequestException} when a URL cannot be used
+     */
+    public <T> CompletableFuture<T> inlineUrls(Map<String, String> urls, Function<Map<String, String>, T> build) {
+        return inlineUrls(urls, java.util.Set.of(), build);
+    }
+
+    /**
+     * {@link #inlineUrls(Map, Function)}, where the URLs in {@code documents} may also serve
+     * {@code application/pdf} (others must serve an image).
+     */
+    public <T> CompletableFuture<T> inlineUrls(Map<String, String> urls, java.util.Set<String> documents,
+            Function<Map<String, String>, T> build) {
+        List<RemoteUrl> parsed = new ArrayList<>();
+        try {
+            int max = settings.limits().maxItems();
+            for (Map.Entry<String, String> url : urls.entrySet()) {
+                parsed.add(parse(url.getKey(), url.getValue()).withPdf(documents.contains(url.getKey())));
+                if (parsed.size() == max + 1) {
+                    throw MediaErrors.tooMany(urls.size(), max, url.getValue());
+                }
+            }
+        } catch (InvalidRequestException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return fetch(parsed, build);
+    }
+
+    private <T> CompletableFuture<T> fetch(List<RemoteUrl> urls, Function<Map<String, String>, T> build) {
         if (urls.isEmpty()) {
             try {
-                return CompletableFuture.completedFuture(build.apply(request));
+                return CompletableFuture.completedFuture(build.apply(Map.of()));
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -313,7 +362,7 @@ public final class RemoteMediaFetcher {
             Throwable error = failure;
             if (failure == null) {
                 try {
-                    built = build.apply(replace(request, inlined));
+                    built = build.apply(inlined);
                 } catch (RuntimeException e) {
                     error = e;
                 }

@@ -33,7 +33,19 @@ public final class ToolCallIds {
      * @param random source for the random part when there is no Gemini id
      */
     public static String encode(String geminiId, String thoughtSignature, RandomGenerator random) {
-        StringBuilder id = new StringBuilder(PREFIX);
+        return encode(PREFIX, geminiId, thoughtSignature, random);
+    }
+
+    /**
+     * Encodes an id with another prefix (Anthropic's {@code toolu_}); the rest as {@link #encode}.
+     *
+     * @param prefix what the id starts with
+     * @param geminiId the call id Gemini issued, or null
+     * @param thoughtSignature the part's thought signature (standard base64), or null
+     * @param random source for the random part when there is no Gemini id
+     */
+    public static String encode(String prefix, String geminiId, String thoughtSignature, RandomGenerator random) {
+        StringBuilder id = new StringBuilder(prefix);
         if (geminiId != null && !geminiId.isEmpty() && isSafe(geminiId)) {
             id.append('g').append(geminiId);
         } else {
@@ -53,10 +65,15 @@ public final class ToolCallIds {
 
     /** Decodes an id made by {@link #encode}; any other id yields two nulls. */
     public static Decoded decode(String id) {
-        if (id == null || !id.startsWith(PREFIX) || id.length() < PREFIX.length() + 2) {
+        return decode(PREFIX, id);
+    }
+
+    /** Decodes an id made by {@link #encode(String, String, String, RandomGenerator)} with {@code prefix}. */
+    public static Decoded decode(String prefix, String id) {
+        if (id == null || !id.startsWith(prefix) || id.length() < prefix.length() + 2) {
             return new Decoded(null, null);
         }
-        String body = id.substring(PREFIX.length());
+        String body = id.substring(prefix.length());
         char kind = body.charAt(0);
         if (kind != 'g' && kind != 'r') {
             return new Decoded(null, null);

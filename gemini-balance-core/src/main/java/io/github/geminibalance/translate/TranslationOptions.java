@@ -20,12 +20,20 @@ import java.util.TreeMap;
  * @param safetySettings harm category to threshold, applied unless the request brings its own
  * @param thinkingBudgets {@code THINKING_BUDGET_MAP}: upstream model id to thinking budget
  *     ({@code -1} dynamic), used when the request sets no {@code reasoning_effort}
+ * @param modelAliases {@code MODEL_ALIASES}: client model name to the Gemini model called instead
  */
 public record TranslationOptions(
         boolean codeExecutionEnabled,
         Set<String> searchModels,
         Map<String, String> safetySettings,
-        Map<String, Integer> thinkingBudgets) {
+        Map<String, Integer> thinkingBudgets,
+        Map<String, String> modelAliases) {
+
+    /** Options without model aliases. */
+    public TranslationOptions(boolean codeExecutionEnabled, Set<String> searchModels,
+            Map<String, String> safetySettings, Map<String, Integer> thinkingBudgets) {
+        this(codeExecutionEnabled, searchModels, safetySettings, thinkingBudgets, Map.of());
+    }
 
     /** Validates and freezes every component. */
     public TranslationOptions {
@@ -33,6 +41,7 @@ public record TranslationOptions(
         safetySettings = Collections.unmodifiableMap(
                 new TreeMap<>(Objects.requireNonNull(safetySettings, "safetySettings")));
         thinkingBudgets = Map.copyOf(Objects.requireNonNull(thinkingBudgets, "thinkingBudgets"));
+        modelAliases = Map.copyOf(Objects.requireNonNull(modelAliases, "modelAliases"));
     }
 
     /**
@@ -56,6 +65,6 @@ public record TranslationOptions(
     /** The translation options of a configuration. */
     public static TranslationOptions from(GeminiBalanceConfig config) {
         return new TranslationOptions(config.codeExecutionEnabled(), Set.copyOf(config.searchModels()),
-                config.safetySettings(), config.thinkingBudgets());
+                config.safetySettings(), config.thinkingBudgets(), config.modelAliases());
     }
 }

@@ -99,6 +99,12 @@ public final class GeminiClient {
                 .thenApply(bytes -> read(bytes, RESPONSE_READER));
     }
 
+    /** {@code POST models/{model}:countTokens}: Gemini's answer as a tree ({@code totalTokens}...). */
+    public CompletableFuture<com.fasterxml.jackson.databind.JsonNode> countTokens(ApiKey key, String model, byte[] body) {
+        return call(request(key, "POST", modelUri(model, "countTokens", ""), body, JSON))
+                .thenApply(bytes -> read(bytes, Json.mapper().readerFor(com.fasterxml.jackson.databind.JsonNode.class)));
+    }
+
     /** {@code POST models/{model}:batchEmbedContents}. */
     public CompletableFuture<BatchEmbedContentsResponse> batchEmbedContents(ApiKey key, String model, byte[] body) {
         return call(request(key, "POST", modelUri(model, "batchEmbedContents", ""), body, JSON))

@@ -18,7 +18,9 @@ import java.util.List;
  * Client endpoints accept a token from {@code ALLOWED_TOKENS}; {@code /admin/**} accepts only
  * {@code AUTH_TOKEN} and does not exist when that is unset. The Gemini-native routes
  * ({@link NativeController}) also take the token where Google's clients put their API key, the
- * {@code x-goog-api-key} header or the {@code key} query parameter, and refuse in Gemini's error shape.
+ * {@code x-goog-api-key} header or the {@code key} query parameter, and refuse in Gemini's error shape;
+ * the Anthropic routes ({@link MessagesController}) take it in {@code x-api-key} and refuse in
+ * Anthropic's shape.
  * Tokens are compared in constant time and never logged or echoed; an accepted one is labelled
  * ({@link TokenVerifier#label}) for the access log. Runs after {@link OpenCorsFilter},
  * so refusals carry CORS headers.
@@ -39,6 +41,8 @@ final class AuthFilter implements Ordered {
     private static final String ADMIN_PREFIX = "/admin";
     /** The header Google's SDKs send the API key in. */
     static final String GOOG_API_KEY = "x-goog-api-key";
+    /** The header the Anthropic SDKs send the API key in. */
+    static final String ANTHROPIC_API_KEY = "x-api-key";
 
     /** The request attribute holding the {@link AdminSessions.Session} of a request authenticated by cookie. */
     static final String SESSION_ATTRIBUTE = "gemini-balance.admin-session";
@@ -69,6 +73,9 @@ final class AuthFilter implements Ordered {
         }
         if (isAdmin(path)) {
             return authenticateAdmin(request, path, token);
+        }
+        if (MessagesController.isMessagesPath(path)) {
+            return authenticateAnthropic(request, token);
         }
         if (token == null) {
             return unauthorized("Missing bearer token: send the header 'Authorization: Bearer <token>'.");
@@ -161,6 +168,31 @@ final class AuthFilter implements Ordered {
                 ? "API key not valid: it is not one of this proxy's client tokens (ALLOWED_TOKENS)."
                 : "Missing API key: send a client token in the 'x-goog-api-key' header, the 'key' query "
                         + "parameter or 'Authorization: Bearer <token>'.");
+    }
+
+    /**
+     * The Anthropic Messages routes: the client token in {@code x-api-key} (what the Anthropic SDKs and
+     * Claude Code send) or as a bearer token; refusals in Anthropic's shape. Both present ones are checked.
+     */
+    @Nullable
+    private HttpResponse<?> authenticateAnthropic(HttpRequest<?> request, @Nullable String bearer) {
+        String header = request.getHeaders().get(ANTHROPIC_API_KEY);
+        String accepted = null;
+        boolean presented = false;
+        for (String candidate : new String[] {header, bearer}) {
+            if (candidate != null && !candidate.isBlank()) {
+                presented = true;
+                if (clientTokens.verify(candidate.strip()) && accepted == null) {
+                    accepted = candidate.strip();
+                }
+            }
+        }
+        if (accepted != null) {
+            request.setAttribute(AccessLogFilter.LABEL_ATTRIBUTE, TokenVerifier.label(accepted));
+            return null;
+        }
+        return AnthropicErrors.of(401, presented ? "invalid x-api-key: it is not one of this proxy's client tokens"
+                : "x-api-key header is required (a client token of this proxy; 'Authorization: Bearer' works too)");
     }
 
     private static HttpResponse<?> unauthorized(String message) {

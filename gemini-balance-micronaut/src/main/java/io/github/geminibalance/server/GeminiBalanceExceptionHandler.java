@@ -43,6 +43,6 @@ final class GeminiBalanceExceptionHandler implements ExceptionHandler<GeminiBala
         } else {
             log.debug("request_id={} {} -> {}: {}", id, route, status, message);
         }
-        return ErrorResponses.of(e);
+        return MessagesController.isMessagesPath(request.getPath()) ? AnthropicErrors.of(e) : ErrorResponses.of(e);
     }
 }

@@ -69,6 +69,8 @@ final class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<byte[
         AccessLogFilter.trace(request).errorCode(code != null ? code : ErrorResponses.typeFor(status));
         byte[] body = NativeController.isNativePath(request.getPath())
                 ? NativeErrors.body(status, message, NativeErrors.googleStatus(status), java.util.List.of())
+                : MessagesController.isMessagesPath(request.getPath())
+                ? AnthropicErrors.body(status, param == null ? message : param + ": " + message)
                 : ErrorResponses.envelope(message, ErrorResponses.typeFor(status), param, code);
         return typed.body(body).contentType(MediaType.APPLICATION_JSON_TYPE);
     }

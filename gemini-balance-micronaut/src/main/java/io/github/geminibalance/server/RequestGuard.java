@@ -437,6 +437,7 @@ final class RequestGuard extends ChannelDuplexHandler {
     static FullHttpResponse errorResponse(int status, String message, String code, String path) {
         byte[] body = NativeController.isNativePath(path)
                 ? NativeErrors.body(status, message, googleStatus(status), List.of())
+                : MessagesController.isMessagesPath(path) ? AnthropicErrors.body(status, message)
                 : ErrorResponses.envelope(message, ErrorResponses.typeFor(status), null, code);
         ByteBuf content = Unpooled.wrappedBuffer(body);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,

@@ -58,9 +58,10 @@ import org.junit.jupiter.api.Test;
 class FrontDoorFuzzTest {
 
     static final long DEFAULT_SEED = 0x9e3779b97f4a7c15L;
-    // At least 10,000 bodies for each front door: the bodies go round the seven routes, three of them
-    // OpenAI's (chat, chat stream, embeddings) and four Gemini's, so 24,000 give OpenAI's 10,286.
-    private static final int DEFAULT_BODIES = 24_000;
+    // The bodies go round the nine routes: three OpenAI's (chat, chat stream, embeddings), four Gemini's
+    // and two Anthropic's (messages, messages stream), so 31,500 give OpenAI 10,500, Gemini 14,000 and
+    // Anthropic 7,000.
+    private static final int DEFAULT_BODIES = 31_500;
     private static final int IN_FLIGHT = 8;
     private static final Set<String> GATEWAY_CODES = Set.of("upstream_error", "upstream_unreachable",
             "upstream_timeout", "upstream_key_rejected", "no_usable_key", "empty_response", "upstream_too_large");
@@ -196,6 +197,22 @@ class FrontDoorFuzzTest {
                 }
             }
         }
+        Path anthropic = root.resolveSibling("conformance-anthropic");
+        if (Files.isDirectory(anthropic)) {
+            try (Stream<Path> dirs = Files.list(anthropic)) {
+                for (Path dir : dirs.sorted().toList()) {
+                    ObjectNode message = read(dir.resolve("request.json"));
+                    if (message != null && !message.toString().contains("://")) {
+                        for (int i = 0; i < 4; i++) {
+                            Door door = i % 2 == 0 ? Door.MESSAGES : Door.MESSAGES_STREAM;
+                            ObjectNode body = message.deepCopy();
+                            body.put("stream", door == Door.MESSAGES_STREAM);
+                            cases.add(bodies.mutate(door, body, i == 0 ? 0 : 100));
+                        }
+                    }
+                }
+            }
+        }
         assertThat(cases).isNotEmpty();
 
         Outcome outcome = run(cases);
@@ -248,7 +265,8 @@ class FrontDoorFuzzTest {
                             } else {
                                 statuses.computeIfAbsent(response.statusCode(), s -> new AtomicInteger()).incrementAndGet();
                                 String problem = FuzzChecks.problem(c.door(), response.statusCode(),
-                                        response.headers().firstValue("Content-Type").orElse(""), response.body(), GATEWAY_CODES);
+                                        response.headers().firstValue("Content-Type").orElse(""), response.body(), GATEWAY_CODES,
+                                        c.body());
                                 if (problem != null) {
                                     failures.add(describe(index, c, problem));
                                 }

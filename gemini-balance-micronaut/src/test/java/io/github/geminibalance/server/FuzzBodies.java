@@ -34,7 +34,9 @@ final class FuzzBodies {
         GENERATE("generateContent", true),
         STREAM_GENERATE("streamGenerateContent?alt=sse", true),
         COUNT_TOKENS("countTokens", true),
-        EMBED_CONTENT("embedContent", true);
+        EMBED_CONTENT("embedContent", true),
+        MESSAGES("/v1/messages", false),
+        MESSAGES_STREAM("/v1/messages", false);
 
         final String route;
         final boolean gemini;
@@ -46,7 +48,12 @@ final class FuzzBodies {
 
         /** Whether a 200 answer is a server-sent event stream. */
         boolean streams() {
-            return this == CHAT_STREAM || this == STREAM_GENERATE;
+            return this == CHAT_STREAM || this == STREAM_GENERATE || this == MESSAGES_STREAM;
+        }
+
+        /** Whether errors come in Anthropic's shape ({@code {"type":"error","error":{"type","message"}}}). */
+        boolean anthropic() {
+            return this == MESSAGES || this == MESSAGES_STREAM;
         }
     }
 
@@ -83,6 +90,7 @@ final class FuzzBodies {
                     + pick(List.of("", ",\"generationConfig\":{\"temperature\":0.5,\"maxOutputTokens\":10}",
                     ",\"systemInstruction\":{\"parts\":[{\"text\":\"be brief\"}]}",
                     ",\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\",\"parameters\":{\"type\":\"OBJECT\"}}]}]")) + "}");
+            case MESSAGES, MESSAGES_STREAM -> messages(model, door == Door.MESSAGES_STREAM);
             case EMBED_CONTENT -> parse("{\"content\":{\"parts\":[{\"text\":\"hello\"}]}"
                     + pick(List.of("", ",\"outputDimensionality\":3", ",\"taskType\":\"RETRIEVAL_QUERY\"")) + "}");
         };
@@ -102,6 +110,24 @@ final class FuzzBodies {
                 ",\"response_format\":{\"type\":\"json_object\"}", ",\"reasoning_effort\":\"low\"",
                 ",\"stream_options\":{\"include_usage\":true}"));
         return parse("{\"model\":\"" + model + "\",\"messages\":" + messages + extras
+                + (stream ? ",\"stream\":true" : "") + "}");
+    }
+
+    private ObjectNode messages(String model, boolean stream) {
+        String messages = pick(List.of(
+                "[{\"role\":\"user\",\"content\":\"hi\"}]",
+                "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]",
+                "[{\"role\":\"user\",\"content\":\"call f\"},{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\","
+                        + "\"id\":\"toolu_1\",\"name\":\"f\",\"input\":{\"a\":1}}]},{\"role\":\"user\",\"content\":["
+                        + "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"42\"}]}]",
+                "[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"base64\","
+                        + "\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}},{\"type\":\"text\",\"text\":\"what?\"}]}]"));
+        String extras = pick(List.of("", ",\"system\":\"be brief\",\"temperature\":0.7",
+                ",\"stop_sequences\":[\"x\"],\"top_k\":3",
+                ",\"tools\":[{\"name\":\"f\",\"input_schema\":{\"type\":\"object\"}}],\"tool_choice\":{\"type\":\"auto\"}",
+                ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}",
+                ",\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}]"));
+        return parse("{\"model\":\"" + model + "\",\"max_tokens\":2048,\"messages\":" + messages + extras
                 + (stream ? ",\"stream\":true" : "") + "}");
     }
 

@@ -9,15 +9,18 @@ import java.util.Set;
 /**
  * The rules every answer of {@link FrontDoorFuzzTest} must keep, as one check returning what is wrong
  * (or null): no 500 of the server's own, 5xx only as mapped upstream failures, errors in the door's
- * shape (OpenAI's four members, or Gemini's {@code code}/{@code message}/{@code status}), no Java type
+ * shape (OpenAI's four members, Gemini's {@code code}/{@code message}/{@code status}, or Anthropic's
+ * {@code type}/{@code error.type}/{@code error.message}), no Java type
  * name in a message, and well-formed success bodies and streams.
  */
 final class FuzzChecks {
 
     private FuzzChecks() {}
 
-    static String problem(Door door, int status, String contentType, byte[] bytes, Set<String> gatewayCodes) {
+    static String problem(Door door, int status, String contentType, byte[] bytes, Set<String> gatewayCodes,
+            byte[] requestBody) {
         String body = new String(bytes, StandardCharsets.UTF_8);
+        String request = requestBody == null ? "" : new String(requestBody, StandardCharsets.UTF_8);
         if (status == 500) {
             return "a 500 of the server's own: " + body;
         }
@@ -29,7 +32,8 @@ final class FuzzChecks {
             if (json == null) {
                 return status + " with a body that is not JSON: " + body;
             }
-            String shape = door.gemini ? geminiError(json, status) : openAiError(json);
+            String shape = door.gemini ? geminiError(json, status, request) : door.anthropic() ? anthropicError(json, request)
+                    : openAiError(json, request);
             if (shape != null) {
                 return status + " " + shape + ": " + body;
             }
@@ -37,7 +41,11 @@ final class FuzzChecks {
                 if (door.gemini && (status < 502 || status > 504)) {
                     return status + " is not a gateway status: " + body;
                 }
-                if (!door.gemini && !gatewayCodes.contains(json.path("error").path("code").asText())) {
+                if (door.anthropic()) {
+                    if (status != 502 && status != 503 && status != 504 && status != 529) {
+                        return status + " is not a gateway status: " + body;
+                    }
+                } else if (!door.gemini && !gatewayCodes.contains(json.path("error").path("code").asText())) {
                     return status + " without a gateway code: " + body;
                 }
             }
@@ -47,13 +55,13 @@ final class FuzzChecks {
             return "unexpected status " + status + ": " + body;
         }
         if (contentType.startsWith("text/event-stream")) { // a mutation may also have added "stream": true
-            return streamProblem(door, body);
+            return streamProblem(door, body, request);
         }
         // a mutation may have dropped "stream": a JSON answer is then right
         return parse(body) == null ? "a 200 whose body is not JSON: " + body : null;
     }
 
-    private static String streamProblem(Door door, String body) {
+    private static String streamProblem(Door door, String body, String request) {
         boolean done = false;
         for (String line : body.split("\r?\n")) {
             if (!line.startsWith("data:")) {
@@ -68,36 +76,64 @@ final class FuzzChecks {
             if (event == null) {
                 return "a stream event that is not JSON: " + data;
             }
+            if (door.anthropic() && event.path("type").asText().equals("error")) {
+                String shape = anthropicError(event, request);
+                if (shape != null) {
+                    return "an error event " + shape + ": " + data;
+                }
+                continue;
+            }
             if (event.has("error")) {
-                String shape = door.gemini ? geminiError(event, event.path("error").path("code").asInt()) : openAiError(event);
+                String shape = door.gemini ? geminiError(event, event.path("error").path("code").asInt(), request)
+                        : openAiError(event, request);
                 if (shape != null) {
                     return "an error event " + shape + ": " + data;
                 }
             }
         }
+        if (door.anthropic()) {
+            return body.contains("event: message_start") ? null : "an Anthropic stream without message_start: " + body;
+        }
         return !door.gemini && !done ? "an OpenAI stream without [DONE]: " + body : null;
     }
 
-    private static String openAiError(JsonNode json) {
+    private static String openAiError(JsonNode json, String request) {
         JsonNode error = json.path("error");
         if (!error.isObject() || !error.path("message").isTextual() || !error.path("type").isTextual()
                 || !error.has("param") || !error.has("code")) {
             return "is not in the OpenAI envelope";
         }
-        return javaName(error.path("message").asText());
+        return javaName(error.path("message").asText(), request);
     }
 
-    private static String geminiError(JsonNode json, int status) {
+    private static String anthropicError(JsonNode json, String request) {
+        JsonNode error = json.path("error");
+        if (!"error".equals(json.path("type").asText()) || !error.isObject() || !error.path("type").isTextual()
+                || !error.path("message").isTextual()) {
+            return "is not in Anthropic's error envelope";
+        }
+        return javaName(error.path("message").asText(), request);
+    }
+
+    private static String geminiError(JsonNode json, int status, String request) {
         JsonNode error = json.path("error");
         if (!error.isObject() || error.path("code").asInt() != status || !error.path("message").isTextual()
                 || !error.path("status").isTextual()) {
             return "is not in Gemini's error shape";
         }
-        return javaName(error.path("message").asText());
+        return javaName(error.path("message").asText(), request);
     }
 
-    private static String javaName(String message) {
-        return RequestBodies.JAVA_NAME.matcher(message).find() ? "names Java in its message" : null;
+    // A message may quote the client's own text (an unknown type 't$xt'): only a Java-like name the
+    // request did not contain is ours.
+    private static String javaName(String message, String request) {
+        java.util.regex.Matcher m = RequestBodies.JAVA_NAME.matcher(message);
+        while (m.find()) {
+            if (!request.contains(m.group())) {
+                return "names Java in its message";
+            }
+        }
+        return null;
     }
 
     private static JsonNode parse(String text) {

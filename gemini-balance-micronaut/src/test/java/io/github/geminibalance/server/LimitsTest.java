@@ -139,6 +139,18 @@ class LimitsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"/v1/messages", "/hf/v1/messages/count_tokens"})
+    void anthropicRoutesGet413InAnthropicShape(String path) throws Exception {
+        HttpResponse<String> over = post(small, path, bodyOf(SMALL + 1), false);
+
+        assertThat(over.statusCode()).isEqualTo(413);
+        JsonNode body = Json.mapper().readTree(over.body());
+        assertThat(body.path("type").asText()).isEqualTo("error");
+        assertThat(body.path("error").path("type").asText()).isEqualTo("request_too_large");
+        assertThat(body.path("error").path("message").asText()).contains("65536 bytes");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"/hf/v1/chat/completions", "/admin/keys/check", "/v1/embeddings"})
     void otherRoutesGet413InOpenAiShape(String path) throws Exception {
         assertThat(openAiError(post(small, path, bodyOf(SMALL + 1), false), 413).path("code").asText())
