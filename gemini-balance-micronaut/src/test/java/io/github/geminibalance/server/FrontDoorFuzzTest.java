@@ -58,8 +58,9 @@ import org.junit.jupiter.api.Test;
 class FrontDoorFuzzTest {
 
     static final long DEFAULT_SEED = 0x9e3779b97f4a7c15L;
-    // At least 10,000 bodies for each front door: the bodies go round the seven routes, three of them
-    // OpenAI's (chat, chat stream, embeddings) and four Gemini's, so 24,000 give OpenAI's 10,286.
+    // At least 10,000 bodies for each front door: the bodies go round the nine routes, five of them
+    // OpenAI's (chat, chat stream, embeddings, responses, responses stream) and four Gemini's, so 24,000
+    // give OpenAI's 13,333 and Gemini's 10,667.
     private static final int DEFAULT_BODIES = 24_000;
     private static final int IN_FLIGHT = 8;
     private static final Set<String> GATEWAY_CODES = Set.of("upstream_error", "upstream_unreachable",
