@@ -48,6 +48,7 @@ class ResponsesSdkTest {
     private static final String JSON_MODEL = "gemini-2.5-flash-lite";
     private static final String LIMIT_MODEL = "gemini-2.0-flash";
     private static final String BUSY_MODEL = "gemini-busy";
+    private static final String CUT_MODEL = "gemini-2.5-pro";
     private static final String SIGNATURE = "c2lnbmF0dXJlLW9uZQ==";
     private static final String[] PIECES = {"Rayleigh scattering", " makes the sky", " blue."};
 
@@ -80,6 +81,8 @@ class ResponsesSdkTest {
                 .generateContent(LIMIT_MODEL, null, """
                         {"candidates":[{"content":{"role":"model","parts":[{"text":"Once upon"}]},"finishReason":"MAX_TOKENS","index":0}],
                         "usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":2,"totalTokenCount":7}}""")
+                .streamGenerateContent(CUT_MODEL, null, List.of(
+                        "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"Hel\"}]},\"index\":0}]}"))
                 .rateLimited(BUSY_MODEL, null, "38s");
         server = TestServer.start(TestServer.config(gemini, List.of("AIzaSyTEST-only-key-0001")).build());
         client = client(TestServer.TOKEN);
@@ -174,6 +177,24 @@ class ResponsesSdkTest {
                 + "\"sequence_number\":0,");
         assertThat(raw.body()).contains("event: response.output_text.delta\ndata: ")
                 .contains("event: response.completed\ndata: ");
+    }
+
+    @Test
+    void aStreamCutAfterItStartedEndsWithAnErrorEvent() {
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(
+                ResponseCreateParams.builder().model(CUT_MODEL).input("Hi").build())) {
+            stream.stream().forEach(events::add);
+        }
+
+        assertThat(events.get(0).isCreated()).isTrue();
+        assertThat(events.stream().flatMap(e -> e.outputTextDelta().stream()).map(d -> d.delta()))
+                .containsExactly("Hel");
+        ResponseStreamEvent last = events.get(events.size() - 1);
+        assertThat(last.isError()).isTrue();
+        assertThat(last.asError().message()).contains("no usable answer");
+        assertThat(last.asError().sequenceNumber()).isEqualTo(events.size() - 1);
+        assertThat(events).noneMatch(ResponseStreamEvent::isCompleted);
     }
 
     @Test
