@@ -181,7 +181,9 @@ public final class ResponsesRequestTranslator {
             config = budget == null ? null : Thinking.budget(budget);
         }
         if (config == null) {
-            return summaries && !model.nonThinking() ? new ThinkingConfig(null, null, Boolean.TRUE) : null;
+            // a summary on a model that can think, with its default budget; never on one that cannot
+            boolean canThink = Thinking.nonThinking(model.upstream()) != null;
+            return summaries && canThink && !model.nonThinking() ? new ThinkingConfig(null, null, Boolean.TRUE) : null;
         }
         boolean include = summaries && !Integer.valueOf(0).equals(config.thinkingBudget());
         return new ThinkingConfig(config.thinkingBudget(), config.thinkingLevel(), include ? Boolean.TRUE : null);
