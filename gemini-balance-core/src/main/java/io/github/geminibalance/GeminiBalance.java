@@ -90,12 +90,14 @@ public final class GeminiBalance implements AutoCloseable {
     private final AtomicReference<GeminiBalanceConfig> effective;
     private final ChatRequestTranslator translator;
     private final io.github.geminibalance.translate.MessagesRequestTranslator messagesTranslator;
+    private final io.github.geminibalance.translate.ResponsesRequestTranslator responsesTranslator;
     private final SettingsAdmin settings;
     private final KeyPool pool;
     private final RetryLoop retry;
     private final GeminiClient client;
     private final ChatPipeline chat;
     private final MessagesPipeline messages;
+    private final ResponsesPipeline responses;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
     private final java.util.concurrent.ExecutorService httpExecutor;
@@ -140,6 +142,9 @@ public final class GeminiBalance implements AutoCloseable {
                 b.random, listener, scheduler);
         this.messagesTranslator = new io.github.geminibalance.translate.MessagesRequestTranslator(options);
         this.messages = new MessagesPipeline(messagesTranslator, media, client, retry, pool, clock, b.random, listener,
+                scheduler);
+        this.responsesTranslator = new io.github.geminibalance.translate.ResponsesRequestTranslator(options);
+        this.responses = new ResponsesPipeline(responsesTranslator, media, client, retry, pool, clock, b.random, listener,
                 scheduler);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
@@ -287,6 +292,7 @@ public final class GeminiBalance implements AutoCloseable {
             TranslationOptions options = TranslationOptions.from(applied); // MODEL_ALIASES and all
             translator.options(options);
             messagesTranslator.options(options);
+            responsesTranslator.options(options);
             effective.set(applied);
             runtime.set(next);
         }
@@ -411,6 +417,51 @@ public final class GeminiBalance implements AutoCloseable {
         note(trace, request == null ? null : request.model(), true);
         return handOver(observe("messages_stream", request == null ? "" : request.model(),
                 guard(() -> messages.stream(request, trace))), MessagesPipeline::abandon);
+    }
+
+    /**
+     * An OpenAI Responses answer ({@code POST /v1/responses}) from Gemini, on the same pool, retries and
+     * records as chat; the request's {@code stream} flag is ignored. Failures are
+     * {@link GeminiBalanceException}s, shown in OpenAI's error envelope as on chat.
+     *
+     * @param request the Responses request
+     * @return the {@code response}, or a future failed with {@link GeminiBalanceException}
+     */
+    public CompletableFuture<io.github.geminibalance.openai.responses.Response> responses(
+            io.github.geminibalance.openai.responses.ResponseRequest request) {
+        return responses(request, RequestTrace.none());
+    }
+
+    /** {@link #responses(io.github.geminibalance.openai.responses.ResponseRequest)}, noting the request in {@code trace}. */
+    public CompletableFuture<io.github.geminibalance.openai.responses.Response> responses(
+            io.github.geminibalance.openai.responses.ResponseRequest request, RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), false);
+        return observe("responses", request == null ? "" : request.model(),
+                guard(() -> responses.complete(request, trace)));
+    }
+
+    /**
+     * A streamed OpenAI Responses answer. The future completes once Gemini has answered and the first
+     * event is in hand, so failures before that are retried on other keys and fail the future; after
+     * that, a failure ends the stream with an {@code error} event.
+     *
+     * @param request the Responses request
+     * @return the stream, or a future failed with {@link GeminiBalanceException}
+     */
+    public CompletableFuture<ResponseStream> responsesStream(
+            io.github.geminibalance.openai.responses.ResponseRequest request) {
+        return responsesStream(request, RequestTrace.none());
+    }
+
+    /**
+     * {@link #responsesStream(io.github.geminibalance.openai.responses.ResponseRequest)}, noting the request
+     * in {@code trace}; its done actions run when the stream ends.
+     */
+    public CompletableFuture<ResponseStream> responsesStream(
+            io.github.geminibalance.openai.responses.ResponseRequest request, RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), true);
+        return handOver(observe("responses_stream", request == null ? "" : request.model(),
+                guard(() -> responses.stream(request, trace))), ResponsesPipeline::abandon);
     }
 
     /**

@@ -324,7 +324,7 @@ final class Conversation {
     }
 
     /** A tool result as Gemini's {@code response} object: a JSON object as is, else wrapped in "result". */
-    private static JsonNode response(String result) {
+    static JsonNode response(String result) {
         JsonNode parsed = null;
         if (!result.isBlank()) {
             try {
@@ -346,7 +346,7 @@ final class Conversation {
     }
 
     /** Parses tool-call arguments, which must be a JSON object (empty means no arguments). */
-    private static JsonNode arguments(String arguments, String at) {
+    static JsonNode arguments(String arguments, String at) {
         if (arguments == null || arguments.isBlank()) {
             return JsonNodeFactory.instance.objectNode();
         }

@@ -55,7 +55,7 @@ final class RequestRecords {
 
     /**
      * The record route of a request: {@code openai.chat}, {@code openai.embeddings}, {@code openai.models},
-     * {@code anthropic.messages}, {@code anthropic.count_tokens},
+     * {@code openai.responses}, {@code anthropic.messages}, {@code anthropic.count_tokens},
      * {@code openai.model}, {@code gemini.models}, {@code gemini.model} or {@code gemini.<method>} for the
      * native calls; null for anything else (not recorded).
      */
@@ -69,6 +69,8 @@ final class RequestRecords {
                 return "openai.embeddings";
             case "/v1/models":
                 return "openai.models";
+            case "/v1/responses":
+                return "openai.responses";
             case "/v1/messages":
                 return "anthropic.messages";
             case "/v1/messages/count_tokens":

@@ -31,6 +31,8 @@ final class FuzzBodies {
         CHAT("/v1/chat/completions", false),
         CHAT_STREAM("/v1/chat/completions", false),
         EMBEDDINGS("/v1/embeddings", false),
+        RESPONSES("/v1/responses", false),
+        RESPONSES_STREAM("/v1/responses", false),
         GENERATE("generateContent", true),
         STREAM_GENERATE("streamGenerateContent?alt=sse", true),
         COUNT_TOKENS("countTokens", true),
@@ -48,7 +50,12 @@ final class FuzzBodies {
 
         /** Whether a 200 answer is a server-sent event stream. */
         boolean streams() {
-            return this == CHAT_STREAM || this == STREAM_GENERATE || this == MESSAGES_STREAM;
+            return this == CHAT_STREAM || this == STREAM_GENERATE || this == MESSAGES_STREAM || this == RESPONSES_STREAM;
+        }
+
+        /** Whether this is the OpenAI Responses door (typed events, no {@code [DONE]}). */
+        boolean responses() {
+            return this == RESPONSES || this == RESPONSES_STREAM;
         }
 
         /** Whether errors come in Anthropic's shape ({@code {"type":"error","error":{"type","message"}}}). */
@@ -83,6 +90,7 @@ final class FuzzBodies {
         String model = random.nextInt(10) == 0 ? pick(FAILING_MODELS) : MODEL;
         return switch (door) {
             case CHAT, CHAT_STREAM -> chat(model, door == Door.CHAT_STREAM);
+            case RESPONSES, RESPONSES_STREAM -> responses(model, door == Door.RESPONSES_STREAM);
             case EMBEDDINGS -> parse("{\"model\":\"" + EMBEDDING_MODEL + "\",\"input\":"
                     + pick(List.of("\"hello\"", "[\"x\"]")) + pick(List.of("", ",\"dimensions\":4",
                     ",\"encoding_format\":\"base64\"", ",\"encoding_format\":\"float\"")) + "}");
@@ -110,6 +118,21 @@ final class FuzzBodies {
                 ",\"response_format\":{\"type\":\"json_object\"}", ",\"reasoning_effort\":\"low\"",
                 ",\"stream_options\":{\"include_usage\":true}"));
         return parse("{\"model\":\"" + model + "\",\"messages\":" + messages + extras
+                + (stream ? ",\"stream\":true" : "") + "}");
+    }
+
+    private ObjectNode responses(String model, boolean stream) {
+        String input = pick(List.of("\"hi\"",
+                "[{\"role\":\"developer\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hi\"}]}]",
+                "[{\"role\":\"user\",\"content\":\"call f\"},{\"type\":\"function_call\",\"call_id\":\"c1\",\"name\":\"f\","
+                        + "\"arguments\":\"{\\\"a\\\":1}\"},{\"type\":\"function_call_output\",\"call_id\":\"c1\",\"output\":\"42\"}]",
+                "[{\"role\":\"user\",\"content\":[{\"type\":\"input_image\",\"image_url\":"
+                        + "\"data:image/png;base64,iVBORw0KGgo=\"},{\"type\":\"input_text\",\"text\":\"what?\"}]}]"));
+        String extras = pick(List.of("", ",\"temperature\":0.7,\"max_output_tokens\":20", ",\"instructions\":\"be brief\"",
+                ",\"tools\":[{\"type\":\"function\",\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}],\"tool_choice\":\"auto\"",
+                ",\"text\":{\"format\":{\"type\":\"json_object\"}}", ",\"reasoning\":{\"effort\":\"low\",\"summary\":\"auto\"}",
+                ",\"tools\":[{\"type\":\"web_search_preview\"}]"));
+        return parse("{\"model\":\"" + model + "\",\"input\":" + input + extras
                 + (stream ? ",\"stream\":true" : "") + "}");
     }
 

@@ -62,6 +62,9 @@ final class FuzzChecks {
     }
 
     private static String streamProblem(Door door, String body, String request) {
+        if (door.responses()) {
+            return responsesStreamProblem(body, request);
+        }
         boolean done = false;
         for (String line : body.split("\r?\n")) {
             if (!line.startsWith("data:")) {
@@ -95,6 +98,38 @@ final class FuzzChecks {
             return body.contains("event: message_start") ? null : "an Anthropic stream without message_start: " + body;
         }
         return !door.gemini && !done ? "an OpenAI stream without [DONE]: " + body : null;
+    }
+
+    /** The Responses stream: typed events numbered from 0, ending in a terminal lifecycle event or {@code error}. */
+    private static String responsesStreamProblem(String body, String request) {
+        int next = 0;
+        String last = null;
+        for (String line : body.split("\r?\n")) {
+            if (!line.startsWith("data:")) {
+                continue;
+            }
+            String data = line.substring(5).trim();
+            JsonNode event = parse(data);
+            if (event == null || !event.path("type").isTextual()) {
+                return "a Responses stream event that is not a typed JSON object: " + data;
+            }
+            if (event.path("sequence_number").asInt(-1) != next++) {
+                return "a Responses stream event out of sequence: " + data;
+            }
+            last = event.path("type").asText();
+            if (last.equals("error")) {
+                if (!event.path("message").isTextual()) {
+                    return "an error event without a message: " + data;
+                }
+                String java = javaName(event.path("message").asText(), request);
+                if (java != null) {
+                    return "an error event " + java + ": " + data;
+                }
+            }
+        }
+        return last != null && (last.equals("error") || last.equals("response.completed")
+                || last.equals("response.incomplete") || last.equals("response.failed")) ? null
+                : "a Responses stream without a last response.completed, response.incomplete or error: " + body;
     }
 
     private static String openAiError(JsonNode json, String request) {

@@ -1,0 +1,106 @@
+package io.github.geminibalance.translate;
+
+import io.github.geminibalance.InvalidRequestException;
+import io.github.geminibalance.gemini.GenerateContentResponse;
+import io.github.geminibalance.internal.Json;
+import io.github.geminibalance.openai.responses.InputItem;
+import io.github.geminibalance.openai.responses.InputPart;
+import io.github.geminibalance.openai.responses.Response;
+import io.github.geminibalance.openai.responses.ResponseRequest;
+import io.github.geminibalance.openai.responses.ResponseStreamEvent;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.random.RandomGenerator;
+
+/**
+ * The OpenAI Responses front door: {@link ResponsesRequestTranslator} on the way in,
+ * {@link ResponsesStreamTranslator} on the way out, {@link ResponsesAccumulator} for non-stream
+ * answers. Remote {@code image_url} and {@code file_url} inputs are fetched first with the chat door's
+ * fetcher and address policy.
+ */
+public final class ResponsesFrontDoor implements FrontDoor<ResponseRequest, ResponseStreamEvent, Response> {
+
+    private final ResponsesRequestTranslator translator;
+
+    /** A door translating with {@code translator}. */
+    public ResponsesFrontDoor(ResponsesRequestTranslator translator) {
+        this.translator = Objects.requireNonNull(translator, "translator");
+    }
+
+    @Override
+    public CompletableFuture<Call<ResponseStreamEvent, Response>> prepare(ResponseRequest request,
+            RemoteMediaFetcher media) {
+        if (request == null) {
+            throw new InvalidRequestException(null, "the request body is empty");
+        }
+        return media.inlineUrls(urls(request), fetched -> translator.translate(request, fetched))
+                .thenApply(g -> new ResponsesCall(g, Json.bytes(g.body())));
+    }
+
+    /** Every distinct remote URL of the input, with the JSON path named in errors. */
+    private static Map<String, String> urls(ResponseRequest request) {
+        Map<String, String> urls = new LinkedHashMap<>();
+        List<InputItem> items = request.input() == null || request.input().items() == null ? List.of()
+                : request.input().items();
+        for (int i = 0; i < items.size(); i++) {
+            InputItem item = items.get(i);
+            if (item == null || item.content() == null || item.content().parts() == null) {
+                continue;
+            }
+            List<InputPart> parts = item.content().parts();
+            for (int j = 0; j < parts.size(); j++) {
+                InputPart part = parts.get(j);
+                String at = "input." + i + ".content." + j;
+                if (part != null && remote(part.imageUrl())) {
+                    urls.putIfAbsent(part.imageUrl(), at + ".image_url");
+                }
+                if (part != null && part.fileData() == null && remote(part.fileUrl())) {
+                    urls.putIfAbsent(part.fileUrl(), at + ".file_url");
+                }
+            }
+        }
+        return urls;
+    }
+
+    private static boolean remote(String url) {
+        if (url == null) {
+            return false;
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://");
+    }
+
+    private record ResponsesCall(GeminiResponsesRequest request, byte[] body)
+            implements Call<ResponseStreamEvent, Response> {
+
+        @Override
+        public String requestedModel() {
+            return request.echo().model();
+        }
+
+        @Override
+        public String upstreamModel() {
+            return request.upstreamModel();
+        }
+
+        @Override
+        public EventTranslator<ResponseStreamEvent> events(Clock clock, RandomGenerator random) {
+            return new ResponsesStreamTranslator(request.echo(), request.parallelToolCalls(), request.summaries(),
+                    clock, random);
+        }
+
+        @Override
+        public Folded<Response> fold(GenerateContentResponse response, Clock clock, RandomGenerator random) {
+            EventTranslator<ResponseStreamEvent> events = events(clock, random);
+            ResponsesAccumulator accumulator = new ResponsesAccumulator();
+            events.onEvent(response).forEach(accumulator::add);
+            events.onComplete().forEach(accumulator::add);
+            return new Folded<>(accumulator.result(), events.tokens());
+        }
+    }
+}

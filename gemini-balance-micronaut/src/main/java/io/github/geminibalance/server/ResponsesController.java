@@ -1,0 +1,94 @@
+package io.github.geminibalance.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.github.geminibalance.GeminiBalance;
+import io.github.geminibalance.InvalidRequestException;
+import io.github.geminibalance.RequestTrace;
+import io.github.geminibalance.ResponseStream;
+import io.github.geminibalance.openai.responses.ResponseRequest;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.async.publisher.Publishers;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.sse.Event;
+import java.util.concurrent.CompletableFuture;
+import org.reactivestreams.FlowAdapters;
+import org.reactivestreams.Publisher;
+
+/**
+ * The OpenAI Responses API ({@code POST /v1/responses}, also under {@code /hf/v1}) on the same pool,
+ * tokens and error envelope as the chat route. A stream's {@code 200} is sent once Gemini produced the
+ * first event, then events are relayed as they come, {@code event: <type>} and {@code data: <json>}.
+ * This server keeps no responses: {@code GET} and {@code DELETE /v1/responses/{id}} answer 400 saying so.
+ */
+@Controller
+final class ResponsesController {
+
+    private static final String NOT_STORED = "Retrieving and deleting responses is not supported yet: this "
+            + "server does not store responses. Send the whole conversation in input instead.";
+
+    private final GeminiBalance gemini;
+    private final KeyScrubbers scrubbers;
+    private final RequestRecords records;
+
+    ResponsesController(GeminiBalance gemini, RequestRecords records) {
+        this.gemini = gemini;
+        this.scrubbers = new KeyScrubbers(gemini::keyValues);
+        this.records = records;
+    }
+
+    /**
+     * {@code POST /v1/responses}: a {@code response}, or with {@code "stream": true} the event stream
+     * ({@code response.created} ... {@code response.completed}).
+     */
+    @Post(uris = {"/v1/responses", "/hf/v1/responses"}, consumes = MediaType.ALL,
+            produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
+    CompletableFuture<MutableHttpResponse<?>> create(HttpRequest<?> http, @Nullable @Body byte[] body) {
+        records.keepBody(http, body);
+        ResponseRequest request = RequestBodies.read(body, ResponseRequest.class);
+        RequestTrace trace = AccessLogFilter.trace(http);
+        if (request.streamRequested()) {
+            return gemini.responsesStream(request, trace).thenApply(this::eventStream);
+        }
+        return gemini.responses(request, trace).thenApply(this::json);
+    }
+
+    /** {@code GET /v1/responses/{id}}: 400, nothing is stored. */
+    @Get(uris = {"/v1/responses/{id}", "/hf/v1/responses/{id}"}, produces = MediaType.APPLICATION_JSON)
+    MutableHttpResponse<?> retrieve(String id) {
+        throw new InvalidRequestException(400, "response_id", "unsupported", NOT_STORED);
+    }
+
+    /** {@code DELETE /v1/responses/{id}}: 400, nothing is stored. */
+    @Delete(uris = {"/v1/responses/{id}", "/hf/v1/responses/{id}"}, produces = MediaType.APPLICATION_JSON)
+    MutableHttpResponse<?> delete(String id) {
+        throw new InvalidRequestException(400, "response_id", "unsupported", NOT_STORED);
+    }
+
+    private MutableHttpResponse<?> eventStream(ResponseStream stream) {
+        KeyScrubber scrubber = scrubbers.get();
+        Publisher<Event<String>> events = Publishers.map(FlowAdapters.toPublisher(stream.sse()),
+                frame -> Event.of(scrubber.scrub(frame.data())).name(frame.event()));
+        return HttpResponse.ok(events)
+                .contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
+                .header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .header("X-Accel-Buffering", "no");
+    }
+
+    private MutableHttpResponse<?> json(Object value) {
+        try {
+            return HttpResponse.ok(scrubbers.get().scrub(GeminiBalance.jsonWriter().writeValueAsBytes(value)))
+                    .contentType(MediaType.APPLICATION_JSON_TYPE);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not serialize the answer", e); // a bug: 500, logged
+        }
+    }
+}
