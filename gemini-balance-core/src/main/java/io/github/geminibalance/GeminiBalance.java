@@ -651,6 +651,42 @@ public final class GeminiBalance implements AutoCloseable {
                         }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
     }
 
+    /**
+     * Google's own OpenAI-compatible layer, pooled: sends {@code <BASE_URL>/openai/<path>} with a pool key
+     * (as {@code Authorization: Bearer}), with the retries and key verdicts of every call, and hands back
+     * Gemini's answer unchanged (status, content type, body as it arrives; streams as they come). For clients
+     * that want Google's own translation rather than this library's. The body is forwarded byte for byte; its
+     * {@code model} names the model whose key rests apply, and is noted in {@code trace} with {@code stream}.
+     * Model aliases do not apply (the body is not changed). A call Gemini refuses with a non-2xx status fails
+     * as any other upstream failure, with a {@link GeminiBalanceException}.
+     *
+     * @param method {@code GET}, {@code POST} or {@code DELETE}
+     * @param path the path after {@code /openai/}, such as {@code chat/completions} (checked by the caller)
+     * @param query the raw query, or null
+     * @param body the request body (empty for a {@code GET})
+     * @param trace where the model, the attempts and the first bytes are noted; its done actions run when
+     *     the body ends
+     * @return Gemini's answer; its body must be read or cancelled
+     */
+    public CompletableFuture<NativeResponse> forwardOpenAiLayer(String method, String path, String query, byte[] body,
+            RequestTrace trace) {
+        OpenAiLayerRequest call = OpenAiLayerRequest.of(body);
+        note(trace, call.model(), call.stream());
+        if (call.model() != null) {
+            trace.modelSent(call.model());
+        }
+        String model = call.model() == null ? MODELS_POOL_KEY : call.model();
+        String pathAndQuery = "/openai/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
+        byte[] sent = body == null ? new byte[0] : body;
+        return handOver(observe("openai_layer", model, guard(() -> retry.run(model, ChatPipeline.traced(trace,
+                retry.policy(), lease -> client.exchange(lease.key(), method, pathAndQuery, sent, "application/json", true)
+                        .thenApply(response -> {
+                            var released = ChatPipeline.releasing(response.body(), lease, retry.policy(), trace, false);
+                            chat.releaseLater(released::cancelIfUnsubscribed);
+                            return new NativeResponse(response.status(), response.contentType(), released);
+                        }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
+    }
+
     // "models/gemini-2.5-flash:generateContent" -> "gemini-2.5-flash"; other resources share one bucket
     private static String nativeModel(String path) {
         if (path.startsWith("models/")) {

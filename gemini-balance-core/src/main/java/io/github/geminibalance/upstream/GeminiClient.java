@@ -141,8 +141,23 @@ public final class GeminiClient {
      */
     public CompletableFuture<Exchange> exchange(ApiKey key, String method,
             String pathAndQuery, byte[] body, String contentType) {
+        return exchange(key, method, pathAndQuery, body, contentType, false);
+    }
+
+    /**
+     * {@link #exchange(ApiKey, String, String, byte[], String)}, with the key sent as {@code Authorization:
+     * Bearer} when {@code bearer} is true (Google's OpenAI-compatible layer under {@code /openai/}).
+     */
+    public CompletableFuture<Exchange> exchange(ApiKey key, String method,
+            String pathAndQuery, byte[] body, String contentType, boolean bearer) {
         String type = body != null && body.length > 0 ? (contentType == null ? JSON : contentType) : null;
-        return open(request(key, method, URI.create(baseUrl + pathAndQuery), body, type))
+        HttpTransport.Request request = request(key, method, URI.create(baseUrl + pathAndQuery), body, type);
+        if (bearer) {
+            Map<String, String> headers = type == null ? Map.of("authorization", "Bearer " + key.value())
+                    : Map.of("authorization", "Bearer " + key.value(), "content-type", type);
+            request = new HttpTransport.Request(method, request.uri(), headers, body, request.timeout());
+        }
+        return open(request)
                 .thenApply(response -> new Exchange(response.status(),
                         response.contentType() == null ? JSON : response.contentType(),
                         StagePublisher.of(response.body(), new IdleStage(scheduler, streamIdleTimeout))));

@@ -52,13 +52,24 @@ final class NativeRelay {
     private final Supplier<KeyScrubber> scrubbers;
 
     /** A relay that masks the keys of one fixed list. */
+    private final java.util.function.Function<GeminiBalanceException, byte[]> errorBody;
+
     NativeRelay(KeyScrubber scrubber) {
         this(() -> scrubber);
     }
 
     /** A relay that masks the pool's keys as they are when each answer starts. */
     NativeRelay(Supplier<KeyScrubber> scrubbers) {
+        this(scrubbers, NativeErrors::body);
+    }
+
+    /**
+     * A relay that masks the pool's keys and, when a stream breaks after its first bytes, ends it with
+     * {@code errorBody}'s error (Gemini's shape for the native API, OpenAI's for Google's OpenAI layer).
+     */
+    NativeRelay(Supplier<KeyScrubber> scrubbers, java.util.function.Function<GeminiBalanceException, byte[]> errorBody) {
         this.scrubbers = scrubbers;
+        this.errorBody = errorBody;
     }
 
     /** The response for Gemini's answer; fails (with the body's error) when a call's body breaks. */
@@ -220,7 +231,7 @@ final class NativeRelay {
             // a partial event (or a key's first characters) is dropped: the error follows whole events
             held = new byte[0];
             heldLength = 0;
-            String json = new String(NativeErrors.body(e), StandardCharsets.UTF_8);
+            String json = new String(errorBody.apply(e), StandardCharsets.UTF_8);
             String tail;
             if (sse) {
                 tail = "data: " + json + "\r\n\r\n";

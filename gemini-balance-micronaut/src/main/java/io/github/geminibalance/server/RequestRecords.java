@@ -57,7 +57,8 @@ final class RequestRecords {
      * The record route of a request: {@code openai.chat}, {@code openai.embeddings}, {@code openai.models},
      * {@code openai.responses}, {@code anthropic.messages}, {@code anthropic.count_tokens},
      * {@code openai.model}, {@code gemini.models}, {@code gemini.model} or {@code gemini.<method>} for the
-     * native calls; null for anything else (not recorded).
+     * native calls, {@code google.openai} for Google's OpenAI layer ({@code /openai/v1/...}); null for
+     * anything else (not recorded).
      */
     static String route(HttpRequest<?> request) {
         String path = request.getPath();
@@ -80,6 +81,9 @@ final class RequestRecords {
         }
         if (openAi.startsWith("/v1/models/")) {
             return "openai.model";
+        }
+        if (path.startsWith(OpenAiLayerController.PREFIX)) {
+            return "google.openai";
         }
         if (!NativeController.isNativePath(path)) {
             return null;
