@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.config.RuntimeSettings;
 import io.github.geminibalance.gemini.BatchEmbedContentsResponse;
-import io.github.geminibalance.gemini.ListModelsResponse;
 import io.github.geminibalance.internal.Json;
-import io.github.geminibalance.internal.StagePublisher;
 import io.github.geminibalance.keys.ApiKey;
 import io.github.geminibalance.keys.KeyChecker;
 import io.github.geminibalance.keys.KeyJournal;
@@ -28,7 +26,6 @@ import io.github.geminibalance.store.KeyRepository;
 import io.github.geminibalance.store.SeedResult;
 import io.github.geminibalance.translate.ChatRequestTranslator;
 import io.github.geminibalance.translate.EmbeddingTranslator;
-import io.github.geminibalance.translate.ModelNames;
 import io.github.geminibalance.translate.RemoteMediaFetcher;
 import io.github.geminibalance.translate.TranslationOptions;
 import io.github.geminibalance.upstream.GeminiClient;
@@ -45,7 +42,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -82,7 +78,6 @@ public final class GeminiBalance implements AutoCloseable {
     /** How often the pool re-reads the store's keys, for changes another instance made ({@link KeyAdmin#sync}). */
     static final Duration SYNC_EVERY = Duration.ofSeconds(60);
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(20);
-    private static final String MODELS_POOL_KEY = "models.list";
 
     private final GeminiBalanceConfig config;
     // the run-time settings every request reads (updateSettings swaps them), and config() with them applied
@@ -96,13 +91,15 @@ public final class GeminiBalance implements AutoCloseable {
     private final RetryLoop retry;
     private final GeminiClient client;
     private final ChatPipeline chat;
+    private final ModelCatalog catalog;
+    private final Housekeeping housekeeping;
+    private final Passthrough passthrough;
     private final MessagesPipeline messages;
     private final ResponsesPipeline responses;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
     private final java.util.concurrent.ExecutorService httpExecutor;
     private final Clock clock;
-    private final AtomicReference<CachedModels> models = new AtomicReference<>();
     private final GeminiBalanceListener listener;
     private final KeyChecker checker;
     private final KeyAdmin keys;
@@ -140,6 +137,8 @@ public final class GeminiBalance implements AutoCloseable {
         this.translator = new ChatRequestTranslator(options);
         this.chat = new ChatPipeline(translator, media, client, retry, pool, clock,
                 b.random, listener, scheduler);
+        this.catalog = new ModelCatalog(retry, client, clock, runtime::get);
+        this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases);
         this.messagesTranslator = new io.github.geminibalance.translate.MessagesRequestTranslator(options);
         this.messages = new MessagesPipeline(messagesTranslator, media, client, retry, pool, clock, b.random, listener,
                 scheduler);
@@ -149,39 +148,8 @@ public final class GeminiBalance implements AutoCloseable {
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
         this.settings = new SettingsAdmin(runtime.get(), store.settingOverrides(), this::updateSettings);
-        syncSettings(); // stored overrides win over the configuration from the first request
-        if (b.scheduleChecks && !config.checkInterval().isZero()) {
-            long period = config.checkInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(this::scheduledCheck, period, period, TimeUnit.MILLISECONDS);
-        }
-        scheduler.scheduleWithFixedDelay(this::flushCounts, COUNTS_EVERY.toMillis(), COUNTS_EVERY.toMillis(),
-                TimeUnit.MILLISECONDS);
-        if (b.keyStore != null) {
-            // another instance on the same database may add, delete or disable keys
-            scheduler.scheduleWithFixedDelay(this::syncKeys, SYNC_EVERY.toMillis(), SYNC_EVERY.toMillis(),
-                    TimeUnit.MILLISECONDS);
-            scheduler.scheduleWithFixedDelay(this::syncSettings, SYNC_EVERY.toMillis(), SYNC_EVERY.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void syncSettings() {
-        try {
-            settings.sync();
-        } catch (RuntimeException e) {
-            log.warn("Could not read the stored setting overrides: {}", e.toString());
-        }
-    }
-
-    private void syncKeys() {
-        try {
-            keys.sync().exceptionally(e -> {
-                log.debug("Key sync with the store failed: {}", e.toString());
-                return 0;
-            });
-        } catch (RuntimeException e) {
-            log.debug("Key sync with the store failed: {}", e.toString());
-        }
+        this.housekeeping = new Housekeeping(scheduler, pool, keys, settings, checker);
+        housekeeping.start(b.scheduleChecks ? config.checkInterval() : Duration.ZERO, b.keyStore != null);
     }
 
     // The pool is the store's keys: API_KEYS seeds the store (a key deleted there stays deleted), and
@@ -204,25 +172,6 @@ public final class GeminiBalance implements AutoCloseable {
             log.warn("The key pool is empty: every request fails with 503 until a key is added");
         }
         return pool;
-    }
-
-    private void flushCounts() {
-        try {
-            pool.flushCounts();
-        } catch (RuntimeException e) {
-            log.warn("Could not write the key counters: {}", e.toString());
-        }
-    }
-
-    private void scheduledCheck() {
-        try {
-            checker.checkNeeded().exceptionally(e -> {
-                log.warn("Scheduled key check failed: {}", e.toString());
-                return List.of();
-            });
-        } catch (RuntimeException e) {
-            log.warn("Scheduled key check failed: {}", e.toString());
-        }
     }
 
     /** Creates an instance from a configuration, with the system clock. */
@@ -320,10 +269,10 @@ public final class GeminiBalance implements AutoCloseable {
     /** {@link #chat(ChatCompletionRequest)}, noting the model, attempts and tokens in {@code trace}. */
     public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request, RequestTrace trace) {
         note(trace, request == null ? null : request.model(), false);
-        return observe("chat", request == null ? "" : request.model(), guard(() -> chat.complete(request, trace)));
+        return Calls.observe(listener, "chat", request == null ? "" : request.model(), Calls.guard(() -> chat.complete(request, trace)));
     }
 
-    private static void note(RequestTrace trace, String model, boolean stream) {
+    static void note(RequestTrace trace, String model, boolean stream) {
         Objects.requireNonNull(trace, "trace (RequestTrace.none() for none)");
         trace.model(model);
         trace.stream(stream);
@@ -344,23 +293,12 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public CompletableFuture<ChatStream> chatStream(ChatCompletionRequest request, RequestTrace trace) {
         note(trace, request == null ? null : request.model(), true);
-        return handOver(observe("chat_stream", request == null ? "" : request.model(),
-                guard(() -> chat.stream(request, trace))), ChatPipeline::abandon);
+        return Calls.handOver(Calls.observe(listener, "chat_stream", request == null ? "" : request.model(),
+                Calls.guard(() -> chat.stream(request, trace))), ChatPipeline::abandon);
     }
 
     // The future the caller holds is our own: if the caller cancels it or gives up (orTimeout) before
     // the answer arrives, the answer is released instead of holding a key and a connection.
-    private static <T> CompletableFuture<T> handOver(CompletableFuture<T> inner, java.util.function.Consumer<T> release) {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        inner.whenComplete((value, failure) -> {
-            if (failure != null) {
-                out.completeExceptionally(failure);
-            } else if (!out.complete(value)) {
-                release.accept(value);
-            }
-        });
-        return out;
-    }
 
     /**
      * {@link #chat(ChatCompletionRequest)}, waiting for the answer on the calling thread.
@@ -392,8 +330,8 @@ public final class GeminiBalance implements AutoCloseable {
     public CompletableFuture<io.github.geminibalance.anthropic.Message> messages(
             io.github.geminibalance.anthropic.MessageRequest request, RequestTrace trace) {
         note(trace, request == null ? null : request.model(), false);
-        return observe("messages", request == null ? "" : request.model(),
-                guard(() -> messages.complete(request, trace)));
+        return Calls.observe(listener, "messages", request == null ? "" : request.model(),
+                Calls.guard(() -> messages.complete(request, trace)));
     }
 
     /**
@@ -415,8 +353,8 @@ public final class GeminiBalance implements AutoCloseable {
     public CompletableFuture<MessageStream> messagesStream(io.github.geminibalance.anthropic.MessageRequest request,
             RequestTrace trace) {
         note(trace, request == null ? null : request.model(), true);
-        return handOver(observe("messages_stream", request == null ? "" : request.model(),
-                guard(() -> messages.stream(request, trace))), MessagesPipeline::abandon);
+        return Calls.handOver(Calls.observe(listener, "messages_stream", request == null ? "" : request.model(),
+                Calls.guard(() -> messages.stream(request, trace))), MessagesPipeline::abandon);
     }
 
     /**
@@ -436,8 +374,8 @@ public final class GeminiBalance implements AutoCloseable {
     public CompletableFuture<io.github.geminibalance.openai.responses.Response> responses(
             io.github.geminibalance.openai.responses.ResponseRequest request, RequestTrace trace) {
         note(trace, request == null ? null : request.model(), false);
-        return observe("responses", request == null ? "" : request.model(),
-                guard(() -> responses.complete(request, trace)));
+        return Calls.observe(listener, "responses", request == null ? "" : request.model(),
+                Calls.guard(() -> responses.complete(request, trace)));
     }
 
     /**
@@ -460,8 +398,8 @@ public final class GeminiBalance implements AutoCloseable {
     public CompletableFuture<ResponseStream> responsesStream(
             io.github.geminibalance.openai.responses.ResponseRequest request, RequestTrace trace) {
         note(trace, request == null ? null : request.model(), true);
-        return handOver(observe("responses_stream", request == null ? "" : request.model(),
-                guard(() -> responses.stream(request, trace))), ResponsesPipeline::abandon);
+        return Calls.handOver(Calls.observe(listener, "responses_stream", request == null ? "" : request.model(),
+                Calls.guard(() -> responses.stream(request, trace))), ResponsesPipeline::abandon);
     }
 
     /**
@@ -480,8 +418,8 @@ public final class GeminiBalance implements AutoCloseable {
     public CompletableFuture<io.github.geminibalance.anthropic.CountTokensResponse> countTokens(
             io.github.geminibalance.anthropic.MessageRequest request, RequestTrace trace) {
         note(trace, request == null ? null : request.model(), false);
-        return observe("count_tokens", request == null ? "" : request.model(),
-                guard(() -> messages.countTokens(request, trace)));
+        return Calls.observe(listener, "count_tokens", request == null ? "" : request.model(),
+                Calls.guard(() -> messages.countTokens(request, trace)));
     }
 
     /**
@@ -534,7 +472,7 @@ public final class GeminiBalance implements AutoCloseable {
     /** {@link #embeddings(EmbeddingRequest)}, noting the model and every batch's attempts in {@code trace}. */
     public CompletableFuture<EmbeddingResponse> embeddings(EmbeddingRequest request, RequestTrace trace) {
         note(trace, request == null ? null : request.model(), false);
-        return observe("embeddings", request == null ? "" : request.model(), guard(() -> {
+        return Calls.observe(listener, "embeddings", request == null ? "" : request.model(), Calls.guard(() -> {
             EmbeddingTranslator.Plan plan = EmbeddingTranslator.plan(request);
             trace.modelSent(plan.model());
             List<CompletableFuture<BatchEmbedContentsResponse>> calls = new ArrayList<>();
@@ -563,51 +501,10 @@ public final class GeminiBalance implements AutoCloseable {
     /** {@link #models()}, noting the attempts in {@code trace} (none when the list is cached). */
     public CompletableFuture<ModelList> models(RequestTrace trace) {
         note(trace, null, false);
-        CachedModels cached = models.get();
-        Instant now = clock.instant();
-        if (cached != null && cached.expires.isAfter(now)) {
-            return CompletableFuture.completedFuture(cached.list);
-        }
-        return observe("models", "", guard(() -> retry.run(MODELS_POOL_KEY, ChatPipeline.traced(trace, retry.policy(),
-                lease -> listAll(lease.key(), null, new ArrayList<>(), 0)))
-                .thenApply(all -> {
-                    ModelList list = toModelList(all);
-                    models.set(new CachedModels(list, clock.instant().plus(MODELS_TTL)));
-                    return list;
-                })));
+        return Calls.observe(listener, "models", "", Calls.guard(() -> catalog.list(trace)));
     }
 
-    private CompletableFuture<List<ListModelsResponse.GeminiModel>> listAll(ApiKey key, String pageToken,
-            List<ListModelsResponse.GeminiModel> acc, int pages) {
-        return client.listModels(key, pageToken).thenCompose(page -> {
-            if (page.models() != null) {
-                acc.addAll(page.models());
-            }
-            String next = page.nextPageToken();
-            if (next == null || next.isEmpty() || pages >= 50) {
-                return CompletableFuture.completedFuture(acc);
-            }
-            return listAll(key, next, acc, pages + 1);
-        });
-    }
 
-    private ModelList toModelList(List<ListModelsResponse.GeminiModel> all) {
-        List<Model> out = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (ListModelsResponse.GeminiModel m : all) {
-            String id = m.id();
-            if (id == null || !seen.add(id)) {
-                continue;
-            }
-            out.add(Model.google(id));
-            boolean chatModel = m.supports("generateContent");
-            if (chatModel && (ModelNames.supportsSearch(id) || runtime.get().searchModels().contains(id))
-                    && seen.add(id + ModelNames.SEARCH_SUFFIX)) {
-                out.add(Model.google(id + ModelNames.SEARCH_SUFFIX));
-            }
-        }
-        return ModelList.of(out);
-    }
 
     /**
      * Forwards a native Gemini REST call with a pooled key, retried on other keys like any request:
@@ -632,23 +529,7 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body,
             RequestTrace trace) {
-        String requested = nativeModel(path);
-        note(trace, requested.equals(MODELS_POOL_KEY) ? null : requested, path.endsWith(":streamGenerateContent"));
-        path = NativeAliases.apply(config.modelAliases(), path, requested); // MODEL_ALIASES
-        String model = nativeModel(path);
-        if (!model.equals(MODELS_POOL_KEY)) {
-            trace.modelSent(model);
-        }
-        // only answers that carry usageMetadata are scanned for it
-        boolean scan = path.endsWith(":generateContent") || path.endsWith(":streamGenerateContent");
-        String pathAndQuery = "/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
-        return handOver(observe("native", model, guard(() -> retry.run(model, ChatPipeline.traced(trace, retry.policy(),
-                lease -> client.exchange(lease.key(), method, pathAndQuery, body, "application/json")
-                        .thenApply(response -> {
-                            var released = ChatPipeline.releasing(response.body(), lease, retry.policy(), trace, scan);
-                            chat.releaseLater(released::cancelIfUnsubscribed);
-                            return new NativeResponse(response.status(), response.contentType(), released);
-                        }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
+        return passthrough.forward(method, path, query, body, trace);
     }
 
     /**
@@ -670,32 +551,10 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public CompletableFuture<NativeResponse> forwardOpenAiLayer(String method, String path, String query, byte[] body,
             RequestTrace trace) {
-        OpenAiLayerRequest call = OpenAiLayerRequest.of(body);
-        note(trace, call.model(), call.stream());
-        if (call.model() != null) {
-            trace.modelSent(call.model());
-        }
-        String model = call.model() == null ? MODELS_POOL_KEY : call.model();
-        String pathAndQuery = "/openai/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
-        byte[] sent = body == null ? new byte[0] : body;
-        return handOver(observe("openai_layer", model, guard(() -> retry.run(model, ChatPipeline.traced(trace,
-                retry.policy(), lease -> client.exchange(lease.key(), method, pathAndQuery, sent, "application/json", true)
-                        .thenApply(response -> {
-                            var released = ChatPipeline.releasing(response.body(), lease, retry.policy(), trace, false);
-                            chat.releaseLater(released::cancelIfUnsubscribed);
-                            return new NativeResponse(response.status(), response.contentType(), released);
-                        }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
+        return passthrough.forwardOpenAiLayer(method, path, query, body, trace);
     }
 
     // "models/gemini-2.5-flash:generateContent" -> "gemini-2.5-flash"; other resources share one bucket
-    private static String nativeModel(String path) {
-        if (path.startsWith("models/")) {
-            String rest = path.substring("models/".length());
-            int colon = rest.indexOf(':');
-            return colon < 0 ? rest : rest.substring(0, colon);
-        }
-        return MODELS_POOL_KEY;
-    }
 
     /** Every key's state, masked, for health and admin endpoints. */
     public List<KeyStatus> keyStatus() {
@@ -830,17 +689,6 @@ public final class GeminiBalance implements AutoCloseable {
         return checker.check(pool.keys().stream().filter(k -> !disabled.contains(k.id())).toList());
     }
 
-    private <T> CompletableFuture<T> observe(String operation, String model, CompletableFuture<T> future) {
-        if (listener == GeminiBalanceListener.NONE) {
-            return future;
-        }
-        long started = System.nanoTime();
-        String m = model == null ? "" : model;
-        return future.whenComplete((v, e) -> {
-            int status = e == null ? 200 : ErrorMapper.toClient(e, null).httpStatus();
-            listener.onRequest(operation, m, status, Duration.ofNanos(System.nanoTime() - started));
-        });
-    }
 
     /** Where the keys, their marks, the records and the usage are kept. */
     public io.github.geminibalance.store.Store store() {
@@ -855,7 +703,7 @@ public final class GeminiBalance implements AutoCloseable {
     @Override
     public void close() {
         keys.close();
-        flushCounts();
+        housekeeping.flushCounts();
         if (ownsScheduler) {
             scheduler.shutdownNow();
         }
@@ -866,17 +714,6 @@ public final class GeminiBalance implements AutoCloseable {
     }
 
     // Anything thrown synchronously (validation, our own bug) becomes a failed future in the OpenAI shape.
-    private static <T> CompletableFuture<T> guard(java.util.function.Supplier<CompletableFuture<T>> call) {
-        try {
-            return call.get();
-        } catch (GeminiBalanceException e) {
-            return CompletableFuture.failedFuture(e);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(ErrorMapper.toClient(e, null));
-        }
-    }
-
-    private record CachedModels(ModelList list, Instant expires) {}
 
     /** Builds a {@link GeminiBalance}; only the configuration is required. */
     public static final class Builder {
