@@ -71,6 +71,7 @@ final class SettingsCatalog {
         add(m, models, "SEARCH_MODELS", "", false);
         add(m, models, "TOOLS_CODE_EXECUTION_ENABLED", "false", false);
         add(m, models, "THINKING_BUDGET_MAP", "{}", false);
+        add(m, models, "MODEL_ALIASES", "{}", false);
         add(m, models, "SAFETY_SETTINGS", "[{\"category\": \"HARM_CATEGORY_HARASSMENT\", \"threshold\": \"OFF\"}, "
                 + "{\"category\": \"HARM_CATEGORY_HATE_SPEECH\", \"threshold\": \"OFF\"}, "
                 + "{\"category\": \"HARM_CATEGORY_SEXUALLY_EXPLICIT\", \"threshold\": \"OFF\"}, "
