@@ -11,10 +11,12 @@ import io.github.geminibalance.store.StoredResponse;
 import io.github.geminibalance.translate.ResponsesHistory;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * conversation of a {@code previous_response_id}, keeping a new response, retrieving and deleting one.
  * The repository may block on a database, so every call runs on this class's own threads, never on the
  * caller's (an event loop). Keeping a response is asynchronous and best effort: the client has its answer
- * already, and a failure is logged and counted ({@link #failedSaves()}).
+ * already, and a failure is logged and counted ({@link #failedSaves()}). A request naming a response that
+ * is still being written waits for the write (a client often continues a response at once).
  */
 final class StoredResponses {
 
@@ -43,6 +46,8 @@ final class StoredResponses {
     private final Clock clock;
     private final ThreadPoolExecutor executor;
     private final AtomicLong failedSaves = new AtomicLong();
+    // responses being written: a request naming one waits for its write (a client often continues at once)
+    private final Map<String, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
 
     StoredResponses(ResponseRepository repository, Clock clock) {
         this.repository = Objects.requireNonNull(repository, "repository");
@@ -70,7 +75,7 @@ final class StoredResponses {
                     "previous_response_id: this server keeps no responses (its store keeps none); "
                             + "send the whole conversation in input"));
         }
-        return read(() -> repository.find(id, owner)).thenApply(found -> {
+        return read(id, () -> repository.find(id, owner)).thenApply(found -> {
             StoredResponse stored = found.orElseThrow(() -> new InvalidRequestException(404, "previous_response_id",
                     "previous_response_not_found", "Previous response " + quoted(id) + " not found."));
             try {
@@ -91,6 +96,8 @@ final class StoredResponses {
         if (Boolean.FALSE.equals(request.store()) || !repository.keeps() || response == null || response.id() == null) {
             return;
         }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        pending.put(response.id(), written);
         try {
             executor.execute(() -> {
                 try {
@@ -101,11 +108,19 @@ final class StoredResponses {
                             Json.mapper().writeValueAsString(response), conversation));
                 } catch (JsonProcessingException | RuntimeException e) {
                     failed(response.id(), e);
+                } finally {
+                    written(response.id(), written);
                 }
             });
         } catch (RejectedExecutionException e) {
             failed(response.id(), e);
+            written(response.id(), written);
         }
+    }
+
+    private void written(String id, CompletableFuture<Void> written) {
+        pending.remove(id, written);
+        written.complete(null);
     }
 
     private void failed(String id, Exception e) {
@@ -117,7 +132,7 @@ final class StoredResponses {
     /** The stored response, or a future failed with a 404. */
     CompletableFuture<Response> get(String id, String owner) {
         requireKept();
-        return read(() -> repository.find(id, owner)).thenApply(found -> {
+        return read(id, () -> repository.find(id, owner)).thenApply(found -> {
             StoredResponse stored = found.orElseThrow(() -> notFound(id));
             try {
                 return Json.mapper().readValue(stored.response(), Response.class);
@@ -132,7 +147,7 @@ final class StoredResponses {
     /** Deletes the stored response; a future failed with a 404 when there is none. */
     CompletableFuture<Void> delete(String id, String owner) {
         requireKept();
-        return read(() -> repository.delete(id, owner)).thenAccept(deleted -> {
+        return read(id, () -> repository.delete(id, owner)).thenAccept(deleted -> {
             if (!deleted) {
                 throw notFound(id);
             }
@@ -170,6 +185,12 @@ final class StoredResponses {
 
     private static String quoted(String id) {
         return id != null && PLAIN_ID.matcher(id).matches() ? "with id '" + id + "'" : "with this id";
+    }
+
+    /** {@code work} on the store's threads, once a write under way of response {@code id} has ended. */
+    private <T> CompletableFuture<T> read(String id, Supplier<T> work) {
+        CompletableFuture<Void> write = pending.get(id);
+        return write == null ? read(work) : write.thenCompose(done -> read(work));
     }
 
     private <T> CompletableFuture<T> read(Supplier<T> work) {

@@ -80,6 +80,7 @@ final class ResponsesConversation {
             item(previous.get(i), "previous_response_id.input." + i);
         }
         if (input.text() != null) {
+            flush(); // after the model turn a stored conversation may end with
             List<Part> parts = new ArrayList<>();
             addText(parts, input.text());
             add(Content.USER, parts);
