@@ -231,6 +231,16 @@ class ResponsesStoredSdkTest {
     }
 
     @Test
+    void retrievingAndDeletingNeedAClientToken() throws Exception {
+        Response created = first(PRIVATE_MODEL);
+        assertThat(server.send(server.request("/v1/responses/" + created.id(), null).GET().build()).statusCode())
+                .isEqualTo(401);
+        assertThat(server.send(server.request("/hf/v1/responses/" + created.id(), "sk-wrong").DELETE().build())
+                .statusCode()).isEqualTo(401);
+        assertThat(client.responses().retrieve(created.id()).id()).isEqualTo(created.id());
+    }
+
+    @Test
     void anUnknownPreviousResponseIdIsA404InOpenAisShape() throws Exception {
         HttpResponse<String> raw = server.postJson("/v1/responses",
                 "{\"model\":\"" + FIRST_MODEL + "\",\"input\":\"Hi\",\"previous_response_id\":\"resp_nope\"}");
