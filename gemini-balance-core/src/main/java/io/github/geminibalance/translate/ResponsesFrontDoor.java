@@ -21,7 +21,8 @@ import java.util.random.RandomGenerator;
  * The OpenAI Responses front door: {@link ResponsesRequestTranslator} on the way in,
  * {@link ResponsesStreamTranslator} on the way out, {@link ResponsesAccumulator} for non-stream
  * answers. Remote {@code image_url} and {@code file_url} inputs are fetched first with the chat door's
- * fetcher and address policy.
+ * fetcher and address policy. A request comes as a {@link Turn}: with the stored conversation of its
+ * {@code previous_response_id}, which the caller looked up, placed before its input.
  */
 public final class ResponsesFrontDoor implements FrontDoor<ResponsesFrontDoor.Turn, ResponseStreamEvent, Response> {
 
@@ -36,11 +37,6 @@ public final class ResponsesFrontDoor implements FrontDoor<ResponsesFrontDoor.Tu
         /** Copies {@code previous}. */
         public Turn {
             previous = List.copyOf(previous);
-        }
-
-        /** A request that continues nothing. */
-        public static Turn of(ResponseRequest request) {
-            return new Turn(request, List.of());
         }
     }
 
