@@ -96,6 +96,9 @@ public final class GeminiBalance implements AutoCloseable {
     private final Passthrough passthrough;
     private final MessagesPipeline messages;
     private final ResponsesPipeline responses;
+    private final StoredResponses storedResponses;
+    // the owner of stored responses when the caller names none
+    private static final String NO_OWNER = "";
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
     private final java.util.concurrent.ExecutorService httpExecutor;
@@ -143,8 +146,9 @@ public final class GeminiBalance implements AutoCloseable {
         this.messages = new MessagesPipeline(messagesTranslator, media, client, retry, pool, clock, b.random, listener,
                 scheduler);
         this.responsesTranslator = new io.github.geminibalance.translate.ResponsesRequestTranslator(options);
+        this.storedResponses = new StoredResponses(store.responses(), clock);
         this.responses = new ResponsesPipeline(responsesTranslator, media, client, retry, pool, clock, b.random, listener,
-                scheduler);
+                scheduler, storedResponses);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
         this.settings = new SettingsAdmin(runtime.get(), store.settingOverrides(), this::updateSettings);
@@ -373,9 +377,55 @@ public final class GeminiBalance implements AutoCloseable {
     /** {@link #responses(io.github.geminibalance.openai.responses.ResponseRequest)}, noting the request in {@code trace}. */
     public CompletableFuture<io.github.geminibalance.openai.responses.Response> responses(
             io.github.geminibalance.openai.responses.ResponseRequest request, RequestTrace trace) {
+        return responses(request, trace, NO_OWNER);
+    }
+
+    /**
+     * {@link #responses(io.github.geminibalance.openai.responses.ResponseRequest, RequestTrace)} for one
+     * client: its {@code previous_response_id} is looked up among {@code owner}'s stored responses (a 404
+     * naming {@code previous_response_id} when there is none), and the answer is kept in the {@linkplain
+     * io.github.geminibalance.store.Store#responses() store} as {@code owner}'s unless {@code store} is
+     * false, after it is returned (best effort).
+     *
+     * @param owner the client's label (its token's), {@code ""} for none
+     */
+    public CompletableFuture<io.github.geminibalance.openai.responses.Response> responses(
+            io.github.geminibalance.openai.responses.ResponseRequest request, RequestTrace trace, String owner) {
         note(trace, request == null ? null : request.model(), false);
         return Calls.observe(listener, "responses", request == null ? "" : request.model(),
-                Calls.guard(() -> responses.complete(request, trace)));
+                Calls.guard(() -> responses.complete(request, trace, Objects.requireNonNull(owner, "owner"))));
+    }
+
+    /**
+     * A stored response of {@code owner} ({@code GET /v1/responses/{id}}), as it was returned.
+     *
+     * @param id the response's id
+     * @param owner the client's label, {@code ""} for none
+     * @return the response, or a future failed with a 404 {@link InvalidRequestException} when {@code owner}
+     *     has no such response (another owner's, deleted or expired), a 400 when the store keeps no
+     *     responses, a 503 when it cannot be read
+     */
+    public CompletableFuture<io.github.geminibalance.openai.responses.Response> storedResponse(String id,
+            String owner) {
+        return Calls.guard(() -> storedResponses.get(Objects.requireNonNull(id, "id"),
+                Objects.requireNonNull(owner, "owner")));
+    }
+
+    /**
+     * Deletes a stored response of {@code owner} ({@code DELETE /v1/responses/{id}}).
+     *
+     * @param id the response's id
+     * @param owner the client's label, {@code ""} for none
+     * @return a future completed once deleted, or failed as {@link #storedResponse}'s
+     */
+    public CompletableFuture<Void> deleteStoredResponse(String id, String owner) {
+        return Calls.guard(() -> storedResponses.delete(Objects.requireNonNull(id, "id"),
+                Objects.requireNonNull(owner, "owner")));
+    }
+
+    /** How many responses could not be stored since the start (the store failed or was too busy). */
+    public long responsesNotStored() {
+        return storedResponses.failedSaves();
     }
 
     /**
@@ -397,9 +447,23 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public CompletableFuture<ResponseStream> responsesStream(
             io.github.geminibalance.openai.responses.ResponseRequest request, RequestTrace trace) {
+        return responsesStream(request, trace, NO_OWNER);
+    }
+
+    /**
+     * {@link #responsesStream(io.github.geminibalance.openai.responses.ResponseRequest, RequestTrace)} for
+     * one client, with its stored responses as in {@link #responses(
+     * io.github.geminibalance.openai.responses.ResponseRequest, RequestTrace, String)}; the response of the
+     * stream's last event is kept.
+     *
+     * @param owner the client's label (its token's), {@code ""} for none
+     */
+    public CompletableFuture<ResponseStream> responsesStream(
+            io.github.geminibalance.openai.responses.ResponseRequest request, RequestTrace trace, String owner) {
         note(trace, request == null ? null : request.model(), true);
         return Calls.handOver(Calls.observe(listener, "responses_stream", request == null ? "" : request.model(),
-                Calls.guard(() -> responses.stream(request, trace))), ResponsesPipeline::abandon);
+                Calls.guard(() -> responses.stream(request, trace, Objects.requireNonNull(owner, "owner")))),
+                ResponsesPipeline::abandon);
     }
 
     /**
@@ -703,6 +767,7 @@ public final class GeminiBalance implements AutoCloseable {
     @Override
     public void close() {
         keys.close();
+        storedResponses.close();
         housekeeping.flushCounts();
         if (ownsScheduler) {
             scheduler.shutdownNow();

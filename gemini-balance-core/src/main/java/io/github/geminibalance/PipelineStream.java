@@ -5,6 +5,7 @@ import io.github.geminibalance.internal.Primed;
 import io.github.geminibalance.internal.StagePublisher;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * A committed stream of a front door's events. Tells the trace when it ends: completed, failed,
@@ -18,9 +19,17 @@ class PipelineStream<E> implements Flow.Publisher<E> {
     private final RequestTrace trace;
     private final AtomicBoolean subscribed = new AtomicBoolean();
 
+    private final Consumer<? super E> observer;
+
     PipelineStream(Flow.Publisher<E> events, RequestTrace trace) {
+        this(events, trace, null);
+    }
+
+    /** A stream whose every event read is shown to {@code observer} first (null for none); it must not throw. */
+    PipelineStream(Flow.Publisher<E> events, RequestTrace trace, Consumer<? super E> observer) {
         this.events = events;
         this.trace = trace;
+        this.observer = observer;
     }
 
     /** The trace this stream reports to. */
@@ -39,7 +48,34 @@ class PipelineStream<E> implements Flow.Publisher<E> {
     @Override
     public final void subscribe(Flow.Subscriber<? super E> subscriber) {
         subscribed.set(true);
-        events.subscribe(trace.recording() ? new EndSignal<>(subscriber, trace::bodyEnded) : subscriber);
+        Flow.Subscriber<? super E> target = observer == null ? subscriber : new Observed<>(subscriber, observer);
+        events.subscribe(trace.recording() ? new EndSignal<>(target, trace::bodyEnded) : target);
+    }
+
+    /** Shows each event to the observer, then passes it on. */
+    private record Observed<E>(Flow.Subscriber<? super E> downstream, Consumer<? super E> observer)
+            implements Flow.Subscriber<E> {
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            downstream.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(E item) {
+            observer.accept(item);
+            downstream.onNext(item);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            downstream.onError(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            downstream.onComplete();
+        }
     }
 
     /** This stream rendered item by item through {@code stage} (SSE payloads, for example). */

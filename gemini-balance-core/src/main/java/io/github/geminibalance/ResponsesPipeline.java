@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.internal.StagePublisher;
 import io.github.geminibalance.keys.KeyPool;
+import io.github.geminibalance.openai.responses.EventTypes;
 import io.github.geminibalance.openai.responses.Response;
 import io.github.geminibalance.openai.responses.ResponseRequest;
 import io.github.geminibalance.openai.responses.ResponseStreamEvent;
@@ -25,21 +26,40 @@ import java.util.random.RandomGenerator;
  */
 final class ResponsesPipeline {
 
-    private final Pipeline<ResponseRequest, ResponseStreamEvent, Response> pipeline;
+    private final Pipeline<ResponsesFrontDoor.Turn, ResponseStreamEvent, Response> pipeline;
+    private final StoredResponses stored;
 
     ResponsesPipeline(ResponsesRequestTranslator translator, RemoteMediaFetcher media, GeminiClient client,
             RetryLoop retry, KeyPool pool, Clock clock, RandomGenerator random, GeminiBalanceListener listener,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler, StoredResponses stored) {
         this.pipeline = new Pipeline<>(new ResponsesFrontDoor(translator), media, client, retry, pool, clock, random,
                 listener, scheduler);
+        this.stored = stored;
     }
 
-    CompletableFuture<Response> complete(ResponseRequest request, RequestTrace trace) {
-        return pipeline.complete(request, trace);
+    /**
+     * The non-stream answer: the stored conversation of {@code previous_response_id} (of this owner) first,
+     * and the answer kept afterwards (without waiting) unless {@code store} is false.
+     */
+    CompletableFuture<Response> complete(ResponseRequest request, RequestTrace trace, String owner) {
+        return stored.previous(request, owner).thenCompose(previous ->
+                pipeline.complete(new ResponsesFrontDoor.Turn(request, previous), trace).thenApply(response -> {
+                    stored.save(request, previous, response, owner);
+                    return response;
+                }));
     }
 
-    CompletableFuture<ResponseStream> stream(ResponseRequest request, RequestTrace trace) {
-        return pipeline.stream(request, trace, DefaultResponseStream::new).thenApply(s -> s);
+    /** The streamed answer, as {@link #complete}; the response of its last event is kept. */
+    CompletableFuture<ResponseStream> stream(ResponseRequest request, RequestTrace trace, String owner) {
+        return stored.previous(request, owner).thenCompose(previous ->
+                pipeline.stream(new ResponsesFrontDoor.Turn(request, previous), trace, (events, t) ->
+                        new DefaultResponseStream(events, t, event -> {
+                            if (EventTypes.COMPLETED.equals(event.type())
+                                    || EventTypes.INCOMPLETE.equals(event.type())) {
+                                stored.save(request, previous, event.response(), owner);
+                            }
+                        })))
+                .thenApply(s -> s);
     }
 
     /** Releases a stream the caller will never read. */
@@ -52,8 +72,9 @@ final class ResponsesPipeline {
     /** A committed Responses stream; SSE frames with a last {@code error} event when it fails. */
     static final class DefaultResponseStream extends PipelineStream<ResponseStreamEvent> implements ResponseStream {
 
-        DefaultResponseStream(Flow.Publisher<ResponseStreamEvent> events, RequestTrace trace) {
-            super(events, trace);
+        DefaultResponseStream(Flow.Publisher<ResponseStreamEvent> events, RequestTrace trace,
+                Consumer<ResponseStreamEvent> observer) {
+            super(events, trace, observer);
         }
 
         @Override

@@ -29,6 +29,18 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * The stored responses of {@code POST /v1/responses}. The default keeps none ({@link
+     * ResponseRepository#none()}); the memory store keeps the newest {@value
+     * InMemoryResponseRepository#DEFAULT_CAPACITY}, the database store all of them until the retention of
+     * request records.
+     *
+     * @return the stored responses
+     */
+    default ResponseRepository responses() {
+        return ResponseRepository.none();
+    }
+
+    /**
      * Waits until every record and mark offered before the call is written, at most {@code timeoutMillis};
      * false when they were not all written in time. Immediate for memory stores.
      */
@@ -56,6 +68,8 @@ public interface Store extends AutoCloseable {
         InMemoryRecordStore records = new InMemoryRecordStore(InMemoryRecordStore.DEFAULT_CAPACITY,
                 InMemoryRecordStore.DEFAULT_USAGE_DAYS);
         InMemorySettingsRepository settings = new InMemorySettingsRepository(clock);
+        InMemoryResponseRepository responses = new InMemoryResponseRepository(
+                InMemoryResponseRepository.DEFAULT_CAPACITY);
         return new Store() {
             @Override
             public KeyRepository keys() {
@@ -75,6 +89,11 @@ public interface Store extends AutoCloseable {
             @Override
             public SettingsRepository settingOverrides() {
                 return settings;
+            }
+
+            @Override
+            public ResponseRepository responses() {
+                return responses;
             }
         };
     }

@@ -36,7 +36,8 @@ import java.util.Map;
  *       one turn in the order of the calls, and a call left without output gets {@code {"error": ...}}.</li>
  *   <li>{@code reasoning}: its summary as a thought part carrying {@code encrypted_content} as the
  *       thought signature; without summary text it is dropped.</li>
- *   <li>{@code item_reference} is refused (nothing is stored). Empty texts are dropped, adjacent turns
+ *   <li>{@code item_reference} is refused. The items of a stored response ({@code previous_response_id})
+ *       come first, as if they had been sent. Empty texts are dropped, adjacent turns
  *       of one role merged, and a conversation starting with a model call gets a user turn first.</li>
  * </ul>
  */
@@ -61,12 +62,25 @@ final class ResponsesConversation {
     }
 
     static Result translate(String instructions, Union.Input input, Map<String, String> media, String upstreamModel) {
-        return new ResponsesConversation(upstreamModel, media).run(instructions, input);
+        return translate(instructions, List.of(), input, media, upstreamModel);
     }
 
-    private Result run(String instructions, Union.Input input) {
+    /**
+     * The conversation of {@code previous} (a stored response's items, named
+     * {@code previous_response_id.input.N} in errors) followed by {@code input}.
+     */
+    static Result translate(String instructions, List<InputItem> previous, Union.Input input,
+            Map<String, String> media, String upstreamModel) {
+        return new ResponsesConversation(upstreamModel, media).run(instructions, previous, input);
+    }
+
+    private Result run(String instructions, List<InputItem> previous, Union.Input input) {
         addText(system, instructions);
+        for (int i = 0; i < previous.size(); i++) {
+            item(previous.get(i), "previous_response_id.input." + i);
+        }
         if (input.text() != null) {
+            flush(); // after the model turn a stored conversation may end with
             List<Part> parts = new ArrayList<>();
             addText(parts, input.text());
             add(Content.USER, parts);
@@ -96,7 +110,7 @@ final class ResponsesConversation {
             case ItemTypes.FUNCTION_CALL_OUTPUT -> functionOutput(item, at);
             case ItemTypes.REASONING -> reasoning(item);
             case ItemTypes.ITEM_REFERENCE -> throw new InvalidRequestException(at + ".type", at
-                    + ".type: item_reference is not supported: this server does not store responses; send the items");
+                    + ".type: item_reference is not supported; send the items, or continue a stored response with previous_response_id");
             case "" -> throw new InvalidRequestException(at + ".type", at + ".type: Field required");
             default -> throw new InvalidRequestException(at + ".type", at + ".type: input items of type '" + type
                     + "' are not supported; message, function_call, function_call_output and reasoning are");

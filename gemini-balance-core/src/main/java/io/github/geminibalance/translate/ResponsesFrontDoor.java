@@ -21,9 +21,24 @@ import java.util.random.RandomGenerator;
  * The OpenAI Responses front door: {@link ResponsesRequestTranslator} on the way in,
  * {@link ResponsesStreamTranslator} on the way out, {@link ResponsesAccumulator} for non-stream
  * answers. Remote {@code image_url} and {@code file_url} inputs are fetched first with the chat door's
- * fetcher and address policy.
+ * fetcher and address policy. A request comes as a {@link Turn}: with the stored conversation of its
+ * {@code previous_response_id}, which the caller looked up, placed before its input.
  */
-public final class ResponsesFrontDoor implements FrontDoor<ResponseRequest, ResponseStreamEvent, Response> {
+public final class ResponsesFrontDoor implements FrontDoor<ResponsesFrontDoor.Turn, ResponseStreamEvent, Response> {
+
+    /**
+     * One request of a conversation.
+     *
+     * @param request the client's request, possibly null (then rejected)
+     * @param previous the stored conversation of its {@code previous_response_id}, empty for none
+     */
+    public record Turn(ResponseRequest request, List<InputItem> previous) {
+
+        /** Copies {@code previous}. */
+        public Turn {
+            previous = List.copyOf(previous);
+        }
+    }
 
     private final ResponsesRequestTranslator translator;
 
@@ -33,20 +48,22 @@ public final class ResponsesFrontDoor implements FrontDoor<ResponseRequest, Resp
     }
 
     @Override
-    public CompletableFuture<Call<ResponseStreamEvent, Response>> prepare(ResponseRequest request,
-            RemoteMediaFetcher media) {
+    public CompletableFuture<Call<ResponseStreamEvent, Response>> prepare(Turn turn, RemoteMediaFetcher media) {
+        ResponseRequest request = turn == null ? null : turn.request();
         if (request == null) {
             throw new InvalidRequestException(null, "the request body is empty");
         }
-        return media.inlineUrls(urls(request), fetched -> translator.translate(request, fetched))
+        Map<String, String> urls = urls(turn.previous(), "previous_response_id.input.");
+        List<InputItem> items = request.input() == null || request.input().items() == null ? List.of()
+                : request.input().items();
+        urls(items, "input.").forEach(urls::putIfAbsent);
+        return media.inlineUrls(urls, fetched -> translator.translate(request, turn.previous(), fetched))
                 .thenApply(g -> new ResponsesCall(g, Json.bytes(g.body())));
     }
 
-    /** Every distinct remote URL of the input, with the JSON path named in errors. */
-    private static Map<String, String> urls(ResponseRequest request) {
+    /** Every distinct remote URL of the items, with the JSON path named in errors. */
+    private static Map<String, String> urls(List<InputItem> items, String path) {
         Map<String, String> urls = new LinkedHashMap<>();
-        List<InputItem> items = request.input() == null || request.input().items() == null ? List.of()
-                : request.input().items();
         for (int i = 0; i < items.size(); i++) {
             InputItem item = items.get(i);
             if (item == null || item.content() == null || item.content().parts() == null) {
@@ -55,7 +72,7 @@ public final class ResponsesFrontDoor implements FrontDoor<ResponseRequest, Resp
             List<InputPart> parts = item.content().parts();
             for (int j = 0; j < parts.size(); j++) {
                 InputPart part = parts.get(j);
-                String at = "input." + i + ".content." + j;
+                String at = path + i + ".content." + j;
                 if (part != null && remote(part.imageUrl())) {
                     urls.putIfAbsent(part.imageUrl(), at + ".image_url");
                 }

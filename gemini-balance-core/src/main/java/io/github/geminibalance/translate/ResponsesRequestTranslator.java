@@ -12,6 +12,7 @@ import io.github.geminibalance.gemini.GenerateContentRequest.ToolConfig;
 import io.github.geminibalance.gemini.GenerationConfig;
 import io.github.geminibalance.gemini.GenerationConfig.ThinkingConfig;
 import io.github.geminibalance.openai.ResponseFormat;
+import io.github.geminibalance.openai.responses.InputItem;
 import io.github.geminibalance.openai.responses.Response;
 import io.github.geminibalance.openai.responses.ResponseRequest;
 import io.github.geminibalance.openai.responses.Statuses;
@@ -42,8 +43,9 @@ import java.util.Set;
  *       any other hosted tool is refused. {@code tool_choice}: {@code auto} AUTO, {@code none} NONE,
  *       {@code required} ANY, a function ANY restricted to it, {@code allowed_tools} its mode restricted
  *       to its functions, a hosted tool type AUTO. {@code parallel_tool_calls: false} keeps the first call.</li>
- *   <li>{@code previous_response_id}, {@code conversation} and {@code background} are refused: this
- *       server keeps no responses.</li>
+ *   <li>{@code previous_response_id}: the stored conversation is given to {@link #translate(ResponseRequest,
+ *       List, Map)} by the caller, which looked it up; it is echoed. {@code conversation} and
+ *       {@code background} are refused.</li>
  *   <li>{@code instructions} and {@code input}: see {@link ResponsesConversation}.</li>
  * </ul>
  */
@@ -74,13 +76,30 @@ public final class ResponsesRequestTranslator {
      * @throws InvalidRequestException naming the field at fault
      */
     public GeminiResponsesRequest translate(ResponseRequest request, Map<String, String> media) {
+        return translate(request, List.of(), media);
+    }
+
+    /**
+     * Translates a {@code /v1/responses} request that continues a stored response: the stored
+     * conversation comes first, then the request's input ({@code instructions} are the request's own).
+     *
+     * @param request the request
+     * @param previous the stored conversation of {@code previous_response_id} (empty for none)
+     * @param media remote URL to its {@code data:} URL, for every URL the request and {@code previous} hold
+     * @throws InvalidRequestException naming the field at fault
+     */
+    public GeminiResponsesRequest translate(ResponseRequest request, List<InputItem> previous,
+            Map<String, String> media) {
+        Objects.requireNonNull(previous, "previous");
         TranslationOptions options = this.options; // one request, one set of options
         Objects.requireNonNull(request, "request");
         if (request.model() == null || request.model().isBlank()) {
             throw new InvalidRequestException("model", "model: Field required");
         }
-        unsupported(request.previousResponseId() != null, "previous_response_id");
-        unsupported(request.conversation() != null && !request.conversation().isNull(), "conversation");
+        if (request.conversation() != null && !request.conversation().isNull()) {
+            throw new InvalidRequestException("conversation", "conversation: conversations are not supported by "
+                    + "this server; continue a stored response with previous_response_id, or send the items");
+        }
         if (Boolean.TRUE.equals(request.background())) {
             throw new InvalidRequestException("background",
                     "background: background responses are not supported by this server");
@@ -141,7 +160,7 @@ public final class ResponsesRequestTranslator {
         }
 
         ResponsesConversation.Result conversation = ResponsesConversation.translate(request.instructions(),
-                request.input(), media, model.upstream());
+                previous, request.input(), media, model.upstream());
         ChatRequestTranslator.OutputFormat format = format(request.text());
         boolean summaries = request.reasoning() != null && request.reasoning().summary() != null
                 && !"none".equals(request.reasoning().summary());
@@ -166,7 +185,8 @@ public final class ResponsesRequestTranslator {
         JsonNode choice = request.toolChoice() == null || request.toolChoice().isNull()
                 ? TextNode.valueOf("auto") : request.toolChoice();
         return new Response(null, Response.OBJECT, 0, Statuses.IN_PROGRESS, null, null, request.instructions(),
-                request.maxOutputTokens(), request.model(), List.of(), parallel, null, request.reasoning(),
+                request.maxOutputTokens(), request.model(), List.of(), parallel, request.previousResponseId(),
+                request.reasoning(),
                 request.store() == null ? Boolean.TRUE : request.store(), request.temperature(),
                 request.text() != null ? request.text()
                         : new ResponseRequest.TextConfig(new ResponseRequest.Format("text", null, null, null, null), null),
@@ -221,13 +241,6 @@ public final class ResponsesRequestTranslator {
             }
             default -> throw new InvalidRequestException("text.format.type",
                     "text.format.type: must be text, json_object or json_schema");
-        }
-    }
-
-    private static void unsupported(boolean present, String param) {
-        if (present) {
-            throw new InvalidRequestException(param, param + ": not supported yet: this server does not store "
-                    + "responses; send the whole conversation in input (with store: false)");
         }
     }
 

@@ -2,7 +2,6 @@ package io.github.geminibalance.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.geminibalance.GeminiBalance;
-import io.github.geminibalance.InvalidRequestException;
 import io.github.geminibalance.RequestTrace;
 import io.github.geminibalance.ResponseStream;
 import io.github.geminibalance.openai.responses.ResponseRequest;
@@ -19,6 +18,8 @@ import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.sse.Event;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.reactivestreams.FlowAdapters;
 import org.reactivestreams.Publisher;
@@ -27,13 +28,12 @@ import org.reactivestreams.Publisher;
  * The OpenAI Responses API ({@code POST /v1/responses}, also under {@code /hf/v1}) on the same pool,
  * tokens and error envelope as the chat route. A stream's {@code 200} is sent once Gemini produced the
  * first event, then events are relayed as they come, {@code event: <type>} and {@code data: <json>}.
- * This server keeps no responses: {@code GET} and {@code DELETE /v1/responses/{id}} answer 400 saying so.
+ * Responses are kept in the server's store ({@code store} not false) for their client token only:
+ * {@code previous_response_id}, {@code GET} and {@code DELETE /v1/responses/{id}} see the responses of the
+ * token that asks, and answer 404 for any other.
  */
 @Controller
 final class ResponsesController {
-
-    private static final String NOT_STORED = "Retrieving and deleting responses is not supported yet: this "
-            + "server does not store responses. Send the whole conversation in input instead.";
 
     private final GeminiBalance gemini;
     private final KeyScrubbers scrubbers;
@@ -56,21 +56,32 @@ final class ResponsesController {
         ResponseRequest request = RequestBodies.read(body, ResponseRequest.class);
         RequestTrace trace = AccessLogFilter.trace(http);
         if (request.streamRequested()) {
-            return gemini.responsesStream(request, trace).thenApply(this::eventStream);
+            return gemini.responsesStream(request, trace, owner(http)).thenApply(this::eventStream);
         }
-        return gemini.responses(request, trace).thenApply(this::json);
+        return gemini.responses(request, trace, owner(http)).thenApply(this::json);
     }
 
-    /** {@code GET /v1/responses/{id}}: 400, nothing is stored. */
+    /** {@code GET /v1/responses/{id}}: the stored response, as it was returned; 404 when unknown. */
     @Get(uris = {"/v1/responses/{id}", "/hf/v1/responses/{id}"}, produces = MediaType.APPLICATION_JSON)
-    MutableHttpResponse<?> retrieve(String id) {
-        throw new InvalidRequestException(400, "response_id", "unsupported", NOT_STORED);
+    CompletableFuture<MutableHttpResponse<?>> retrieve(HttpRequest<?> http, String id) {
+        return gemini.storedResponse(id, owner(http)).thenApply(this::json);
     }
 
-    /** {@code DELETE /v1/responses/{id}}: 400, nothing is stored. */
+    /** {@code DELETE /v1/responses/{id}}: {@code {"id", "object": "response", "deleted": true}}; 404 when unknown. */
     @Delete(uris = {"/v1/responses/{id}", "/hf/v1/responses/{id}"}, produces = MediaType.APPLICATION_JSON)
-    MutableHttpResponse<?> delete(String id) {
-        throw new InvalidRequestException(400, "response_id", "unsupported", NOT_STORED);
+    CompletableFuture<MutableHttpResponse<?>> delete(HttpRequest<?> http, String id) {
+        return gemini.deleteStoredResponse(id, owner(http)).thenApply(done -> {
+            Map<String, Object> deleted = new LinkedHashMap<>();
+            deleted.put("id", id);
+            deleted.put("object", "response");
+            deleted.put("deleted", true);
+            return json(deleted);
+        });
+    }
+
+    // the client token's label: a response is seen only by the token that created it
+    private static String owner(HttpRequest<?> http) {
+        return http.getAttribute(AccessLogFilter.LABEL_ATTRIBUTE, String.class).orElse("");
     }
 
     private MutableHttpResponse<?> eventStream(ResponseStream stream) {

@@ -296,6 +296,7 @@ class RequestRecordsTest {
 
         assertThat(metrics).containsPattern("(?m)^gemini_balance_store_dropped_records_total 0\\.0$")
                 .containsPattern("(?m)^gemini_balance_store_backlog 0\\.0$")
-                .containsPattern("(?m)^gemini_balance_store_up 1\\.0$");
+                .containsPattern("(?m)^gemini_balance_store_up 1\\.0$")
+                .containsPattern("(?m)^gemini_balance_store_responses_not_stored_total 0\\.0$");
     }
 }

@@ -10,6 +10,7 @@ import com.openai.core.JsonSchemaLocalValidation;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.helpers.ResponseAccumulator;
@@ -274,12 +275,15 @@ class ResponsesSdkTest {
         int calls = gemini.requestCount();
         assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder().model(MODEL)
                 .input("Hi").previousResponseId("resp_123").build()))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("Previous response with id 'resp_123' not found.");
+        assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder().model(MODEL)
+                .input("Hi").temperature(3.0).build()))
                 .isInstanceOf(BadRequestException.class)
-                .hasMessageContaining("not supported yet");
+                .hasMessageContaining("temperature");
         assertThat(gemini.requestCount()).as("a bad request never reaches Gemini").isEqualTo(calls);
         assertThatThrownBy(() -> client.responses().retrieve("resp_123"))
-                .isInstanceOf(BadRequestException.class)
-                .hasMessageContaining("not supported yet");
+                .isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder().model(BUSY_MODEL)
                 .input("Hi").build()))
                 .isInstanceOf(RateLimitException.class);

@@ -41,6 +41,7 @@ public final class JdbcStore implements Store {
     private final JdbcKeyRepository keys;
     private final JdbcRecordQueries queries;
     private final JdbcSettingsRepository settingsRepository;
+    private final JdbcResponseRepository responses;
     private final Retention retention;
     private final ScheduledExecutorService ownScheduler;
     private final ScheduledFuture<?> cleanUp;
@@ -56,6 +57,7 @@ public final class JdbcStore implements Store {
         this.keys = new JdbcKeyRepository(dataSource, dialect, writeLock, writer, clock);
         this.queries = new JdbcRecordQueries(dataSource);
         this.settingsRepository = new JdbcSettingsRepository(dataSource, dialect, writeLock, clock);
+        this.responses = new JdbcResponseRepository(dataSource, dialect, writeLock);
         this.retention = new Retention(dataSource, dialect, writeLock, clock, settings, Retention.DEFAULT_BATCH,
                 settingsRepository);
         this.ownScheduler = scheduler == null ? Executors.newSingleThreadScheduledExecutor(r -> {
@@ -126,6 +128,12 @@ public final class JdbcStore implements Store {
     @Override
     public io.github.geminibalance.store.SettingsRepository settingOverrides() {
         return settingsRepository;
+    }
+
+    /** The stored responses, in table {@code gb_response}. */
+    @Override
+    public io.github.geminibalance.store.ResponseRepository responses() {
+        return responses;
     }
 
     /** The daily clean-up, to run it now. */

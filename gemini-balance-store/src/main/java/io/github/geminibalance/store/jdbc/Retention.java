@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daily clean-up: deletes request records, error records and usage aggregates older than their
- * retention (0 = keep), key counters older than a week and marks that have ended. It deletes in
- * statements of at most {@code batch} rows, each its own transaction taken under the store's write
- * lock, so the writer is never kept waiting for long.
+ * The daily clean-up: deletes request records (and stored responses, which share their retention), error
+ * records and usage aggregates older than their retention (0 = keep), key counters older than a week and
+ * marks that have ended. It deletes in statements of at most {@code batch} rows, each its own transaction
+ * taken under the store's write lock, so the writer is never kept waiting for long.
  */
 public final class Retention {
 
@@ -100,8 +100,15 @@ public final class Retention {
      * @param errors error records
      * @param usageRows usage aggregate rows
      * @param other key counters and ended marks
+     * @param responses stored responses (kept as long as request records)
      */
-    public record Result(long requests, long errors, long usageRows, long other) {}
+    public record Result(long requests, long errors, long usageRows, long other, long responses) {
+
+        /** A result without stored responses. */
+        public Result(long requests, long errors, long usageRows, long other) {
+            this(requests, errors, usageRows, other, 0);
+        }
+    }
 
     /** Runs the clean-up now, as of the store's clock. */
     public Result runOnce() {
@@ -110,6 +117,9 @@ public final class Retention {
         Days days = days();
         long requests = days.requestLogDays() == 0 ? 0
                 : deleteAll("gb_request", "at_ms", now.minus(Duration.ofDays(days.requestLogDays())).toEpochMilli());
+        long responses = days.requestLogDays() == 0 ? 0
+                : deleteAll("gb_response", "created_at",
+                        now.minus(Duration.ofDays(days.requestLogDays())).toEpochMilli());
         long errors = days.errorLogDays() == 0 ? 0
                 : deleteAll("gb_error", "at_ms", now.minus(Duration.ofDays(days.errorLogDays())).toEpochMilli());
         long usage = days.usageDays() == 0 ? 0
@@ -117,11 +127,11 @@ public final class Retention {
                         + deleteAll("gb_usage_day", "day", today.minusDays(days.usageDays()).toEpochDay());
         long other = deleteAll("gb_key_counter", "day", today.minusDays(COUNTER_DAYS).toEpochDay())
                 + deleteAll("gb_key_mark", "until_at", now.toEpochMilli());
-        if (requests + errors + usage + other > 0) {
-            LOG.info("store clean-up deleted {} request records, {} error records, {} usage rows, {} other rows",
-                    requests, errors, usage, other);
+        if (requests + errors + usage + other + responses > 0) {
+            LOG.info("store clean-up deleted {} request records, {} error records, {} usage rows, {} stored "
+                    + "responses, {} other rows", requests, errors, usage, responses, other);
         }
-        return new Result(requests, errors, usage, other);
+        return new Result(requests, errors, usage, other, responses);
     }
 
     private long deleteAll(String table, String column, long below) {
