@@ -83,9 +83,8 @@ public final class GeminiBalance implements AutoCloseable {
     // the run-time settings every request reads (updateSettings swaps them), and config() with them applied
     private final AtomicReference<RuntimeSettings> runtime;
     private final AtomicReference<GeminiBalanceConfig> effective;
-    private final ChatRequestTranslator translator;
-    private final io.github.geminibalance.translate.MessagesRequestTranslator messagesTranslator;
-    private final io.github.geminibalance.translate.ResponsesRequestTranslator responsesTranslator;
+    // the translation's run-time settings, read by every front door's translator for each request
+    private final AtomicReference<TranslationOptions> translation;
     private final SettingsAdmin settings;
     private final KeyPool pool;
     private final RetryLoop retry;
@@ -133,22 +132,21 @@ public final class GeminiBalance implements AutoCloseable {
         this.retry = new RetryLoop(pool, policy, listener);
         HttpTransport transport = b.transport != null ? b.transport : HttpTransport.jdk(http);
         this.client = new GeminiClient(transport, config.baseUrl(), config.timeout(), config.streamIdleTimeout(), scheduler);
-        TranslationOptions options = TranslationOptions.from(config);
+        this.translation = new AtomicReference<>(TranslationOptions.from(config));
         RemoteMediaFetcher media = b.mediaAddresses == null
                 ? new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT)
                 : new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT, b.mediaAddresses);
-        this.translator = new ChatRequestTranslator(options);
-        this.chat = new ChatPipeline(translator, media, client, retry, pool, clock,
-                b.random, listener, scheduler);
+        this.chat = new ChatPipeline(new ChatRequestTranslator(translation::get), media, client, retry, pool,
+                clock, b.random, listener, scheduler);
         this.catalog = new ModelCatalog(retry, client, clock, runtime::get);
         this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases);
-        this.messagesTranslator = new io.github.geminibalance.translate.MessagesRequestTranslator(options);
-        this.messages = new MessagesPipeline(messagesTranslator, media, client, retry, pool, clock, b.random, listener,
-                scheduler);
-        this.responsesTranslator = new io.github.geminibalance.translate.ResponsesRequestTranslator(options);
+        this.messages = new MessagesPipeline(
+                new io.github.geminibalance.translate.MessagesRequestTranslator(translation::get), media, client,
+                retry, pool, clock, b.random, listener, scheduler);
         this.storedResponses = new StoredResponses(store.responses(), clock);
-        this.responses = new ResponsesPipeline(responsesTranslator, media, client, retry, pool, clock, b.random, listener,
-                scheduler, storedResponses);
+        this.responses = new ResponsesPipeline(
+                new io.github.geminibalance.translate.ResponsesRequestTranslator(translation::get), media, client,
+                retry, pool, clock, b.random, listener, scheduler, storedResponses);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
         this.settings = new SettingsAdmin(runtime.get(), store.settingOverrides(), this::updateSettings);
@@ -242,10 +240,7 @@ public final class GeminiBalance implements AutoCloseable {
             pool.reconfigure(next.maxFailures(), next.keySelection());
             client.timeouts(next.timeout(), next.streamIdleTimeout());
             GeminiBalanceConfig applied = next.applyTo(config);
-            TranslationOptions options = TranslationOptions.from(applied); // MODEL_ALIASES and all
-            translator.options(options);
-            messagesTranslator.options(options);
-            responsesTranslator.options(options);
+            translation.set(TranslationOptions.from(applied)); // MODEL_ALIASES and all, for every door
             effective.set(applied);
             runtime.set(next);
         }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Translates an OpenAI chat completion request into the Gemini request to send upstream. Stateless and
@@ -114,8 +115,8 @@ public final class ChatRequestTranslator {
     private static final int MAX_CHOICES = 8;
     private static final int MAX_STOP_SEQUENCES = 5;
 
-    // a run-time setting: one translation reads it once (see translate), options(...) swaps it
-    private volatile TranslationOptions options;
+    // run-time settings: read once per translation (see translate), so one request sees one set
+    private final Supplier<TranslationOptions> options;
 
     /**
      * Creates a translator.
@@ -123,17 +124,24 @@ public final class ChatRequestTranslator {
      * @param options the configuration-derived options applied to every request
      */
     public ChatRequestTranslator(TranslationOptions options) {
-        this.options = Objects.requireNonNull(options, "options");
+        this(fixed(options));
     }
 
     /**
-     * Replaces the options for the requests translated from now on (run-time settings).
+     * Creates a translator that reads its options from {@code options} for each request: the facade's
+     * run-time settings, swapped in one place for every front door.
      *
-     * @param options the new options
+     * @param options where the current options are
      */
-    public void options(TranslationOptions options) {
+    public ChatRequestTranslator(Supplier<TranslationOptions> options) {
         this.options = Objects.requireNonNull(options, "options");
     }
+
+    private static Supplier<TranslationOptions> fixed(TranslationOptions options) {
+        Objects.requireNonNull(options, "options");
+        return () -> options;
+    }
+
 
     /**
      * Translates one request.
@@ -144,7 +152,7 @@ public final class ChatRequestTranslator {
      */
     public GeminiChatRequest translate(ChatCompletionRequest request) {
         Objects.requireNonNull(request, "request");
-        TranslationOptions options = this.options; // one request, one set of options
+        TranslationOptions options = this.options.get(); // one request, one set of options
         ModelName model = ModelName.parse(ModelAliases.resolve(options.modelAliases(), request.model()));
         if (request.messages() == null || request.messages().isEmpty()) {
             throw new InvalidRequestException("messages", "messages must be a non-empty list.");
@@ -179,7 +187,7 @@ public final class ChatRequestTranslator {
             tools.add(new GenerateContentRequest.Tool(null, null, emptyObject(), null));
         }
 
-        ThinkingConfig thinking = thinking(request, model, google);
+        ThinkingConfig thinking = thinking(options, request, model, google);
         GenerationConfig generation = generationConfig(request, n, format, thinking);
 
         List<SafetySetting> safety = google.safetySettings() != null ? google.safetySettings()
@@ -198,7 +206,7 @@ public final class ChatRequestTranslator {
                 search, codeExecution, !Boolean.FALSE.equals(request.parallelToolCalls()));
     }
 
-    private ThinkingConfig thinking(ChatCompletionRequest request, ModelName model, Passthrough google) {
+    private static ThinkingConfig thinking(TranslationOptions options, ChatCompletionRequest request, ModelName model, Passthrough google) {
         if (google.thinkingConfig() != null) {
             return google.thinkingConfig();
         }

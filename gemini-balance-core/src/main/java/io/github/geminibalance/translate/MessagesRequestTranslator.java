@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Translates an Anthropic Messages request into the Gemini request to send upstream. Stateless and
@@ -49,22 +50,29 @@ public final class MessagesRequestTranslator {
     static final int MAX_STOP_SEQUENCES = 5;
     static final int MIN_THINKING_BUDGET = 1024;
 
-    // may be swapped at run time (options(...)); one translation reads it once
-    private volatile TranslationOptions options;
+    // run-time settings: read once per translation (see translate), so one request sees one set
+    private final Supplier<TranslationOptions> options;
 
     /** A translator applying the configuration-derived {@code options} to every request. */
     public MessagesRequestTranslator(TranslationOptions options) {
-        this.options = Objects.requireNonNull(options, "options");
+        this(fixed(options));
     }
 
     /**
-     * Replaces the options for the requests translated from now on (run-time settings).
+     * Creates a translator that reads its options from {@code options} for each request: the facade's
+     * run-time settings, swapped in one place for every front door.
      *
-     * @param options the new options
+     * @param options where the current options are
      */
-    public void options(TranslationOptions options) {
+    public MessagesRequestTranslator(Supplier<TranslationOptions> options) {
         this.options = Objects.requireNonNull(options, "options");
     }
+
+    private static Supplier<TranslationOptions> fixed(TranslationOptions options) {
+        Objects.requireNonNull(options, "options");
+        return () -> options;
+    }
+
 
     /**
      * Translates a {@code /v1/messages} request.
@@ -76,7 +84,7 @@ public final class MessagesRequestTranslator {
      */
     public GeminiMessagesRequest translate(MessageRequest request, Map<String, String> media, boolean countOnly) {
         Objects.requireNonNull(request, "request");
-        TranslationOptions options = this.options; // one request, one set of options
+        TranslationOptions options = this.options.get(); // one request, one set of options
         if (request.model() == null || request.model().isBlank()) {
             throw new InvalidRequestException("model", "model: Field required");
         }
