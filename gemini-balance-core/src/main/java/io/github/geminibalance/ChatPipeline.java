@@ -3,7 +3,6 @@ package io.github.geminibalance;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.internal.StagePublisher;
-import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.openai.ChatCompletion;
 import io.github.geminibalance.openai.ChatCompletionChunk;
 import io.github.geminibalance.openai.ChatCompletionRequest;
@@ -33,9 +32,9 @@ final class ChatPipeline {
     static final java.time.Duration SUBSCRIBE_DEADLINE = Pipeline.SUBSCRIBE_DEADLINE;
 
     ChatPipeline(ChatRequestTranslator translator, RemoteMediaFetcher media, GeminiClient client, RetryLoop retry,
-            KeyPool pool, Clock clock, RandomGenerator random, GeminiBalanceListener listener,
+            Clock clock, RandomGenerator random, GeminiBalanceListener listener,
             java.util.concurrent.ScheduledExecutorService scheduler) {
-        this.pipeline = new Pipeline<>(new ChatFrontDoor(translator), media, client, retry, pool, clock, random,
+        this.pipeline = new Pipeline<>(new ChatFrontDoor(translator), media, client, retry, clock, random,
                 listener, scheduler);
     }
 
@@ -45,19 +44,6 @@ final class ChatPipeline {
 
     CompletableFuture<ChatStream> stream(ChatCompletionRequest request, RequestTrace trace) {
         return pipeline.stream(request, trace, DefaultChatStream::new).thenApply(s -> s);
-    }
-
-    /** {@link Pipeline#traced}. */
-    static <T> RetryLoop.Attempt<T> traced(RequestTrace trace, io.github.geminibalance.retry.RetryPolicy policy,
-            RetryLoop.Attempt<T> attempt) {
-        return Pipeline.traced(trace, policy, attempt);
-    }
-
-    /** {@link Pipeline#releasing(Flow.Publisher, KeyPool.Lease, io.github.geminibalance.retry.RetryPolicy, RequestTrace, boolean)}. */
-    static StagePublisher<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer> releasing(
-            Flow.Publisher<java.util.List<java.nio.ByteBuffer>> body,
-            KeyPool.Lease lease, io.github.geminibalance.retry.RetryPolicy policy, RequestTrace trace, boolean scan) {
-        return Pipeline.releasing(body, lease, policy, trace, scan);
     }
 
     static byte[] toJson(Object value) {

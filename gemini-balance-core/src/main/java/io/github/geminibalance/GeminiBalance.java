@@ -136,17 +136,17 @@ public final class GeminiBalance implements AutoCloseable {
         RemoteMediaFetcher media = b.mediaAddresses == null
                 ? new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT)
                 : new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT, b.mediaAddresses);
-        this.chat = new ChatPipeline(new ChatRequestTranslator(translation::get), media, client, retry, pool,
+        this.chat = new ChatPipeline(new ChatRequestTranslator(translation::get), media, client, retry,
                 clock, b.random, listener, scheduler);
         this.catalog = new ModelCatalog(retry, client, clock, runtime::get);
         this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases);
         this.messages = new MessagesPipeline(
                 new io.github.geminibalance.translate.MessagesRequestTranslator(translation::get), media, client,
-                retry, pool, clock, b.random, listener, scheduler);
+                retry, clock, b.random, listener, scheduler);
         this.storedResponses = new StoredResponses(store.responses(), clock);
         this.responses = new ResponsesPipeline(
                 new io.github.geminibalance.translate.ResponsesRequestTranslator(translation::get), media, client,
-                retry, pool, clock, b.random, listener, scheduler, storedResponses);
+                retry, clock, b.random, listener, scheduler, storedResponses);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
         this.settings = new SettingsAdmin(runtime.get(), store.settingOverrides(), this::updateSettings);
@@ -537,8 +537,8 @@ public final class GeminiBalance implements AutoCloseable {
             List<CompletableFuture<BatchEmbedContentsResponse>> calls = new ArrayList<>();
             for (var batch : plan.batches()) {
                 byte[] body = ChatPipeline.toJson(batch);
-                calls.add(retry.run(plan.model(), ChatPipeline.traced(trace, retry.policy(),
-                        lease -> client.batchEmbedContents(lease.key(), plan.model(), body))));
+                calls.add(retry.run(plan.model(), Pipeline.traced(trace, retry.policy(),
+                        attempt -> client.batchEmbedContents(attempt.key(), plan.model(), body))));
             }
             return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 List<BatchEmbedContentsResponse> answers = new ArrayList<>(calls.size());

@@ -8,7 +8,6 @@ import io.github.geminibalance.anthropic.MessageRequest;
 import io.github.geminibalance.anthropic.StreamEvent;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.internal.StagePublisher;
-import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.retry.RetryLoop;
 import io.github.geminibalance.translate.MessagesFrontDoor;
 import io.github.geminibalance.translate.MessagesRequestTranslator;
@@ -34,13 +33,13 @@ final class MessagesPipeline {
     private final RetryLoop retry;
 
     MessagesPipeline(MessagesRequestTranslator translator, RemoteMediaFetcher media, GeminiClient client,
-            RetryLoop retry, KeyPool pool, Clock clock, RandomGenerator random, GeminiBalanceListener listener,
+            RetryLoop retry, Clock clock, RandomGenerator random, GeminiBalanceListener listener,
             java.util.concurrent.ScheduledExecutorService scheduler) {
         this.door = new MessagesFrontDoor(translator);
         this.media = media;
         this.client = client;
         this.retry = retry;
-        this.pipeline = new Pipeline<>(door, media, client, retry, pool, clock, random, listener, scheduler);
+        this.pipeline = new Pipeline<>(door, media, client, retry, clock, random, listener, scheduler);
     }
 
     CompletableFuture<Message> complete(MessageRequest request, RequestTrace trace) {
@@ -56,7 +55,7 @@ final class MessagesPipeline {
             byte[] body = MessagesFrontDoor.countTokensBody(g);
             trace.modelSent(g.upstreamModel());
             return retry.run(g.upstreamModel(), Pipeline.traced(trace, retry.policy(),
-                    lease -> client.countTokens(lease.key(), g.upstreamModel(), body)))
+                    attempt -> client.countTokens(attempt.key(), g.upstreamModel(), body)))
                     .thenApply(MessagesPipeline::count);
         });
     }

@@ -46,8 +46,8 @@ final class ModelCatalog {
         if (c != null && c.expires.isAfter(clock.instant())) {
             return CompletableFuture.completedFuture(c.list);
         }
-        return retry.run(POOL_KEY, ChatPipeline.traced(trace, retry.policy(),
-                lease -> listAll(lease.key(), null, new ArrayList<>(), 0)))
+        return retry.run(POOL_KEY, Pipeline.traced(trace, retry.policy(),
+                attempt -> listAll(attempt.key(), null, new ArrayList<>(), 0)))
                 .thenApply(all -> {
                     ModelList list = toModelList(all);
                     cached.set(new Cached(list, clock.instant().plus(GeminiBalance.MODELS_TTL)));

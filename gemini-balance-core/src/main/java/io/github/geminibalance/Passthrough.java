@@ -44,10 +44,10 @@ final class Passthrough {
         boolean scan = path.endsWith(":generateContent") || path.endsWith(":streamGenerateContent");
         String pathAndQuery = "/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
         return Calls.handOver(Calls.observe(listener, "native", model, Calls.guard(() -> retry.run(model,
-                ChatPipeline.traced(trace, retry.policy(),
-                lease -> client.exchange(lease.key(), method, pathAndQuery, body, "application/json")
+                Pipeline.traced(trace, retry.policy(),
+                attempt -> client.exchange(attempt.key(), method, pathAndQuery, body, "application/json")
                         .thenApply(response -> {
-                            var released = ChatPipeline.releasing(response.body(), lease, retry.policy(), trace, scan);
+                            var released = Pipeline.releasing(response.body(), attempt, trace, scan);
                             chat.releaseLater(released::cancelIfUnsubscribed);
                             return new NativeResponse(response.status(), response.contentType(), released);
                         }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
@@ -64,10 +64,10 @@ final class Passthrough {
         String model = call.model() == null ? ModelCatalog.POOL_KEY : call.model();
         String pathAndQuery = "/openai/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
         byte[] sent = body == null ? new byte[0] : body;
-        return Calls.handOver(Calls.observe(listener, "openai_layer", model, Calls.guard(() -> retry.run(model, ChatPipeline.traced(trace,
-                retry.policy(), lease -> client.exchange(lease.key(), method, pathAndQuery, sent, "application/json", true)
+        return Calls.handOver(Calls.observe(listener, "openai_layer", model, Calls.guard(() -> retry.run(model, Pipeline.traced(trace,
+                retry.policy(), attempt -> client.exchange(attempt.key(), method, pathAndQuery, sent, "application/json", true)
                         .thenApply(response -> {
-                            var released = ChatPipeline.releasing(response.body(), lease, retry.policy(), trace, false);
+                            var released = Pipeline.releasing(response.body(), attempt, trace, false);
                             chat.releaseLater(released::cancelIfUnsubscribed);
                             return new NativeResponse(response.status(), response.contentType(), released);
                         }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());

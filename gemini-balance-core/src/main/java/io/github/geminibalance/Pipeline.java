@@ -5,8 +5,7 @@ import io.github.geminibalance.gemini.GenerateContentResponse;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.internal.Primed;
 import io.github.geminibalance.internal.StagePublisher;
-import io.github.geminibalance.keys.KeyPool;
-import io.github.geminibalance.keys.Verdict;
+import io.github.geminibalance.retry.Attempt;
 import io.github.geminibalance.retry.RetryLoop;
 import io.github.geminibalance.translate.EventTranslator;
 import io.github.geminibalance.translate.FrontDoor;
@@ -37,7 +36,6 @@ final class Pipeline<Q, E, A> {
     private final RemoteMediaFetcher media;
     private final GeminiClient client;
     private final RetryLoop retry;
-    private final KeyPool pool;
     private final Clock clock;
     private final RandomGenerator random;
     private final GeminiBalanceListener listener;
@@ -47,13 +45,12 @@ final class Pipeline<Q, E, A> {
     static final java.time.Duration SUBSCRIBE_DEADLINE = java.time.Duration.ofSeconds(30);
 
     Pipeline(FrontDoor<Q, E, A> door, RemoteMediaFetcher media, GeminiClient client, RetryLoop retry,
-            KeyPool pool, Clock clock, RandomGenerator random, GeminiBalanceListener listener,
+            Clock clock, RandomGenerator random, GeminiBalanceListener listener,
             java.util.concurrent.ScheduledExecutorService scheduler) {
         this.door = door;
         this.media = media;
         this.client = client;
         this.retry = retry;
-        this.pool = pool;
         this.clock = clock;
         this.random = random;
         this.listener = listener;
@@ -66,11 +63,11 @@ final class Pipeline<Q, E, A> {
             byte[] body = call.body();
             trace.modelSent(call.upstreamModel());
             return retry.run(call.upstreamModel(), traced(trace, retry.policy(),
-                    lease -> client.generateContent(lease.key(), call.upstreamModel(), body)
+                    attempt -> client.generateContent(attempt.key(), call.upstreamModel(), body)
                     .thenApply(response -> {
                         requireUsable(response);
                         FrontDoor.Folded<A> folded = call.fold(response, clock, random);
-                        countTokens(lease, folded.tokens());
+                        countTokens(attempt, folded.tokens());
                         traceTokens(trace, folded.tokens());
                         traceFinish(trace, response);
                         return folded.answer();
@@ -89,12 +86,12 @@ final class Pipeline<Q, E, A> {
             byte[] body = call.body();
             trace.modelSent(call.upstreamModel());
             return retry.run(call.upstreamModel(), traced(trace, retry.policy(),
-                    lease -> client.streamGenerateContent(lease.handOver().key(), call.upstreamModel(), body)
+                    attempt -> client.streamGenerateContent(attempt.handOver().key(), call.upstreamModel(), body)
                     .thenCompose(events -> {
                         Flow.Publisher<GenerateContentResponse> responses =
                                 StagePublisher.of(events, (data, out) -> out.accept(GeminiClient.parseEvent(data)));
                         Flow.Publisher<E> translated = StagePublisher.of(responses,
-                                new TranslateStage(call.events(clock, random), lease, trace));
+                                new TranslateStage<>(call.events(clock, random), attempt, trace));
                         return Primed.awaitFirst(translated);
                     })))
                     .thenApply(events -> {
@@ -109,20 +106,20 @@ final class Pipeline<Q, E, A> {
     }
 
     /**
-     * The attempt, noted in the trace: the lease's key id when it starts, the upstream status when its
+     * The call, noted in the trace: the attempt's key id when it starts, the upstream status when its
      * future completes (RetryLoop sees the completion only after the trace has it).
      */
-    static <T> RetryLoop.Attempt<T> traced(RequestTrace trace, io.github.geminibalance.retry.RetryPolicy policy,
-            RetryLoop.Attempt<T> attempt) {
+    static <T> RetryLoop.Call<T> traced(RequestTrace trace, io.github.geminibalance.retry.RetryPolicy policy,
+            RetryLoop.Call<T> inner) {
         if (!trace.recording()) {
-            return attempt;
+            return inner;
         }
-        return lease -> {
-            String keyId = lease.key().id();
+        return attempt -> {
+            String keyId = attempt.key().id();
             int n = trace.attemptStarted(keyId);
             CompletableFuture<T> call;
             try {
-                call = attempt.call(lease);
+                call = inner.call(attempt);
             } catch (RuntimeException e) {
                 trace.attemptEnded(n, upstreamStatus(policy, e));
                 traceFailure(trace, keyId, e);
@@ -208,32 +205,23 @@ final class Pipeline<Q, E, A> {
                 || p.executableCode() != null || p.codeExecutionResult() != null || p.fileData() != null;
     }
 
-    private void countTokens(KeyPool.Lease lease, RequestTrace.Tokens tokens) {
+    private static void countTokens(Attempt attempt, RequestTrace.Tokens tokens) {
         if (tokens != null) {
-            pool.addTokens(lease.key(), tokens.total());
+            attempt.countTokens(tokens.total());
         }
     }
 
     /**
-     * The body bytes, which take the lease over ({@link KeyPool.Lease#handOver()}) and return it when they
-     * end (success), fail (classified) or are cancelled.
+     * The body bytes, which take the attempt over ({@link Attempt#handOver()}) and end it when they end
+     * (success), fail (classified) or are cancelled. With {@code scan}, the token counts and the finish
+     * reason found in the bytes are noted in the trace when the body ends ({@link NativeUsageScanner}). A
+     * body that fails is noted as a failed attempt.
      */
     static StagePublisher<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer> releasing(
-            Flow.Publisher<java.util.List<java.nio.ByteBuffer>> body,
-            KeyPool.Lease lease, io.github.geminibalance.retry.RetryPolicy policy, RequestTrace trace) {
-        return releasing(body, lease, policy, trace, false);
-    }
-
-    /**
-     * {@link #releasing(Flow.Publisher, KeyPool.Lease, io.github.geminibalance.retry.RetryPolicy, RequestTrace)};
-     * with {@code scan}, the token counts and the finish reason found in the bytes are noted in the trace
-     * when the body ends ({@link NativeUsageScanner}). A body that fails is noted as a failed attempt.
-     */
-    static StagePublisher<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer> releasing(
-            Flow.Publisher<java.util.List<java.nio.ByteBuffer>> body,
-            KeyPool.Lease lease, io.github.geminibalance.retry.RetryPolicy policy, RequestTrace trace, boolean scan) {
+            Flow.Publisher<java.util.List<java.nio.ByteBuffer>> body, Attempt attempt, RequestTrace trace,
+            boolean scan) {
         trace.expectBody();
-        lease.handOver();
+        attempt.handOver();
         NativeUsageScanner scanner = scan && trace.recording() ? new NativeUsageScanner() : null;
         return StagePublisher.of(body, new StagePublisher.Stage<java.util.List<java.nio.ByteBuffer>, java.nio.ByteBuffer>() {
             @Override
@@ -248,15 +236,15 @@ final class Pipeline<Q, E, A> {
             @Override
             public void onComplete(Consumer<java.nio.ByteBuffer> out) {
                 report();
-                lease.complete(Verdict.SUCCESS);
+                attempt.succeeded();
                 trace.bodyEnded();
             }
 
             @Override
             public boolean onError(Throwable error, Consumer<java.nio.ByteBuffer> out) {
                 report();
-                traceFailure(trace, lease.key().id(), error); // the attempt had succeeded: its body failed
-                lease.complete(policy.classify(error).verdict());
+                traceFailure(trace, attempt.key().id(), error); // the call had succeeded: its body failed
+                attempt.failed(error);
                 trace.bodyEnded();
                 return false;
             }
@@ -264,7 +252,7 @@ final class Pipeline<Q, E, A> {
             @Override
             public void onCancel() {
                 report();
-                lease.complete(Verdict.NEUTRAL);
+                attempt.abandoned();
                 trace.bodyEnded();
             }
 
@@ -280,16 +268,16 @@ final class Pipeline<Q, E, A> {
         return Json.bytes(value);
     }
 
-    /** Translates events and returns the stream's key with its verdict when the stream ends. */
-    private final class TranslateStage implements StagePublisher.Stage<GenerateContentResponse, E> {
+    /** Translates events and ends the stream's attempt, with its verdict, when the stream ends. */
+    private static final class TranslateStage<E> implements StagePublisher.Stage<GenerateContentResponse, E> {
         private final EventTranslator<E> translator;
-        private final KeyPool.Lease lease;
+        private final Attempt attempt;
         private final RequestTrace trace;
         private boolean committed;
 
-        TranslateStage(EventTranslator<E> translator, KeyPool.Lease lease, RequestTrace trace) {
+        TranslateStage(EventTranslator<E> translator, Attempt attempt, RequestTrace trace) {
             this.translator = translator;
-            this.lease = lease;
+            this.attempt = attempt;
             this.trace = trace;
         }
 
@@ -312,9 +300,9 @@ final class Pipeline<Q, E, A> {
                 throw new SoftFailureException("STREAM_CUT", "the Gemini stream ended before a finish reason");
             }
             translator.onComplete().forEach(out);
-            countTokens(lease, translator.tokens());
+            countTokens(attempt, translator.tokens());
             traceTokens(trace, translator.tokens()); // Gemini's usageMetadata, whether or not the client asked for usage
-            lease.complete(Verdict.SUCCESS);
+            attempt.succeeded();
         }
 
         @Override
@@ -322,16 +310,16 @@ final class Pipeline<Q, E, A> {
             traceTokens(trace, translator.tokens());
             if (committed) {
                 // before the first item the attempt itself fails and traced() notes it
-                traceFailure(trace, lease.key().id(), error);
+                traceFailure(trace, attempt.key().id(), error);
             }
-            lease.complete(retry.policy().classify(error).verdict());
+            attempt.failed(error);
             return false;
         }
 
         @Override
         public void onCancel() {
             traceTokens(trace, translator.tokens()); // the client left: the counts so far
-            lease.complete(Verdict.NEUTRAL);
+            attempt.abandoned();
         }
     }
 

@@ -3,7 +3,6 @@ package io.github.geminibalance;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.internal.StagePublisher;
-import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.openai.responses.EventTypes;
 import io.github.geminibalance.openai.responses.Response;
 import io.github.geminibalance.openai.responses.ResponseRequest;
@@ -30,9 +29,9 @@ final class ResponsesPipeline {
     private final StoredResponses stored;
 
     ResponsesPipeline(ResponsesRequestTranslator translator, RemoteMediaFetcher media, GeminiClient client,
-            RetryLoop retry, KeyPool pool, Clock clock, RandomGenerator random, GeminiBalanceListener listener,
+            RetryLoop retry, Clock clock, RandomGenerator random, GeminiBalanceListener listener,
             ScheduledExecutorService scheduler, StoredResponses stored) {
-        this.pipeline = new Pipeline<>(new ResponsesFrontDoor(translator), media, client, retry, pool, clock, random,
+        this.pipeline = new Pipeline<>(new ResponsesFrontDoor(translator), media, client, retry, clock, random,
                 listener, scheduler);
         this.stored = stored;
     }

@@ -529,17 +529,13 @@ public final class KeyPool {
 
     /**
      * One use of a key by one request. Complete it exactly once with the verdict of the attempt; later
-     * calls are ignored, so error paths can complete defensively.
-     *
-     * <p>Who completes it: the attempt's owner. That is the retry loop, unless the attempt
-     * {@linkplain #handOver() hands the lease over} to its result (a stream, which gives the key back when
-     * it ends); then the result owns it, and the loop only steps in when nobody takes the result.
+     * calls are ignored, so error paths can complete defensively. The retry loop wraps each lease in an
+     * attempt that decides who completes it and with which verdict.
      */
     public final class Lease {
         private final KeyEntry entry;
         private final String model;
         private final AtomicBoolean done = new AtomicBoolean();
-        private final AtomicBoolean handedOver = new AtomicBoolean();
         // how far this selection moved the rotation (skipped keys included), for a shared store
         private final int steps;
 
@@ -569,22 +565,6 @@ public final class KeyPool {
         /** Whether the lease has been completed. */
         public boolean isDone() {
             return done.get();
-        }
-
-        /**
-         * Gives the lease to the attempt's result, which completes it when it ends (a stream, when its
-         * last byte is read, it fails or it is cancelled). Call it before the attempt's future completes.
-         *
-         * @return this lease
-         */
-        public Lease handOver() {
-            handedOver.set(true);
-            return this;
-        }
-
-        /** Whether the attempt's result owns the lease ({@link #handOver()}). */
-        public boolean handedOver() {
-            return handedOver.get();
         }
     }
 }

@@ -59,11 +59,11 @@ public final class RetryLoop {
 
     private static final Logger log = LoggerFactory.getLogger(RetryLoop.class);
 
-    /** One attempt with a leased key. */
+    /** What a request does with each key the loop leases. */
     @FunctionalInterface
-    public interface Attempt<T> {
-        /** Calls Gemini with the lease's key. */
-        CompletableFuture<T> call(KeyPool.Lease lease);
+    public interface Call<T> {
+        /** Calls Gemini with the attempt's key; an answer that outlives the future takes the attempt over. */
+        CompletableFuture<T> call(Attempt attempt);
     }
 
     private final KeyPool pool;
@@ -103,13 +103,12 @@ public final class RetryLoop {
      * Runs a request.
      *
      * @param model the Gemini model (cooldowns are per key and model)
-     * @param attempt the call to make with each key; when its result owns the lease (a stream returns its
-     *     key when it ends), it says so with {@link KeyPool.Lease#handOver()}; otherwise the loop completes
-     *     the lease with SUCCESS
+     * @param call the call to make with each key; when its answer owns the attempt (a stream returns its
+     *     key when it ends), it says so with {@link Attempt#handOver()}; otherwise the loop ends the attempt
      * @return the first successful result, or a failed future with a {@link GeminiBalanceException}
      */
-    public <T> CompletableFuture<T> run(String model, Attempt<T> attempt) {
-        Run<T> run = new Run<>(model, attempt);
+    public <T> CompletableFuture<T> run(String model, Call<T> call) {
+        Run<T> run = new Run<>(model, call);
         run.next();
         return run.result;
     }
@@ -117,7 +116,7 @@ public final class RetryLoop {
     /** One request's attempts; its fields are touched by one attempt's completion at a time. */
     private final class Run<T> {
         final String model;
-        final Attempt<T> attempt;
+        final Call<T> call;
         final CompletableFuture<T> result = new CompletableFuture<>();
         final Set<ApiKey> tried = new HashSet<>();
         final List<Failed> pending = new ArrayList<>(2);
@@ -126,9 +125,9 @@ public final class RetryLoop {
         Failed best;
         int number;
 
-        Run(String model, Attempt<T> attempt) {
+        Run(String model, Call<T> call) {
             this.model = model;
-            this.attempt = attempt;
+            this.call = call;
         }
 
         void next() {
@@ -137,37 +136,37 @@ public final class RetryLoop {
                 result.completeExceptionally(best != null ? report(best) : noKey());
                 return;
             }
-            KeyPool.Lease lease = leased.get();
-            tried.add(lease.key());
+            Attempt attempt = new Attempt(leased.get(), pool, policy);
+            tried.add(attempt.key());
             number++;
             long started = System.nanoTime();
-            CompletableFuture<T> call;
+            CompletableFuture<T> answer;
             try {
-                call = attempt.call(lease);
-                if (call == null) {
-                    call = CompletableFuture.failedFuture(new IllegalStateException("an attempt returned no future"));
+                answer = call.call(attempt);
+                if (answer == null) {
+                    answer = CompletableFuture.failedFuture(new IllegalStateException("an attempt returned no future"));
                 }
             } catch (RuntimeException e) {
-                call = CompletableFuture.failedFuture(e);
+                answer = CompletableFuture.failedFuture(e);
             }
-            call.whenComplete((value, failure) -> {
+            answer.whenComplete((value, failure) -> {
                 try {
                     Duration took = Duration.ofNanos(System.nanoTime() - started);
                     if (failure == null) {
-                        succeeded(lease, value, took);
+                        succeeded(attempt, value, took);
                     } else {
-                        failed(lease, failure, took);
+                        failed(attempt, failure, took);
                     }
                 } catch (RuntimeException e) {
                     // never leave the caller waiting: a bug in classification or bookkeeping fails the request
-                    lease.complete(Verdict.NEUTRAL);
+                    attempt.abandoned();
                     result.completeExceptionally(ErrorMapper.toClient(e, null));
                 }
             });
         }
 
-        void succeeded(KeyPool.Lease lease, T value, Duration took) {
-            listener.onAttempt(model, lease.key().id(), "success", 200, took);
+        void succeeded(Attempt attempt, T value, Duration took) {
+            listener.onAttempt(model, attempt.key().id(), "success", 200, took);
             boolean wasOpen = circuit.onSuccess(model);
             if (wasOpen) {
                 log.info("Gemini answers model {} again: upstream circuit closed", LogText.quote(model));
@@ -184,21 +183,20 @@ public final class RetryLoop {
                 }
             }
             pending.clear();
-            boolean owned = lease.handedOver();
-            if (!owned) {
-                lease.complete(Verdict.SUCCESS);
+            if (!attempt.handedOver()) {
+                attempt.succeeded();
             }
-            if (!result.complete(value) && owned) {
-                lease.complete(Verdict.NEUTRAL); // the caller gave up: nobody will end the stream
+            if (!result.complete(value)) {
+                attempt.abandoned(); // the caller gave up: nobody will end a handed-over answer
             }
         }
 
-        void failed(KeyPool.Lease lease, Throwable failure, Duration took) {
+        void failed(Attempt attempt, Throwable failure, Duration took) {
             Classification c = policy.classify(failure);
             // a transient failure or an input-token 429 is held back: see the class javadoc
-            lease.complete(c.isHeldBack() ? Verdict.NEUTRAL : c.verdict());
-            reportAttempt(lease, c, took);
-            if (c.isTransient() && circuit.onTransientFailure(model, lease.key().id())) {
+            attempt.end(c.isHeldBack() ? Verdict.NEUTRAL : c.verdict());
+            reportAttempt(attempt, c, took);
+            if (c.isTransient() && circuit.onTransientFailure(model, attempt.key().id())) {
                 log.warn("Gemini keeps failing for model {} on several keys: upstream circuit open, "
                         + "no retries after transient failures and no strikes until a call succeeds", LogText.quote(model));
             }
@@ -209,14 +207,14 @@ public final class RetryLoop {
                 result.completeExceptionally(ErrorMapper.toClient(failure, null));
                 return;
             }
-            Failed f = new Failed(failure, c, lease.key());
+            Failed f = new Failed(failure, c, attempt.key());
             if (c.isHeldBack()) {
                 Failed same = pending.stream().filter(p -> p.classification().sameFailureAs(c)).findFirst()
                         .orElse(null);
                 if (same != null && c.isInputTokenQuota()) {
                     log.info("Attempt {} for {} hit the per-minute input-token quota with key {} as it did with "
                             + "key {}: the request is too large for the pool's quota; no retry, no key rests", number,
-                            LogText.quote(model), lease.key(), same.key());
+                            LogText.quote(model), attempt.key(), same.key());
                     pending.clear();
                     result.completeExceptionally(ErrorMapper.inputTokenQuota(failure));
                     return;
@@ -224,7 +222,7 @@ public final class RetryLoop {
                 if (same != null) {
                     log.info("Attempt {} for {} failed ({} {}) with key {} as it did with key {}: the failure "
                             + "follows the request; no retry, no strike", number, LogText.quote(model), c.verdict().status(),
-                            c.verdict().reason(), lease.key(), same.key());
+                            c.verdict().reason(), attempt.key(), same.key());
                     result.completeExceptionally(ErrorMapper.toClient(failure, null));
                     return;
                 }
@@ -232,7 +230,7 @@ public final class RetryLoop {
                     best = FailureRanking.better(best, f);
                     log.info("Attempt {} for {} failed ({} {}) with key {}; not retried while the upstream "
                             + "circuit is open", number, LogText.quote(model), c.verdict().status(), c.verdict().reason(),
-                            lease.key());
+                            attempt.key());
                     result.completeExceptionally(report(best));
                     return;
                 }
@@ -241,16 +239,16 @@ public final class RetryLoop {
             best = FailureRanking.better(best, f);
             if (number >= maxAttempts) {
                 log.warn("Request for {} failed after {} attempts; last: {} {} with key {}", LogText.quote(model), number,
-                        c.verdict().status(), c.verdict().reason(), lease.key());
+                        c.verdict().status(), c.verdict().reason(), attempt.key());
                 result.completeExceptionally(report(best));
                 return;
             }
             log.info("Attempt {} for {} failed ({} {}) with key {}; trying another key", number, LogText.quote(model),
-                    c.verdict().status(), c.verdict().reason(), lease.key());
+                    c.verdict().status(), c.verdict().reason(), attempt.key());
             next();
         }
 
-        void reportAttempt(KeyPool.Lease lease, Classification c, Duration took) {
+        void reportAttempt(Attempt attempt, Classification c, Duration took) {
             Verdict v = c.verdict();
             String outcome = switch (v.kind()) {
                 case COOLDOWN -> "rate_limited";
@@ -259,9 +257,9 @@ public final class RetryLoop {
                 case FAILURE -> "failure";
                 case NEUTRAL, SUCCESS -> "client_error";
             };
-            listener.onAttempt(model, lease.key().id(), outcome, v.status(), took);
+            listener.onAttempt(model, attempt.key().id(), outcome, v.status(), took);
             if (!c.isHeldBack()) {
-                reportCooldown(lease.key(), v); // a held-back cooldown is reported if and when it is charged
+                reportCooldown(attempt.key(), v); // a held-back cooldown is reported if and when it is charged
             }
         }
 

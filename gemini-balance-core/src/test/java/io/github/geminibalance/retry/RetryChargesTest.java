@@ -44,7 +44,7 @@ class RetryChargesTest {
             io.github.geminibalance.GeminiBalanceListener.NONE, circuit);
 
     /** Answers by key, and records the keys in call order. */
-    private static final class ByKey implements RetryLoop.Attempt<String> {
+    private static final class ByKey implements RetryLoop.Call<String> {
         final List<String> keys = new ArrayList<>();
         Function<String, CompletableFuture<String>> answer;
         boolean handOver;
@@ -54,7 +54,7 @@ class RetryChargesTest {
         }
 
         @Override
-        public CompletableFuture<String> call(KeyPool.Lease lease) {
+        public CompletableFuture<String> call(Attempt lease) {
             keys.add(lease.key().value());
             if (handOver) {
                 lease.handOver();

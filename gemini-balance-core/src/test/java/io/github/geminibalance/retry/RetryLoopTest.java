@@ -44,11 +44,11 @@ class RetryLoopTest {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final KeyPool pool = new KeyPool(List.of(K1, K2, K3), 3, KeySelection.ROUND_ROBIN, clock);
 
-    /** An attempt that plays a script, one step per call, and records the keys and leases it got. */
-    private static final class Script implements RetryLoop.Attempt<String> {
-        final Deque<Function<KeyPool.Lease, CompletableFuture<String>>> steps = new ArrayDeque<>();
+    /** An attempt that plays a script, one step per call, and records the keys and attempts it got. */
+    private static final class Script implements RetryLoop.Call<String> {
+        final Deque<Function<Attempt, CompletableFuture<String>>> steps = new ArrayDeque<>();
         final List<String> keys = new ArrayList<>();
-        final List<KeyPool.Lease> leases = new ArrayList<>();
+        final List<Attempt> attempts = new ArrayList<>();
         boolean handOver;
 
         /** Each attempt hands its lease over to its result, as a stream does. */
@@ -57,7 +57,7 @@ class RetryLoopTest {
             return this;
         }
 
-        Script then(Function<KeyPool.Lease, CompletableFuture<String>> step) {
+        Script then(Function<Attempt, CompletableFuture<String>> step) {
             steps.add(step);
             return this;
         }
@@ -71,13 +71,13 @@ class RetryLoopTest {
         }
 
         @Override
-        public CompletableFuture<String> call(KeyPool.Lease lease) {
+        public CompletableFuture<String> call(Attempt lease) {
             keys.add(lease.key().value());
-            leases.add(lease);
+            attempts.add(lease);
             if (handOver) {
                 lease.handOver();
             }
-            Function<KeyPool.Lease, CompletableFuture<String>> step = steps.poll();
+            Function<Attempt, CompletableFuture<String>> step = steps.poll();
             if (step == null) {
                 throw new AssertionError("unexpected attempt " + keys.size());
             }
@@ -125,7 +125,7 @@ class RetryLoopTest {
         assertThat(status(K1).state()).isEqualTo(KeyState.COOLING);
         assertThat(status(K1).restingUntil()).containsEntry(MODEL, NOW.plusSeconds(38));
         assertThat(status(K2).state()).isEqualTo(KeyState.ACTIVE);
-        assertThat(script.leases).allMatch(KeyPool.Lease::isDone);
+        assertThat(script.attempts).allMatch(Attempt::isDone);
         assertNothingInFlight();
     }
 
@@ -213,7 +213,7 @@ class RetryLoopTest {
         for (List<String> order : List.of(List.of(K1, K2), List.of(K2, K1))) {
             KeyPool twoKeys = new KeyPool(order, 3, KeySelection.ROUND_ROBIN, clock);
             // K1 is rate-limited for 41 s, K2 is rejected, whichever is tried first
-            RetryLoop.Attempt<String> attempt = lease -> CompletableFuture.failedFuture(
+            RetryLoop.Call<String> attempt = lease -> CompletableFuture.failedFuture(
                     lease.key().value().equals(K1) ? rateLimited("41s") : gemini(400, D7_INVALID_KEY));
 
             CompletableFuture<String> result = new RetryLoop(twoKeys, new RetryPolicy(3, clock))
@@ -298,13 +298,13 @@ class RetryLoopTest {
         CompletableFuture<String> result = loop(3).run(MODEL, script);
 
         assertThat(result.get(1, TimeUnit.SECONDS)).isEqualTo("stream");
-        KeyPool.Lease held = script.leases.get(1);
+        Attempt held = script.attempts.get(1);
         assertThat(held.isDone()).isFalse();
         assertThat(status(K2).inFlight()).isEqualTo(1);
-        assertThat(script.leases.get(0).isDone()).as("the failed attempt's lease is returned").isTrue();
+        assertThat(script.attempts.get(0).isDone()).as("the failed attempt's lease is returned").isTrue();
         assertThat(status(K1).inFlight()).isZero();
 
-        held.complete(Verdict.SUCCESS);
+        held.succeeded();
         assertNothingInFlight();
     }
 
@@ -314,7 +314,7 @@ class RetryLoopTest {
 
         loop(3).run(MODEL, script).get(1, TimeUnit.SECONDS);
 
-        assertThat(script.leases.get(0).isDone()).isTrue();
+        assertThat(script.attempts.get(0).isDone()).isTrue();
         assertNothingInFlight();
     }
 
@@ -331,7 +331,7 @@ class RetryLoopTest {
         assertThat(e.code()).contains("internal_error");
         assertThat(e.getCause()).isInstanceOf(IllegalStateException.class);
         assertThat(script.keys).containsExactly(K1);
-        assertThat(script.leases.get(0).isDone()).isTrue();
+        assertThat(script.attempts.get(0).isDone()).isTrue();
         assertNothingInFlight();
     }
 
@@ -376,7 +376,7 @@ class RetryLoopTest {
         result.cancel(true);
         attempt.complete("nobody wants this");
 
-        assertThat(script.leases.get(0).isDone()).isTrue();
+        assertThat(script.attempts.get(0).isDone()).isTrue();
         assertNothingInFlight();
     }
 
