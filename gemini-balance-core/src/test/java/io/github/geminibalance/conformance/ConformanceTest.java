@@ -1,46 +1,23 @@
 package io.github.geminibalance.conformance;
 
+import static io.github.geminibalance.conformance.ConformanceKit.CLOCK;
+import static io.github.geminibalance.conformance.ConformanceKit.WAIT_SECONDS;
+import static io.github.geminibalance.conformance.ConformanceKit.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.geminibalance.ChatStream;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.GeminiBalanceException;
-import io.github.geminibalance.config.GeminiBalanceConfig;
-import io.github.geminibalance.internal.Json;
+import io.github.geminibalance.conformance.ConformanceKit.Canonical;
 import io.github.geminibalance.openai.ChatCompletion;
 import io.github.geminibalance.openai.ChatCompletionChunk;
 import io.github.geminibalance.openai.ChatCompletionRequest;
 import io.github.geminibalance.testing.FakeGemini;
 import io.github.geminibalance.translate.ChatCompletionAccumulator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.TreeMap;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -90,13 +67,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConformanceTest {
 
     private static final String ROOT = "/conformance";
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-    private static final long SEED = 20260101L;
-    private static final String KEY = "AIzaSyCONFORMANCE-key-0000000000000000001";
     private static final Pattern RANDOM_CALL_ID = Pattern.compile("^call_r[A-Za-z0-9]{24}");
-    private static final String RANDOM_PLACEHOLDER = "call_r{random}";
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final long WAIT_SECONDS = 20;
+    /** Top-level id and created left out; the random part of minted tool-call ids as {@code {random}}. */
+    private static final Canonical CANONICAL = new Canonical(true, (field, text) -> {
+        if (!"id".equals(field)) {
+            return text;
+        }
+        Matcher random = RANDOM_CALL_ID.matcher(text);
+        return random.find() ? "call_r{random}" + text.substring(random.end()) : text;
+    });
 
     static FakeGemini fake;
 
@@ -115,44 +94,22 @@ class ConformanceTest {
         fake.reset();
     }
 
-    // ---- case discovery ----
-
-    static List<String> allCases() {
-        try (Stream<Path> dirs = Files.list(root())) {
-            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     static Stream<String> nonStreamCases() {
-        return allCases().stream().map(Case::new).filter(c -> c.has("gemini-response.json") || c.rejectedBeforeGemini())
-                .map(Case::name);
+        return ConformanceCase.all(ROOT).filter(c -> c.has("gemini-response.json") || c.rejectedBeforeGemini())
+                .map(ConformanceCase::name);
     }
 
     static Stream<String> streamCases() {
-        return allCases().stream().map(Case::new).filter(c -> c.has("gemini-stream.sse") || c.rejectedBeforeGemini())
-                .map(Case::name);
+        return ConformanceCase.all(ROOT).filter(c -> c.has("gemini-stream.sse") || c.rejectedBeforeGemini())
+                .map(ConformanceCase::name);
     }
-
-    private static Path root() {
-        URL url = ConformanceTest.class.getResource(ROOT);
-        assertThat(url).as("the conformance fixtures directory").isNotNull();
-        try {
-            return Path.of(url.toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    // ---- the suite ----
 
     @Test
     void everyCaseIsCompleteAndThereAreAtLeastSixty() {
-        List<String> names = allCases();
+        List<String> names = ConformanceCase.names(ROOT);
         assertThat(names).hasSizeGreaterThanOrEqualTo(60);
         for (String name : names) {
-            Case c = new Case(name);
+            ConformanceCase c = ConformanceCase.of(ROOT, name);
             assertThat(c.has("request.json")).as(name + ": request.json").isTrue();
             assertThat(c.has("case.md")).as(name + ": case.md").isTrue();
             assertThat(c.text("case.md").strip()).as(name + ": case.md is one line").doesNotContain("\n").isNotEmpty();
@@ -169,32 +126,25 @@ class ConformanceTest {
             if (c.has("openai-stream.jsonl")) {
                 assertThat(c.has("gemini-stream.sse")).as(name + ": a chunk sequence needs a stream").isTrue();
             }
-            if (c.has("gemini-stream.sse")) {
-                String sse = c.text("gemini-stream.sse");
-                assertThat(sse).as(name + ": SSE events end in CRLF CRLF").endsWith("\r\n\r\n").startsWith("data: ");
-                assertThat(sse.replace("\r\n", "")).as(name + ": no bare LF in CRLF framing").doesNotContain("\n");
-            }
+            c.assertCrlfFraming();
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("nonStreamCases")
     void nonStream(String name) throws Exception {
-        Case c = new Case(name);
-        ChatCompletionRequest request = c.request();
-        String upstream = upstreamModel(request.model());
-        if (c.has("gemini-response.json")) {
-            fake.generateContent(upstream, null, c.text("gemini-response.json"));
-        }
-        try (GeminiBalance gb = balance(c)) {
+        ConformanceCase c = ConformanceCase.of(ROOT, name);
+        ChatCompletionRequest request = c.request(ChatCompletionRequest.class);
+        ConformanceKit.answer(fake, c, false);
+        try (GeminiBalance gb = ConformanceKit.balance(fake, c)) {
             if (c.has("expected-error.json")) {
                 Throwable failure = catchThrowable(() -> gb.chat(request).get(WAIT_SECONDS, TimeUnit.SECONDS));
                 assertError(c, failure);
-                assertGeminiRequests(c, upstream, "generateContent", !c.rejectedBeforeGemini());
+                ConformanceKit.assertGeminiRequests(fake, c, "generateContent", CANONICAL);
                 return;
             }
             ChatCompletion answer = gb.chat(request).get(WAIT_SECONDS, TimeUnit.SECONDS);
-            assertGeminiRequests(c, upstream, "generateContent", true);
+            ConformanceKit.assertGeminiRequests(fake, c, "generateContent", CANONICAL);
             assertThat(canonical(tree(answer))).as(name + ": the chat.completion")
                     .isEqualTo(canonical(c.json("openai-response.json")));
             assertThat(answer.object()).isEqualTo(ChatCompletion.OBJECT);
@@ -206,23 +156,22 @@ class ConformanceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("streamCases")
     void stream(String name) throws Exception {
-        Case c = new Case(name);
-        ChatCompletionRequest written = c.request();
+        ConformanceCase c = ConformanceCase.of(ROOT, name);
+        ChatCompletionRequest written = c.request(ChatCompletionRequest.class);
         ChatCompletionRequest request = written.streamRequested() ? written : written.withStream(true, true);
-        String upstream = upstreamModel(request.model());
-        if (c.has("gemini-stream.sse")) {
-            fake.streamGenerateContentRaw(upstream, null, c.text("gemini-stream.sse"));
-        }
-        try (GeminiBalance gb = balance(c)) {
+        ConformanceKit.answer(fake, c, true);
+        try (GeminiBalance gb = ConformanceKit.balance(fake, c)) {
             if (c.has("expected-error.json")) {
                 Throwable failure = catchThrowable(() -> gb.chatStream(request).get(WAIT_SECONDS, TimeUnit.SECONDS));
                 assertError(c, failure);
-                assertGeminiRequests(c, upstream, "streamGenerateContent", !c.rejectedBeforeGemini());
+                ConformanceKit.assertGeminiRequests(fake, c, "streamGenerateContent", CANONICAL);
                 return;
             }
             ChatStream stream = gb.chatStream(request).get(WAIT_SECONDS, TimeUnit.SECONDS);
-            List<ChatCompletionChunk> chunks = collect(stream);
-            assertGeminiRequests(c, upstream, "streamGenerateContent", true);
+            ConformanceKit.Collected<ChatCompletionChunk> collected = ConformanceKit.collect(stream);
+            assertThat(collected.error()).as("stream errors").isNull();
+            List<ChatCompletionChunk> chunks = collected.items();
+            ConformanceKit.assertGeminiRequests(fake, c, "streamGenerateContent", CANONICAL);
 
             assertThat(chunks).isNotEmpty();
             assertThat(chunks).extracting(ChatCompletionChunk::id).as(name + ": one id for the whole stream")
@@ -250,73 +199,8 @@ class ConformanceTest {
         }
     }
 
-    // ---- helpers ----
-
-    private static GeminiBalance balance(Case c) {
-        GeminiBalanceConfig.Builder config = GeminiBalanceConfig.builder()
-                .apiKeys(List.of(KEY))
-                .baseUrl(fake.baseUrl())
-                .streamIdleTimeout(Duration.ofSeconds(10));
-        if (c.has("config.json")) {
-            JsonNode settings = c.json("config.json");
-            for (Iterator<String> it = settings.fieldNames(); it.hasNext(); ) {
-                String field = it.next();
-                JsonNode value = settings.get(field);
-                switch (field) {
-                    case "thinkingBudgets" -> {
-                        Map<String, Integer> budgets = new LinkedHashMap<>();
-                        value.fields().forEachRemaining(e -> budgets.put(e.getKey(), e.getValue().intValue()));
-                        config.thinkingBudgets(budgets);
-                    }
-                    case "safetySettings" -> {
-                        Map<String, String> safety = new LinkedHashMap<>();
-                        value.fields().forEachRemaining(e -> safety.put(e.getKey(), e.getValue().asText()));
-                        config.safetySettings(safety);
-                    }
-                    case "codeExecutionEnabled" -> config.codeExecutionEnabled(value.booleanValue());
-                    case "searchModels" -> {
-                        List<String> models = new ArrayList<>();
-                        value.forEach(m -> models.add(m.asText()));
-                        config.searchModels(models);
-                    }
-                    default -> throw new IllegalArgumentException(c.name() + ": unknown config.json field " + field);
-                }
-            }
-        }
-        return GeminiBalance.builder(config.build())
-                .clock(CLOCK)
-                .random(new SplittableRandom(SEED))
-                .scheduleKeyChecks(false)
-                .build();
-    }
-
-    /** What the fake received for the case: exactly gemini-request.json (once, or on every retry of an error). */
-    private static void assertGeminiRequests(Case c, String upstream, String method, boolean called) {
-        if (!called) {
-            assertThat(fake.requestCount()).as(c.name() + ": rejected before calling Gemini").isZero();
-            return;
-        }
-        List<JsonNode> bodies = fake.requestBodies(upstream, method);
-        assertThat(fake.requestCount()).as(c.name() + ": every call went to " + upstream + ":" + method)
-                .isEqualTo(bodies.size());
-        if (c.has("expected-error.json")) {
-            assertThat(bodies).as(c.name() + ": Gemini was called").isNotEmpty();
-        } else {
-            assertThat(bodies).as(c.name() + ": one Gemini call").hasSize(1);
-        }
-        String expected = canonical(c.json("gemini-request.json"));
-        for (JsonNode body : bodies) {
-            assertThat(canonical(body)).as(c.name() + ": the Gemini request").isEqualTo(expected);
-        }
-    }
-
-    private static void assertError(Case c, Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        assertThat(cause).as(c.name() + ": the failure").isInstanceOf(GeminiBalanceException.class);
-        GeminiBalanceException e = (GeminiBalanceException) cause;
+    private static void assertError(ConformanceCase c, Throwable failure) {
+        GeminiBalanceException e = ConformanceKit.failure(c, failure);
         JsonNode expected = c.json("expected-error.json");
         assertThat(e.httpStatus()).as(c.name() + ": status (" + e.getMessage() + ")").isEqualTo(expected.path("status").intValue());
         assertThat(e.param().orElse(null)).as(c.name() + ": param (" + e.getMessage() + ")").isEqualTo(textOrNull(expected.get("param")));
@@ -330,160 +214,8 @@ class ConformanceTest {
         return node == null || node.isNull() ? null : node.asText();
     }
 
-    /** The request's model without {@code models/} and without our suffixes: what the URL must name. */
-    static String upstreamModel(String model) {
-        if (model == null || model.isBlank()) {
-            return "no-model"; // the request is rejected before any call
-        }
-        String m = model.strip();
-        if (m.startsWith("models/")) {
-            m = m.substring("models/".length());
-        }
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (String suffix : List.of("-search", "-non-thinking")) {
-                if (m.endsWith(suffix)) {
-                    m = m.substring(0, m.length() - suffix.length());
-                    changed = true;
-                }
-            }
-        }
-        return m;
-    }
-
-    private static List<ChatCompletionChunk> collect(ChatStream stream) throws InterruptedException {
-        List<ChatCompletionChunk> chunks = Collections.synchronizedList(new ArrayList<>());
-        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-        CountDownLatch done = new CountDownLatch(1);
-        stream.subscribe(new Flow.Subscriber<ChatCompletionChunk>() {
-            @Override
-            public void onSubscribe(Flow.Subscription subscription) {
-                subscription.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(ChatCompletionChunk item) {
-                chunks.add(item);
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-                errors.add(throwable);
-                done.countDown();
-            }
-
-            @Override
-            public void onComplete() {
-                done.countDown();
-            }
-        });
-        assertThat(done.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the stream ended").isTrue();
-        assertThat(errors).as("stream errors").isEmpty();
-        return List.copyOf(chunks);
-    }
-
-    private static JsonNode tree(Object value) {
-        return Json.mapper().valueToTree(value);
-    }
-
-    /**
-     * A stable text form for comparison: keys sorted, numbers by value, the top-level {@code id} and
-     * {@code created} left out, and the random part of minted tool-call ids replaced by {@code {random}}.
-     */
+    /** {@link #CANONICAL}'s text. */
     static String canonical(JsonNode node) {
-        JsonNode normalised = normalise(node, true);
-        try {
-            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(normalised);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static JsonNode normalise(JsonNode node, boolean top) {
-        if (node.isObject()) {
-            TreeMap<String, JsonNode> sorted = new TreeMap<>();
-            node.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
-            ObjectNode out = NODES.objectNode();
-            for (Map.Entry<String, JsonNode> e : sorted.entrySet()) {
-                String key = e.getKey();
-                if (top && (key.equals("id") || key.equals("created"))) {
-                    continue;
-                }
-                JsonNode value = e.getValue();
-                if (key.equals("id") && value.isTextual()) {
-                    Matcher random = RANDOM_CALL_ID.matcher(value.asText());
-                    out.put(key, random.find() ? RANDOM_PLACEHOLDER + value.asText().substring(random.end()) : value.asText());
-                } else {
-                    out.set(key, normalise(value, false));
-                }
-            }
-            return out;
-        }
-        if (node.isArray()) {
-            ArrayNode out = NODES.arrayNode();
-            node.forEach(item -> out.add(normalise(item, false)));
-            return out;
-        }
-        if (node.isNumber()) {
-            BigDecimal value = node.decimalValue().stripTrailingZeros();
-            return value.scale() <= 0 ? NODES.numberNode(value.toBigIntegerExact()) : NODES.numberNode(value);
-        }
-        return node;
-    }
-
-    /** One case directory. */
-    private record Case(String name) {
-
-        Path file(String file) {
-            return root().resolve(name).resolve(file);
-        }
-
-        boolean has(String file) {
-            return Files.isRegularFile(file(file));
-        }
-
-        /** An error case whose request must never reach Gemini. */
-        boolean rejectedBeforeGemini() {
-            return has("expected-error.json") && !has("gemini-response.json") && !has("gemini-stream.sse");
-        }
-
-        String text(String file) {
-            try {
-                return Files.readString(file(file), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        JsonNode json(String file) {
-            try {
-                return Json.mapper().readTree(text(file));
-            } catch (IOException e) {
-                throw new IllegalStateException(name + "/" + file + " is not valid JSON", e);
-            }
-        }
-
-        List<JsonNode> jsonLines(String file) {
-            List<JsonNode> lines = new ArrayList<>();
-            for (String line : text(file).split("\n")) {
-                if (!line.isBlank()) {
-                    try {
-                        lines.add(Json.mapper().readTree(line));
-                    } catch (IOException e) {
-                        throw new IllegalStateException(name + "/" + file + ": a line is not valid JSON: " + line, e);
-                    }
-                }
-            }
-            return lines;
-        }
-
-        ChatCompletionRequest request() {
-            try {
-                return Json.mapper().treeToValue(json("request.json"), ChatCompletionRequest.class);
-            } catch (IOException e) {
-                throw new IllegalStateException(name + "/request.json does not bind to ChatCompletionRequest", e);
-            }
-        }
+        return CANONICAL.text(node);
     }
 }
