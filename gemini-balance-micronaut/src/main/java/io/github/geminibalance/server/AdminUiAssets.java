@@ -4,12 +4,15 @@ import io.micronaut.core.annotation.Nullable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The web admin's files: pages, scripts, styles and the language bundles, resources of the server jar
@@ -40,6 +43,13 @@ final class AdminUiAssets {
             "i18n/en.json",
             "i18n/zh-CN.json");
 
+    /**
+     * The header every page shares (brand, navigation, live figures, language, log out), put where a page
+     * says {@value #INCLUDE}; the link of the page's own {@code data-page} gets {@code aria-current}.
+     */
+    static final String HEADER = "header.html";
+    static final String INCLUDE = "<!--#include header.html";
+
     /** The uPlot WebJar (the Usage page's charts): its files under {@code /admin/ui/vendor/}. */
     static final String UPLOT_WEBJAR = "META-INF/resources/webjars/uplot/";
     private static final Map<String, String> VENDOR = Map.of(
@@ -55,8 +65,9 @@ final class AdminUiAssets {
     /** Reads every file of {@link #FILES}. */
     AdminUiAssets() {
         Map<String, Asset> map = new LinkedHashMap<>();
+        String header = new String(read(HEADER), StandardCharsets.UTF_8);
         for (String name : FILES) {
-            byte[] bytes = read(name);
+            byte[] bytes = name.endsWith(".html") ? withHeader(name, read(name), header) : read(name);
             map.put(name, new Asset(bytes, contentType(name), etag(bytes)));
         }
         String uplot = UPLOT_WEBJAR + webJarVersion("uplot") + "/";
@@ -72,6 +83,28 @@ final class AdminUiAssets {
     Asset get(String name) {
         return assets.get(name);
     }
+
+    // Puts the shared header in place of the page's include line, marking the page's own link as current.
+    static byte[] withHeader(String name, byte[] page, String header) {
+        String html = new String(page, StandardCharsets.UTF_8);
+        int at = html.indexOf(INCLUDE);
+        if (at < 0) {
+            return page;
+        }
+        int end = html.indexOf("-->", at);
+        Matcher pageName = PAGE.matcher(html);
+        if (end < 0 || !pageName.find()) {
+            throw new IllegalStateException("the admin page " + name + " includes the header without a data-page");
+        }
+        String link = "data-i18n=\"nav." + pageName.group(1) + "\"";
+        if (!header.contains(link)) {
+            throw new IllegalStateException("the admin header has no link for the page " + name);
+        }
+        String marked = header.strip().replace(link, "aria-current=\"page\" " + link);
+        return (html.substring(0, at) + marked + html.substring(end + "-->".length())).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static final Pattern PAGE = Pattern.compile("<body data-page=\"([a-z]+)\"");
 
     private static byte[] read(String name) {
         return resource(ROOT + name);

@@ -56,6 +56,25 @@ class AdminUiAssetsTest {
     }
 
     @Test
+    void everyPageGetsTheSharedHeaderWithItsOwnLinkCurrent() {
+        for (String page : new String[] {"index", "usage", "logs", "settings"}) {
+            String html = text(page + ".html");
+            assertThat(html).as(page).doesNotContain("#include").contains("<header class=\"top\">");
+            assertThat(matches(html, "<a href=\"[^\"]+\" aria-current=\"page\" data-i18n=\"nav\\.([a-z]+)\""))
+                    .as(page + ": the current link").containsExactly(page.equals("index") ? "keys" : page);
+            assertThat(html).as(page + ": the live figures and log out").contains("id=\"live-requests\"", "id=\"logout\"");
+        }
+        assertThat(text("login.html")).as("the login page has no header").doesNotContain("main-nav");
+    }
+
+    @Test
+    void anIncludeWithoutAPageNameIsAPackagingBug() {
+        byte[] page = "<body>\n<!--#include header.html-->\n</body>".getBytes(StandardCharsets.UTF_8);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AdminUiAssets.withHeader("x.html", page, "<header/>"))
+                .hasMessageContaining("x.html");
+    }
+
+    @Test
     void bothLanguagesHaveTheSameStrings() throws Exception {
         assertThat(bundle("zh-CN")).isEqualTo(bundle("en"));
     }
