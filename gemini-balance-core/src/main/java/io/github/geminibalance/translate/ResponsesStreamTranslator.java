@@ -99,8 +99,9 @@ public final class ResponsesStreamTranslator implements EventTranslator<Response
         }
         eventNo++;
         if (base == null) {
-            String id = "resp_" + (event.responseId() != null && !event.responseId().isBlank()
-                    ? event.responseId().replaceAll("[^A-Za-z0-9_-]", "") : hex(32));
+            // our own id, never Gemini's responseId: a stored response is found by it, and two answers must
+            // never share one (a continuation would replace the response it continues)
+            String id = "resp_" + hex(32);
             base = new Response(id, Response.OBJECT, createdAt, Statuses.IN_PROGRESS, null, null,
                     echo.instructions(), echo.maxOutputTokens(), echo.model(), List.of(), echo.parallelToolCalls(),
                     echo.previousResponseId(), echo.reasoning(), echo.store(), echo.temperature(), echo.text(),

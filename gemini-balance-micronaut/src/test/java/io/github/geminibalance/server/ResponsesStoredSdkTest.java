@@ -38,8 +38,7 @@ import org.junit.jupiter.api.Test;
 class ResponsesStoredSdkTest {
 
     private static final String FIRST_MODEL = "gemini-2.5-flash";
-    // one model per test that creates a first response: the fake answers a model with one responseId, and
-    // response ids come from Gemini's
+    // one model per test that creates a first response, so each test's requests to the fake stay its own
     private static final String DELETED_MODEL = "gemini-1.5-flash";
     private static final String DELETED_AGAIN_MODEL = "gemini-1.5-flash-8b";
     private static final String PRIVATE_MODEL = "gemini-1.5-pro";
@@ -48,6 +47,7 @@ class ResponsesStoredSdkTest {
     private static final String TOOL_MODEL = "gemini-3-flash-preview";
     private static final String AFTER_TOOL_MODEL = "gemini-3-pro-preview";
     private static final String STREAM_MODEL = "gemini-2.0-flash";
+    private static final String SAME_ID_MODEL = "gemini-2.0-flash-001";
     private static final String AFTER_STREAM_MODEL = "gemini-2.5-pro";
     private static final String SIGNATURE = "c2lnbmF0dXJlLW9uZQ==";
     private static final String OTHER_TOKEN = "sk-test-other-client-token";
@@ -73,7 +73,8 @@ class ResponsesStoredSdkTest {
                         "responseId":"dG9vbA"}""".formatted(SIGNATURE))
                 .generateContent(AFTER_TOOL_MODEL, null, text("It is 4 degrees in Oslo.", "YWZ0ZXI"))
                 .streamGenerateContent(STREAM_MODEL, null, GeminiFixtures.textStream("Rayleigh", " scattering."))
-                .generateContent(AFTER_STREAM_MODEL, null, text("Yes.", "c3RyZWFtZWQ"));
+                .generateContent(AFTER_STREAM_MODEL, null, text("Yes.", "c3RyZWFtZWQ"))
+                .generateContent(SAME_ID_MODEL, null, text("Canberra.", "c2FtZQ"));
         server = TestServer.start(TestServer.config(gemini, List.of("AIzaSyTEST-only-key-0001")).build(),
                 ServerConfig.of(List.of(TestServer.TOKEN, OTHER_TOKEN)));
         client = client(TestServer.TOKEN);
@@ -130,6 +131,19 @@ class ResponsesStoredSdkTest {
     private static Response first(String model) {
         return client.responses().create(ResponseCreateParams.builder().model(model)
                 .instructions("Answer briefly.").input("What is the capital of Australia?").build());
+    }
+
+    @Test
+    void answersWithTheSameGeminiResponseIdGetTheirOwnIdsAndAContinuationKeepsItsPredecessor() {
+        // the fake answers this model with one responseId every time, as a cache or a proxy in front of Gemini may
+        Response created = first(SAME_ID_MODEL);
+        Response continued = client.responses().create(ResponseCreateParams.builder().model(SAME_ID_MODEL)
+                .previousResponseId(created.id()).input("And of New Zealand?").build());
+
+        assertThat(continued.id()).startsWith("resp_").isNotEqualTo(created.id());
+        assertThat(created.id()).matches("resp_[0-9a-f]{32}");
+        assertThat(client.responses().retrieve(created.id()).previousResponseId()).isEmpty();
+        assertThat(client.responses().retrieve(continued.id()).previousResponseId()).contains(created.id());
     }
 
     @Test
