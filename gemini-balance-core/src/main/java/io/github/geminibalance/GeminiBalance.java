@@ -632,6 +632,16 @@ public final class GeminiBalance implements AutoCloseable {
     }
 
     /**
+     * The Vertex pool's raw keys, for an adapter that must mask them in what comes back, as {@link
+     * #keyValues()}. Never show, log or return them.
+     *
+     * @return the keys; empty without {@code VERTEX_API_KEYS}
+     */
+    public List<String> vertexKeyValues() {
+        return vertex == null ? List.of() : vertex.keyValues();
+    }
+
+    /**
      * The upstream proxies ({@code PROXIES}), credentials masked, with their health.
      *
      * @return the proxies, in configured order; empty when calls connect directly

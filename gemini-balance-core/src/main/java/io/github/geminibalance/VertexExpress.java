@@ -102,6 +102,11 @@ final class VertexExpress {
                         }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
     }
 
+    /** The raw keys, for masking them in answers. */
+    List<String> keyValues() {
+        return pool.values();
+    }
+
     /** The Vertex keys (masked) with their states. */
     List<KeyStatus> keyStatus() {
         return pool.status();
