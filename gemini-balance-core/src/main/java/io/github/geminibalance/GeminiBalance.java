@@ -110,6 +110,7 @@ public final class GeminiBalance implements AutoCloseable {
     private final VertexExpress vertex; // null without VERTEX_API_KEYS
 
     private GeminiBalance(Builder b) {
+        Proxies.check(b.config, b.transport); // before any thread starts
         this.config = b.config;
         this.runtime = new AtomicReference<>(RuntimeSettings.of(config));
         this.effective = new AtomicReference<>(config);
@@ -133,7 +134,7 @@ public final class GeminiBalance implements AutoCloseable {
         RetryPolicy policy = new RetryPolicy(() -> runtime.get().maxRetries(), clock);
         this.retry = new RetryLoop(pool, policy, listener);
         HttpTransport transport = b.transport != null ? b.transport : HttpTransport.jdk(http);
-        this.proxies = Proxies.router(config, transport, clock);
+        this.proxies = Proxies.router(config, clock);
         this.client = new GeminiClient(transport, config.baseUrl(), config.timeout(), config.streamIdleTimeout(),
                 scheduler, proxies, config.upstream().customHeaders());
         this.translation = new AtomicReference<>(TranslationOptions.from(config));

@@ -14,25 +14,30 @@ final class Proxies {
     private Proxies() {}
 
     /**
-     * The router of {@code config}'s proxies; refuses proxies the JDK transport cannot use.
+     * Refuses proxies the JDK transport cannot use; called before anything is started.
      *
+     * @param transport the transport given to the builder, or null for the JDK's
      * @throws ConfigException naming {@code PROXIES} for an https:// or socks5:// proxy with the JDK transport
      */
-    static ProxyRouter router(GeminiBalanceConfig config, HttpTransport transport, Clock clock) {
-        List<HttpTransport.Proxy> proxies = config.upstream().proxies();
-        if (proxies.isEmpty()) {
-            return ProxyRouter.none();
+    static void check(GeminiBalanceConfig config, HttpTransport transport) {
+        if (transport != null && !(transport instanceof JdkHttpTransport)) {
+            return;
         }
-        if (transport instanceof JdkHttpTransport) {
-            for (int i = 0; i < proxies.size(); i++) {
-                if (!proxies.get(i).scheme().equals("http")) {
-                    throw new ConfigException("PROXIES", "PROXIES entry " + (i + 1) + " is a "
-                            + proxies.get(i).scheme() + ":// proxy, which needs the server's transport: the JDK "
-                            + "HTTP client of an embedded GeminiBalance supports http:// proxies only");
-                }
+        List<HttpTransport.Proxy> proxies = config.upstream().proxies();
+        for (int i = 0; i < proxies.size(); i++) {
+            if (!proxies.get(i).scheme().equals("http")) {
+                throw new ConfigException("PROXIES", "PROXIES entry " + (i + 1) + " is a "
+                        + proxies.get(i).scheme() + ":// proxy, which needs the server's transport: the JDK "
+                        + "HTTP client of an embedded GeminiBalance supports http:// proxies only");
             }
         }
-        return new ProxyRouter(proxies, config.upstream().proxyByKey(), clock);
+    }
+
+    /** The router of {@code config}'s proxies. */
+    static ProxyRouter router(GeminiBalanceConfig config, Clock clock) {
+        List<HttpTransport.Proxy> proxies = config.upstream().proxies();
+        return proxies.isEmpty() ? ProxyRouter.none()
+                : new ProxyRouter(proxies, config.upstream().proxyByKey(), clock);
     }
 
     static List<ProxyStatus> status(ProxyRouter router) {
