@@ -36,10 +36,14 @@ final class TestProxy implements AutoCloseable {
     private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
 
     private TestProxy(Kind kind, String user, String password) throws IOException {
+        this(kind, user, password, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+    }
+
+    private TestProxy(Kind kind, String user, String password, ServerSocket server) {
         this.kind = kind;
         this.user = user;
         this.password = password;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = server;
         Thread accept = new Thread(this::acceptLoop, "test-proxy-" + kind);
         accept.setDaemon(true);
         accept.start();
@@ -48,6 +52,12 @@ final class TestProxy implements AutoCloseable {
     /** An HTTP CONNECT proxy; with a user, it requires {@code Proxy-Authorization: Basic}. */
     static TestProxy connect(String user, String password) throws IOException {
         return new TestProxy(Kind.CONNECT, user, password);
+    }
+
+    /** An HTTP CONNECT proxy that clients reach over TLS ({@code https://} proxies), with {@code tls}'s certificate. */
+    static TestProxy connectOverTls(String user, String password, javax.net.ssl.SSLContext tls) throws IOException {
+        return new TestProxy(Kind.CONNECT, user, password,
+                tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress()));
     }
 
     /** A SOCKS5 proxy; with a user, it requires user name and password authentication. */
