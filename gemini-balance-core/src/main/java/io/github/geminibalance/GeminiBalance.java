@@ -106,8 +106,11 @@ public final class GeminiBalance implements AutoCloseable {
     private final KeyChecker checker;
     private final KeyAdmin keys;
     private final io.github.geminibalance.store.Store store;
+    private final io.github.geminibalance.upstream.ProxyRouter proxies;
+    private final VertexExpress vertex; // null without VERTEX_API_KEYS
 
     private GeminiBalance(Builder b) {
+        Proxies.check(b.config, b.transport); // before any thread starts
         this.config = b.config;
         this.runtime = new AtomicReference<>(RuntimeSettings.of(config));
         this.effective = new AtomicReference<>(config);
@@ -131,7 +134,9 @@ public final class GeminiBalance implements AutoCloseable {
         RetryPolicy policy = new RetryPolicy(() -> runtime.get().maxRetries(), clock);
         this.retry = new RetryLoop(pool, policy, listener);
         HttpTransport transport = b.transport != null ? b.transport : HttpTransport.jdk(http);
-        this.client = new GeminiClient(transport, config.baseUrl(), config.timeout(), config.streamIdleTimeout(), scheduler);
+        this.proxies = Proxies.router(config, clock);
+        this.client = new GeminiClient(transport, config.baseUrl(), config.timeout(), config.streamIdleTimeout(),
+                scheduler, proxies, config.upstream().customHeaders());
         this.translation = new AtomicReference<>(TranslationOptions.from(config));
         RemoteMediaFetcher media = b.mediaAddresses == null
                 ? new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT)
@@ -147,6 +152,7 @@ public final class GeminiBalance implements AutoCloseable {
         this.responses = new ResponsesPipeline(
                 new io.github.geminibalance.translate.ResponsesRequestTranslator(translation::get), media, client,
                 retry, clock, b.random, listener, scheduler, storedResponses);
+        this.vertex = VertexExpress.of(config, transport, proxies, policy, listener, chat, scheduler, clock);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
         this.settings = new SettingsAdmin(runtime.get(), store.settingOverrides(), this::updateSettings);
@@ -588,7 +594,61 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body,
             RequestTrace trace) {
-        return passthrough.forward(method, path, query, body, trace);
+        CompletableFuture<NativeResponse> answer = passthrough.forward(method, path, query, body, trace);
+        if (vertex == null) {
+            return answer;
+        }
+        // VERTEX_FALLBACK: a generate call the Gemini pool has no key for goes to the Vertex pool
+        return answer.exceptionallyCompose(e -> vertex.takesOver(method, path, e)
+                ? vertex.forward(path, query, body, trace) : CompletableFuture.failedFuture(e));
+    }
+
+    /**
+     * Vertex AI express mode ({@code VERTEX_API_KEYS}): {@code POST <VERTEX_EXPRESS_BASE_URL>/<path>} with
+     * a key of the Vertex pool, which has its own states, retries and verdicts; the body is passed through
+     * unchanged and the answer streamed back as {@link #forward} does. Fails with a 503 {@link
+     * GeminiBalanceException} when no Vertex key is configured.
+     *
+     * @param path {@code models/{model}:generateContent} or {@code models/{model}:streamGenerateContent}
+     * @param query the query to send on (without the client's own key), or null
+     * @param body the request body
+     * @param trace notes the model, attempts and tokens
+     * @return the answer
+     */
+    public CompletableFuture<NativeResponse> forwardVertex(String path, String query, byte[] body, RequestTrace trace) {
+        if (vertex == null) {
+            return CompletableFuture.failedFuture(new GeminiBalanceException(503, "server_error", "no_usable_key",
+                    null, null, "no Vertex AI express key is configured (VERTEX_API_KEYS)", null));
+        }
+        return vertex.forward(path, query, body, trace);
+    }
+
+    /**
+     * The Vertex AI express keys (masked) and their states; empty without {@code VERTEX_API_KEYS}.
+     *
+     * @return the keys, in rotation order
+     */
+    public List<KeyStatus> vertexKeyStatus() {
+        return vertex == null ? List.of() : vertex.keyStatus();
+    }
+
+    /**
+     * The Vertex pool's raw keys, for an adapter that must mask them in what comes back, as {@link
+     * #keyValues()}. Never show, log or return them.
+     *
+     * @return the keys; empty without {@code VERTEX_API_KEYS}
+     */
+    public List<String> vertexKeyValues() {
+        return vertex == null ? List.of() : vertex.keyValues();
+    }
+
+    /**
+     * The upstream proxies ({@code PROXIES}), credentials masked, with their health.
+     *
+     * @return the proxies, in configured order; empty when calls connect directly
+     */
+    public List<ProxyStatus> proxyStatus() {
+        return Proxies.status(proxies);
     }
 
     /**

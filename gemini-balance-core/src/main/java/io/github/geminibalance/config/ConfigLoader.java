@@ -245,6 +245,8 @@ public final class ConfigLoader {
         b.media(new MediaLimits(integer(s, MAX_REMOTE_MEDIA, d.maxItems(), 1, Integer.MAX_VALUE, ""),
                 size(s, MAX_MEDIA_BYTES, d.maxItemBytes()), mediaTotal, inflightSize(s, mediaTotal)));
 
+        b.upstream(UpstreamSettings.read(s)); // PROXIES, CUSTOM_HEADERS, VERTEX_*
+
         try {
             return b.build();
         } catch (IllegalArgumentException e) {

@@ -40,6 +40,7 @@ import java.util.Objects;
  * @param media how much remote media one chat request may make the server download
  * @param modelAliases {@code MODEL_ALIASES}: a model name a client sends (on any front door) to the
  *     Gemini model called instead, such as {@code claude-sonnet-4-5} to {@code gemini-2.5-pro}
+ * @param upstream proxies, custom headers and the Vertex AI express pool
  */
 public record GeminiBalanceConfig(
         List<String> apiKeys,
@@ -57,7 +58,8 @@ public record GeminiBalanceConfig(
         Duration checkInterval,
         String testModel,
         MediaLimits media,
-        Map<String, String> modelAliases) {
+        Map<String, String> modelAliases,
+        UpstreamOptions upstream) {
 
     /** Google's Gemini REST endpoint, v1beta. */
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -98,6 +100,18 @@ public record GeminiBalanceConfig(
         Objects.requireNonNull(testModel, "testModel");
         Objects.requireNonNull(media, "media");
         modelAliases = orderedCopy(Objects.requireNonNull(modelAliases, "modelAliases"));
+        Objects.requireNonNull(upstream, "upstream");
+    }
+
+    /** A configuration without upstream options (the components before {@code upstream}). */
+    public GeminiBalanceConfig(List<String> apiKeys, URI baseUrl, boolean codeExecutionEnabled,
+            List<String> searchModels, int maxFailures, int maxRetries, Duration timeout, Duration connectTimeout,
+            Duration streamIdleTimeout, Map<String, String> safetySettings, Map<String, Integer> thinkingBudgets,
+            KeySelection keySelection, Duration checkInterval, String testModel, MediaLimits media,
+            Map<String, String> modelAliases) {
+        this(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures, maxRetries, timeout, connectTimeout,
+                streamIdleTimeout, safetySettings, thinkingBudgets, keySelection, checkInterval, testModel, media,
+                modelAliases, UpstreamOptions.DEFAULTS);
     }
 
     /** A configuration without model aliases (the components before {@code modelAliases}). */
@@ -142,6 +156,7 @@ public record GeminiBalanceConfig(
                 + ", testModel=" + testModel
                 + ", media=" + media
                 + ", modelAliases=" + modelAliases
+                + ", upstream=" + upstream
                 + "]";
     }
 
@@ -184,6 +199,7 @@ public record GeminiBalanceConfig(
         b.testModel = testModel;
         b.media = media;
         b.modelAliases = new LinkedHashMap<>(modelAliases);
+        b.upstream = upstream;
         return b;
     }
 
@@ -213,6 +229,7 @@ public record GeminiBalanceConfig(
         private String testModel = "gemini-2.0-flash";
         private MediaLimits media = MediaLimits.DEFAULTS;
         private Map<String, String> modelAliases = new LinkedHashMap<>();
+        private UpstreamOptions upstream = UpstreamOptions.DEFAULTS;
 
         private Builder() {}
 
@@ -343,6 +360,13 @@ public record GeminiBalanceConfig(
          * @return this builder
          */
         public Builder modelAliases(Map<String, String> v) { modelAliases = new LinkedHashMap<>(v); return this; }
+        /**
+         * Proxies, custom headers and the Vertex AI express pool.
+         *
+         * @param v the value
+         * @return this builder
+         */
+        public Builder upstream(UpstreamOptions v) { upstream = v; return this; }
 
         /**
          * Builds the configuration.
@@ -352,7 +376,7 @@ public record GeminiBalanceConfig(
         public GeminiBalanceConfig build() {
             return new GeminiBalanceConfig(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures,
                     maxRetries, timeout, connectTimeout, streamIdleTimeout, safetySettings, thinkingBudgets,
-                    keySelection, checkInterval, testModel, media, modelAliases);
+                    keySelection, checkInterval, testModel, media, modelAliases, upstream);
         }
     }
 }

@@ -161,7 +161,10 @@ public final class Failure {
             }
             case EMPTY_ANSWER -> new Classification(Verdict.failure(200, ((SoftFailureException) cause).reason()), true);
             case TIMEOUT -> new Classification(Verdict.failure(504, "TIMEOUT"), true);
-            case CONNECTION -> new Classification(Verdict.failure(502, "CONNECTION"), true);
+            // no proxy could be got through: the proxies' fault, and another key would leave through them too
+            case CONNECTION -> cause instanceof io.github.geminibalance.spi.HttpTransport.ProxyException
+                    ? new Classification(Verdict.NEUTRAL, false)
+                    : new Classification(Verdict.failure(502, "CONNECTION"), true);
             // the client went away, the request was bad, or a bug of ours: not the key's fault
             case CANCELLED, CLIENT_ERROR, INTERNAL -> new Classification(Verdict.NEUTRAL, false);
         };
@@ -187,8 +190,11 @@ public final class Failure {
                     "Gemini did not answer in time", cause);
             case CANCELLED -> new GeminiBalanceException(499, "invalid_request_error", "cancelled", null, null,
                     "the request was cancelled", cause);
-            case CONNECTION -> new GeminiBalanceException(502, "server_error", "upstream_unreachable", null, null,
-                    "could not reach Gemini: " + ErrorMapper.describe((IOException) cause), cause);
+            case CONNECTION -> cause instanceof io.github.geminibalance.spi.HttpTransport.ProxyException
+                    ? new GeminiBalanceException(502, "server_error", "proxy_unreachable", null, null,
+                            "could not reach Gemini: no configured proxy could be got through", cause)
+                    : new GeminiBalanceException(502, "server_error", "upstream_unreachable", null, null,
+                            "could not reach Gemini: " + ErrorMapper.describe((IOException) cause), cause);
             case INTERNAL -> new GeminiBalanceException(500, "server_error", "internal_error", null, null,
                     "internal error; see the server log", cause);
         };

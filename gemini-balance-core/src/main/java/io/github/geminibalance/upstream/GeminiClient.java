@@ -32,6 +32,8 @@ import java.util.function.Consumer;
  */
 public final class GeminiClient {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GeminiClient.class);
+
     private static final ObjectReader RESPONSE_READER = Json.mapper().readerFor(GenerateContentResponse.class);
     private static final ObjectReader EMBED_READER = Json.mapper().readerFor(BatchEmbedContentsResponse.class);
     private static final ObjectReader MODELS_READER = Json.mapper().readerFor(ListModelsResponse.class);
@@ -48,6 +50,8 @@ public final class GeminiClient {
     private volatile Duration timeout;
     private volatile Duration streamIdleTimeout;
     private final ScheduledExecutorService scheduler;
+    private final ProxyRouter proxies;
+    private final Map<String, String> customHeaders;
 
     /**
      * Creates a client over the JDK's HTTP client.
@@ -74,6 +78,25 @@ public final class GeminiClient {
      */
     public GeminiClient(HttpTransport transport, URI baseUrl, Duration timeout, Duration streamIdleTimeout,
             ScheduledExecutorService scheduler) {
+        this(transport, baseUrl, timeout, streamIdleTimeout, scheduler, ProxyRouter.none(), Map.of());
+    }
+
+    /**
+     * Creates a client whose calls leave through proxies and carry extra headers.
+     *
+     * @param transport how requests travel
+     * @param baseUrl the API base, such as {@code https://generativelanguage.googleapis.com/v1beta}
+     * @param timeout the total timeout of a non-streamed call, and the wait for a stream's headers
+     * @param streamIdleTimeout the longest gap between two stream events
+     * @param scheduler runs the stream idle timers
+     * @param proxies picks each attempt's proxy ({@code PROXIES}); {@link ProxyRouter#none()} for none
+     * @param customHeaders headers sent on every call ({@code CUSTOM_HEADERS}), names in lower case; the
+     *     client's own headers win
+     */
+    public GeminiClient(HttpTransport transport, URI baseUrl, Duration timeout, Duration streamIdleTimeout,
+            ScheduledExecutorService scheduler, ProxyRouter proxies, Map<String, String> customHeaders) {
+        this.proxies = Objects.requireNonNull(proxies, "proxies");
+        this.customHeaders = Map.copyOf(customHeaders);
         this.transport = Objects.requireNonNull(transport, "transport");
         String base = baseUrl.toString();
         this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -95,19 +118,19 @@ public final class GeminiClient {
 
     /** {@code POST models/{model}:generateContent}. */
     public CompletableFuture<GenerateContentResponse> generateContent(ApiKey key, String model, byte[] body) {
-        return call(request(key, "POST", modelUri(model, "generateContent", ""), body, JSON))
+        return call(key, request(key, "POST", modelUri(model, "generateContent", ""), body, JSON))
                 .thenApply(bytes -> read(bytes, RESPONSE_READER));
     }
 
     /** {@code POST models/{model}:countTokens}: Gemini's answer as a tree ({@code totalTokens}...). */
     public CompletableFuture<com.fasterxml.jackson.databind.JsonNode> countTokens(ApiKey key, String model, byte[] body) {
-        return call(request(key, "POST", modelUri(model, "countTokens", ""), body, JSON))
+        return call(key, request(key, "POST", modelUri(model, "countTokens", ""), body, JSON))
                 .thenApply(bytes -> read(bytes, Json.mapper().readerFor(com.fasterxml.jackson.databind.JsonNode.class)));
     }
 
     /** {@code POST models/{model}:batchEmbedContents}. */
     public CompletableFuture<BatchEmbedContentsResponse> batchEmbedContents(ApiKey key, String model, byte[] body) {
-        return call(request(key, "POST", modelUri(model, "batchEmbedContents", ""), body, JSON))
+        return call(key, request(key, "POST", modelUri(model, "batchEmbedContents", ""), body, JSON))
                 .thenApply(bytes -> read(bytes, EMBED_READER));
     }
 
@@ -115,7 +138,7 @@ public final class GeminiClient {
     public CompletableFuture<ListModelsResponse> listModels(ApiKey key, String pageToken) {
         String query = "?pageSize=1000" + (pageToken == null ? ""
                 : "&pageToken=" + URLEncoder.encode(pageToken, StandardCharsets.UTF_8));
-        return call(request(key, "GET", URI.create(baseUrl + "/models" + query), null, null))
+        return call(key, request(key, "GET", URI.create(baseUrl + "/models" + query), null, null))
                 .thenApply(bytes -> read(bytes, MODELS_READER));
     }
 
@@ -128,9 +151,9 @@ public final class GeminiClient {
     public CompletableFuture<Flow.Publisher<String>> streamGenerateContent(ApiKey key, String model, byte[] body) {
         HttpTransport.Request request = new HttpTransport.Request("POST",
                 modelUri(model, "streamGenerateContent", "?alt=sse"),
-                Map.of("x-goog-api-key", key.value(), "content-type", JSON, "accept", "text/event-stream"),
+                headers(Map.of("x-goog-api-key", key.value(), "content-type", JSON, "accept", "text/event-stream")),
                 body, timeout);
-        return open(request).thenApply(response -> (Flow.Publisher<String>)
+        return open(key, request).thenApply(response -> (Flow.Publisher<String>)
                 StagePublisher.of(response.body(), new SseStage(scheduler, streamIdleTimeout)));
     }
 
@@ -155,9 +178,9 @@ public final class GeminiClient {
         if (bearer) {
             Map<String, String> headers = type == null ? Map.of("authorization", "Bearer " + key.value())
                     : Map.of("authorization", "Bearer " + key.value(), "content-type", type);
-            request = new HttpTransport.Request(method, request.uri(), headers, body, request.timeout());
+            request = new HttpTransport.Request(method, request.uri(), headers(headers), body, request.timeout());
         }
-        return open(request)
+        return open(key, request)
                 .thenApply(response -> new Exchange(response.status(),
                         response.contentType() == null ? JSON : response.contentType(),
                         StagePublisher.of(response.body(), new IdleStage(scheduler, streamIdleTimeout))));
@@ -201,7 +224,17 @@ public final class GeminiClient {
     private HttpTransport.Request request(ApiKey key, String method, URI uri, byte[] body, String contentType) {
         Map<String, String> headers = contentType == null ? Map.of("x-goog-api-key", key.value())
                 : Map.of("x-goog-api-key", key.value(), "content-type", contentType);
-        return new HttpTransport.Request(method, uri, headers, body, timeout);
+        return new HttpTransport.Request(method, uri, headers(headers), body, timeout);
+    }
+
+    /** {@code own} with the custom headers added under them. */
+    private Map<String, String> headers(Map<String, String> own) {
+        if (customHeaders.isEmpty()) {
+            return own;
+        }
+        Map<String, String> all = new java.util.HashMap<>(customHeaders);
+        all.putAll(own);
+        return all;
     }
 
     /** The URI of a model method; the few models in use are encoded and parsed once. */
@@ -223,12 +256,12 @@ public final class GeminiClient {
      * A whole 2xx body within the total timeout; anything else fails. A timeout (or a caller's cancel)
      * also cancels a body still being read, so a stalled answer does not keep its connection.
      */
-    private CompletableFuture<byte[]> call(HttpTransport.Request request) {
+    private CompletableFuture<byte[]> call(ApiKey key, HttpTransport.Request request) {
         CompletableFuture<byte[]> result = new CompletableFuture<>();
         // Armed up front, for the whole call: the JDK's delay queue then holds one timer per call in
         // flight, and a new one rarely becomes its head (which would wake its thread on every call).
         result.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        open(request).whenComplete((response, error) -> {
+        open(key, request).whenComplete((response, error) -> {
             if (error != null) {
                 result.completeExceptionally(error);
                 return;
@@ -254,13 +287,9 @@ public final class GeminiClient {
      * The response of a 2xx answer; a non-2xx one becomes a {@link GeminiApiException} with its body,
      * read within the timeout (a stalled error body ends the call, and its connection, all the same).
      */
-    private CompletableFuture<HttpTransport.Response> open(HttpTransport.Request request) {
-        CompletableFuture<HttpTransport.Response> sent;
-        try {
-            sent = transport.send(request);
-        } catch (RuntimeException e) { // a transport that throws instead of failing the future
-            return CompletableFuture.failedFuture(e);
-        }
+    private CompletableFuture<HttpTransport.Response> open(ApiKey key, HttpTransport.Request request) {
+        CompletableFuture<HttpTransport.Response> sent = proxies.isEmpty() ? send(request)
+                : sendVia(request, proxies.order(key.id()), 0);
         return sent.thenCompose(response -> {
             int status = response.status();
             if (status / 100 == 2) {
@@ -270,6 +299,43 @@ public final class GeminiClient {
                     .thenCompose(bytes -> CompletableFuture.failedFuture(new GeminiApiException(status,
                             GeminiError.parse(status, bytes), false)));
         });
+    }
+
+    private CompletableFuture<HttpTransport.Response> send(HttpTransport.Request request) {
+        try {
+            return transport.send(request);
+        } catch (RuntimeException e) { // a transport that throws instead of failing the future
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Sends through {@code order[i]}; a proxy that cannot be got through rests and the next one is tried,
+     * so the key is charged only for what Gemini answered. When every proxy failed, the last {@link
+     * HttpTransport.ProxyException} ends the attempt (the retry loop charges nobody for it).
+     */
+    private CompletableFuture<HttpTransport.Response> sendVia(HttpTransport.Request request,
+            List<HttpTransport.Proxy> order, int i) {
+        HttpTransport.Proxy proxy = order.get(i);
+        return send(request.via(proxy)).handle((response, error) -> {
+            if (error == null) {
+                proxies.succeeded(proxy);
+                return CompletableFuture.completedFuture(response);
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (!(cause instanceof HttpTransport.ProxyException)) {
+                return CompletableFuture.<HttpTransport.Response>failedFuture(cause);
+            }
+            proxies.failed(proxy);
+            if (i + 1 >= order.size()) {
+                log.warn("Proxy {} failed and no other proxy is left: {}", proxy, cause.getMessage());
+                return CompletableFuture.<HttpTransport.Response>failedFuture(cause);
+            }
+            log.warn("Proxy {} failed ({}); it rests for {} s, trying proxy {}", proxy, cause.getMessage(),
+                    ProxyRouter.COOLDOWN.toSeconds(), order.get(i + 1));
+            return sendVia(request, order, i + 1);
+        }).thenCompose(f -> f);
     }
 
     private static String modelPath(String model, String method) {

@@ -115,7 +115,7 @@ class ConfigLoaderTest {
 
     @Test
     void unknownSettingsAreIgnored() {
-        GeminiBalanceConfig c = load("PATH", "/usr/bin", "SOMETHING_ELSE", "[not json", "PROXIES", "x");
+        GeminiBalanceConfig c = load("PATH", "/usr/bin", "SOMETHING_ELSE", "[not json", "URL_NORMALIZATION_ENABLED", "x");
 
         assertThat(c.apiKeys()).containsExactly(KEY1);
     }

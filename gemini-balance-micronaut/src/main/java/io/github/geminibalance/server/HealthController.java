@@ -6,6 +6,7 @@ import io.github.geminibalance.store.Store;
 import io.github.geminibalance.store.jdbc.DatabaseSettings;
 import io.github.geminibalance.KeyState;
 import io.github.geminibalance.KeyStatus;
+import io.github.geminibalance.ProxyStatus;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -22,7 +23,9 @@ import java.util.Map;
  * when none can, with the pool's state counts. With {@code REDIS_URL} set it also says whether Redis is
  * reachable ({@code "redis":"UP"} or {@code "DOWN"}); losing Redis does not make the server DOWN, since
  * the pool goes on with its local state. {@code "upstream":{"failingModels":N}} counts the models for
- * which Gemini itself is failing (the upstream circuit is open). Never shows a key, masked or not.
+ * which Gemini itself is failing (the upstream circuit is open). With {@code PROXIES}, {@code
+ * "proxies":{"total":N,"healthy":M}} (the list is in {@code GET /admin/proxies}); with {@code
+ * VERTEX_API_KEYS}, {@code "vertexKeys":{"total":N,"usable":M}}. Never shows a key, masked or not.
  */
 @Controller
 final class HealthController {
@@ -68,6 +71,17 @@ final class HealthController {
         body.put("keys", pool);
         // a count only: the model names come from clients
         body.put("upstream", Map.of("failingModels", gemini.failingUpstreamModels().size()));
+        List<ProxyStatus> proxies = gemini.proxyStatus();
+        if (!proxies.isEmpty()) {
+            // counts only: /health is open, the proxies' addresses are in GET /admin/proxies
+            body.put("proxies", Map.of("total", proxies.size(),
+                    "healthy", (int) proxies.stream().filter(ProxyStatus::healthy).count()));
+        }
+        List<KeyStatus> vertex = gemini.vertexKeyStatus();
+        if (!vertex.isEmpty()) {
+            body.put("vertexKeys", Map.of("total", vertex.size(),
+                    "usable", (int) vertex.stream().filter(k -> SERVING.contains(k.state())).count()));
+        }
         if (database) {
             // losing the database does not make the server DOWN either: records wait, then are dropped
             body.put("store", store.healthy() ? "UP" : "DOWN");

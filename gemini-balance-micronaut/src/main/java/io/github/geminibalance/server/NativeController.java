@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
 @Controller
 final class NativeController {
 
-    /** The path prefixes of the native API. */
-    static final List<String> PREFIXES = List.of("/v1beta", "/gemini/v1beta");
+    /** The path prefixes of the native API (Vertex express is authenticated and answered the same way). */
+    static final List<String> PREFIXES = List.of("/v1beta", "/gemini/v1beta", VertexExpressController.PREFIX);
 
     private static final Logger log = LoggerFactory.getLogger(NativeController.class);
     private static final String MODEL_ID = "[A-Za-z0-9][A-Za-z0-9._-]*";

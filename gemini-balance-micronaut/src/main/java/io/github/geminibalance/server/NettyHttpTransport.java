@@ -1,6 +1,7 @@
 package io.github.geminibalance.server;
 
 import io.github.geminibalance.spi.HttpTransport;
+import io.github.geminibalance.spi.HttpTransport.Proxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -138,7 +139,7 @@ final class NettyHttpTransport implements HttpTransport {
     public CompletableFuture<Response> send(Request request) {
         Origin origin;
         try {
-            origin = Origin.of(request.uri());
+            origin = Origin.of(request.uri(), request.proxy());
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -189,11 +190,14 @@ final class NettyHttpTransport implements HttpTransport {
     private void connect(EventLoop loop, Call call) {
         Origin origin = call.origin;
         CompletableFuture.supplyAsync(() -> {
+            // through a proxy only the proxy is resolved here: the proxy resolves Gemini's host
+            String host = origin.proxy == null ? origin.host : origin.proxy.host();
             try {
-                return InetAddress.getByName(origin.host);
+                return InetAddress.getByName(host);
             } catch (UnknownHostException e) {
-                throw new java.util.concurrent.CompletionException(
-                        new ConnectException("cannot resolve " + origin.host));
+                throw new java.util.concurrent.CompletionException(origin.proxy == null
+                        ? new ConnectException("cannot resolve " + host)
+                        : ProxyTunnels.failure(origin.proxy, e));
             }
         }, resolver).whenComplete((address, error) -> {
             if (!execute(loop, () -> connected(loop, call, address, error))) {
@@ -216,6 +220,10 @@ final class NettyHttpTransport implements HttpTransport {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (origin.proxy != null) {
+                            ProxyTunnels.addTo(ch.pipeline(), origin.proxy,
+                                    new InetSocketAddress(address, origin.proxy.port()), ssl, connectTimeout.toMillis());
+                        }
                         if (origin.tls) {
                             SslHandler tls = ssl.newHandler(ch.alloc(), origin.host, origin.port);
                             tls.setHandshakeTimeoutMillis(connectTimeout.toMillis());
@@ -225,26 +233,49 @@ final class NettyHttpTransport implements HttpTransport {
                         ch.pipeline().addLast("call", new Connection(origin));
                     }
                 });
-        ChannelFuture connected = b.connect(new InetSocketAddress(address, origin.port));
+        if (origin.proxy != null) {
+            // the tunnel's handler connects to the proxy and asks it for Gemini's host, unresolved
+            b.resolver(io.netty.resolver.NoopAddressResolverGroup.INSTANCE);
+        }
+        ChannelFuture connected = b.connect(origin.proxy == null ? new InetSocketAddress(address, origin.port)
+                : InetSocketAddress.createUnresolved(origin.host, origin.port));
         connected.addListener(f -> {
             if (!f.isSuccess()) {
-                call.fail(connectFailure(f.cause(), origin));
+                call.fail(origin.proxy == null ? connectFailure(f.cause(), origin)
+                        : ProxyTunnels.failure(origin.proxy, f.cause()));
                 return;
             }
             Channel ch = connected.channel();
-            SslHandler tls = ch.pipeline().get(SslHandler.class);
-            if (tls == null) {
-                Connection.of(ch).begin(call);
+            io.netty.handler.proxy.ProxyHandler tunnel = ProxyTunnels.of(ch.pipeline());
+            if (tunnel == null) {
+                handshake(ch, call);
                 return;
             }
-            tls.handshakeFuture().addListener(h -> {
-                if (h.isSuccess()) {
-                    Connection.of(ch).begin(call);
+            tunnel.connectFuture().addListener(t -> {
+                if (t.isSuccess()) {
+                    handshake(ch, call);
                 } else {
                     ch.close();
-                    call.fail(connectFailure(h.cause(), origin));
+                    call.fail(ProxyTunnels.failure(origin.proxy, t.cause()));
                 }
             });
+        });
+    }
+
+    /** Begins the call once the connection's own TLS handshake (if any) is done. */
+    private void handshake(Channel ch, Call call) {
+        SslHandler tls = (SslHandler) ch.pipeline().get("tls");
+        if (tls == null) {
+            Connection.of(ch).begin(call);
+            return;
+        }
+        tls.handshakeFuture().addListener(h -> {
+            if (h.isSuccess()) {
+                Connection.of(ch).begin(call);
+            } else {
+                ch.close();
+                call.fail(connectFailure(h.cause(), call.origin));
+            }
         });
     }
 
@@ -308,9 +339,9 @@ final class NettyHttpTransport implements HttpTransport {
         }
     }
 
-    /** Scheme, host and port: what a connection can be reused for. */
-    private record Origin(String key, boolean tls, String host, int port, String hostHeader) {
-        static Origin of(URI uri) {
+    /** Scheme, host, port and proxy: what a connection can be reused for. */
+    private record Origin(String key, boolean tls, String host, int port, String hostHeader, Proxy proxy) {
+        static Origin of(URI uri, Proxy proxy) {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
             boolean tls = scheme.equals("https");
             if (!tls && !scheme.equals("http") || uri.getHost() == null) {
@@ -320,12 +351,15 @@ final class NettyHttpTransport implements HttpTransport {
             String host = uri.getHost();
             String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
             String hostHeader = uri.getPort() >= 0 ? host + ":" + port : host;
-            return new Origin(scheme + "://" + host + ":" + port, tls, bare, port, hostHeader);
+            // connections are pooled per proxy (and its credentials, which are part of the tunnel)
+            String key = scheme + "://" + host + ":" + port
+                    + (proxy == null ? "" : " via " + proxy.key() + "#" + Objects.hashCode(proxy.password()));
+            return new Origin(key, tls, bare, port, hostHeader, proxy);
         }
 
         @Override
         public String toString() {
-            return key;
+            return proxy == null ? key : key.substring(0, key.indexOf(" via ")) + " via " + proxy;
         }
     }
 

@@ -85,6 +85,9 @@ final class RequestRecords {
         if (path.startsWith(OpenAiLayerController.PREFIX)) {
             return "google.openai";
         }
+        if (path.startsWith(VertexExpressController.PREFIX + "/")) {
+            return VertexExpressController.route(request);
+        }
         if (!NativeController.isNativePath(path)) {
             return null;
         }

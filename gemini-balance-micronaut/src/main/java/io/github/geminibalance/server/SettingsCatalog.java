@@ -66,6 +66,12 @@ final class SettingsCatalog {
         add(m, upstream, "STREAM_IDLE_TIMEOUT", "60", false);
         add(m, upstream, "CONNECT_TIMEOUT", "10", false);
         add(m, upstream, "UPSTREAM_CLIENT", "netty", false);
+        add(m, upstream, "PROXIES", "[]", true);
+        add(m, upstream, "PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY", "true", false);
+        add(m, upstream, "CUSTOM_HEADERS", "{}", true);
+        add(m, upstream, "VERTEX_API_KEYS", "[]", true);
+        add(m, upstream, "VERTEX_EXPRESS_BASE_URL", "https://aiplatform.googleapis.com/v1beta1/publishers/google", false);
+        add(m, upstream, "VERTEX_FALLBACK", "false", false);
         String models = "models";
         add(m, models, "MODEL_SEARCH", "[\"gemini-2.0-flash-exp\"]", false);
         add(m, models, "SEARCH_MODELS", "", false);

@@ -65,6 +65,29 @@ class ApplicationTest {
     }
 
     @Test
+    void badProxiesCustomHeadersOrAProxyTheClientCannotUseAreOneLineNamingThem() throws Exception {
+        Map<String, String> base = Map.of("API_KEYS", "[\"AIzaSyTEST-secret-key-0001\"]",
+                "ALLOWED_TOKENS", "[\"sk-test\"]", "DATABASE_TYPE", "none");
+        Map<String, String> badProxy = new java.util.HashMap<>(base);
+        badProxy.put("PROXIES", "[\"http://user:pr0xy-secret@127.0.0.1:3128\", \"ftp://user:pr0xy-secret@h\"]");
+        Map<String, String> badHeaders = new java.util.HashMap<>(base);
+        badHeaders.put("CUSTOM_HEADERS", "{\"Authorization\": \"Bearer pr0xy-secret\"}");
+        Map<String, String> socksOnJdk = new java.util.HashMap<>(base);
+        socksOnJdk.put("PROXIES", "socks5://user:pr0xy-secret@127.0.0.1:1080");
+        socksOnJdk.put("UPSTREAM_CLIENT", "jdk");
+        for (var c : List.of(Map.entry("PROXIES", badProxy), Map.entry("CUSTOM_HEADERS", badHeaders),
+                Map.entry("PROXIES", socksOnJdk))) {
+            Outcome outcome = run(c.getValue());
+            assertThat(outcome.exitCode()).isEqualTo(1);
+            List<String> lines = outcome.stderr().lines().toList();
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0)).startsWith("gemini-balance: Invalid setting " + c.getKey() + ":");
+            assertThat(outcome.stderr() + outcome.stdout()).doesNotContain("pr0xy-secret")
+                    .doesNotContain("AIzaSyTEST-secret-key-0001").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
     void missingKeysWithoutADatabaseAreNamed() throws Exception {
         Outcome outcome = run(Map.of("ALLOWED_TOKENS", "[\"sk-test\"]", "DATABASE_TYPE", "none"));
 

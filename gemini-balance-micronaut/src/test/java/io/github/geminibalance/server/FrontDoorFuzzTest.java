@@ -98,6 +98,14 @@ class FrontDoorFuzzTest {
                         .withBody(GeminiFixtures.sseBody(GeminiFixtures.textStream("Can", "berra", ".")))));
         // Fixed vectors: the fake's own embed stub sizes its answer by the request's dimensions, and a
         // mutated request asks for two billion of them.
+        // Vertex express (VERTEX_API_KEYS): the same answers under its own base
+        wm.stubFor(post(urlPathMatching("/v1beta1/publishers/google/models/[^/:]+:generateContent")).atPriority(7)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=UTF-8")
+                        .withBody(GeminiFixtures.textResponse(ANSWER_TEXT))));
+        wm.stubFor(post(urlPathMatching("/v1beta1/publishers/google/models/[^/:]+:streamGenerateContent")).atPriority(7)
+                .withQueryParam("alt", equalTo("sse"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                        .withBody(GeminiFixtures.sseBody(GeminiFixtures.textStream("Can", "berra", ".")))));
         wm.stubFor(post(urlPathMatching("/v1beta/models/[^/:]+:embedContent")).atPriority(7)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=UTF-8")
                         .withBody("{\"embedding\": {\"values\": [0.1, -0.2, 0.3, 0.4]}}")));
@@ -112,7 +120,11 @@ class FrontDoorFuzzTest {
         wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching(".*")).atPriority(10)
                 .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json; charset=UTF-8")
                         .withBody("{\"error\": {\"code\": 404, \"message\": \"FakeGemini: no such stub\", \"status\": \"NOT_FOUND\"}}")));
-        server = TestServer.start(TestServer.config(gemini, KEYS).maxFailures(1_000_000).maxRetries(1).build());
+        server = TestServer.start(TestServer.config(gemini, KEYS).maxFailures(1_000_000).maxRetries(1)
+                .upstream(new io.github.geminibalance.config.UpstreamOptions(List.of(), true, java.util.Map.of(),
+                        List.of("AQ.fuzz-vertex-key-000000000001"), java.net.URI.create(gemini.baseUrl()
+                        .replace("/v1beta", "/v1beta1/publishers/google")), false))
+                .build());
         // Thousands of mapped upstream errors would each log a WARN line; errors stay visible.
         appLogger.setLevel(ch.qos.logback.classic.Level.ERROR);
         // and tens of thousands of access lines would bury the build output

@@ -38,19 +38,29 @@ final class FuzzBodies {
         COUNT_TOKENS("countTokens", true),
         EMBED_CONTENT("embedContent", true),
         MESSAGES("/v1/messages", false),
-        MESSAGES_STREAM("/v1/messages", false);
+        MESSAGES_STREAM("/v1/messages", false),
+        VERTEX_GENERATE("generateContent", true, "/vertex-express/v1beta"),
+        VERTEX_STREAM_GENERATE("streamGenerateContent?alt=sse", true, "/vertex-express/v1beta");
 
         final String route;
         final boolean gemini;
+        /** Where a native door's {@code models/...} path starts. */
+        final String prefix;
 
         Door(String route, boolean gemini) {
+            this(route, gemini, "/v1beta");
+        }
+
+        Door(String route, boolean gemini, String prefix) {
             this.route = route;
             this.gemini = gemini;
+            this.prefix = prefix;
         }
 
         /** Whether a 200 answer is a server-sent event stream. */
         boolean streams() {
-            return this == CHAT_STREAM || this == STREAM_GENERATE || this == MESSAGES_STREAM || this == RESPONSES_STREAM;
+            return this == CHAT_STREAM || this == STREAM_GENERATE || this == MESSAGES_STREAM || this == RESPONSES_STREAM
+                    || this == VERTEX_STREAM_GENERATE;
         }
 
         /** Whether this is the OpenAI Responses door (typed events, no {@code [DONE]}). */
@@ -94,7 +104,7 @@ final class FuzzBodies {
             case EMBEDDINGS -> parse("{\"model\":\"" + EMBEDDING_MODEL + "\",\"input\":"
                     + pick(List.of("\"hello\"", "[\"x\"]")) + pick(List.of("", ",\"dimensions\":4",
                     ",\"encoding_format\":\"base64\"", ",\"encoding_format\":\"float\"")) + "}");
-            case GENERATE, STREAM_GENERATE, COUNT_TOKENS -> parse("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]"
+            case GENERATE, STREAM_GENERATE, COUNT_TOKENS, VERTEX_GENERATE, VERTEX_STREAM_GENERATE -> parse("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]"
                     + pick(List.of("", ",\"generationConfig\":{\"temperature\":0.5,\"maxOutputTokens\":10}",
                     ",\"systemInstruction\":{\"parts\":[{\"text\":\"be brief\"}]}",
                     ",\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\",\"parameters\":{\"type\":\"OBJECT\"}}]}]")) + "}");
@@ -186,7 +196,7 @@ final class FuzzBodies {
             contentType = random.nextInt(4) == 0 ? null : pick(ODD_TYPES);
             what.append(" content-type=").append(contentType);
         }
-        String path = door.gemini ? "/v1beta/models/" + encode(model) + ":" + door.route : door.route;
+        String path = door.gemini ? door.prefix + "/models/" + encode(model) + ":" + door.route : door.route;
         return new Case(door, path, contentType, bytes, what.toString());
     }
 

@@ -101,6 +101,33 @@ class RequestRecordsTest {
     }
 
     @Test
+    void aVertexExpressCallIsRecordedUnderItsOwnRouteWithTheVertexKey() throws Exception {
+        String vertexKey = "AQ.Ab8RN6records-vertex-key-00001";
+        gemini.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+                        "/v1beta1/publishers/google/models/" + MODEL + ":generateContent")).atPriority(1)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json").withBody(GeminiFixtures.textResponse("ok"))));
+        Map<String, String> raw = new HashMap<>();
+        raw.put("SQLITE_DATABASE", dir.resolve("records.db").toString());
+        server = TestServer.startWithDatabase(TestServer.config(gemini, List.of(GOOD_KEY))
+                .upstream(new io.github.geminibalance.config.UpstreamOptions(List.of(), true, Map.of(),
+                        List.of(vertexKey), java.net.URI.create(gemini.baseUrl().replace("/v1beta",
+                        "/v1beta1/publishers/google")), false)).build(),
+                TestServer.serverConfig(), TestConfigFactory.database(raw), Map.of());
+
+        HttpResponse<String> answer = server.send(server.request("/vertex-express/v1beta/models/" + MODEL
+                + ":generateContent", TestServer.TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}")).build());
+        assertThat(answer.statusCode()).isEqualTo(200);
+
+        RequestRecord r = only("vertex.generateContent");
+        assertThat(r.modelSent()).isEqualTo(MODEL);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.attempts()).containsExactly(new Attempt(new ApiKey(vertexKey).id(), 200));
+    }
+
+    @Test
     void aChatWithAFailoverIsOneRequestRecordAndAnErrorRecordPerFailedAttempt() throws Exception {
         gemini.error(MODEL, BAD_KEY, GeminiErrorKind.CONSUMER_SUSPENDED_403)
                 .rateLimited(MODEL, LIMITED_KEY, "41s")

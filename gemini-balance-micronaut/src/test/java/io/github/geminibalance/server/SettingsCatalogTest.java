@@ -87,7 +87,7 @@ class SettingsCatalogTest {
         Set<String> secret = SettingsCatalog.all().stream().filter(SettingsCatalog.Entry::secret)
                 .map(SettingsCatalog.Entry::name).collect(Collectors.toSet());
         assertThat(secret).containsExactlyInAnyOrder("API_KEYS", "ALLOWED_TOKENS", "AUTH_TOKEN", "REDIS_URL",
-                "DATABASE_URL", "DATABASE_PASSWORD", "MYSQL_PASSWORD");
+                "DATABASE_URL", "DATABASE_PASSWORD", "MYSQL_PASSWORD", "PROXIES", "CUSTOM_HEADERS", "VERTEX_API_KEYS");
         assertThat(SettingsCatalog.all()).noneMatch(e -> e.secret() && e.kind() != SettingsCatalog.Kind.RESTART);
     }
 
