@@ -40,6 +40,8 @@ import java.util.Objects;
  * @param media how much remote media one chat request may make the server download
  * @param modelAliases {@code MODEL_ALIASES}: a model name a client sends (on any front door) to the
  *     Gemini model called instead, such as {@code claude-sonnet-4-5} to {@code gemini-2.5-pro}
+ * @param audio the speech and transcription models and defaults ({@code TTS_MODEL}, {@code TTS_VOICE_NAME},
+ *     {@code TTS_SPEED}, {@code TRANSCRIPTION_MODEL})
  */
 public record GeminiBalanceConfig(
         List<String> apiKeys,
@@ -57,7 +59,8 @@ public record GeminiBalanceConfig(
         Duration checkInterval,
         String testModel,
         MediaLimits media,
-        Map<String, String> modelAliases) {
+        Map<String, String> modelAliases,
+        AudioSettings audio) {
 
     /** Google's Gemini REST endpoint, v1beta. */
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -98,6 +101,18 @@ public record GeminiBalanceConfig(
         Objects.requireNonNull(testModel, "testModel");
         Objects.requireNonNull(media, "media");
         modelAliases = orderedCopy(Objects.requireNonNull(modelAliases, "modelAliases"));
+        Objects.requireNonNull(audio, "audio");
+    }
+
+    /** A configuration with the default {@linkplain AudioSettings audio settings}. */
+    public GeminiBalanceConfig(List<String> apiKeys, URI baseUrl, boolean codeExecutionEnabled,
+            List<String> searchModels, int maxFailures, int maxRetries, Duration timeout, Duration connectTimeout,
+            Duration streamIdleTimeout, Map<String, String> safetySettings, Map<String, Integer> thinkingBudgets,
+            KeySelection keySelection, Duration checkInterval, String testModel, MediaLimits media,
+            Map<String, String> modelAliases) {
+        this(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures, maxRetries, timeout, connectTimeout,
+                streamIdleTimeout, safetySettings, thinkingBudgets, keySelection, checkInterval, testModel, media,
+                modelAliases, AudioSettings.DEFAULTS);
     }
 
     /** A configuration without model aliases (the components before {@code modelAliases}). */
@@ -142,6 +157,7 @@ public record GeminiBalanceConfig(
                 + ", testModel=" + testModel
                 + ", media=" + media
                 + ", modelAliases=" + modelAliases
+                + ", audio=" + audio
                 + "]";
     }
 
@@ -184,6 +200,7 @@ public record GeminiBalanceConfig(
         b.testModel = testModel;
         b.media = media;
         b.modelAliases = new LinkedHashMap<>(modelAliases);
+        b.audio = audio;
         return b;
     }
 
@@ -213,6 +230,7 @@ public record GeminiBalanceConfig(
         private String testModel = "gemini-2.0-flash";
         private MediaLimits media = MediaLimits.DEFAULTS;
         private Map<String, String> modelAliases = new LinkedHashMap<>();
+        private AudioSettings audio = AudioSettings.DEFAULTS;
 
         private Builder() {}
 
@@ -343,6 +361,13 @@ public record GeminiBalanceConfig(
          * @return this builder
          */
         public Builder modelAliases(Map<String, String> v) { modelAliases = new LinkedHashMap<>(v); return this; }
+        /**
+         * The speech and transcription settings.
+         *
+         * @param v the value
+         * @return this builder
+         */
+        public Builder audio(AudioSettings v) { audio = v; return this; }
 
         /**
          * Builds the configuration.
@@ -352,7 +377,7 @@ public record GeminiBalanceConfig(
         public GeminiBalanceConfig build() {
             return new GeminiBalanceConfig(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures,
                     maxRetries, timeout, connectTimeout, streamIdleTimeout, safetySettings, thinkingBudgets,
-                    keySelection, checkInterval, testModel, media, modelAliases);
+                    keySelection, checkInterval, testModel, media, modelAliases, audio);
         }
     }
 }
