@@ -40,10 +40,10 @@ record MultipartForm(Map<String, String> fields, FilePart file) {
      */
     static String boundary(String contentType) {
         if (contentType != null) {
-            String[] params = contentType.split(";");
-            if (params[0].strip().equalsIgnoreCase("multipart/form-data")) {
-                for (int i = 1; i < params.length; i++) {
-                    String p = params[i].strip();
+            java.util.List<String> params = splitParams(contentType);
+            if (params.get(0).strip().equalsIgnoreCase("multipart/form-data")) {
+                for (int i = 1; i < params.size(); i++) {
+                    String p = params.get(i).strip();
                     if (p.regionMatches(true, 0, "boundary=", 0, 9)) {
                         String b = unquote(p.substring(9).strip());
                         if (!b.isEmpty() && b.length() <= 200) {
