@@ -48,6 +48,7 @@ class AudioSdkTest {
     private static final String TTS_MODEL = "gemini-2.5-flash-preview-tts";
     private static final String FAILOVER_TTS_MODEL = "gemini-2.5-pro-preview-tts";
     private static final String STT_MODEL = "gemini-2.5-flash";
+    private static final String FAILOVER_STT_MODEL = "gemini-2.5-flash-lite";
     private static final String LIMITED_KEY = "AIzaSyTEST-audio-limited-01";
     private static final String GOOD_KEY = "AIzaSyTEST-audio-good-0002";
     private static final long MAX_FILE = 64 * 1024;
@@ -65,7 +66,9 @@ class AudioSdkTest {
                 .generateContent(TTS_MODEL, null, audioResponse(PCM))
                 .error(FAILOVER_TTS_MODEL, LIMITED_KEY, GeminiErrorKind.RATE_LIMITED_429)
                 .generateContent(FAILOVER_TTS_MODEL, GOOD_KEY, audioResponse(PCM))
-                .generateContent(STT_MODEL, null, textResponse(TRANSCRIPT));
+                .generateContent(STT_MODEL, null, textResponse(TRANSCRIPT))
+                .error(FAILOVER_STT_MODEL, LIMITED_KEY, GeminiErrorKind.UNAVAILABLE_503)
+                .generateContent(FAILOVER_STT_MODEL, GOOD_KEY, textResponse(TRANSCRIPT));
         // the timed formats ask for segments with a responseSchema: answered with JSON segments
         gemini.server().stubFor(post(urlPathMatching("/v1beta/models/" + STT_MODEL + "(?::|%3[aA])generateContent"))
                 .atPriority(1)
@@ -186,6 +189,21 @@ class AudioSdkTest {
                 .filter(e -> e.getRequest().getUrl().contains(FAILOVER_TTS_MODEL))
                 .map(e -> e.getRequest().getHeader(FakeGemini.API_KEY_HEADER)).toList();
         assertThat(keys).containsOnlyOnce(LIMITED_KEY);
+        assertThat(keys.stream().filter(GOOD_KEY::equals)).hasSize(2);
+    }
+
+    @Test
+    void aTranscriptionFailingOnOneKeyIsServedByAnotherAndAGeminiModelIsUsedAsGiven() {
+        // two calls: whichever key the rotation starts with, one of them starts on the failing key
+        for (int i = 0; i < 2; i++) {
+            assertThat(client.audio().transcriptions().create(TranscriptionCreateParams.builder()
+                    .file(wavFile()).model(FAILOVER_STT_MODEL).build()).asTranscription().text()).isEqualTo(TRANSCRIPT);
+        }
+        List<String> keys = gemini.server().getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().contains(FAILOVER_STT_MODEL + ":")
+                        || e.getRequest().getUrl().contains(FAILOVER_STT_MODEL + "%3A"))
+                .map(e -> e.getRequest().getHeader(FakeGemini.API_KEY_HEADER)).toList();
+        assertThat(keys).contains(LIMITED_KEY);
         assertThat(keys.stream().filter(GOOD_KEY::equals)).hasSize(2);
     }
 
