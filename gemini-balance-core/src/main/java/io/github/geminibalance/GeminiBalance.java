@@ -140,6 +140,7 @@ public final class GeminiBalance implements AutoCloseable {
         this.chat = new ChatPipeline(new ChatRequestTranslator(translation::get), media, client, retry, pool,
                 clock, b.random, listener, scheduler);
         this.catalog = new ModelCatalog(retry, client, clock, runtime::get);
+        this.audio = new AudioCalls(retry, client, pool, effective::get);
         this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases);
         this.messages = new MessagesPipeline(
                 new io.github.geminibalance.translate.MessagesRequestTranslator(translation::get), media, client,
@@ -148,7 +149,6 @@ public final class GeminiBalance implements AutoCloseable {
         this.responses = new ResponsesPipeline(
                 new io.github.geminibalance.translate.ResponsesRequestTranslator(translation::get), media, client,
                 retry, pool, clock, b.random, listener, scheduler, storedResponses);
-        this.audio = new AudioCalls(retry, client, pool, effective::get);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
         this.settings = new SettingsAdmin(runtime.get(), store.settingOverrides(), this::updateSettings);
