@@ -96,6 +96,7 @@ public final class GeminiBalance implements AutoCloseable {
     private final MessagesPipeline messages;
     private final ResponsesPipeline responses;
     private final StoredResponses storedResponses;
+    private final AudioCalls audio;
     // the owner of stored responses when the caller names none
     private static final String NO_OWNER = "";
     private final ScheduledExecutorService scheduler;
@@ -144,6 +145,7 @@ public final class GeminiBalance implements AutoCloseable {
         this.chat = new ChatPipeline(new ChatRequestTranslator(translation::get), media, client, retry,
                 clock, b.random, listener, scheduler);
         this.catalog = new ModelCatalog(retry, client, clock, runtime::get);
+        this.audio = new AudioCalls(retry, client, pool, effective::get);
         this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases);
         this.messages = new MessagesPipeline(
                 new io.github.geminibalance.translate.MessagesRequestTranslator(translation::get), media, client,
@@ -552,6 +554,52 @@ public final class GeminiBalance implements AutoCloseable {
                 return EmbeddingTranslator.response(plan, request.model(), answers);
             });
         }));
+    }
+
+    /**
+     * Speech ({@code POST /v1/audio/speech}): the text spoken by a Gemini TTS model ({@code TTS_MODEL} for
+     * OpenAI's model names), as a WAV file or raw 24 kHz 16-bit mono PCM, on the pool like every call.
+     *
+     * @param request the OpenAI speech request
+     * @param trace where the model, attempts and tokens are noted
+     * @return the audio, or a future failed with {@link GeminiBalanceException} (400 naming the field for a
+     *     bad voice, speed or format)
+     */
+    public CompletableFuture<AudioResponse> speech(io.github.geminibalance.openai.SpeechRequest request,
+            RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), false);
+        return Calls.observe(listener, "audio_speech", request == null ? "" : request.model(),
+                Calls.guard(() -> audio.speech(request, trace)));
+    }
+
+    /**
+     * A transcription ({@code POST /v1/audio/transcriptions}) by a Gemini model ({@code TRANSCRIPTION_MODEL}
+     * for OpenAI's model names), in the requested format (json, text, srt, vtt, verbose_json).
+     *
+     * @param request the form's fields and the audio
+     * @param trace where the model, attempts and tokens are noted
+     * @return the transcript, or a future failed with {@link GeminiBalanceException} (413 for a file over
+     *     {@code MAX_MEDIA_BYTES}, 400 for an unsupported audio type)
+     */
+    public CompletableFuture<AudioResponse> transcription(io.github.geminibalance.openai.TranscriptionRequest request,
+            RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), false);
+        return Calls.observe(listener, "audio_transcription", request == null ? "" : request.model(),
+                Calls.guard(() -> audio.transcribe(request, false, trace)));
+    }
+
+    /**
+     * A translation into English ({@code POST /v1/audio/translations}), otherwise as {@link #transcription}.
+     *
+     * @param request the form's fields and the audio
+     * @param trace where the model, attempts and tokens are noted
+     * @return the English text, or a future failed with {@link GeminiBalanceException}
+     */
+    public CompletableFuture<AudioResponse> translation(io.github.geminibalance.openai.TranscriptionRequest request,
+            RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), false);
+        return Calls.observe(listener, "audio_translation", request == null ? "" : request.model(),
+                Calls.guard(() -> audio.transcribe(request, true, trace)));
     }
 
     /**

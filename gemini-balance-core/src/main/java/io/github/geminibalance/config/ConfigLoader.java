@@ -244,6 +244,7 @@ public final class ConfigLoader {
         long mediaTotal = size(s, MAX_MEDIA_TOTAL_BYTES, d.maxTotalBytes());
         b.media(new MediaLimits(integer(s, MAX_REMOTE_MEDIA, d.maxItems(), 1, Integer.MAX_VALUE, ""),
                 size(s, MAX_MEDIA_BYTES, d.maxItemBytes()), mediaTotal, inflightSize(s, mediaTotal)));
+        b.audio(AudioSettingsLoader.read(s));
 
         b.upstream(UpstreamSettings.read(s)); // PROXIES, CUSTOM_HEADERS, VERTEX_*
 

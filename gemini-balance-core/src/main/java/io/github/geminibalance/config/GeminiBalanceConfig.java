@@ -41,6 +41,8 @@ import java.util.Objects;
  * @param modelAliases {@code MODEL_ALIASES}: a model name a client sends (on any front door) to the
  *     Gemini model called instead, such as {@code claude-sonnet-4-5} to {@code gemini-2.5-pro}
  * @param upstream proxies, custom headers and the Vertex AI express pool
+ * @param audio the speech and transcription models and defaults ({@code TTS_MODEL}, {@code TTS_VOICE_NAME},
+ *     {@code TTS_SPEED}, {@code TRANSCRIPTION_MODEL})
  */
 public record GeminiBalanceConfig(
         List<String> apiKeys,
@@ -59,7 +61,8 @@ public record GeminiBalanceConfig(
         String testModel,
         MediaLimits media,
         Map<String, String> modelAliases,
-        UpstreamOptions upstream) {
+        UpstreamOptions upstream,
+        AudioSettings audio) {
 
     /** Google's Gemini REST endpoint, v1beta. */
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -101,9 +104,10 @@ public record GeminiBalanceConfig(
         Objects.requireNonNull(media, "media");
         modelAliases = orderedCopy(Objects.requireNonNull(modelAliases, "modelAliases"));
         Objects.requireNonNull(upstream, "upstream");
+        Objects.requireNonNull(audio, "audio");
     }
 
-    /** A configuration without upstream options (the components before {@code upstream}). */
+    /** A configuration with the default upstream options and audio settings (the components before them). */
     public GeminiBalanceConfig(List<String> apiKeys, URI baseUrl, boolean codeExecutionEnabled,
             List<String> searchModels, int maxFailures, int maxRetries, Duration timeout, Duration connectTimeout,
             Duration streamIdleTimeout, Map<String, String> safetySettings, Map<String, Integer> thinkingBudgets,
@@ -111,7 +115,7 @@ public record GeminiBalanceConfig(
             Map<String, String> modelAliases) {
         this(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures, maxRetries, timeout, connectTimeout,
                 streamIdleTimeout, safetySettings, thinkingBudgets, keySelection, checkInterval, testModel, media,
-                modelAliases, UpstreamOptions.DEFAULTS);
+                modelAliases, UpstreamOptions.DEFAULTS, AudioSettings.DEFAULTS);
     }
 
     /** A configuration without model aliases (the components before {@code modelAliases}). */
@@ -157,6 +161,7 @@ public record GeminiBalanceConfig(
                 + ", media=" + media
                 + ", modelAliases=" + modelAliases
                 + ", upstream=" + upstream
+                + ", audio=" + audio
                 + "]";
     }
 
@@ -200,6 +205,7 @@ public record GeminiBalanceConfig(
         b.media = media;
         b.modelAliases = new LinkedHashMap<>(modelAliases);
         b.upstream = upstream;
+        b.audio = audio;
         return b;
     }
 
@@ -230,6 +236,7 @@ public record GeminiBalanceConfig(
         private MediaLimits media = MediaLimits.DEFAULTS;
         private Map<String, String> modelAliases = new LinkedHashMap<>();
         private UpstreamOptions upstream = UpstreamOptions.DEFAULTS;
+        private AudioSettings audio = AudioSettings.DEFAULTS;
 
         private Builder() {}
 
@@ -367,6 +374,13 @@ public record GeminiBalanceConfig(
          * @return this builder
          */
         public Builder upstream(UpstreamOptions v) { upstream = v; return this; }
+        /**
+         * The speech and transcription settings.
+         *
+         * @param v the value
+         * @return this builder
+         */
+        public Builder audio(AudioSettings v) { audio = v; return this; }
 
         /**
          * Builds the configuration.
@@ -376,7 +390,7 @@ public record GeminiBalanceConfig(
         public GeminiBalanceConfig build() {
             return new GeminiBalanceConfig(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures,
                     maxRetries, timeout, connectTimeout, streamIdleTimeout, safetySettings, thinkingBudgets,
-                    keySelection, checkInterval, testModel, media, modelAliases, upstream);
+                    keySelection, checkInterval, testModel, media, modelAliases, upstream, audio);
         }
     }
 }

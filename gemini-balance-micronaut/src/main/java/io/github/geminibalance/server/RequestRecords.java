@@ -55,7 +55,8 @@ final class RequestRecords {
 
     /**
      * The record route of a request: {@code openai.chat}, {@code openai.embeddings}, {@code openai.models},
-     * {@code openai.responses}, {@code anthropic.messages}, {@code anthropic.count_tokens},
+     * {@code openai.responses}, {@code openai.audio.speech}, {@code openai.audio.transcriptions}, {@code
+     * openai.audio.translations}, {@code anthropic.messages}, {@code anthropic.count_tokens},
      * {@code openai.model}, {@code gemini.models}, {@code gemini.model} or {@code gemini.<method>} for the
      * native calls, {@code google.openai} for Google's OpenAI layer ({@code /openai/v1/...}); null for
      * anything else (not recorded).
@@ -76,6 +77,12 @@ final class RequestRecords {
                 return "anthropic.messages";
             case "/v1/messages/count_tokens":
                 return "anthropic.count_tokens";
+            case "/v1/audio/speech":
+                return "openai.audio.speech";
+            case "/v1/audio/transcriptions":
+                return "openai.audio.transcriptions";
+            case "/v1/audio/translations":
+                return "openai.audio.translations";
             default:
                 break;
         }

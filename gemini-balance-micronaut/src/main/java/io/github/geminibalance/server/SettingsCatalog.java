@@ -93,6 +93,10 @@ final class SettingsCatalog {
         add(m, media, "MAX_MEDIA_BYTES", "20MiB", false);
         add(m, media, "MAX_MEDIA_TOTAL_BYTES", "50MiB", false);
         add(m, media, "MAX_MEDIA_INFLIGHT_BYTES", "", false);
+        add(m, models, "TTS_MODEL", "gemini-2.5-flash-preview-tts", false);
+        add(m, models, "TTS_VOICE_NAME", "Zephyr", false);
+        add(m, models, "TTS_SPEED", "normal", false);
+        add(m, models, "TRANSCRIPTION_MODEL", "gemini-2.5-flash", false);
         String server = "server";
         add(m, server, "ALLOWED_TOKENS", "", true);
         add(m, server, "AUTH_TOKEN", "", true);

@@ -58,9 +58,9 @@ import org.junit.jupiter.api.Test;
 class FrontDoorFuzzTest {
 
     static final long DEFAULT_SEED = 0x9e3779b97f4a7c15L;
-    // The bodies go round the eleven routes: five OpenAI's (chat, chat stream, embeddings, responses,
-    // responses stream), four Gemini's and two Anthropic's (messages, messages stream), so 31,500 give
-    // OpenAI about 14,300, Gemini 11,450 and Anthropic 5,700.
+    // The bodies go round the thirteen doors: seven OpenAI's (chat, chat stream, embeddings, responses,
+    // responses stream, speech, transcriptions/translations), four Gemini's and two Anthropic's (messages,
+    // messages stream), so 31,500 give OpenAI about 17,000, Gemini 9,700 and Anthropic 4,850.
     private static final int DEFAULT_BODIES = 31_500;
     private static final int IN_FLIGHT = 8;
     private static final Set<String> GATEWAY_CODES = Set.of("upstream_error", "upstream_unreachable",
@@ -96,6 +96,12 @@ class FrontDoorFuzzTest {
                 .withQueryParam("alt", equalTo("sse"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
                         .withBody(GeminiFixtures.sseBody(GeminiFixtures.textStream("Can", "berra", ".")))));
+        // The TTS models speak: 16 samples of silence
+        wm.stubFor(post(urlPathMatching("/v1beta/models/[^/:]*tts[^/:]*:generateContent")).atPriority(6)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=UTF-8")
+                        .withBody("{\"candidates\": [{\"content\": {\"role\": \"model\", \"parts\": [{\"inlineData\": "
+                                + "{\"mimeType\": \"audio/L16;codec=pcm;rate=24000\", \"data\": \"" + "A".repeat(44)
+                                + "\"}}]}, \"finishReason\": \"STOP\"}]}")));
         // Fixed vectors: the fake's own embed stub sizes its answer by the request's dimensions, and a
         // mutated request asks for two billion of them.
         // Vertex express (VERTEX_API_KEYS): the same answers under its own base

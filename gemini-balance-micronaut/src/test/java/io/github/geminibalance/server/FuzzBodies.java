@@ -40,7 +40,10 @@ final class FuzzBodies {
         MESSAGES("/v1/messages", false),
         MESSAGES_STREAM("/v1/messages", false),
         VERTEX_GENERATE("generateContent", true, "/vertex-express/v1beta"),
-        VERTEX_STREAM_GENERATE("streamGenerateContent?alt=sse", true, "/vertex-express/v1beta");
+        VERTEX_STREAM_GENERATE("streamGenerateContent?alt=sse", true, "/vertex-express/v1beta"),
+        SPEECH("/v1/audio/speech", false),
+        /** Transcriptions and translations: the seed's members become the fields of a multipart form. */
+        TRANSCRIPTION("/v1/audio/transcriptions", false);
 
         final String route;
         final boolean gemini;
@@ -109,6 +112,13 @@ final class FuzzBodies {
                     ",\"systemInstruction\":{\"parts\":[{\"text\":\"be brief\"}]}",
                     ",\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\",\"parameters\":{\"type\":\"OBJECT\"}}]}]")) + "}");
             case MESSAGES, MESSAGES_STREAM -> messages(model, door == Door.MESSAGES_STREAM);
+            case SPEECH -> parse("{\"model\":\"" + pick(List.of("tts-1", "gpt-4o-mini-tts", "gemini-2.5-flash-preview-tts"))
+                    + "\",\"input\":\"hello\",\"voice\":\"" + pick(List.of("alloy", "Kore", "verse")) + "\""
+                    + pick(List.of("", ",\"speed\":1.5", ",\"response_format\":\"pcm\"", ",\"instructions\":\"calm\"")) + "}");
+            case TRANSCRIPTION -> parse("{\"model\":\"" + pick(List.of("whisper-1", "gpt-4o-transcribe", MODEL))
+                    + "\",\"response_format\":\"" + pick(List.of("json", "text", "srt", "vtt", "verbose_json")) + "\""
+                    + pick(List.of("", ",\"language\":\"en\"", ",\"prompt\":\"names\"", ",\"temperature\":\"0.3\""))
+                    + ",\"file\":\"" + pick(List.of("hello.wav", "a.mp3", "x.bin", "")) + "\"}");
             case EMBED_CONTENT -> parse("{\"content\":{\"parts\":[{\"text\":\"hello\"}]}"
                     + pick(List.of("", ",\"outputDimensionality\":3", ",\"taskType\":\"RETRIEVAL_QUERY\"")) + "}");
         };
@@ -184,20 +194,65 @@ final class FuzzBodies {
         }
         byte[] bytes;
         try {
-            bytes = toBytes(tree);
+            bytes = door == Door.TRANSCRIPTION ? form(tree) : toBytes(tree);
         } catch (IllegalStateException tooDeepToWrite) { // two deep mutations nested: send the seed
-            bytes = toBytes(body);
+            bytes = door == Door.TRANSCRIPTION ? form(body) : toBytes(body);
         }
         if (mutated && random.nextInt(2) == 0) {
             bytes = mutateBytes(bytes, what);
         }
-        String contentType = "application/json";
+        String contentType = door == Door.TRANSCRIPTION ? "multipart/form-data; boundary=" + BOUNDARY : "application/json";
         if (random.nextInt(12) == 0) {
             contentType = random.nextInt(4) == 0 ? null : pick(ODD_TYPES);
             what.append(" content-type=").append(contentType);
         }
-        String path = door.gemini ? door.prefix + "/models/" + encode(model) + ":" + door.route : door.route;
+        String path = door.gemini ? door.prefix + "/models/" + encode(model) + ":" + door.route
+                : door == Door.TRANSCRIPTION && random.nextBoolean() ? "/v1/audio/translations" : door.route;
         return new Case(door, path, contentType, bytes, what.toString());
+    }
+
+    private static final String BOUNDARY = "fuzz-boundary-7MA4YWxkTrZu0gW";
+
+    /**
+     * A multipart form of a tree's members: each a text field (JSON text for non-strings), except
+     * {@code file}, whose string is the file name of a small WAV upload (or noise, for a name not ending .wav).
+     */
+    private byte[] form(JsonNode tree) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (tree instanceof ObjectNode o) {
+            o.fields().forEachRemaining(e -> {
+                String head = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + e.getKey() + "\"";
+                if (e.getKey().equals("file")) {
+                    String name = e.getValue().asText();
+                    out.writeBytes((head + "; filename=\"" + name + "\"\r\nContent-Type: "
+                            + (name.endsWith(".wav") ? "audio/wav" : "application/octet-stream") + "\r\n\r\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    byte[] audio = name.endsWith(".wav") ? WAV : new byte[random.nextInt(64)];
+                    if (!name.endsWith(".wav")) {
+                        random.nextBytes(audio);
+                    }
+                    out.writeBytes(audio);
+                } else {
+                    out.writeBytes((head + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                    out.writeBytes((e.getValue().isTextual() ? e.getValue().asText() : toString(e.getValue()))
+                            .getBytes(StandardCharsets.UTF_8));
+                }
+                out.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+            });
+        }
+        out.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    // a WAV header and 16 silent samples
+    private static final byte[] WAV = wav();
+
+    private static byte[] wav() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 32).put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII))
+                .putInt(16).putShort((short) 1).putShort((short) 1).putInt(16_000).putInt(32_000).putShort((short) 2)
+                .putShort((short) 16).put("data".getBytes(StandardCharsets.US_ASCII)).putInt(32);
+        return b.array();
     }
 
     private JsonNode mutateTree(JsonNode root, StringBuilder what) {

@@ -57,6 +57,9 @@ final class FuzzChecks {
         if (contentType.startsWith("text/event-stream")) { // a mutation may also have added "stream": true
             return streamProblem(door, body, request);
         }
+        if (contentType.startsWith("audio/") || contentType.startsWith("text/plain")) {
+            return bytes.length == 0 && contentType.startsWith("audio/") ? "an empty audio answer" : null;
+        }
         // a mutation may have dropped "stream": a JSON answer is then right
         return parse(body) == null ? "a 200 whose body is not JSON: " + body : null;
     }

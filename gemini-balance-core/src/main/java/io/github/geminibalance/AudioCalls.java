@@ -1,0 +1,62 @@
+package io.github.geminibalance;
+
+import io.github.geminibalance.config.GeminiBalanceConfig;
+import io.github.geminibalance.gemini.GenerateContentResponse;
+import io.github.geminibalance.keys.KeyPool;
+import io.github.geminibalance.openai.SpeechRequest;
+import io.github.geminibalance.openai.TranscriptionRequest;
+import io.github.geminibalance.retry.RetryLoop;
+import io.github.geminibalance.translate.SpeechTranslator;
+import io.github.geminibalance.translate.TranscriptionTranslator;
+import io.github.geminibalance.upstream.GeminiClient;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Speech ({@link GeminiBalance#speech}) and transcription ({@link GeminiBalance#transcription},
+ * {@link GeminiBalance#translation}): one {@code generateContent} call each, on the pool with its retries
+ * and verdicts, the tokens counted on the key and noted in the trace.
+ */
+final class AudioCalls {
+
+    private final RetryLoop retry;
+    private final GeminiClient client;
+    private final KeyPool pool;
+    private final Supplier<GeminiBalanceConfig> config;
+
+    AudioCalls(RetryLoop retry, GeminiClient client, KeyPool pool, Supplier<GeminiBalanceConfig> config) {
+        this.retry = retry;
+        this.client = client;
+        this.pool = pool;
+        this.config = config;
+    }
+
+    CompletableFuture<AudioResponse> speech(SpeechRequest request, RequestTrace trace) {
+        SpeechTranslator.Plan plan = SpeechTranslator.plan(request, config.get().audio());
+        return call(plan.model(), plan.body(), trace, response -> SpeechTranslator.answer(response, plan));
+    }
+
+    CompletableFuture<AudioResponse> transcribe(TranscriptionRequest request, boolean translate, RequestTrace trace) {
+        GeminiBalanceConfig c = config.get();
+        TranscriptionTranslator.Plan plan = TranscriptionTranslator.plan(request, c.audio(), c.media().maxItemBytes(),
+                translate);
+        return call(plan.model(), plan.body(), trace, response -> TranscriptionTranslator.answer(response, plan));
+    }
+
+    private CompletableFuture<AudioResponse> call(String model, byte[] body, RequestTrace trace,
+            Function<GenerateContentResponse, AudioResponse> answer) {
+        trace.modelSent(model);
+        return retry.run(model, Pipeline.traced(trace, retry.policy(),
+                lease -> client.generateContent(lease.key(), model, body).thenApply(response -> {
+                    Pipeline.traceFinish(trace, response);
+                    AudioResponse audio = answer.apply(response);
+                    RequestTrace.Tokens tokens = SpeechTranslator.tokens(response);
+                    if (tokens != null) {
+                        pool.addTokens(lease.key(), tokens.total());
+                        Pipeline.traceTokens(trace, tokens);
+                    }
+                    return audio;
+                })));
+    }
+}
