@@ -144,7 +144,7 @@ public final class GeminiBalance implements AutoCloseable {
                 : new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT, b.mediaAddresses);
         this.chat = new ChatPipeline(new ChatRequestTranslator(translation::get), media, client, retry, pool,
                 clock, b.random, listener, scheduler);
-        this.catalog = new ModelCatalog(retry, client, clock, runtime::get);
+        this.catalog = new ModelCatalog(retry, client, clock, runtime::get, config.imageModels());
         this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases);
         this.messages = new MessagesPipeline(
                 new io.github.geminibalance.translate.MessagesRequestTranslator(translation::get), media, client,

@@ -40,6 +40,8 @@ import java.util.Objects;
  * @param media how much remote media one chat request may make the server download
  * @param modelAliases {@code MODEL_ALIASES}: a model name a client sends (on any front door) to the
  *     Gemini model called instead, such as {@code claude-sonnet-4-5} to {@code gemini-2.5-pro}
+ * @param imageModels {@code IMAGE_MODELS}: chat models that get a {@code <model>-image} entry in the model
+ *     list, which asks them for text and image output
  */
 public record GeminiBalanceConfig(
         List<String> apiKeys,
@@ -57,7 +59,8 @@ public record GeminiBalanceConfig(
         Duration checkInterval,
         String testModel,
         MediaLimits media,
-        Map<String, String> modelAliases) {
+        Map<String, String> modelAliases,
+        List<String> imageModels) {
 
     /** Google's Gemini REST endpoint, v1beta. */
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -98,7 +101,22 @@ public record GeminiBalanceConfig(
         Objects.requireNonNull(testModel, "testModel");
         Objects.requireNonNull(media, "media");
         modelAliases = orderedCopy(Objects.requireNonNull(modelAliases, "modelAliases"));
+        imageModels = List.copyOf(Objects.requireNonNull(imageModels, "imageModels"));
     }
+
+    /** A configuration with the default image models (the components before {@code imageModels}). */
+    public GeminiBalanceConfig(List<String> apiKeys, URI baseUrl, boolean codeExecutionEnabled,
+            List<String> searchModels, int maxFailures, int maxRetries, Duration timeout, Duration connectTimeout,
+            Duration streamIdleTimeout, Map<String, String> safetySettings, Map<String, Integer> thinkingBudgets,
+            KeySelection keySelection, Duration checkInterval, String testModel, MediaLimits media,
+            Map<String, String> modelAliases) {
+        this(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures, maxRetries, timeout, connectTimeout,
+                streamIdleTimeout, safetySettings, thinkingBudgets, keySelection, checkInterval, testModel, media,
+                modelAliases, DEFAULT_IMAGE_MODELS);
+    }
+
+    /** The default of {@code IMAGE_MODELS}, as in the original gemini-balance. */
+    public static final List<String> DEFAULT_IMAGE_MODELS = List.of("gemini-2.0-flash-exp");
 
     /** A configuration without model aliases (the components before {@code modelAliases}). */
     public GeminiBalanceConfig(List<String> apiKeys, URI baseUrl, boolean codeExecutionEnabled,
@@ -142,6 +160,7 @@ public record GeminiBalanceConfig(
                 + ", testModel=" + testModel
                 + ", media=" + media
                 + ", modelAliases=" + modelAliases
+                + ", imageModels=" + imageModels
                 + "]";
     }
 
@@ -184,6 +203,7 @@ public record GeminiBalanceConfig(
         b.testModel = testModel;
         b.media = media;
         b.modelAliases = new LinkedHashMap<>(modelAliases);
+        b.imageModels = new ArrayList<>(imageModels);
         return b;
     }
 
@@ -213,6 +233,7 @@ public record GeminiBalanceConfig(
         private String testModel = "gemini-2.0-flash";
         private MediaLimits media = MediaLimits.DEFAULTS;
         private Map<String, String> modelAliases = new LinkedHashMap<>();
+        private List<String> imageModels = new ArrayList<>(DEFAULT_IMAGE_MODELS);
 
         private Builder() {}
 
@@ -345,6 +366,14 @@ public record GeminiBalanceConfig(
         public Builder modelAliases(Map<String, String> v) { modelAliases = new LinkedHashMap<>(v); return this; }
 
         /**
+         * Chat models with a {@code -image} entry ({@code IMAGE_MODELS}).
+         *
+         * @param v the value
+         * @return this builder
+         */
+        public Builder imageModels(List<String> v) { imageModels = new ArrayList<>(v); return this; }
+
+        /**
          * Builds the configuration.
          *
          * @throws IllegalArgumentException if a value is out of range
@@ -352,7 +381,7 @@ public record GeminiBalanceConfig(
         public GeminiBalanceConfig build() {
             return new GeminiBalanceConfig(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures,
                     maxRetries, timeout, connectTimeout, streamIdleTimeout, safetySettings, thinkingBudgets,
-                    keySelection, checkInterval, testModel, media, modelAliases);
+                    keySelection, checkInterval, testModel, media, modelAliases, imageModels);
         }
     }
 }
