@@ -38,7 +38,10 @@ final class FuzzBodies {
         COUNT_TOKENS("countTokens", true),
         EMBED_CONTENT("embedContent", true),
         MESSAGES("/v1/messages", false),
-        MESSAGES_STREAM("/v1/messages", false);
+        MESSAGES_STREAM("/v1/messages", false),
+        IMAGES("/v1/images/generations", false),
+        /** Sent as multipart/form-data: each top-level member a field, plus an image file. */
+        IMAGE_EDITS("/v1/images/edits", false);
 
         final String route;
         final boolean gemini;
@@ -99,6 +102,13 @@ final class FuzzBodies {
                     ",\"systemInstruction\":{\"parts\":[{\"text\":\"be brief\"}]}",
                     ",\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\",\"parameters\":{\"type\":\"OBJECT\"}}]}]")) + "}");
             case MESSAGES, MESSAGES_STREAM -> messages(model, door == Door.MESSAGES_STREAM);
+            case IMAGES -> parse("{\"prompt\":\"a lighthouse\",\"model\":\""
+                    + pick(List.of("imagen-4.0-generate-001", "gemini-2.5-flash-image")) + "\""
+                    + pick(List.of("", ",\"n\":2", ",\"size\":\"1792x1024\"", ",\"response_format\":\"url\"",
+                    ",\"aspect_ratio\":\"16:9\",\"image_size\":\"2K\"", ",\"quality\":\"hd\",\"style\":\"vivid\"")) + "}");
+            case IMAGE_EDITS -> parse("{\"prompt\":\"make it blue\",\"model\":\"gemini-2.5-flash-image\""
+                    + pick(List.of("", ",\"n\":\"2\"", ",\"size\":\"1024x1024\"", ",\"response_format\":\"url\"",
+                    ",\"mask\":\"x\"")) + "}");
             case EMBED_CONTENT -> parse("{\"content\":{\"parts\":[{\"text\":\"hello\"}]}"
                     + pick(List.of("", ",\"outputDimensionality\":3", ",\"taskType\":\"RETRIEVAL_QUERY\"")) + "}");
         };
@@ -178,16 +188,50 @@ final class FuzzBodies {
         } catch (IllegalStateException tooDeepToWrite) { // two deep mutations nested: send the seed
             bytes = toBytes(body);
         }
+        String contentType = "application/json";
+        if (door == Door.IMAGE_EDITS) {
+            bytes = multipart(tree);
+            contentType = "multipart/form-data; boundary=" + BOUNDARY;
+        }
         if (mutated && random.nextInt(2) == 0) {
             bytes = mutateBytes(bytes, what);
         }
-        String contentType = "application/json";
         if (random.nextInt(12) == 0) {
             contentType = random.nextInt(4) == 0 ? null : pick(ODD_TYPES);
             what.append(" content-type=").append(contentType);
         }
         String path = door.gemini ? "/v1beta/models/" + encode(model) + ":" + door.route : door.route;
         return new Case(door, path, contentType, bytes, what.toString());
+    }
+
+    static final String BOUNDARY = "fuzz-boundary-7MA4YWxkTrZu0gW";
+
+    /** A form of the tree's top-level members (text, or JSON for the others) and a small PNG file. */
+    private byte[] multipart(JsonNode tree) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.util.function.Consumer<String> text = t -> out.writeBytes(t.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (tree.isObject()) {
+            tree.fields().forEachRemaining(e -> {
+                text.accept("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + e.getKey() + "\"\r\n\r\n");
+                String value;
+                try {
+                    value = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString();
+                } catch (RuntimeException tooDeepToWrite) {
+                    value = "[[[";
+                }
+                text.accept(value);
+                text.accept("\r\n");
+            });
+        }
+        int files = random.nextInt(4);
+        for (int i = 0; i < files; i++) {
+            text.accept("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image[]\"; filename=\"a.png\"\r\n"
+                    + "Content-Type: image/png\r\n\r\n");
+            out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13});
+            text.accept("\r\n");
+        }
+        text.accept("--" + BOUNDARY + "--\r\n");
+        return out.toByteArray();
     }
 
     private JsonNode mutateTree(JsonNode root, StringBuilder what) {
