@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
 @Singleton
 final class ImageHost {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ImageHost.class);
+
     /** The path images are served under. */
     static final String PREFIX = "/images/";
     static final int ID_BYTES = 18;
@@ -47,6 +49,8 @@ final class ImageHost {
     private final ImageSettings settings;
     private final SecureRandom random = new SecureRandom();
     private final ThreadPoolExecutor executor;
+    // images handed out by keepLater whose write is still queued: served from here until it is done
+    private final java.util.Map<String, StoredImage> writing = new java.util.concurrent.ConcurrentHashMap<>();
 
     ImageHost(Store store, Clock clock, ImageSettings settings) {
         this.images = store.images();
@@ -85,10 +89,47 @@ final class ImageHost {
         });
     }
 
+    /**
+     * Keeps an image without waiting for the store (for answers already on their way, a chat stream's):
+     * its URL is valid at once, the image served from memory until its write is done.
+     *
+     * @return the image's URL, or null when the store keeps no images or is too busy (then the caller
+     *     shows the image inline instead)
+     */
+    String keepLater(String mimeType, byte[] bytes, String base) {
+        if (!images.keeps()) {
+            return null;
+        }
+        Instant now = clock.instant();
+        String mime = servedType(mimeType);
+        StoredImage image = new StoredImage(newId(), mime, bytes, now, now.plus(settings.urlTtl()));
+        writing.put(image.id(), image);
+        try {
+            executor.execute(() -> {
+                try {
+                    images.save(image);
+                } catch (RuntimeException e) {
+                    log.warn("An image of a chat answer could not be stored: {}", e.toString());
+                } finally {
+                    writing.remove(image.id());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            writing.remove(image.id());
+            return null;
+        }
+        return base + PREFIX + image.id() + "." + extension(mime);
+    }
+
     /** The image of an id if it is still served. */
     CompletableFuture<Optional<StoredImage>> find(String id) {
         if (!ID.matcher(id).matches()) {
             return CompletableFuture.completedFuture(Optional.empty());
+        }
+        StoredImage pending = writing.get(id);
+        if (pending != null) {
+            return CompletableFuture.completedFuture(pending.expiredAt(clock.instant()) ? Optional.empty()
+                    : Optional.of(pending));
         }
         return run(() -> images.find(id, clock.instant()));
     }
@@ -96,6 +137,15 @@ final class ImageHost {
     /** The time of the store's clock. */
     Instant now() {
         return clock.instant();
+    }
+
+    /** {@link #base}, or null when the request does not say a usable one. */
+    String baseOrNull(HttpRequest<?> request) {
+        try {
+            return base(request);
+        } catch (InvalidRequestException e) {
+            return null;
+        }
     }
 
     /**

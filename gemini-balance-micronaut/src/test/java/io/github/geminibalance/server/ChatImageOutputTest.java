@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Chat with image output through the running server: a Gemini image model, and a model of {@code
  * IMAGE_MODELS} asked for as {@code <model>-image}; the images in the content as markdown and in the
- * message's or delta's {@code images} (OpenRouter's shape), with openai-java and as raw JSON.
+ * message's or delta's {@code images} (OpenRouter's shape), served by URL (the server's store keeps
+ * images), with openai-java and as raw JSON.
  */
 class ChatImageOutputTest {
 
@@ -34,6 +35,7 @@ class ChatImageOutputTest {
     static final String EXP = "gemini-2.0-flash-exp";
     static final byte[] PNG = ImagesSdkTest.png(9);
     static final String DATA_URL = "data:image/png;base64," + Base64.getEncoder().encodeToString(PNG);
+    static final String SERVED = "http://localhost:\\d+/images/[A-Za-z0-9_-]{24}\\.png";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static FakeGemini gemini;
@@ -84,9 +86,12 @@ class ChatImageOutputTest {
         ChatCompletion completion = client.chat().completions().create(draw(IMAGE_MODEL));
 
         var message = completion.choices().get(0).message();
-        assertThat(message.content()).hasValue("A cat:![image](" + DATA_URL + ")");
+        assertThat(message.content().orElseThrow()).matches("A cat:!\\[image\\]\\(" + SERVED + "\\)");
         JsonValue images = message._additionalProperties().get("images");
-        assertThat(images.toString()).contains("image_url").contains(DATA_URL);
+        String content = message.content().orElseThrow();
+        String url = content.substring("A cat:![image](".length(), content.length() - 1);
+        assertThat(images.toString()).contains("image_url").contains(url).doesNotContain("data:");
+        assertThat(fetch(url)).isEqualTo(PNG);
         JsonNode sent = gemini.requestBodies(IMAGE_MODEL, "generateContent").get(0);
         assertThat(sent.at("/generationConfig/responseModalities").toString()).isEqualTo("[\"TEXT\",\"IMAGE\"]");
     }
@@ -101,8 +106,10 @@ class ChatImageOutputTest {
                 .flatMap(c -> c.choices().stream()).map(ChatCompletionChunk.Choice::delta)
                 .filter(d -> d._additionalProperties().containsKey("images")).toList();
         assertThat(withImages).singleElement().satisfies(d -> {
-            assertThat(d.content()).hasValue("![image](" + DATA_URL + ")");
-            assertThat(d._additionalProperties().get("images").toString()).contains(DATA_URL);
+            assertThat(d.content().orElseThrow()).matches("!\\[image\\]\\(" + SERVED + "\\)");
+            String url = d.content().orElseThrow().substring("![image](".length(), d.content().orElseThrow().length() - 1);
+            assertThat(d._additionalProperties().get("images").toString()).contains(url);
+            assertThat(fetch(url)).isEqualTo(PNG);
         });
     }
 
@@ -111,8 +118,10 @@ class ChatImageOutputTest {
         HttpResponse<String> plain = server.postJson("/v1/chat/completions",
                 "{\"model\":\"" + IMAGE_MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Draw a cat\"}]}");
         assertThat(plain.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(plain.body()).at("/choices/0/message/images")).isEqualTo(JSON.readTree(
-                "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + DATA_URL + "\"}}]"));
+        JsonNode images = JSON.readTree(plain.body()).at("/choices/0/message/images");
+        assertThat(images).hasSize(1);
+        assertThat(images.at("/0/type").asText()).isEqualTo("image_url");
+        assertThat(images.at("/0/image_url/url").asText()).matches(SERVED);
 
         HttpResponse<String> streamed = server.postJson("/v1/chat/completions", "{\"model\":\"" + IMAGE_MODEL
                 + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Draw a cat\"}]}");
@@ -126,8 +135,22 @@ class ChatImageOutputTest {
             }
         }
         assertThat(imageDelta).isNotNull();
-        assertThat(imageDelta.get("images")).isEqualTo(JSON.readTree(
-                "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + DATA_URL + "\"}}]"));
+        assertThat(imageDelta.at("/images/0/type").asText()).isEqualTo("image_url");
+        assertThat(imageDelta.at("/images/0/image_url/url").asText()).matches(SERVED);
+        assertThat(fetch(imageDelta.at("/images/0/image_url/url").asText())).isEqualTo(PNG);
+        assertThat(streamed.body()).doesNotContain(DATA_URL);
+    }
+
+    private static byte[] fetch(String url) {
+        try {
+            HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).isEqualTo(200);
+            return r.body();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
