@@ -2,7 +2,6 @@ package io.github.geminibalance;
 
 import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.gemini.GenerateContentResponse;
-import io.github.geminibalance.keys.KeyPool;
 import io.github.geminibalance.openai.SpeechRequest;
 import io.github.geminibalance.openai.TranscriptionRequest;
 import io.github.geminibalance.retry.RetryLoop;
@@ -22,13 +21,11 @@ final class AudioCalls {
 
     private final RetryLoop retry;
     private final GeminiClient client;
-    private final KeyPool pool;
     private final Supplier<GeminiBalanceConfig> config;
 
-    AudioCalls(RetryLoop retry, GeminiClient client, KeyPool pool, Supplier<GeminiBalanceConfig> config) {
+    AudioCalls(RetryLoop retry, GeminiClient client, Supplier<GeminiBalanceConfig> config) {
         this.retry = retry;
         this.client = client;
-        this.pool = pool;
         this.config = config;
     }
 
@@ -48,12 +45,12 @@ final class AudioCalls {
             Function<GenerateContentResponse, AudioResponse> answer) {
         trace.modelSent(model);
         return retry.run(model, Pipeline.traced(trace, retry.policy(),
-                lease -> client.generateContent(lease.key(), model, body).thenApply(response -> {
+                attempt -> client.generateContent(attempt.key(), model, body).thenApply(response -> {
                     Pipeline.traceFinish(trace, response);
                     AudioResponse audio = answer.apply(response);
                     RequestTrace.Tokens tokens = SpeechTranslator.tokens(response);
                     if (tokens != null) {
-                        pool.addTokens(lease.key(), tokens.total());
+                        attempt.countTokens(tokens.total());
                         Pipeline.traceTokens(trace, tokens);
                     }
                     return audio;

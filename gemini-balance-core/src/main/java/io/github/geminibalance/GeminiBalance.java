@@ -71,6 +71,11 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public static final java.time.ZoneId QUOTA_ZONE = io.github.geminibalance.keys.KeyPool.QUOTA_ZONE;
 
+    /** The model of {@link #images} when the request names none. */
+    public static final String DEFAULT_IMAGE_MODEL = "imagen-4.0-generate-001";
+    /** The model of {@link #imageEdits} when the request names none. */
+    public static final String DEFAULT_EDIT_MODEL = "gemini-2.5-flash-image";
+
     /** How long the model list is cached. */
     static final Duration MODELS_TTL = Duration.ofMinutes(5);
     /** How often the keys' request and token counts are written to the store (and once more at close). */
@@ -97,6 +102,7 @@ public final class GeminiBalance implements AutoCloseable {
     private final ResponsesPipeline responses;
     private final StoredResponses storedResponses;
     private final AudioCalls audio;
+    private final ImagePipeline images;
     // the owner of stored responses when the caller names none
     private static final String NO_OWNER = "";
     private final ScheduledExecutorService scheduler;
@@ -144,8 +150,8 @@ public final class GeminiBalance implements AutoCloseable {
                 : new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT, b.mediaAddresses);
         this.chat = new ChatPipeline(new ChatRequestTranslator(translation::get), media, client, retry,
                 clock, b.random, listener, scheduler);
-        this.catalog = new ModelCatalog(retry, client, clock, runtime::get);
-        this.audio = new AudioCalls(retry, client, pool, effective::get);
+        this.catalog = new ModelCatalog(retry, client, clock, runtime::get, config.imageModels());
+        this.audio = new AudioCalls(retry, client, effective::get);
         this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases);
         this.messages = new MessagesPipeline(
                 new io.github.geminibalance.translate.MessagesRequestTranslator(translation::get), media, client,
@@ -155,6 +161,7 @@ public final class GeminiBalance implements AutoCloseable {
                 new io.github.geminibalance.translate.ResponsesRequestTranslator(translation::get), media, client,
                 retry, clock, b.random, listener, scheduler, storedResponses);
         this.vertex = VertexExpress.of(config, transport, proxies, policy, listener, chat, scheduler, clock);
+        this.images = new ImagePipeline(retry, client, clock, listener);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
         this.settings = new SettingsAdmin(runtime.get(), store.settingOverrides(), this::updateSettings);
@@ -600,6 +607,34 @@ public final class GeminiBalance implements AutoCloseable {
         note(trace, request == null ? null : request.model(), false);
         return Calls.observe(listener, "audio_translation", request == null ? "" : request.model(),
                 Calls.guard(() -> audio.transcribe(request, true, trace)));
+    }
+
+    /**
+     * Generates images ({@code POST /v1/images/generations}): Imagen models through {@code :predict},
+     * Gemini image models through {@code :generateContent} with image output, each call on a pooled key
+     * with the pool's retries. The images are always base64 ({@code b64_json}, with {@code mime_type});
+     * serving them for {@code response_format: url} is the caller's part.
+     *
+     * @param request the OpenAI request; its model defaults to {@value #DEFAULT_IMAGE_MODEL}
+     * @param trace where the model and attempts are noted
+     * @return the images, or a future failed with {@link GeminiBalanceException}
+     */
+    public CompletableFuture<io.github.geminibalance.openai.ImagesResponse> images(
+            io.github.geminibalance.openai.ImageGenerationRequest request, RequestTrace trace) {
+        return images.generate(request, trace);
+    }
+
+    /**
+     * Edits images ({@code POST /v1/images/edits}) with a Gemini image model: the input images and the
+     * prompt go in one turn, one call per image asked for. Answers like {@link #images}.
+     *
+     * @param request the edit; its model defaults to {@value #DEFAULT_EDIT_MODEL}
+     * @param trace where the model and attempts are noted
+     * @return the images, or a future failed with {@link GeminiBalanceException}
+     */
+    public CompletableFuture<io.github.geminibalance.openai.ImagesResponse> imageEdits(ImageEditRequest request,
+            RequestTrace trace) {
+        return images.edit(request, trace);
     }
 
     /**

@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * Gemini's models in OpenAI's shape, every page, plus a {@code -search} entry for the models that can
- * search; fetched with a pooled key and kept for {@link GeminiBalance#MODELS_TTL}.
+ * search and a {@code -image} entry for the listed models of {@code IMAGE_MODELS}; fetched with a pooled key
+ * and kept for {@link GeminiBalance#MODELS_TTL}.
  */
 final class ModelCatalog {
 
@@ -31,9 +32,16 @@ final class ModelCatalog {
     private final GeminiClient client;
     private final Clock clock;
     private final Supplier<RuntimeSettings> settings;
+    private final List<String> imageModels;
     private final AtomicReference<Cached> cached = new AtomicReference<>();
 
     ModelCatalog(RetryLoop retry, GeminiClient client, Clock clock, Supplier<RuntimeSettings> settings) {
+        this(retry, client, clock, settings, List.of());
+    }
+
+    ModelCatalog(RetryLoop retry, GeminiClient client, Clock clock, Supplier<RuntimeSettings> settings,
+            List<String> imageModels) {
+        this.imageModels = List.copyOf(imageModels);
         this.retry = retry;
         this.client = client;
         this.clock = clock;
@@ -82,6 +90,9 @@ final class ModelCatalog {
             if (chatModel && (ModelNames.supportsSearch(id) || settings.get().searchModels().contains(id))
                     && seen.add(id + ModelNames.SEARCH_SUFFIX)) {
                 out.add(Model.google(id + ModelNames.SEARCH_SUFFIX));
+            }
+            if (chatModel && imageModels.contains(id) && seen.add(id + ModelNames.IMAGE_SUFFIX)) {
+                out.add(Model.google(id + ModelNames.IMAGE_SUFFIX));
             }
         }
         return ModelList.of(out);

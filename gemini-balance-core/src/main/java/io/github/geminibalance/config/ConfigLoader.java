@@ -48,6 +48,7 @@ public final class ConfigLoader {
     static final String TOOLS_CODE_EXECUTION_ENABLED = "TOOLS_CODE_EXECUTION_ENABLED";
     static final String MODEL_SEARCH = "MODEL_SEARCH";
     static final String SEARCH_MODELS = "SEARCH_MODELS";
+    static final String IMAGE_MODELS = "IMAGE_MODELS";
     static final String MAX_FAILURES = "MAX_FAILURES";
     static final String MAX_RETRIES = "MAX_RETRIES";
     static final String TIME_OUT = "TIME_OUT";
@@ -217,6 +218,11 @@ public final class ConfigLoader {
         String budgets = value(s, THINKING_BUDGET_MAP);
         if (budgets != null) {
             b.thinkingBudgets(thinkingBudgets(budgets));
+        }
+
+        String imageModels = value(s, IMAGE_MODELS);
+        if (imageModels != null) {
+            b.imageModels(list(IMAGE_MODELS, imageModels));
         }
 
         String aliases = value(s, MODEL_ALIASES);

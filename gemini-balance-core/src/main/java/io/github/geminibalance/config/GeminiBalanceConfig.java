@@ -43,6 +43,8 @@ import java.util.Objects;
  * @param upstream proxies, custom headers and the Vertex AI express pool
  * @param audio the speech and transcription models and defaults ({@code TTS_MODEL}, {@code TTS_VOICE_NAME},
  *     {@code TTS_SPEED}, {@code TRANSCRIPTION_MODEL})
+ * @param imageModels {@code IMAGE_MODELS}: chat models that get a {@code <model>-image} entry in the model
+ *     list, which asks them for text and image output
  */
 public record GeminiBalanceConfig(
         List<String> apiKeys,
@@ -62,7 +64,8 @@ public record GeminiBalanceConfig(
         MediaLimits media,
         Map<String, String> modelAliases,
         UpstreamOptions upstream,
-        AudioSettings audio) {
+        AudioSettings audio,
+        List<String> imageModels) {
 
     /** Google's Gemini REST endpoint, v1beta. */
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -105,9 +108,13 @@ public record GeminiBalanceConfig(
         modelAliases = orderedCopy(Objects.requireNonNull(modelAliases, "modelAliases"));
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(audio, "audio");
+        imageModels = List.copyOf(Objects.requireNonNull(imageModels, "imageModels"));
     }
 
-    /** A configuration with the default upstream options and audio settings (the components before them). */
+    /**
+     * A configuration with the default upstream options, audio settings and image models (the components
+     * before them).
+     */
     public GeminiBalanceConfig(List<String> apiKeys, URI baseUrl, boolean codeExecutionEnabled,
             List<String> searchModels, int maxFailures, int maxRetries, Duration timeout, Duration connectTimeout,
             Duration streamIdleTimeout, Map<String, String> safetySettings, Map<String, Integer> thinkingBudgets,
@@ -115,8 +122,11 @@ public record GeminiBalanceConfig(
             Map<String, String> modelAliases) {
         this(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures, maxRetries, timeout, connectTimeout,
                 streamIdleTimeout, safetySettings, thinkingBudgets, keySelection, checkInterval, testModel, media,
-                modelAliases, UpstreamOptions.DEFAULTS, AudioSettings.DEFAULTS);
+                modelAliases, UpstreamOptions.DEFAULTS, AudioSettings.DEFAULTS, DEFAULT_IMAGE_MODELS);
     }
+
+    /** The default of {@code IMAGE_MODELS}, as in the original gemini-balance. */
+    public static final List<String> DEFAULT_IMAGE_MODELS = List.of("gemini-2.0-flash-exp");
 
     /** A configuration without model aliases (the components before {@code modelAliases}). */
     public GeminiBalanceConfig(List<String> apiKeys, URI baseUrl, boolean codeExecutionEnabled,
@@ -162,6 +172,7 @@ public record GeminiBalanceConfig(
                 + ", modelAliases=" + modelAliases
                 + ", upstream=" + upstream
                 + ", audio=" + audio
+                + ", imageModels=" + imageModels
                 + "]";
     }
 
@@ -206,6 +217,7 @@ public record GeminiBalanceConfig(
         b.modelAliases = new LinkedHashMap<>(modelAliases);
         b.upstream = upstream;
         b.audio = audio;
+        b.imageModels = new ArrayList<>(imageModels);
         return b;
     }
 
@@ -237,6 +249,7 @@ public record GeminiBalanceConfig(
         private Map<String, String> modelAliases = new LinkedHashMap<>();
         private UpstreamOptions upstream = UpstreamOptions.DEFAULTS;
         private AudioSettings audio = AudioSettings.DEFAULTS;
+        private List<String> imageModels = new ArrayList<>(DEFAULT_IMAGE_MODELS);
 
         private Builder() {}
 
@@ -383,6 +396,14 @@ public record GeminiBalanceConfig(
         public Builder audio(AudioSettings v) { audio = v; return this; }
 
         /**
+         * Chat models with a {@code -image} entry ({@code IMAGE_MODELS}).
+         *
+         * @param v the value
+         * @return this builder
+         */
+        public Builder imageModels(List<String> v) { imageModels = new ArrayList<>(v); return this; }
+
+        /**
          * Builds the configuration.
          *
          * @throws IllegalArgumentException if a value is out of range
@@ -390,7 +411,7 @@ public record GeminiBalanceConfig(
         public GeminiBalanceConfig build() {
             return new GeminiBalanceConfig(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures,
                     maxRetries, timeout, connectTimeout, streamIdleTimeout, safetySettings, thinkingBudgets,
-                    keySelection, checkInterval, testModel, media, modelAliases, upstream, audio);
+                    keySelection, checkInterval, testModel, media, modelAliases, upstream, audio, imageModels);
         }
     }
 }

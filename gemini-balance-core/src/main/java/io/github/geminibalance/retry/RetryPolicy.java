@@ -25,6 +25,9 @@ import java.util.concurrent.ExecutionException;
  *       classified the same way but with the reason {@value #INPUT_TOKEN_QUOTA}: the request itself
  *       may be too large for any key, so {@link RetryLoop} holds its cooldown back like a transient
  *       failure.
+ *   <li>400 or 403 saying the model is only for billed users (Imagen on a free-tier key) -> the key's
+ *       limitation for that model, not an invalid key: the key rests for this model only, for {@link
+ *       #BILLING_REST}, with the reason {@value #BILLING_REQUIRED}; retry on another key.
  *   <li>Other 400s (about the request) and 404 -> the client's fault: no retry, no strike.
  *   <li>5xx, timeouts, broken connections, empty answers -> a transient failure ({@link
  *       Verdict.Kind#FAILURE}); retry on another key. Whether it costs the key a strike is decided
@@ -41,6 +44,12 @@ public final class RetryPolicy {
      * holds back until another key shows that the request fits (see {@link Classification#isHeldBack()}).
      */
     public static final String INPUT_TOKEN_QUOTA = "INPUT_TOKEN_QUOTA";
+
+    /** The verdict reason of a key that may not use a model without billing (Imagen on a free tier). */
+    public static final String BILLING_REQUIRED = "BILLING_REQUIRED";
+
+    /** How long a key rests for a model it may not use without billing. */
+    public static final Duration BILLING_REST = Duration.ofHours(24);
 
     private static final Set<String> KEY_REASONS = Set.of(
             "API_KEY_INVALID", "API_KEY_EXPIRED", "CONSUMER_SUSPENDED", "API_KEY_SERVICE_BLOCKED",
@@ -97,6 +106,11 @@ public final class RetryPolicy {
 
     /** Classifies a Gemini error response. */
     public Classification classify(int status, GeminiError error) {
+        if ((status == 400 || status == 403) && isBillingOnly(error)) {
+            // a paid-only model: the key stays fine for every other model
+            return new Classification(new Verdict(Verdict.Kind.COOLDOWN, clock.instant().plus(BILLING_REST), status,
+                    BILLING_REQUIRED), true);
+        }
         String reason = error.reason().orElse(null);
         if (isKeyReason(reason)) {
             return new Classification(new Verdict(Verdict.Kind.INVALID, null, status, reason), true);
@@ -141,6 +155,13 @@ public final class RetryPolicy {
         String m = error.message().toLowerCase(java.util.Locale.ROOT);
         return m.contains("api key") || m.contains("api_key") || m.contains("consumer") || m.contains("unregistered")
                 || m.contains("suspended") || m.contains("permission denied") || m.isEmpty();
+    }
+
+    // "Imagen API is only accessible to billed users at this time."
+    private static boolean isBillingOnly(GeminiError error) {
+        String m = error.message().toLowerCase(java.util.Locale.ROOT);
+        return m.contains("billed users") || m.contains("billing account") || m.contains("only available on paid")
+                || m.contains("requires billing");
     }
 
     /** Whether an {@code ErrorInfo.reason} says the key itself was rejected. */

@@ -41,6 +41,17 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * The generated images served for {@code response_format: url}. The default keeps none ({@link
+     * ImageRepository#none()}); the memory store keeps up to {@link InMemoryImageRepository#DEFAULT_MAX_BYTES},
+     * the database store keeps them until they expire.
+     *
+     * @return the images
+     */
+    default ImageRepository images() {
+        return ImageRepository.none();
+    }
+
+    /**
      * Waits until every record and mark offered before the call is written, at most {@code timeoutMillis};
      * false when they were not all written in time. Immediate for memory stores.
      */
@@ -70,6 +81,7 @@ public interface Store extends AutoCloseable {
         InMemorySettingsRepository settings = new InMemorySettingsRepository(clock);
         InMemoryResponseRepository responses = new InMemoryResponseRepository(
                 InMemoryResponseRepository.DEFAULT_CAPACITY);
+        InMemoryImageRepository images = new InMemoryImageRepository(InMemoryImageRepository.DEFAULT_MAX_BYTES);
         return new Store() {
             @Override
             public KeyRepository keys() {
@@ -94,6 +106,11 @@ public interface Store extends AutoCloseable {
             @Override
             public ResponseRepository responses() {
                 return responses;
+            }
+
+            @Override
+            public ImageRepository images() {
+                return images;
             }
         };
     }

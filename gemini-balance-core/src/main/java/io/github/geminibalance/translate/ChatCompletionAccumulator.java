@@ -24,7 +24,7 @@ import java.util.random.RandomGenerator;
  * <p>Per choice: {@code content} and {@code reasoning_content} are concatenated (null when nothing but
  * empty strings arrived, e.g. a tool-call-only answer); tool-call deltas are merged by {@code index}
  * (id, type and name from the first delta that has them, arguments concatenated); refusals are
- * concatenated; annotations are appended; {@code logprobs} objects are merged with their
+ * concatenated; annotations and images are appended; {@code logprobs} objects are merged with their
  * {@code content} (and {@code refusal}) token lists concatenated in order (null when no chunk had
  * any); the last non-null {@code finish_reason} wins. Choices are sorted by index; the message role is
  * always {@code assistant}.
@@ -97,6 +97,7 @@ public final class ChatCompletionAccumulator {
         private final StringBuilder reasoning = new StringBuilder();
         private final Map<Integer, ToolCallBuilder> toolCalls = new TreeMap<>();
         private final List<Annotation> annotations = new ArrayList<>();
+        private final List<io.github.geminibalance.openai.OutputImage> images = new ArrayList<>();
         private StringBuilder refusal;
         private JsonNode logprobs;
         private String finishReason;
@@ -138,6 +139,9 @@ public final class ChatCompletionAccumulator {
             if (delta.annotations() != null) {
                 annotations.addAll(delta.annotations());
             }
+            if (delta.images() != null) {
+                images.addAll(delta.images());
+            }
         }
 
         ChatCompletion.Choice build() {
@@ -155,7 +159,8 @@ public final class ChatCompletionAccumulator {
                     reasoning.length() == 0 ? null : reasoning.toString(),
                     refusal == null ? null : refusal.toString(),
                     calls,
-                    annotations.isEmpty() ? null : List.copyOf(annotations));
+                    annotations.isEmpty() ? null : List.copyOf(annotations),
+                    images.isEmpty() ? null : List.copyOf(images));
             return new ChatCompletion.Choice(index, message, logprobs, finishReason);
         }
     }

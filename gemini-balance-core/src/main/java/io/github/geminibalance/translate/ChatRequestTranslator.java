@@ -114,6 +114,7 @@ public final class ChatRequestTranslator {
 
     private static final int MAX_CHOICES = 8;
     private static final int MAX_STOP_SEQUENCES = 5;
+    private static final List<String> IMAGE_OUTPUT = List.of("TEXT", "IMAGE");
 
     // run-time settings: read once per translation (see translate), so one request sees one set
     private final Supplier<TranslationOptions> options;
@@ -153,7 +154,8 @@ public final class ChatRequestTranslator {
     public GeminiChatRequest translate(ChatCompletionRequest request) {
         Objects.requireNonNull(request, "request");
         TranslationOptions options = this.options.get(); // one request, one set of options
-        ModelName model = ModelName.parse(ModelAliases.resolve(options.modelAliases(), request.model()));
+        ModelName model = ModelName.parse(ModelAliases.resolve(options.modelAliases(), request.model()),
+                options.imageModels());
         if (request.messages() == null || request.messages().isEmpty()) {
             throw new InvalidRequestException("messages", "messages must be a non-empty list.");
         }
@@ -173,7 +175,9 @@ public final class ChatRequestTranslator {
                 : legacyFunctionCall(request.functionCall(), names);
 
         OutputFormat format = OutputFormat.of(request.responseFormat());
-        boolean search = model.search() || options.searchModels().contains(model.upstream())
+        boolean imageOutput = model.image() || ModelNames.isImageModel(model.upstream());
+        // a -image request is about the picture: MODEL_SEARCH does not add search to it (-search still does)
+        boolean search = model.search() || (!model.image() && options.searchModels().contains(model.upstream()))
                 || webSearch(request.webSearchOptions());
         boolean codeExecution = options.codeExecutionEnabled() && functions.isEmpty() && format.mimeType() == null;
         List<GenerateContentRequest.Tool> tools = new ArrayList<>();
@@ -188,7 +192,7 @@ public final class ChatRequestTranslator {
         }
 
         ThinkingConfig thinking = thinking(options, request, model, google);
-        GenerationConfig generation = generationConfig(request, n, format, thinking);
+        GenerationConfig generation = generationConfig(request, n, format, thinking, imageOutput);
 
         List<SafetySetting> safety = google.safetySettings() != null ? google.safetySettings()
                 : options.safetySettings().entrySet().stream()
@@ -221,7 +225,7 @@ public final class ChatRequestTranslator {
     }
 
     private static GenerationConfig generationConfig(ChatCompletionRequest request, int n, OutputFormat format,
-            ThinkingConfig thinking) {
+            ThinkingConfig thinking, boolean imageOutput) {
         Integer maxOutput = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
         if (maxOutput != null && maxOutput < 1) {
             throw new InvalidRequestException(
@@ -263,7 +267,7 @@ public final class ChatRequestTranslator {
                 nonZero(request.frequencyPenalty()),
                 responseLogprobs,
                 logprobs,
-                null);
+                imageOutput ? IMAGE_OUTPUT : null);
         return config.equals(new GenerationConfig(null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null)) ? null : config;
     }
@@ -459,13 +463,18 @@ public final class ChatRequestTranslator {
     }
 
     /** The model id split into the upstream id and the suffix flags. */
-    record ModelName(String upstream, boolean search, boolean nonThinking) {
+    record ModelName(String upstream, boolean search, boolean nonThinking, boolean image) {
 
         private static final String PREFIX = "models/";
         private static final String SEARCH = "-search";
         private static final String NON_THINKING = "-non-thinking";
 
         static ModelName parse(String model) {
+            return parse(model, List.of());
+        }
+
+        /** {@code imageModels}: the upstream ids whose {@code -image} name turns image output on. */
+        static ModelName parse(String model, List<String> imageModels) {
             if (model == null || model.isBlank()) {
                 throw new InvalidRequestException("model", "model is required.");
             }
@@ -489,7 +498,14 @@ public final class ChatRequestTranslator {
             if (m.isEmpty()) {
                 throw new InvalidRequestException("model", "The model name is empty once its suffixes are removed.");
             }
-            return new ModelName(m, search, nonThinking);
+            boolean image = false;
+            // only for IMAGE_MODELS: gemini-2.5-flash-image is a model of its own, not flash with a suffix
+            if (m.endsWith(ModelNames.IMAGE_SUFFIX)
+                    && imageModels.contains(m.substring(0, m.length() - ModelNames.IMAGE_SUFFIX.length()))) {
+                image = true;
+                m = m.substring(0, m.length() - ModelNames.IMAGE_SUFFIX.length());
+            }
+            return new ModelName(m, search, nonThinking, image);
         }
     }
 

@@ -7,6 +7,7 @@ import io.github.geminibalance.gemini.Part;
 import io.github.geminibalance.openai.Annotation;
 import io.github.geminibalance.openai.ChatCompletionChunk;
 import io.github.geminibalance.openai.ChatCompletionChunk.Delta;
+import io.github.geminibalance.openai.OutputImage;
 import io.github.geminibalance.openai.ToolCall;
 import io.github.geminibalance.openai.Usage;
 import java.time.Clock;
@@ -33,8 +34,9 @@ import java.util.random.RandomGenerator;
  * {@code index} counts the calls of that choice (0, 1, 2... across events) and whose {@code id} comes
  * from {@link ToolCallIds#encode} with the Gemini call id and the {@code thoughtSignature} of the
  * functionCall part itself (Gemini attaches a call's signature to its own part; signatures on text
- * parts are not needed to continue a conversation and are not carried); executed code, its output and
- * generated images as markdown in {@code content}; and, when Gemini sets {@code finishReason}, the
+ * parts are not needed to continue a conversation and are not carried); executed code and its output as markdown in
+ * {@code content}; each generated image as its own delta holding a markdown image (a data URL) in
+ * {@code content} and the image in {@code images} (OpenRouter's shape); and, when Gemini sets {@code finishReason}, the
  * grounding sources (if {@link ResponseOptions#search()}) followed by a finish chunk. Empty texts and
  * candidates without parts produce nothing; thought parts other than text (draft images) are dropped.
  * With {@link ResponseOptions#parallelToolCalls()} false only the first call of a choice is emitted;
@@ -258,7 +260,9 @@ public final class ChatStreamTranslator implements EventTranslator<ChatCompletio
         } else if (part.codeExecutionResult() != null) {
             appendContent(choice, ResponseRendering.codeExecutionResult(part.codeExecutionResult()), runs);
         } else if (part.inlineData() != null) {
-            appendContent(choice, ResponseRendering.inlineImage(part.inlineData()), runs);
+            String markdown = ResponseRendering.inlineImage(part.inlineData());
+            choice.contentLength += markdown.codePointCount(0, markdown.length());
+            runs.image(markdown, OutputImage.of(ResponseRendering.dataUrl(part.inlineData())));
         }
         // fileData / functionResponse / signature-only parts have nothing to show
     }
@@ -414,6 +418,12 @@ public final class ChatStreamTranslator implements EventTranslator<ChatCompletio
                 content = new StringBuilder();
             }
             content.append(text);
+        }
+
+        /** An image: its own delta, with the markdown in content and the image in {@code images}. */
+        void image(String markdown, OutputImage image) {
+            flush();
+            deltas.add(new Delta(null, markdown, null, null, null, null, List.of(image)));
         }
 
         void reasoning(String text) {

@@ -7,6 +7,8 @@ public final class ModelNames {
 
     /** The suffix that adds Google Search grounding. */
     public static final String SEARCH_SUFFIX = "-search";
+    /** The suffix that turns image output on for a model of {@code IMAGE_MODELS}. */
+    public static final String IMAGE_SUFFIX = "-image";
     /** The suffix that turns thinking off (or to its minimum). */
     public static final String NON_THINKING_SUFFIX = "-non-thinking";
 
@@ -19,6 +21,15 @@ public final class ModelNames {
         }
         String m = model.strip();
         return m.startsWith("models/") ? m.substring("models/".length()) : m;
+    }
+
+    /**
+     * Whether a model is a Gemini image model ({@code gemini-2.5-flash-image}, {@code
+     * gemini-3-pro-image-preview}...), which answers chat with text and images.
+     */
+    public static boolean isImageModel(String id) {
+        String m = id.toLowerCase(Locale.ROOT);
+        return m.startsWith("gemini-") && m.contains("-image");
     }
 
     /**

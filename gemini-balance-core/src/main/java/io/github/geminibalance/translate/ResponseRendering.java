@@ -45,10 +45,15 @@ final class ResponseRendering {
 
     /** An inline image as a markdown image with a data URL. */
     static String inlineImage(Part.Blob blob) {
+        return "![image](" + dataUrl(blob) + ")";
+    }
+
+    /** An inline blob as a data URL. */
+    static String dataUrl(Part.Blob blob) {
         String mime = blob.mimeType() == null || blob.mimeType().isBlank()
                 ? "application/octet-stream"
                 : blob.mimeType();
-        return "![image](data:" + mime + ";base64," + (blob.data() == null ? "" : blob.data()) + ")";
+        return "data:" + mime + ";base64," + (blob.data() == null ? "" : blob.data());
     }
 
     /** {@code \n\n**Sources:**\n} then {@code \n- [title](uri)} per source, in order. */

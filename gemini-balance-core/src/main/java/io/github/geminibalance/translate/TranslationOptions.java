@@ -21,13 +21,23 @@ import java.util.TreeMap;
  * @param thinkingBudgets {@code THINKING_BUDGET_MAP}: upstream model id to thinking budget
  *     ({@code -1} dynamic), used when the request sets no {@code reasoning_effort}
  * @param modelAliases {@code MODEL_ALIASES}: client model name to the Gemini model called instead
+ * @param imageModels {@code IMAGE_MODELS}: chat models whose {@code <model>-image} name asks for text and
+ *     image output
  */
 public record TranslationOptions(
         boolean codeExecutionEnabled,
         Set<String> searchModels,
         Map<String, String> safetySettings,
         Map<String, Integer> thinkingBudgets,
-        Map<String, String> modelAliases) {
+        Map<String, String> modelAliases,
+        java.util.List<String> imageModels) {
+
+    /** Options with the default image models. */
+    public TranslationOptions(boolean codeExecutionEnabled, Set<String> searchModels,
+            Map<String, String> safetySettings, Map<String, Integer> thinkingBudgets, Map<String, String> modelAliases) {
+        this(codeExecutionEnabled, searchModels, safetySettings, thinkingBudgets, modelAliases,
+                GeminiBalanceConfig.DEFAULT_IMAGE_MODELS);
+    }
 
     /** Options without model aliases. */
     public TranslationOptions(boolean codeExecutionEnabled, Set<String> searchModels,
@@ -42,6 +52,7 @@ public record TranslationOptions(
                 new TreeMap<>(Objects.requireNonNull(safetySettings, "safetySettings")));
         thinkingBudgets = Map.copyOf(Objects.requireNonNull(thinkingBudgets, "thinkingBudgets"));
         modelAliases = Map.copyOf(Objects.requireNonNull(modelAliases, "modelAliases"));
+        imageModels = java.util.List.copyOf(Objects.requireNonNull(imageModels, "imageModels"));
     }
 
     /**
@@ -65,6 +76,6 @@ public record TranslationOptions(
     /** The translation options of a configuration. */
     public static TranslationOptions from(GeminiBalanceConfig config) {
         return new TranslationOptions(config.codeExecutionEnabled(), Set.copyOf(config.searchModels()),
-                config.safetySettings(), config.thinkingBudgets(), config.modelAliases());
+                config.safetySettings(), config.thinkingBudgets(), config.modelAliases(), config.imageModels());
     }
 }

@@ -37,6 +37,8 @@ public final class GeminiClient {
     private static final ObjectReader RESPONSE_READER = Json.mapper().readerFor(GenerateContentResponse.class);
     private static final ObjectReader EMBED_READER = Json.mapper().readerFor(BatchEmbedContentsResponse.class);
     private static final ObjectReader MODELS_READER = Json.mapper().readerFor(ListModelsResponse.class);
+    private static final ObjectReader PREDICT_READER = Json.mapper()
+            .readerFor(io.github.geminibalance.gemini.PredictResponse.class);
     private static final int MAX_ERROR_BODY = 64 * 1024;
     // Far above any real answer (inline images and embeddings included); only guards the heap.
     private static final int MAX_BODY = 64 * 1024 * 1024;
@@ -120,6 +122,13 @@ public final class GeminiClient {
     public CompletableFuture<GenerateContentResponse> generateContent(ApiKey key, String model, byte[] body) {
         return call(key, request(key, "POST", modelUri(model, "generateContent", ""), body, JSON))
                 .thenApply(bytes -> read(bytes, RESPONSE_READER));
+    }
+
+    /** {@code POST models/{model}:predict} (Imagen). */
+    public CompletableFuture<io.github.geminibalance.gemini.PredictResponse> predict(ApiKey key, String model,
+            byte[] body) {
+        return call(key, request(key, "POST", modelUri(model, "predict", ""), body, JSON))
+                .thenApply(bytes -> read(bytes, PREDICT_READER));
     }
 
     /** {@code POST models/{model}:countTokens}: Gemini's answer as a tree ({@code totalTokens}...). */

@@ -259,6 +259,16 @@ class ConfigLoaderTest {
         assertThat(e.getMessage()).contains("SEARCH_MODELS is not a JSON list of strings: entry 2 is a number");
     }
 
+    @Test
+    void imageModelsDefaultToTheExperimentalFlashAndAcceptBothListForms() {
+        assertThat(load().imageModels()).containsExactly("gemini-2.0-flash-exp");
+        assertThat(load("IMAGE_MODELS", "[\"gemini-2.5-flash\"]").imageModels()).containsExactly("gemini-2.5-flash");
+        assertThat(load("IMAGE_MODELS", "a,b").imageModels()).containsExactly("a", "b");
+        assertThat(load("IMAGE_MODELS", "[]").imageModels()).isEmpty();
+        ConfigException e = failure("IMAGE_MODELS", "IMAGE_MODELS", "[1]");
+        assertThat(e.getMessage()).contains("IMAGE_MODELS is not a JSON list of strings");
+    }
+
     // ---- integers ----
 
     @Test

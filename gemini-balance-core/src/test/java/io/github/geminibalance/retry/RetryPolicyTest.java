@@ -64,6 +64,19 @@ class RetryPolicyTest {
                         "{\"error\":{\"code\":403,\"message\":\"You do not have permission to access the File abc"
                                 + " or it may not exist.\",\"status\":\"PERMISSION_DENIED\"}}",
                         Kind.NEUTRAL, null, false, 0, null),
+                Arguments.of("403 Imagen for billed users only: the key rests for that model", 403,
+                        "{\"error\":{\"code\":403,\"message\":\"Imagen API is only accessible to billed users at"
+                                + " this time.\",\"status\":\"PERMISSION_DENIED\"}}",
+                        Kind.COOLDOWN, NOW.plus(RetryPolicy.BILLING_REST), true, 403, RetryPolicy.BILLING_REQUIRED),
+                Arguments.of("403 billed users only, with an ErrorInfo: still not an invalid key", 403,
+                        "{\"error\":{\"code\":403,\"message\":\"Imagen API is only accessible to billed users at"
+                                + " this time.\",\"status\":\"PERMISSION_DENIED\",\"details\":[{\"@type\":"
+                                + "\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"PERMISSION_DENIED\"}]}}",
+                        Kind.COOLDOWN, NOW.plus(RetryPolicy.BILLING_REST), true, 403, RetryPolicy.BILLING_REQUIRED),
+                Arguments.of("400 billed users only (how Gemini says it for Imagen)", 400,
+                        "{\"error\":{\"code\":400,\"message\":\"Imagen API is only accessible to billed users at"
+                                + " this time.\",\"status\":\"INVALID_ARGUMENT\"}}",
+                        Kind.COOLDOWN, NOW.plus(RetryPolicy.BILLING_REST), true, 400, RetryPolicy.BILLING_REQUIRED),
                 Arguments.of("401 UNAUTHENTICATED", 401,
                         "{\"error\":{\"code\":401,\"message\":\"Request had invalid authentication credentials.\","
                                 + "\"status\":\"UNAUTHENTICATED\"}}",

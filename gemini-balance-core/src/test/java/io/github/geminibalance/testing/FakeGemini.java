@@ -241,6 +241,30 @@ public final class FakeGemini implements AutoCloseable {
     }
 
     /**
+     * Imagen's {@code models/{model}:predict} answers 200 with {@code responseJson} (a {@code predictions}
+     * list), re-printed in Google's pretty style.
+     *
+     * @param key the key this stub answers for, or null for any key
+     */
+    public FakeGemini predict(String model, String key, String responseJson) {
+        String body = GoogleJson.pretty(Objects.requireNonNull(responseJson, "responseJson"));
+        stub(key, () -> post(methodPath(model, "predict")), json(200, body));
+        return this;
+    }
+
+    /**
+     * {@code models/{model}:{method}} answers {@code status} with the JSON {@code body} as given, for
+     * errors whose exact wording a test needs (a billing-only 403, say).
+     *
+     * @param key the key this stub answers for, or null for any key
+     */
+    public FakeGemini answer(String model, String method, String key, int status, String body) {
+        String pretty = GoogleJson.pretty(Objects.requireNonNull(body, "body"));
+        stub(key, () -> post(methodPath(model, method)), json(status, pretty));
+        return this;
+    }
+
+    /**
      * {@code :countTokens} answers {@code {"totalTokens": total, "promptTokensDetails": [...]}} (A.6).
      *
      * @param key the key this stub answers for, or null for any key

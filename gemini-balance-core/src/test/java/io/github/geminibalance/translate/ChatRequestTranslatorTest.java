@@ -665,6 +665,39 @@ class ChatRequestTranslatorTest {
     }
 
     @Test
+    void theImageSuffixOfAnImageModelAsksForTextAndImagesWithoutTheDefaultSearch() {
+        GeminiChatRequest translated = new ChatRequestTranslator(TranslationOptions.defaults())
+                .translate(parse("{\"model\":\"gemini-2.0-flash-exp-image\",\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"Draw a cat\"}]}"));
+
+        assertThat(translated.upstreamModel()).isEqualTo("gemini-2.0-flash-exp");
+        assertThat(translated.requestedModel()).isEqualTo("gemini-2.0-flash-exp-image");
+        assertThat(translated.body().generationConfig().responseModalities()).containsExactly("TEXT", "IMAGE");
+        assertThat(translated.search()).isFalse();
+    }
+
+    @Test
+    void aGeminiImageModelAsksForTextAndImagesAndKeepsItsName() {
+        GeminiChatRequest translated = new ChatRequestTranslator(TranslationOptions.defaults())
+                .translate(parse("{\"model\":\"gemini-2.5-flash-image\",\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"Draw a cat\"}]}"));
+
+        assertThat(translated.upstreamModel()).isEqualTo("gemini-2.5-flash-image");
+        assertThat(translated.body().generationConfig().responseModalities()).containsExactly("TEXT", "IMAGE");
+    }
+
+    @Test
+    void theImageSuffixOfAModelNotInImageModelsIsPartOfItsName() {
+        GeminiChatRequest translated = new ChatRequestTranslator(PLAIN)
+                .translate(parse("{\"model\":\"gemini-2.5-pro-image\",\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"Hi\"}]}"));
+        assertThat(translated.upstreamModel()).isEqualTo("gemini-2.5-pro-image");
+        GeminiChatRequest plain = new ChatRequestTranslator(PLAIN)
+                .translate(parse("{\"model\":\"gemini-2.5-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"));
+        assertThat(plain.body().generationConfig()).isNull();
+    }
+
+    @Test
     void mintedIdsFromTheResponseSideDecodeToTheSameCall() {
         String id = ToolCallIds.encode("k2v9x1qa", "c2lnbmF0dXJl", new java.util.Random(1));
 

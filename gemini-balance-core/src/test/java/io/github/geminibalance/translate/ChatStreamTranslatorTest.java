@@ -259,12 +259,22 @@ class ChatStreamTranslatorTest {
     }
 
     @Test
-    void inlineImagesBecomeMarkdownDataUrls() {
+    void inlineImagesBecomeMarkdownDataUrlsAndTheDeltasImages() {
         List<ChatCompletionChunk> chunks = stream(options("gemini-2.5-flash-image"), seeded(), """
             {"candidates": [{"content": {"parts": [{"text": "Here it is:"},{"inlineData": {"mimeType": "image/png","data": "iVBORw0KGgoAAAANSUhEUg=="}}],"role": "model"},"finishReason": "STOP","index": 0}],"responseId": "i"}""");
 
-        assertThat(chunks.get(1).choices().get(0).delta().content())
+        assertThat(chunks.get(1).choices().get(0).delta().content()).isEqualTo("Here it is:");
+        assertThat(chunks.get(1).choices().get(0).delta().images()).isNull();
+        // the image is a delta of its own: markdown for every chat app, images[] for those that read it
+        assertThat(tree(chunks.subList(2, 3)).findValues("delta").get(0).toString()).isEqualTo(
+                "{\"content\":\"![image](data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==)\",\"images\":[{\"type\":"
+                        + "\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==\"}}]}");
+
+        io.github.geminibalance.openai.ChatCompletion folded = accumulate(chunks);
+        assertThat(folded.choices().get(0).message().content())
                 .isEqualTo("Here it is:![image](data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==)");
+        assertThat(folded.choices().get(0).message().images()).singleElement()
+                .satisfies(i -> assertThat(i.imageUrl().url()).isEqualTo("data:image/png;base64,iVBORw0KGgoAAAANSUhEUg=="));
     }
 
     @Test

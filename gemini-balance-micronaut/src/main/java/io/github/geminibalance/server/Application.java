@@ -46,6 +46,7 @@ public final class Application {
             serverConfig = ServerConfig.from(raw);
             settings = ServerSettings.from(raw);
             AdminUiSettings.from(raw); // ADMIN_SESSION_EXPIRE
+            ImageSettings.from(raw); // IMAGE_URL_TTL_HOURS, PUBLIC_BASE_URL
         } catch (ConfigException e) {
             System.err.println("gemini-balance: " + e.getMessage());
             System.exit(1);

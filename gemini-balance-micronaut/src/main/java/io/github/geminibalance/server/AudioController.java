@@ -86,7 +86,7 @@ final class AudioController {
     }
 
     private static TranscriptionRequest request(MultipartForm form, long maxFile) {
-        MultipartForm.FilePart file = form.file();
+        MultipartForm.Part file = form.file();
         if (file == null) {
             throw new InvalidRequestException("file", "file is required: the audio to transcribe, as a file field.");
         }

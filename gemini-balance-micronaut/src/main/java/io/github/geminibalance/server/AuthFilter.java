@@ -14,7 +14,8 @@ import io.micronaut.http.filter.ServerFilterPhase;
 import java.util.List;
 
 /**
- * Requires {@code Authorization: Bearer <token>} on every path except {@code /health} and CORS preflights.
+ * Requires {@code Authorization: Bearer <token>} on every path except {@code /health}, CORS preflights and
+ * the kept images ({@code GET /images/{id}.{ext}}, whose random id is the secret).
  * Client endpoints accept a token from {@code ALLOWED_TOKENS}; {@code /admin/**} accepts only
  * {@code AUTH_TOKEN} and does not exist when that is unset. The Gemini-native routes
  * ({@link NativeController}) also take the token where Google's clients put their API key, the
@@ -66,6 +67,9 @@ final class AuthFilter implements Ordered {
         String path = request.getPath();
         if (HEALTH_PATH.equals(path) || OpenCorsFilter.isPreflight(request)) {
             return null;
+        }
+        if (ImagesController.isImagePath(path) && isSafe(request.getMethod())) {
+            return null; // a kept image: its random id is the secret
         }
         String token = TokenVerifier.bearerToken(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
         if (NativeController.isNativePath(path)) {

@@ -2,33 +2,42 @@ package io.github.geminibalance.server;
 
 import io.github.geminibalance.InvalidRequestException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * A {@code multipart/form-data} body (RFC 7578) read whole from bytes that were collected within a limit
- * ({@link BoundedBody}): text fields by name, and at most one file. Every way the body can be wrong is a 400
- * naming the form, never a parser's message.
+ * ({@link BoundedBody}, or the server's request size limit): its parts in order, with text fields and
+ * files by name. Every way the body can be wrong is a 400 naming the form, never a parser's message.
  *
- * @param fields the text fields, the first of each name kept
- * @param file the uploaded file, or null
+ * @param parts the fields and files, in the order they came
  */
-record MultipartForm(Map<String, String> fields, FilePart file) {
+record MultipartForm(List<Part> parts) {
 
     /**
-     * An uploaded file.
+     * One field or file.
      *
-     * @param field the form field it came in ({@code file})
-     * @param fileName the client's file name, or null
+     * @param name its form name
+     * @param fileName the client's file name, or null for a plain field
      * @param contentType the part's {@code Content-Type}, or null
-     * @param bytes the file's bytes
+     * @param bytes its bytes
      */
-    record FilePart(String field, String fileName, String contentType, byte[] bytes) {}
+    record Part(String name, String fileName, String contentType, byte[] bytes) {
+
+        /** The value as UTF-8 text. */
+        String text() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
 
     /** The longest text field kept; longer is a 400. */
     static final int MAX_FIELD_CHARS = 32 * 1024;
+    /** The most parts a form may have. */
+    static final int MAX_PARTS = 64;
 
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] HEADERS_END = {'\r', '\n', '\r', '\n'};
@@ -40,7 +49,7 @@ record MultipartForm(Map<String, String> fields, FilePart file) {
      */
     static String boundary(String contentType) {
         if (contentType != null) {
-            java.util.List<String> params = splitParams(contentType);
+            List<String> params = splitParams(contentType);
             if (params.get(0).strip().equalsIgnoreCase("multipart/form-data")) {
                 for (int i = 1; i < params.size(); i++) {
                     String p = params.get(i).strip();
@@ -54,7 +63,12 @@ record MultipartForm(Map<String, String> fields, FilePart file) {
             }
         }
         throw new InvalidRequestException(400, null, "invalid_request",
-                "The request must be multipart/form-data (with a boundary) holding the audio as its file field.");
+                "The request must be multipart/form-data (with a boundary).");
+    }
+
+    /** Parses a body sent with this content type. */
+    static MultipartForm parse(String contentType, byte[] body) {
+        return parse(body == null ? new byte[0] : body, boundary(contentType));
     }
 
     /**
@@ -69,12 +83,11 @@ record MultipartForm(Map<String, String> fields, FilePart file) {
         if (at < 0) {
             throw malformed("no part starts with the boundary");
         }
-        Map<String, String> fields = new LinkedHashMap<>();
-        FilePart file = null;
+        List<Part> parts = new ArrayList<>();
         at += delimiter.length;
         while (true) {
             if (startsWith(body, at, new byte[] {'-', '-'})) {
-                return new MultipartForm(fields, file); // the closing delimiter
+                return new MultipartForm(List.copyOf(parts)); // the closing delimiter
             }
             at = skipLinearWhitespace(body, at);
             if (!startsWith(body, at, CRLF)) {
@@ -92,28 +105,54 @@ record MultipartForm(Map<String, String> fields, FilePart file) {
             if (contentEnd < 0) {
                 throw malformed("the body ends before its closing boundary");
             }
-            Part part = Part.of(headers);
+            Headers part = Headers.of(headers);
             if (part.name() == null) {
                 throw malformed("a part has no Content-Disposition name");
             }
-            if (part.fileName() != null || "file".equals(part.name())) {
-                if (file == null && "file".equals(part.name())) {
-                    file = new FilePart(part.name(), part.fileName(), part.contentType(),
-                            Arrays.copyOfRange(body, contentStart, contentEnd));
-                }
-            } else if (!fields.containsKey(part.name())) {
-                if (contentEnd - contentStart > MAX_FIELD_CHARS * 4) {
-                    throw new InvalidRequestException(400, part.name(), "invalid_value",
-                            "The form field " + part.name() + " is too long.");
-                }
-                fields.put(part.name(), new String(body, contentStart, contentEnd - contentStart, StandardCharsets.UTF_8));
+            if (parts.size() >= MAX_PARTS) {
+                throw new InvalidRequestException(400, null, "invalid_request",
+                        "The form has more than " + MAX_PARTS + " parts.");
             }
+            if (part.fileName() == null && !"file".equals(part.name())
+                    && contentEnd - contentStart > MAX_FIELD_CHARS * 4) {
+                throw new InvalidRequestException(400, part.name(), "invalid_value",
+                        "The form field " + part.name() + " is too long.");
+            }
+            parts.add(new Part(part.name(), part.fileName(), part.contentType(),
+                    Arrays.copyOfRange(body, contentStart, contentEnd)));
             at = contentEnd + between.length;
         }
     }
 
-    private record Part(String name, String fileName, String contentType) {
-        static Part of(String headers) {
+    /** The text fields (parts without a file name, but {@code file}), the first of each name kept. */
+    Map<String, String> fields() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (Part p : parts) {
+            if (p.fileName() == null && !"file".equals(p.name())) {
+                fields.putIfAbsent(p.name(), p.text());
+            }
+        }
+        return fields;
+    }
+
+    /** The first part named {@code file}, or null. */
+    Part file() {
+        return parts.stream().filter(p -> "file".equals(p.name())).findFirst().orElse(null);
+    }
+
+    /** The parts of a name (also {@code name[]}). */
+    List<Part> all(String name) {
+        return parts.stream().filter(p -> p.name().equals(name) || p.name().equals(name + "[]")).toList();
+    }
+
+    /** The text of the last field of a name, or null. */
+    String text(String name) {
+        List<Part> found = all(name);
+        return found.isEmpty() ? null : found.get(found.size() - 1).text();
+    }
+
+    private record Headers(String name, String fileName, String contentType) {
+        static Headers of(String headers) {
             String name = null;
             String fileName = null;
             String contentType = null;
@@ -142,13 +181,13 @@ record MultipartForm(Map<String, String> fields, FilePart file) {
                     }
                 }
             }
-            return new Part(name, fileName, contentType);
+            return new Headers(name, fileName, contentType);
         }
     }
 
     // ; outside quotes separates parameters (a file name may hold one)
-    private static java.util.List<String> splitParams(String value) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    private static List<String> splitParams(String value) {
+        List<String> out = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         boolean quoted = false;
         for (int i = 0; i < value.length(); i++) {

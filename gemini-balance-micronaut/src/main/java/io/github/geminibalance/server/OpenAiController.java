@@ -43,11 +43,16 @@ final class OpenAiController {
     // A model may quote one of the pool's keys (a file URI with ?key=); clients never see it.
     private final KeyScrubbers scrubbers;
     private final RequestRecords records;
+    // generated images are served by URL rather than inline
+    private final ImageHost images;
+    private final ChatImages chatImages;
 
-    OpenAiController(GeminiBalance gemini, RequestRecords records) {
+    OpenAiController(GeminiBalance gemini, RequestRecords records, ImageHost images) {
         this.gemini = gemini;
         this.scrubbers = new KeyScrubbers(gemini::keyValues);
         this.records = records;
+        this.images = images;
+        this.chatImages = new ChatImages(images);
     }
 
     /**
@@ -61,10 +66,11 @@ final class OpenAiController {
         records.keepBody(http, body);
         ChatCompletionRequest request = RequestBodies.read(body, ChatCompletionRequest.class);
         RequestTrace trace = AccessLogFilter.trace(http);
+        String base = images.baseOrNull(http);
         if (request.streamRequested()) {
-            return gemini.chatStream(request, trace).thenApply(this::eventStream);
+            return gemini.chatStream(request, trace).thenApply(stream -> eventStream(stream, base));
         }
-        return gemini.chat(request, trace).thenApply(this::json);
+        return gemini.chat(request, trace).thenApply(answer -> json(chatImages.serve(answer, base)));
     }
 
     /** {@code POST /v1/embeddings}: float arrays or base64, as {@code encoding_format} asks. */
@@ -97,10 +103,10 @@ final class OpenAiController {
         });
     }
 
-    private MutableHttpResponse<?> eventStream(ChatStream stream) {
+    private MutableHttpResponse<?> eventStream(ChatStream stream, String base) {
         KeyScrubber scrubber = scrubbers.get();
         Publisher<Event<String>> events = Publishers.map(FlowAdapters.toPublisher(stream.sseData()),
-                data -> Event.of(scrubber.scrub(data)));
+                data -> Event.of(scrubber.scrub(chatImages.serveChunk(data, base))));
         return HttpResponse.ok(events)
                 .contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache")

@@ -56,7 +56,8 @@ final class RequestRecords {
     /**
      * The record route of a request: {@code openai.chat}, {@code openai.embeddings}, {@code openai.models},
      * {@code openai.responses}, {@code openai.audio.speech}, {@code openai.audio.transcriptions}, {@code
-     * openai.audio.translations}, {@code anthropic.messages}, {@code anthropic.count_tokens},
+     * openai.audio.translations}, {@code openai.images}, {@code openai.image_edits}, {@code anthropic.messages},
+     * {@code anthropic.count_tokens},
      * {@code openai.model}, {@code gemini.models}, {@code gemini.model} or {@code gemini.<method>} for the
      * native calls, {@code google.openai} for Google's OpenAI layer ({@code /openai/v1/...}); null for
      * anything else (not recorded).
@@ -73,6 +74,10 @@ final class RequestRecords {
                 return "openai.models";
             case "/v1/responses":
                 return "openai.responses";
+            case "/v1/images/generations":
+                return "openai.images";
+            case "/v1/images/edits":
+                return "openai.image_edits";
             case "/v1/messages":
                 return "anthropic.messages";
             case "/v1/messages/count_tokens":

@@ -78,6 +78,7 @@ final class SettingsCatalog {
         add(m, models, "TOOLS_CODE_EXECUTION_ENABLED", "false", false);
         add(m, models, "THINKING_BUDGET_MAP", "{}", false);
         add(m, models, "MODEL_ALIASES", "{}", false);
+        add(m, models, "IMAGE_MODELS", "[\"gemini-2.0-flash-exp\"]", false);
         add(m, models, "SAFETY_SETTINGS", "[{\"category\": \"HARM_CATEGORY_HARASSMENT\", \"threshold\": \"OFF\"}, "
                 + "{\"category\": \"HARM_CATEGORY_HATE_SPEECH\", \"threshold\": \"OFF\"}, "
                 + "{\"category\": \"HARM_CATEGORY_SEXUALLY_EXPLICIT\", \"threshold\": \"OFF\"}, "
@@ -110,6 +111,8 @@ final class SettingsCatalog {
         add(m, server, "SHUTDOWN_GRACE", "30", false);
         add(m, server, "LOG_FORMAT", "text", false);
         add(m, server, "LOG_LEVEL", "info", false);
+        add(m, server, ImageSettings.IMAGE_URL_TTL_HOURS, "24", false);
+        add(m, server, ImageSettings.PUBLIC_BASE_URL, "", false);
         String database = "database";
         add(m, database, "DATABASE_TYPE", "sqlite", false);
         add(m, database, "SQLITE_DATABASE", DatabaseSettings.DEFAULT_SQLITE_FILE, false);

@@ -58,9 +58,10 @@ import org.junit.jupiter.api.Test;
 class FrontDoorFuzzTest {
 
     static final long DEFAULT_SEED = 0x9e3779b97f4a7c15L;
-    // The bodies go round the thirteen doors: seven OpenAI's (chat, chat stream, embeddings, responses,
-    // responses stream, speech, transcriptions/translations), four Gemini's and two Anthropic's (messages,
-    // messages stream), so 31,500 give OpenAI about 17,000, Gemini 9,700 and Anthropic 4,850.
+    // The bodies go round the seventeen doors: nine OpenAI's (chat, chat stream, embeddings, responses,
+    // responses stream, speech, transcriptions/translations, image generations, image edits as multipart),
+    // four Gemini's, two Vertex express ones and two Anthropic's (messages, messages stream), so 31,500 give
+    // OpenAI about 16,700, Gemini and Vertex 11,100 and Anthropic 3,700.
     private static final int DEFAULT_BODIES = 31_500;
     private static final int IN_FLIGHT = 8;
     private static final Set<String> GATEWAY_CODES = Set.of("upstream_error", "upstream_unreachable",
@@ -118,6 +119,9 @@ class FrontDoorFuzzTest {
         wm.stubFor(post(urlPathMatching("/v1beta/models/[^/:]+:batchEmbedContents")).atPriority(7)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=UTF-8")
                         .withBody("{\"embeddings\": [{\"values\": [0.1, -0.2, 0.3, 0.4]}]}")));
+        wm.stubFor(post(urlPathMatching("/v1beta/models/[^/:]+:predict")).atPriority(7)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=UTF-8")
+                        .withBody("{\"predictions\": [{\"bytesBase64Encoded\": \"iVBORw0KGgo=\", \"mimeType\": \"image/png\"}]}")));
         wm.stubFor(post(urlPathMatching("/v1beta/models/[^/:]+:countTokens")).atPriority(7)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=UTF-8")
                         .withBody("{\"totalTokens\": 3}")));

@@ -43,7 +43,10 @@ final class FuzzBodies {
         VERTEX_STREAM_GENERATE("streamGenerateContent?alt=sse", true, "/vertex-express/v1beta"),
         SPEECH("/v1/audio/speech", false),
         /** Transcriptions and translations: the seed's members become the fields of a multipart form. */
-        TRANSCRIPTION("/v1/audio/transcriptions", false);
+        TRANSCRIPTION("/v1/audio/transcriptions", false),
+        IMAGES("/v1/images/generations", false),
+        /** Sent as multipart/form-data: each top-level member a field, plus an image file. */
+        IMAGE_EDITS("/v1/images/edits", false);
 
         final String route;
         final boolean gemini;
@@ -119,6 +122,13 @@ final class FuzzBodies {
                     + "\",\"response_format\":\"" + pick(List.of("json", "text", "srt", "vtt", "verbose_json")) + "\""
                     + pick(List.of("", ",\"language\":\"en\"", ",\"prompt\":\"names\"", ",\"temperature\":\"0.3\""))
                     + ",\"file\":\"" + pick(List.of("hello.wav", "a.mp3", "x.bin", "")) + "\"}");
+            case IMAGES -> parse("{\"prompt\":\"a lighthouse\",\"model\":\""
+                    + pick(List.of("imagen-4.0-generate-001", "gemini-2.5-flash-image")) + "\""
+                    + pick(List.of("", ",\"n\":2", ",\"size\":\"1792x1024\"", ",\"response_format\":\"url\"",
+                    ",\"aspect_ratio\":\"16:9\",\"image_size\":\"2K\"", ",\"quality\":\"hd\",\"style\":\"vivid\"")) + "}");
+            case IMAGE_EDITS -> parse("{\"prompt\":\"make it blue\",\"model\":\"gemini-2.5-flash-image\""
+                    + pick(List.of("", ",\"n\":\"2\"", ",\"size\":\"1024x1024\"", ",\"response_format\":\"url\"",
+                    ",\"mask\":\"x\"")) + "}");
             case EMBED_CONTENT -> parse("{\"content\":{\"parts\":[{\"text\":\"hello\"}]}"
                     + pick(List.of("", ",\"outputDimensionality\":3", ",\"taskType\":\"RETRIEVAL_QUERY\"")) + "}");
         };
@@ -198,10 +208,14 @@ final class FuzzBodies {
         } catch (IllegalStateException tooDeepToWrite) { // two deep mutations nested: send the seed
             bytes = door == Door.TRANSCRIPTION ? form(body) : toBytes(body);
         }
+        String contentType = door == Door.TRANSCRIPTION ? "multipart/form-data; boundary=" + BOUNDARY : "application/json";
+        if (door == Door.IMAGE_EDITS) {
+            bytes = multipart(tree);
+            contentType = "multipart/form-data; boundary=" + BOUNDARY;
+        }
         if (mutated && random.nextInt(2) == 0) {
             bytes = mutateBytes(bytes, what);
         }
-        String contentType = door == Door.TRANSCRIPTION ? "multipart/form-data; boundary=" + BOUNDARY : "application/json";
         if (random.nextInt(12) == 0) {
             contentType = random.nextInt(4) == 0 ? null : pick(ODD_TYPES);
             what.append(" content-type=").append(contentType);
@@ -253,6 +267,34 @@ final class FuzzBodies {
                 .putInt(16).putShort((short) 1).putShort((short) 1).putInt(16_000).putInt(32_000).putShort((short) 2)
                 .putShort((short) 16).put("data".getBytes(StandardCharsets.US_ASCII)).putInt(32);
         return b.array();
+    }
+
+    /** A form of the tree's top-level members (text, or JSON for the others) and a small PNG file. */
+    private byte[] multipart(JsonNode tree) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.util.function.Consumer<String> text = t -> out.writeBytes(t.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (tree.isObject()) {
+            tree.fields().forEachRemaining(e -> {
+                text.accept("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + e.getKey() + "\"\r\n\r\n");
+                String value;
+                try {
+                    value = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString();
+                } catch (RuntimeException tooDeepToWrite) {
+                    value = "[[[";
+                }
+                text.accept(value);
+                text.accept("\r\n");
+            });
+        }
+        int files = random.nextInt(4);
+        for (int i = 0; i < files; i++) {
+            text.accept("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image[]\"; filename=\"a.png\"\r\n"
+                    + "Content-Type: image/png\r\n\r\n");
+            out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13});
+            text.accept("\r\n");
+        }
+        text.accept("--" + BOUNDARY + "--\r\n");
+        return out.toByteArray();
     }
 
     private JsonNode mutateTree(JsonNode root, StringBuilder what) {

@@ -31,7 +31,7 @@ public record ChatCompletionChunk(
             @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode logprobs,
             @JsonInclude(JsonInclude.Include.ALWAYS) String finishReason) {}
 
-    /** What a chunk adds to the message. */
+    /** What a chunk adds to the message; {@code images} holds the images the model generated in it. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -41,9 +41,16 @@ public record ChatCompletionChunk(
             String reasoningContent,
             String refusal,
             List<ToolCall> toolCalls,
-            List<Annotation> annotations) {
+            List<Annotation> annotations,
+            List<OutputImage> images) {
 
         /** An empty delta, as sent with a finish reason. */
         public static final Delta EMPTY = new Delta(null, null, null, null, null, null);
+
+        /** A delta without images. */
+        public Delta(String role, String content, String reasoningContent, String refusal, List<ToolCall> toolCalls,
+                List<Annotation> annotations) {
+            this(role, content, reasoningContent, refusal, toolCalls, annotations, null);
+        }
     }
 }

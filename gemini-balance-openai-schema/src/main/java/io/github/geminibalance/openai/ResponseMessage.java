@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The assistant message of a {@link ChatCompletion} choice. {@code content} and {@code refusal} are
  * always written (null when absent), as OpenAI does. {@code reasoning_content} carries Gemini's thought
- * summaries (the DeepSeek convention that chat apps render).
+ * summaries (the DeepSeek convention that chat apps render); {@code images} the images the model generated
+ * (the OpenRouter convention), which the content also shows as markdown images.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,4 +21,12 @@ public record ResponseMessage(
         String reasoningContent,
         @JsonInclude(JsonInclude.Include.ALWAYS) String refusal,
         List<ToolCall> toolCalls,
-        List<Annotation> annotations) {}
+        List<Annotation> annotations,
+        List<OutputImage> images) {
+
+    /** A message without images. */
+    public ResponseMessage(String role, String content, String reasoningContent, String refusal,
+            List<ToolCall> toolCalls, List<Annotation> annotations) {
+        this(role, content, reasoningContent, refusal, toolCalls, annotations, null);
+    }
+}

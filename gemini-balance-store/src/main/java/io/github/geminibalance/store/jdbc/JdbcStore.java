@@ -42,6 +42,7 @@ public final class JdbcStore implements Store {
     private final JdbcRecordQueries queries;
     private final JdbcSettingsRepository settingsRepository;
     private final JdbcResponseRepository responses;
+    private final JdbcImageRepository images;
     private final Retention retention;
     private final ScheduledExecutorService ownScheduler;
     private final ScheduledFuture<?> cleanUp;
@@ -58,6 +59,7 @@ public final class JdbcStore implements Store {
         this.queries = new JdbcRecordQueries(dataSource);
         this.settingsRepository = new JdbcSettingsRepository(dataSource, dialect, writeLock, clock);
         this.responses = new JdbcResponseRepository(dataSource, dialect, writeLock);
+        this.images = new JdbcImageRepository(dataSource, dialect, writeLock);
         this.retention = new Retention(dataSource, dialect, writeLock, clock, settings, Retention.DEFAULT_BATCH,
                 settingsRepository);
         this.ownScheduler = scheduler == null ? Executors.newSingleThreadScheduledExecutor(r -> {
@@ -134,6 +136,12 @@ public final class JdbcStore implements Store {
     @Override
     public io.github.geminibalance.store.ResponseRepository responses() {
         return responses;
+    }
+
+    /** The generated images served by URL, in table {@code gb_image}. */
+    @Override
+    public io.github.geminibalance.store.ImageRepository images() {
+        return images;
     }
 
     /** The daily clean-up, to run it now. */

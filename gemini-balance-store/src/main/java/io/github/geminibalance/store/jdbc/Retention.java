@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The daily clean-up: deletes request records (and stored responses, which share their retention), error
  * records and usage aggregates older than their retention (0 = keep), key counters older than a week and
- * marks that have ended. It deletes in statements of at most {@code batch} rows, each its own transaction
+ * marks that have ended, and generated images past their expiry. It deletes in statements of at most {@code batch} rows, each its own transaction
  * taken under the store's write lock, so the writer is never kept waiting for long.
  */
 public final class Retention {
@@ -101,12 +101,18 @@ public final class Retention {
      * @param usageRows usage aggregate rows
      * @param other key counters and ended marks
      * @param responses stored responses (kept as long as request records)
+     * @param images generated images past their expiry
      */
-    public record Result(long requests, long errors, long usageRows, long other, long responses) {
+    public record Result(long requests, long errors, long usageRows, long other, long responses, long images) {
+
+        /** A result without images. */
+        public Result(long requests, long errors, long usageRows, long other, long responses) {
+            this(requests, errors, usageRows, other, responses, 0);
+        }
 
         /** A result without stored responses. */
         public Result(long requests, long errors, long usageRows, long other) {
-            this(requests, errors, usageRows, other, 0);
+            this(requests, errors, usageRows, other, 0, 0);
         }
     }
 
@@ -127,11 +133,12 @@ public final class Retention {
                         + deleteAll("gb_usage_day", "day", today.minusDays(days.usageDays()).toEpochDay());
         long other = deleteAll("gb_key_counter", "day", today.minusDays(COUNTER_DAYS).toEpochDay())
                 + deleteAll("gb_key_mark", "until_at", now.toEpochMilli());
-        if (requests + errors + usage + other + responses > 0) {
+        long images = deleteAll("gb_image", "expires_at", now.toEpochMilli() + 1);
+        if (requests + errors + usage + other + responses + images > 0) {
             LOG.info("store clean-up deleted {} request records, {} error records, {} usage rows, {} stored "
-                    + "responses, {} other rows", requests, errors, usage, responses, other);
+                    + "responses, {} expired images, {} other rows", requests, errors, usage, responses, images, other);
         }
-        return new Result(requests, errors, usage, other, responses);
+        return new Result(requests, errors, usage, other, responses, images);
     }
 
     private long deleteAll(String table, String column, long below) {
