@@ -137,16 +137,16 @@ public final class GeminiBalance implements AutoCloseable {
                 ? new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT)
                 : new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT, b.mediaAddresses);
         this.chat = new ChatPipeline(new ChatRequestTranslator(translation::get), media, client, retry, pool,
-                clock, b.random, listener, scheduler);
+                clock, b.random, listener, scheduler, this::answers);
         this.catalog = new ModelCatalog(retry, client, clock, runtime::get);
-        this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases);
+        this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases, this::answers);
         this.messages = new MessagesPipeline(
                 new io.github.geminibalance.translate.MessagesRequestTranslator(translation::get), media, client,
-                retry, pool, clock, b.random, listener, scheduler);
+                retry, pool, clock, b.random, listener, scheduler, this::answers);
         this.storedResponses = new StoredResponses(store.responses(), clock);
         this.responses = new ResponsesPipeline(
                 new io.github.geminibalance.translate.ResponsesRequestTranslator(translation::get), media, client,
-                retry, pool, clock, b.random, listener, scheduler, storedResponses);
+                retry, pool, clock, b.random, listener, scheduler, storedResponses, this::answers);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
         this.settings = new SettingsAdmin(runtime.get(), store.settingOverrides(), this::updateSettings);
@@ -174,6 +174,11 @@ public final class GeminiBalance implements AutoCloseable {
             log.warn("The key pool is empty: every request fails with 503 until a key is added");
         }
         return pool;
+    }
+
+    // the original's answer settings as the next request reads them (FILTERED_MODELS, FAKE_STREAM_*...)
+    private io.github.geminibalance.config.AnswerSettings answers() {
+        return runtime.get().answers();
     }
 
     /** Creates an instance from a configuration, with the system clock. */
@@ -533,6 +538,7 @@ public final class GeminiBalance implements AutoCloseable {
         note(trace, request == null ? null : request.model(), false);
         return Calls.observe(listener, "embeddings", request == null ? "" : request.model(), Calls.guard(() -> {
             EmbeddingTranslator.Plan plan = EmbeddingTranslator.plan(request);
+            FilteredModels.check(answers(), request.model(), plan.model());
             trace.modelSent(plan.model());
             List<CompletableFuture<BatchEmbedContentsResponse>> calls = new ArrayList<>();
             for (var batch : plan.batches()) {

@@ -44,14 +44,14 @@ final class ModelCatalog {
     CompletableFuture<ModelList> list(RequestTrace trace) {
         Cached c = cached.get();
         if (c != null && c.expires.isAfter(clock.instant())) {
-            return CompletableFuture.completedFuture(c.list);
+            return CompletableFuture.completedFuture(visible(c.list));
         }
         return retry.run(POOL_KEY, ChatPipeline.traced(trace, retry.policy(),
                 lease -> listAll(lease.key(), null, new ArrayList<>(), 0)))
                 .thenApply(all -> {
                     ModelList list = toModelList(all);
                     cached.set(new Cached(list, clock.instant().plus(GeminiBalance.MODELS_TTL)));
-                    return list;
+                    return visible(list);
                 });
     }
 
@@ -85,6 +85,23 @@ final class ModelCatalog {
             }
         }
         return ModelList.of(out);
+    }
+
+    // FILTERED_MODELS as it is now (it may change at run time): the models, and their -search entries
+    private ModelList visible(ModelList list) {
+        io.github.geminibalance.config.AnswerSettings answers = settings.get().answers();
+        if (answers.filteredModels().isEmpty()) {
+            return list;
+        }
+        List<Model> kept = new ArrayList<>();
+        for (Model m : list.data()) {
+            String base = m.id().endsWith(ModelNames.SEARCH_SUFFIX)
+                    ? m.id().substring(0, m.id().length() - ModelNames.SEARCH_SUFFIX.length()) : m.id();
+            if (!answers.filtered(m.id()) && !answers.filtered(base)) {
+                kept.add(m);
+            }
+        }
+        return kept.size() == list.data().size() ? list : ModelList.of(kept);
     }
 
     private record Cached(ModelList list, Instant expires) {}

@@ -31,9 +31,9 @@ final class ResponsesPipeline {
 
     ResponsesPipeline(ResponsesRequestTranslator translator, RemoteMediaFetcher media, GeminiClient client,
             RetryLoop retry, KeyPool pool, Clock clock, RandomGenerator random, GeminiBalanceListener listener,
-            ScheduledExecutorService scheduler, StoredResponses stored) {
+            ScheduledExecutorService scheduler, StoredResponses stored, java.util.function.Supplier<io.github.geminibalance.config.AnswerSettings> answers) {
         this.pipeline = new Pipeline<>(new ResponsesFrontDoor(translator), media, client, retry, pool, clock, random,
-                listener, scheduler);
+                listener, scheduler, answers);
         this.stored = stored;
     }
 

@@ -40,6 +40,8 @@ import java.util.Objects;
  * @param media how much remote media one chat request may make the server download
  * @param modelAliases {@code MODEL_ALIASES}: a model name a client sends (on any front door) to the
  *     Gemini model called instead, such as {@code claude-sonnet-4-5} to {@code gemini-2.5-pro}
+ * @param answers the original's model and answer settings ({@code FILTERED_MODELS}, {@code URL_CONTEXT_*},
+ *     {@code SHOW_SEARCH_LINK}, {@code SHOW_THINKING_PROCESS}, {@code FAKE_STREAM_*})
  */
 public record GeminiBalanceConfig(
         List<String> apiKeys,
@@ -57,7 +59,8 @@ public record GeminiBalanceConfig(
         Duration checkInterval,
         String testModel,
         MediaLimits media,
-        Map<String, String> modelAliases) {
+        Map<String, String> modelAliases,
+        AnswerSettings answers) {
 
     /** Google's Gemini REST endpoint, v1beta. */
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -98,6 +101,18 @@ public record GeminiBalanceConfig(
         Objects.requireNonNull(testModel, "testModel");
         Objects.requireNonNull(media, "media");
         modelAliases = orderedCopy(Objects.requireNonNull(modelAliases, "modelAliases"));
+        Objects.requireNonNull(answers, "answers");
+    }
+
+    /** A configuration with the default {@link AnswerSettings} (the components before {@code answers}). */
+    public GeminiBalanceConfig(List<String> apiKeys, URI baseUrl, boolean codeExecutionEnabled,
+            List<String> searchModels, int maxFailures, int maxRetries, Duration timeout, Duration connectTimeout,
+            Duration streamIdleTimeout, Map<String, String> safetySettings, Map<String, Integer> thinkingBudgets,
+            KeySelection keySelection, Duration checkInterval, String testModel, MediaLimits media,
+            Map<String, String> modelAliases) {
+        this(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures, maxRetries, timeout, connectTimeout,
+                streamIdleTimeout, safetySettings, thinkingBudgets, keySelection, checkInterval, testModel, media,
+                modelAliases, AnswerSettings.DEFAULTS);
     }
 
     /** A configuration without model aliases (the components before {@code modelAliases}). */
@@ -142,6 +157,7 @@ public record GeminiBalanceConfig(
                 + ", testModel=" + testModel
                 + ", media=" + media
                 + ", modelAliases=" + modelAliases
+                + ", answers=" + answers
                 + "]";
     }
 
@@ -184,6 +200,7 @@ public record GeminiBalanceConfig(
         b.testModel = testModel;
         b.media = media;
         b.modelAliases = new LinkedHashMap<>(modelAliases);
+        b.answers = answers;
         return b;
     }
 
@@ -213,6 +230,7 @@ public record GeminiBalanceConfig(
         private String testModel = "gemini-2.0-flash";
         private MediaLimits media = MediaLimits.DEFAULTS;
         private Map<String, String> modelAliases = new LinkedHashMap<>();
+        private AnswerSettings answers = AnswerSettings.DEFAULTS;
 
         private Builder() {}
 
@@ -345,6 +363,14 @@ public record GeminiBalanceConfig(
         public Builder modelAliases(Map<String, String> v) { modelAliases = new LinkedHashMap<>(v); return this; }
 
         /**
+         * The original's model and answer settings ({@code FILTERED_MODELS}, {@code SHOW_THINKING_PROCESS}...).
+         *
+         * @param v the value
+         * @return this builder
+         */
+        public Builder answers(AnswerSettings v) { answers = Objects.requireNonNull(v); return this; }
+
+        /**
          * Builds the configuration.
          *
          * @throws IllegalArgumentException if a value is out of range
@@ -352,7 +378,7 @@ public record GeminiBalanceConfig(
         public GeminiBalanceConfig build() {
             return new GeminiBalanceConfig(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures,
                     maxRetries, timeout, connectTimeout, streamIdleTimeout, safetySettings, thinkingBudgets,
-                    keySelection, checkInterval, testModel, media, modelAliases);
+                    keySelection, checkInterval, testModel, media, modelAliases, answers);
         }
     }
 }

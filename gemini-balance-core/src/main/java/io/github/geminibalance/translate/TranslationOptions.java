@@ -21,13 +21,23 @@ import java.util.TreeMap;
  * @param thinkingBudgets {@code THINKING_BUDGET_MAP}: upstream model id to thinking budget
  *     ({@code -1} dynamic), used when the request sets no {@code reasoning_effort}
  * @param modelAliases {@code MODEL_ALIASES}: client model name to the Gemini model called instead
+ * @param answers {@code URL_CONTEXT_*}, {@code SHOW_SEARCH_LINK}, {@code SHOW_THINKING_PROCESS} (and the
+ *     rest of the original's answer settings)
  */
 public record TranslationOptions(
         boolean codeExecutionEnabled,
         Set<String> searchModels,
         Map<String, String> safetySettings,
         Map<String, Integer> thinkingBudgets,
-        Map<String, String> modelAliases) {
+        Map<String, String> modelAliases,
+        io.github.geminibalance.config.AnswerSettings answers) {
+
+    /** Options with the default answer settings. */
+    public TranslationOptions(boolean codeExecutionEnabled, Set<String> searchModels,
+            Map<String, String> safetySettings, Map<String, Integer> thinkingBudgets, Map<String, String> modelAliases) {
+        this(codeExecutionEnabled, searchModels, safetySettings, thinkingBudgets, modelAliases,
+                io.github.geminibalance.config.AnswerSettings.DEFAULTS);
+    }
 
     /** Options without model aliases. */
     public TranslationOptions(boolean codeExecutionEnabled, Set<String> searchModels,
@@ -42,6 +52,12 @@ public record TranslationOptions(
                 new TreeMap<>(Objects.requireNonNull(safetySettings, "safetySettings")));
         thinkingBudgets = Map.copyOf(Objects.requireNonNull(thinkingBudgets, "thinkingBudgets"));
         modelAliases = Map.copyOf(Objects.requireNonNull(modelAliases, "modelAliases"));
+        Objects.requireNonNull(answers, "answers");
+    }
+
+    /** Whether thoughts are asked for and returned ({@code SHOW_THINKING_PROCESS}). */
+    public boolean showThinking() {
+        return answers.showThinkingProcess();
     }
 
     /**
@@ -59,12 +75,12 @@ public record TranslationOptions(
     /** The translation options of run-time settings. */
     public static TranslationOptions from(io.github.geminibalance.config.RuntimeSettings s) {
         return new TranslationOptions(s.codeExecutionEnabled(), Set.copyOf(s.searchModels()), s.safetySettings(),
-                s.thinkingBudgets());
+                s.thinkingBudgets(), Map.of(), s.answers());
     }
 
     /** The translation options of a configuration. */
     public static TranslationOptions from(GeminiBalanceConfig config) {
         return new TranslationOptions(config.codeExecutionEnabled(), Set.copyOf(config.searchModels()),
-                config.safetySettings(), config.thinkingBudgets(), config.modelAliases());
+                config.safetySettings(), config.thinkingBudgets(), config.modelAliases(), config.answers());
     }
 }

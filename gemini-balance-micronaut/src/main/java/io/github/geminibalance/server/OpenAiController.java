@@ -43,9 +43,11 @@ final class OpenAiController {
     // A model may quote one of the pool's keys (a file URI with ?key=); clients never see it.
     private final KeyScrubbers scrubbers;
     private final RequestRecords records;
+    private final SseResponses sse;
 
-    OpenAiController(GeminiBalance gemini, RequestRecords records) {
+    OpenAiController(GeminiBalance gemini, RequestRecords records, SseResponses sse) {
         this.gemini = gemini;
+        this.sse = sse;
         this.scrubbers = new KeyScrubbers(gemini::keyValues);
         this.records = records;
     }
@@ -99,12 +101,9 @@ final class OpenAiController {
 
     private MutableHttpResponse<?> eventStream(ChatStream stream) {
         KeyScrubber scrubber = scrubbers.get();
-        Publisher<Event<String>> events = Publishers.map(FlowAdapters.toPublisher(stream.sseData()),
-                data -> Event.of(scrubber.scrub(data)));
-        return HttpResponse.ok(events)
-                .contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
-                .header(HttpHeaders.CACHE_CONTROL, "no-cache")
-                .header("X-Accel-Buffering", "no");
+        Publisher<byte[]> events = Publishers.map(FlowAdapters.toPublisher(stream.sseData()),
+                data -> SseResponses.event(null, scrubber.scrub(data)));
+        return sse.response(FlowAdapters.toFlowPublisher(events), stream.heartbeat(), null);
     }
 
     private MutableHttpResponse<?> json(Object value) {

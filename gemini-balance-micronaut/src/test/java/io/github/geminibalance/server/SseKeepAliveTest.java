@@ -13,8 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Pings on a silent Messages stream, never more items than the reader asked for. */
-class MessagePingsTest {
+/** Keep-alive on a silent stream, never more items than the reader asked for. */
+class SseKeepAliveTest {
+
+    private static final SseFrame PING = new SseFrame("ping", "{\"type\":\"ping\"}");
+    private static final SseKeepAlive KEEP_ALIVE = new SseKeepAlive(java.time.Clock.systemUTC());
 
     private static final SseFrame EVENT = new SseFrame("content_block_delta", "{\"type\":\"content_block_delta\"}");
 
@@ -59,7 +62,7 @@ class MessagePingsTest {
     void aSilentStreamGetsPingsAndItsEventsInOrder() throws Exception {
         try (SubmissionPublisher<SseFrame> source = new SubmissionPublisher<>()) {
             Reader reader = new Reader();
-            MessagePings.every(source, Duration.ofMillis(40)).subscribe(reader);
+            KEEP_ALIVE.every(source, Duration.ofMillis(40), PING).subscribe(reader);
             reader.subscription().request(Long.MAX_VALUE);
             source.submit(EVENT);
             Thread.sleep(300);
@@ -74,7 +77,7 @@ class MessagePingsTest {
             int last = items.lastIndexOf(EVENT);
             assertThat(last).isEqualTo(items.size() - 1);
             assertThat(items.subList(first + 1, last)).as("pings in the silence between the events")
-                    .isNotEmpty().containsOnly(MessagePings.PING);
+                    .isNotEmpty().containsOnly(PING);
         }
     }
 
@@ -82,17 +85,17 @@ class MessagePingsTest {
     void aPingNeverExceedsTheReadersDemand() throws Exception {
         try (SubmissionPublisher<SseFrame> source = new SubmissionPublisher<>()) {
             Reader reader = new Reader();
-            MessagePings.every(source, Duration.ofMillis(20)).subscribe(reader);
+            KEEP_ALIVE.every(source, Duration.ofMillis(20), PING).subscribe(reader);
             reader.subscription().request(1);
             Thread.sleep(200); // silent: the one unit of demand goes to a ping
             source.submit(EVENT); // parked until the reader asks again
             Thread.sleep(100);
-            assertThat(reader.items).containsExactly(MessagePings.PING);
+            assertThat(reader.items).containsExactly(PING);
 
             reader.subscription().request(1);
             source.close();
             assertThat(reader.done.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(reader.items).containsExactly(MessagePings.PING, EVENT);
+            assertThat(reader.items).containsExactly(PING, EVENT);
         }
     }
 
@@ -100,7 +103,7 @@ class MessagePingsTest {
     void cancellingStopsTheUpstreamAndThePings() throws Exception {
         try (SubmissionPublisher<SseFrame> source = new SubmissionPublisher<>()) {
             Reader reader = new Reader();
-            MessagePings.every(source, Duration.ofMillis(20)).subscribe(reader);
+            KEEP_ALIVE.every(source, Duration.ofMillis(20), PING).subscribe(reader);
             reader.subscription().request(Long.MAX_VALUE);
             reader.subscription().cancel();
             Thread.sleep(150);

@@ -1,60 +1,86 @@
 package io.github.geminibalance.server;
 
-import io.github.geminibalance.MessageStream.SseFrame;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Adds Anthropic's {@code ping} event to a Messages stream while Gemini is silent (a long thought, a
- * slow search), so proxies and clients with read timeouts keep the connection. A ping goes out only
- * when the stream has sent nothing for the interval and its reader asked for more; a ping that takes
- * the reader's last unit of demand parks the next upstream event (at most one) until the reader asks
- * again, so the reader never gets more than it requested. One timer thread serves every stream.
+ * Keep-alive for every SSE stream while Gemini is silent (a long thought, a slow search, a stream answered
+ * from a non-streamed call): when a stream has sent nothing for the interval and its reader asked for
+ * more, a keep-alive item goes out (an SSE comment {@code : keep-alive}, or Anthropic's {@code ping}
+ * event on the Messages door), so proxies and clients with read timeouts keep the connection. A
+ * keep-alive that takes the reader's last unit of demand parks the next upstream item (at most one)
+ * until the reader asks again, so the reader never gets more than it requested. The silence is measured
+ * on the injected clock; the injected scheduler looks at every stream a few times per interval.
  */
-final class MessagePings {
+@jakarta.inject.Singleton
+final class SseKeepAlive {
 
-    /** How long a stream may be silent before a ping. */
-    static final Duration INTERVAL = Duration.ofSeconds(10);
+    /** The SSE comment sent as keep-alive: clients ignore comment lines. */
+    static final byte[] COMMENT = ": keep-alive\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
-    static final SseFrame PING = new SseFrame("ping", "{\"type\":\"ping\"}");
+    private static final long MAX_TICK_MILLIS = 1000;
 
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "gemini-balance-sse-ping");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
 
-    private MessagePings() {}
+    /** Keep-alive on one daemon timer thread of its own, measured on the server's clock. */
+    @jakarta.inject.Inject
+    SseKeepAlive(Clock clock) {
+        this(java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gemini-balance-sse-keepalive");
+            t.setDaemon(true);
+            return t;
+        }), clock);
+    }
 
-    /** {@code source} with a ping after every {@code interval} of silence. */
-    static Flow.Publisher<SseFrame> every(Flow.Publisher<SseFrame> source, Duration interval) {
+    SseKeepAlive(ScheduledExecutorService scheduler, Clock clock) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @jakarta.annotation.PreDestroy
+    void close() {
+        scheduler.shutdownNow();
+    }
+
+    /**
+     * {@code source} with {@code keepAlive} after every {@code interval} of silence; {@code source} itself
+     * when the interval is zero (off).
+     */
+    <T> Flow.Publisher<T> every(Flow.Publisher<T> source, Duration interval, T keepAlive) {
         Objects.requireNonNull(source, "source");
-        long nanos = interval.toNanos();
-        return subscriber -> source.subscribe(new Relay(subscriber, nanos));
+        Objects.requireNonNull(keepAlive, "keepAlive");
+        if (interval.isZero() || interval.isNegative()) {
+            return source;
+        }
+        long millis = interval.toMillis();
+        return subscriber -> source.subscribe(new Relay<>(subscriber, millis, keepAlive));
     }
 
     /** One subscription: relays upstream items one request at a time, pings in the gaps. */
-    private static final class Relay implements Flow.Subscriber<SseFrame>, Flow.Subscription {
-        private final Flow.Subscriber<? super SseFrame> downstream;
-        private final long intervalNanos;
+    private final class Relay<T> implements Flow.Subscriber<T>, Flow.Subscription {
+        private final Flow.Subscriber<? super T> downstream;
+        private final long intervalMillis;
+        private final T keepAlive;
         private Flow.Subscription upstream;
         private ScheduledFuture<?> timer;
         private long demand;
         private boolean outstanding; // one item requested from upstream and not yet delivered
-        private SseFrame parked;
+        private T parked;
         private boolean upstreamDone;
         private Throwable failure;
         private boolean finished; // terminal signal sent, or cancelled
-        private long lastSent = System.nanoTime();
+        private long lastSent = clock.millis();
 
-        Relay(Flow.Subscriber<? super SseFrame> downstream, long intervalNanos) {
+        Relay(Flow.Subscriber<? super T> downstream, long intervalMillis, T keepAlive) {
             this.downstream = downstream;
-            this.intervalNanos = intervalNanos;
+            this.intervalMillis = intervalMillis;
+            this.keepAlive = keepAlive;
         }
 
         @Override
@@ -63,8 +89,13 @@ final class MessagePings {
                 upstream = subscription;
             }
             downstream.onSubscribe(this);
-            long period = Math.max(1, intervalNanos / 4);
-            ScheduledFuture<?> t = TIMER.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+            long period = Math.max(1, Math.min(MAX_TICK_MILLIS, intervalMillis / 4));
+            ScheduledFuture<?> t;
+            try {
+                t = scheduler.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                return;
+            }
             synchronized (this) {
                 if (finished) {
                     t.cancel(false);
@@ -98,7 +129,7 @@ final class MessagePings {
         }
 
         @Override
-        public synchronized void onNext(SseFrame item) {
+        public synchronized void onNext(T item) {
             outstanding = false;
             if (finished) {
                 return;
@@ -125,7 +156,7 @@ final class MessagePings {
                 return;
             }
             if (parked != null && demand > 0) {
-                SseFrame item = parked;
+                T item = parked;
                 parked = null;
                 emit(item);
             }
@@ -145,16 +176,16 @@ final class MessagePings {
         private void tick() {
             synchronized (this) {
                 if (finished || parked != null || upstreamDone || demand == 0
-                        || System.nanoTime() - lastSent < intervalNanos) {
+                        || clock.millis() - lastSent < intervalMillis) {
                     return;
                 }
-                emit(PING);
+                emit(keepAlive);
             }
         }
 
-        private void emit(SseFrame item) {
+        private void emit(T item) {
             demand--;
-            lastSent = System.nanoTime();
+            lastSent = clock.millis();
             downstream.onNext(item);
         }
 
