@@ -2,114 +2,209 @@ package io.github.geminibalance.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.geminibalance.MessageStream.SseFrame;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
-import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Keep-alive on a silent stream, never more items than the reader asked for. */
+/**
+ * Keep-alive on a silent stream, timed by an injected clock and run by a scheduler the test turns by hand:
+ * none before the interval of silence, one at it, never more items than the reader asked for.
+ */
 class SseKeepAliveTest {
 
-    private static final SseFrame PING = new SseFrame("ping", "{\"type\":\"ping\"}");
-    private static final SseKeepAlive KEEP_ALIVE = new SseKeepAlive(java.time.Clock.systemUTC());
+    private static final String EVENT = "event";
+    private static final String KEEP = "keep-alive";
 
-    private static final SseFrame EVENT = new SseFrame("content_block_delta", "{\"type\":\"content_block_delta\"}");
+    private final TestClockFactory.MovableClock clock = new TestClockFactory.MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final SseKeepAlive keepAlive = new SseKeepAlive(scheduler, clock);
 
-    /** A reader that records what it gets and requests by hand. */
-    private static final class Reader implements Flow.Subscriber<SseFrame> {
-        final List<SseFrame> items = new CopyOnWriteArrayList<>();
-        final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
-        final CountDownLatch subscribed = new CountDownLatch(1);
-        final CountDownLatch done = new CountDownLatch(1);
-        volatile Throwable error;
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    /** A scheduler whose periodic tasks run only when the test calls {@link #tick()}. */
+    static final class ManualScheduler extends ScheduledThreadPoolExecutor {
+        final List<Runnable> periodic = new CopyOnWriteArrayList<>();
+        final List<Long> periodsMillis = new CopyOnWriteArrayList<>();
+
+        ManualScheduler() {
+            super(1);
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+            ScheduledFuture<?> handle = super.schedule(() -> { }, 1, TimeUnit.DAYS);
+            Runnable guarded = () -> {
+                if (!handle.isCancelled()) {
+                    command.run();
+                }
+            };
+            periodic.add(guarded);
+            periodsMillis.add(unit.toMillis(period));
+            return handle;
+        }
+
+        void tick() {
+            periodic.forEach(Runnable::run);
+        }
+    }
+
+    /** A source the test feeds by hand, honouring demand. */
+    static final class Source implements Flow.Publisher<String>, Flow.Subscription {
+        Flow.Subscriber<? super String> subscriber;
+        long requested;
+        boolean cancelled;
+
+        @Override
+        public void subscribe(Flow.Subscriber<? super String> s) {
+            subscriber = s;
+            s.onSubscribe(this);
+        }
+
+        @Override
+        public synchronized void request(long n) {
+            requested += n;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        void send(String item) {
+            synchronized (this) {
+                assertThat(requested).as("the relay asked for the item").isPositive();
+                requested--;
+            }
+            subscriber.onNext(item);
+        }
+    }
+
+    /** A reader that records what it gets. */
+    static final class Reader implements Flow.Subscriber<String> {
+        final List<String> items = new CopyOnWriteArrayList<>();
+        Flow.Subscription subscription;
+        boolean completed;
 
         @Override
         public void onSubscribe(Flow.Subscription s) {
-            subscription.set(s);
-            subscribed.countDown();
-        }
-
-        /** The subscription, once the publisher handed it over (SubmissionPublisher does so on its own thread). */
-        Flow.Subscription subscription() throws InterruptedException {
-            assertThat(subscribed.await(5, TimeUnit.SECONDS)).isTrue();
-            return subscription.get();
+            subscription = s;
         }
 
         @Override
-        public void onNext(SseFrame item) {
+        public void onNext(String item) {
             items.add(item);
         }
 
         @Override
         public void onError(Throwable t) {
-            error = t;
-            done.countDown();
+            throw new AssertionError(t);
         }
 
         @Override
         public void onComplete() {
-            done.countDown();
+            completed = true;
         }
     }
 
-    @Test
-    void aSilentStreamGetsPingsAndItsEventsInOrder() throws Exception {
-        try (SubmissionPublisher<SseFrame> source = new SubmissionPublisher<>()) {
-            Reader reader = new Reader();
-            KEEP_ALIVE.every(source, Duration.ofMillis(40), PING).subscribe(reader);
-            reader.subscription().request(Long.MAX_VALUE);
-            source.submit(EVENT);
-            Thread.sleep(300);
-            source.submit(EVENT);
-            source.close();
-            assertThat(reader.done.await(5, TimeUnit.SECONDS)).isTrue();
-
-            assertThat(reader.error).isNull();
-            List<SseFrame> items = List.copyOf(reader.items);
-            assertThat(items).filteredOn(EVENT::equals).hasSize(2);
-            int first = items.indexOf(EVENT);
-            int last = items.lastIndexOf(EVENT);
-            assertThat(last).isEqualTo(items.size() - 1);
-            assertThat(items.subList(first + 1, last)).as("pings in the silence between the events")
-                    .isNotEmpty().containsOnly(PING);
-        }
+    private Reader subscribe(Source source, Duration interval) {
+        Reader reader = new Reader();
+        keepAlive.every(source, interval, KEEP).subscribe(reader);
+        return reader;
     }
 
     @Test
-    void aPingNeverExceedsTheReadersDemand() throws Exception {
-        try (SubmissionPublisher<SseFrame> source = new SubmissionPublisher<>()) {
-            Reader reader = new Reader();
-            KEEP_ALIVE.every(source, Duration.ofMillis(20), PING).subscribe(reader);
-            reader.subscription().request(1);
-            Thread.sleep(200); // silent: the one unit of demand goes to a ping
-            source.submit(EVENT); // parked until the reader asks again
-            Thread.sleep(100);
-            assertThat(reader.items).containsExactly(PING);
+    void aKeepAliveGoesOutAfterTheIntervalOfSilenceAndNotBefore() {
+        Source source = new Source();
+        Reader reader = subscribe(source, Duration.ofSeconds(15));
+        reader.subscription.request(Long.MAX_VALUE);
+        source.send(EVENT);
 
-            reader.subscription().request(1);
-            source.close();
-            assertThat(reader.done.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(reader.items).containsExactly(PING, EVENT);
-        }
+        clock.advance(Duration.ofMillis(14_999));
+        scheduler.tick();
+        assertThat(reader.items).as("14.999 s of silence").containsExactly(EVENT);
+
+        clock.advance(Duration.ofMillis(1));
+        scheduler.tick();
+        scheduler.tick(); // the same silence gives one keep-alive, not one per look
+        assertThat(reader.items).containsExactly(EVENT, KEEP);
+
+        clock.advance(Duration.ofSeconds(15));
+        scheduler.tick();
+        assertThat(reader.items).as("another 15 s").containsExactly(EVENT, KEEP, KEEP);
     }
 
     @Test
-    void cancellingStopsTheUpstreamAndThePings() throws Exception {
-        try (SubmissionPublisher<SseFrame> source = new SubmissionPublisher<>()) {
-            Reader reader = new Reader();
-            KEEP_ALIVE.every(source, Duration.ofMillis(20), PING).subscribe(reader);
-            reader.subscription().request(Long.MAX_VALUE);
-            reader.subscription().cancel();
-            Thread.sleep(150);
+    void anEventRestartsTheSilence() {
+        Source source = new Source();
+        Reader reader = subscribe(source, Duration.ofSeconds(15));
+        reader.subscription.request(Long.MAX_VALUE);
 
-            assertThat(reader.items).isEmpty();
-            assertThat(source.getNumberOfSubscribers()).isZero();
-        }
+        clock.advance(Duration.ofSeconds(10));
+        source.send(EVENT);
+        clock.advance(Duration.ofSeconds(10));
+        scheduler.tick();
+        assertThat(reader.items).as("10 s since the event").containsExactly(EVENT);
+
+        clock.advance(Duration.ofSeconds(5));
+        scheduler.tick();
+        assertThat(reader.items).containsExactly(EVENT, KEEP);
+    }
+
+    @Test
+    void theSchedulerLooksAtAStreamAtLeastOnceASecond() {
+        Source source = new Source();
+        subscribe(source, Duration.ofSeconds(15)).subscription.request(1);
+        subscribe(new Source(), Duration.ofMillis(400)).subscription.request(1);
+
+        assertThat(scheduler.periodsMillis).containsExactly(1000L, 100L);
+    }
+
+    @Test
+    void aKeepAliveNeverExceedsTheReadersDemand() {
+        Source source = new Source();
+        Reader reader = subscribe(source, Duration.ofSeconds(5));
+        reader.subscription.request(1);
+
+        clock.advance(Duration.ofSeconds(5));
+        scheduler.tick(); // silent: the one unit of demand goes to a keep-alive
+        assertThat(reader.items).containsExactly(KEEP);
+        source.send(EVENT); // parked until the reader asks again
+        clock.advance(Duration.ofSeconds(5));
+        scheduler.tick();
+        assertThat(reader.items).containsExactly(KEEP);
+
+        reader.subscription.request(1);
+        assertThat(reader.items).containsExactly(KEEP, EVENT);
+        source.subscriber.onComplete();
+        assertThat(reader.completed).isTrue();
+    }
+
+    @Test
+    void cancellingStopsTheUpstreamAndTheKeepAlives() {
+        Source source = new Source();
+        Reader reader = subscribe(source, Duration.ofSeconds(5));
+        reader.subscription.request(Long.MAX_VALUE);
+        reader.subscription.cancel();
+
+        clock.advance(Duration.ofSeconds(60));
+        scheduler.tick();
+        assertThat(reader.items).isEmpty();
+        assertThat(source.cancelled).isTrue();
+    }
+
+    @Test
+    void zeroTurnsKeepAliveOff() {
+        Source source = new Source();
+        assertThat(keepAlive.every(source, Duration.ZERO, KEEP)).isSameAs(source);
     }
 }
