@@ -53,13 +53,22 @@ final class SseKeepAlive {
      * when the interval is zero (off).
      */
     <T> Flow.Publisher<T> every(Flow.Publisher<T> source, Duration interval, T keepAlive) {
+        return every(source, interval, keepAlive, false);
+    }
+
+    /**
+     * {@link #every(Flow.Publisher, Duration, Object)}; with {@code leading}, a keep-alive also goes out
+     * first, before any item of {@code source}, so that the response's head is sent at once (Micronaut
+     * sends it with the first piece of the body) by a stream that will be silent for a while.
+     */
+    <T> Flow.Publisher<T> every(Flow.Publisher<T> source, Duration interval, T keepAlive, boolean leading) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(keepAlive, "keepAlive");
-        if (interval.isZero() || interval.isNegative()) {
+        if ((interval.isZero() || interval.isNegative()) && !leading) {
             return source;
         }
-        long millis = interval.toMillis();
-        return subscriber -> source.subscribe(new Relay<>(subscriber, millis, keepAlive));
+        long millis = interval.isZero() || interval.isNegative() ? Long.MAX_VALUE : interval.toMillis();
+        return subscriber -> source.subscribe(new Relay<>(subscriber, millis, keepAlive, leading));
     }
 
     /** One subscription: relays upstream items one request at a time, pings in the gaps. */
@@ -77,10 +86,13 @@ final class SseKeepAlive {
         private boolean finished; // terminal signal sent, or cancelled
         private long lastSent = clock.millis();
 
-        Relay(Flow.Subscriber<? super T> downstream, long intervalMillis, T keepAlive) {
+        private boolean leadPending;
+
+        Relay(Flow.Subscriber<? super T> downstream, long intervalMillis, T keepAlive, boolean leading) {
             this.downstream = downstream;
             this.intervalMillis = intervalMillis;
             this.keepAlive = keepAlive;
+            this.leadPending = leading;
         }
 
         @Override
@@ -154,6 +166,10 @@ final class SseKeepAlive {
         private void drain() {
             if (finished) {
                 return;
+            }
+            if (leadPending && demand > 0) {
+                leadPending = false;
+                emit(keepAlive);
             }
             if (parked != null && demand > 0) {
                 T item = parked;

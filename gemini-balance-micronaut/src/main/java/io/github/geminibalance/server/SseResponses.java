@@ -58,8 +58,9 @@ final class SseResponses {
      */
     MutableHttpResponse<?> response(Flow.Publisher<byte[]> events, Optional<Duration> heartbeat, byte[] keepAliveEvent) {
         Duration every = heartbeat.orElse(interval);
+        // a stream with a heartbeat of its own is silent until its answer is whole: its head goes out now
         Flow.Publisher<byte[]> body = keepAlive.every(events, every,
-                keepAliveEvent == null ? SseKeepAlive.COMMENT : keepAliveEvent);
+                keepAliveEvent == null ? SseKeepAlive.COMMENT : keepAliveEvent, heartbeat.isPresent());
         return HttpResponse.ok(FlowAdapters.toPublisher(body))
                 .contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache")

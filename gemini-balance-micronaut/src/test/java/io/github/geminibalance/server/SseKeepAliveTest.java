@@ -203,6 +203,20 @@ class SseKeepAliveTest {
     }
 
     @Test
+    void aLeadingKeepAliveGoesOutBeforeAnyItem() {
+        Source source = new Source();
+        Reader reader = new Reader();
+        keepAlive.every(source, Duration.ofSeconds(5), KEEP, true).subscribe(reader);
+        reader.subscription.request(1);
+        assertThat(reader.items).as("at once, on the reader's first request").containsExactly(KEEP);
+        assertThat(source.requested).as("no demand left for the source yet").isZero();
+
+        reader.subscription.request(1);
+        source.send(EVENT);
+        assertThat(reader.items).containsExactly(KEEP, EVENT);
+    }
+
+    @Test
     void zeroTurnsKeepAliveOff() {
         Source source = new Source();
         assertThat(keepAlive.every(source, Duration.ZERO, KEEP)).isSameAs(source);
