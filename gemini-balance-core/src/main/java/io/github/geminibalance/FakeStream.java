@@ -22,6 +22,11 @@ final class FakeStream<E> implements Flow.Publisher<E> {
         this.answer = answer;
     }
 
+    /** Cancels the call (a stream nobody read); its key goes back when the attempt ends. */
+    void cancel() {
+        answer.cancel(false);
+    }
+
     @Override
     public void subscribe(Flow.Subscriber<? super E> subscriber) {
         if (!subscribed.compareAndSet(false, true)) {

@@ -147,6 +147,7 @@ final class Pipeline<Q, E, A> {
         trace.expectBody();
         S stream = wrap.apply(new FakeStream<>(answer), trace);
         stream.heartbeat(settings.fakeStreamInterval());
+        releaseLater(stream::abandon);
         return stream;
     }
 

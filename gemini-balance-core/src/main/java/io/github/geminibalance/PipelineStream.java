@@ -57,6 +57,9 @@ class PipelineStream<E> implements Flow.Publisher<E> {
         if (events instanceof Primed<E> primed && subscribed.compareAndSet(false, true)) {
             primed.cancelIfUnsubscribed();
             trace.bodyEnded();
+        } else if (events instanceof FakeStream<E> fake && subscribed.compareAndSet(false, true)) {
+            fake.cancel();
+            trace.bodyEnded();
         }
     }
 
