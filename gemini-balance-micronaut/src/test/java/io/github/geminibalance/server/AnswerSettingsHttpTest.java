@@ -3,7 +3,6 @@ package io.github.geminibalance.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.config.AnswerSettings;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.testing.FakeGemini;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The original's answer settings through the running server: {@code FILTERED_MODELS} on every front door
  * and model list, {@code URL_CONTEXT_*} in what Gemini receives, {@code SHOW_THINKING_PROCESS} and
- * {@code SHOW_SEARCH_LINK} in the answers, changed at run time as the settings admin does.
+ * {@code SHOW_SEARCH_LINK} in the answers, changed at run time with {@code PUT /admin/config/{name}}.
  */
 class AnswerSettingsHttpTest {
 
@@ -32,7 +31,7 @@ class AnswerSettingsHttpTest {
 
     private static FakeGemini gemini;
     private static TestServer server;
-    private static GeminiBalance balance;
+    private static AdminClient admin;
 
     @BeforeAll
     static void start() {
@@ -46,8 +45,8 @@ class AnswerSettingsHttpTest {
         AnswerSettings answers = new AnswerSettings(AnswerSettings.DEFAULT_FILTERED_MODELS, true,
                 AnswerSettings.DEFAULT_URL_CONTEXT_MODELS, true, true, false, Duration.ofSeconds(5));
         server = TestServer.start(TestServer.config(gemini, List.of("AIzaSyTEST-only-key-0001"))
-                .answers(answers).build());
-        balance = server.context().getBean(GeminiBalance.class);
+                .answers(answers).build(), TestServer.serverConfig().withAuthToken(AdminClient.ADMIN_TOKEN));
+        admin = new AdminClient(server);
     }
 
     @AfterAll
@@ -57,14 +56,15 @@ class AnswerSettingsHttpTest {
     }
 
     @AfterEach
-    void defaults() {
-        set("SHOW_THINKING_PROCESS", "");
-        set("SHOW_SEARCH_LINK", "");
-        set("FILTERED_MODELS", "");
+    void defaults() throws Exception {
+        for (String name : List.of("SHOW_THINKING_PROCESS", "SHOW_SEARCH_LINK", "FILTERED_MODELS", "URL_CONTEXT_ENABLED")) {
+            admin.send("DELETE", "/admin/config/" + name, null);
+        }
     }
 
-    private static void set(String name, String raw) {
-        balance.updateSettings(balance.runtimeSettings().with(name, raw));
+    /** Changes a setting as an operator does: {@code PUT /admin/config/{name}}. */
+    private static void set(String name, String raw) throws Exception {
+        admin.ok("PUT", "/admin/config/" + name, "{\"value\": " + Json.mapper().writeValueAsString(raw) + "}");
     }
 
     private static JsonNode json(HttpResponse<String> response) {
@@ -214,12 +214,8 @@ class AnswerSettingsHttpTest {
     @Test
     void urlContextOffSendsNone() throws Exception {
         set("URL_CONTEXT_ENABLED", "false");
-        try {
-            assertThat(server.postJson("/v1/chat/completions", chat(URL_MODEL, "")).statusCode()).isEqualTo(200);
-            assertThat(hasUrlContext(lastBody(URL_MODEL))).isFalse();
-        } finally {
-            set("URL_CONTEXT_ENABLED", "true");
-        }
+        assertThat(server.postJson("/v1/chat/completions", chat(URL_MODEL, "")).statusCode()).isEqualTo(200);
+        assertThat(hasUrlContext(lastBody(URL_MODEL))).isFalse();
     }
 
     // ---- SHOW_THINKING_PROCESS ----
