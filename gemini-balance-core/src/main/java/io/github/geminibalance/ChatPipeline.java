@@ -33,9 +33,9 @@ final class ChatPipeline {
 
     ChatPipeline(ChatRequestTranslator translator, RemoteMediaFetcher media, GeminiClient client, RetryLoop retry,
             Clock clock, RandomGenerator random, GeminiBalanceListener listener,
-            java.util.concurrent.ScheduledExecutorService scheduler) {
+            java.util.concurrent.ScheduledExecutorService scheduler, java.util.function.Supplier<io.github.geminibalance.config.AnswerSettings> answers) {
         this.pipeline = new Pipeline<>(new ChatFrontDoor(translator), media, client, retry, clock, random,
-                listener, scheduler);
+                listener, scheduler, answers);
     }
 
     CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request, RequestTrace trace) {

@@ -149,17 +149,17 @@ public final class GeminiBalance implements AutoCloseable {
                 ? new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT)
                 : new RemoteMediaFetcher(http, config.media(), MEDIA_TIMEOUT, b.mediaAddresses);
         this.chat = new ChatPipeline(new ChatRequestTranslator(translation::get), media, client, retry,
-                clock, b.random, listener, scheduler);
+                clock, b.random, listener, scheduler, this::answers);
         this.catalog = new ModelCatalog(retry, client, clock, runtime::get, config.imageModels());
         this.audio = new AudioCalls(retry, client, effective::get);
-        this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases);
+        this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases, this::answers);
         this.messages = new MessagesPipeline(
                 new io.github.geminibalance.translate.MessagesRequestTranslator(translation::get), media, client,
-                retry, clock, b.random, listener, scheduler);
+                retry, clock, b.random, listener, scheduler, this::answers);
         this.storedResponses = new StoredResponses(store.responses(), clock);
         this.responses = new ResponsesPipeline(
                 new io.github.geminibalance.translate.ResponsesRequestTranslator(translation::get), media, client,
-                retry, clock, b.random, listener, scheduler, storedResponses);
+                retry, clock, b.random, listener, scheduler, storedResponses, this::answers);
         this.vertex = VertexExpress.of(config, transport, proxies, policy, listener, chat, scheduler, clock);
         this.images = new ImagePipeline(retry, client, clock, listener);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
@@ -189,6 +189,11 @@ public final class GeminiBalance implements AutoCloseable {
             log.warn("The key pool is empty: every request fails with 503 until a key is added");
         }
         return pool;
+    }
+
+    // the original's answer settings as the next request reads them (FILTERED_MODELS, FAKE_STREAM_*...)
+    private io.github.geminibalance.config.AnswerSettings answers() {
+        return runtime.get().answers();
     }
 
     /** Creates an instance from a configuration, with the system clock. */
@@ -548,6 +553,7 @@ public final class GeminiBalance implements AutoCloseable {
         note(trace, request == null ? null : request.model(), false);
         return Calls.observe(listener, "embeddings", request == null ? "" : request.model(), Calls.guard(() -> {
             EmbeddingTranslator.Plan plan = EmbeddingTranslator.plan(request);
+            FilteredModels.check(answers(), request.model(), plan.model());
             trace.modelSent(plan.model());
             List<CompletableFuture<BatchEmbedContentsResponse>> calls = new ArrayList<>();
             for (var batch : plan.batches()) {

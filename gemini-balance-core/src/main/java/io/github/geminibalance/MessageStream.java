@@ -17,6 +17,18 @@ public interface MessageStream extends Flow.Publisher<StreamEvent> {
     Flow.Publisher<SseFrame> sse();
 
     /**
+     * The longest silence this stream asks the adapter to allow before it sends keep-alive, when the
+     * stream has one of its own: a stream answered from a non-streamed call ({@code FAKE_STREAM_ENABLED})
+     * is silent until the whole answer is there and wants keep-alive every
+     * {@code FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS}.
+     *
+     * @return the interval, or empty when the adapter's own applies
+     */
+    default java.util.Optional<java.time.Duration> heartbeat() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * One server-sent event.
      *
      * @param event the event name (the event's {@code type})

@@ -31,15 +31,17 @@ final class MessagesPipeline {
     private final RemoteMediaFetcher media;
     private final GeminiClient client;
     private final RetryLoop retry;
+    private final java.util.function.Supplier<io.github.geminibalance.config.AnswerSettings> answers;
 
     MessagesPipeline(MessagesRequestTranslator translator, RemoteMediaFetcher media, GeminiClient client,
             RetryLoop retry, Clock clock, RandomGenerator random, GeminiBalanceListener listener,
-            java.util.concurrent.ScheduledExecutorService scheduler) {
+            java.util.concurrent.ScheduledExecutorService scheduler, java.util.function.Supplier<io.github.geminibalance.config.AnswerSettings> answers) {
         this.door = new MessagesFrontDoor(translator);
         this.media = media;
         this.client = client;
         this.retry = retry;
-        this.pipeline = new Pipeline<>(door, media, client, retry, clock, random, listener, scheduler);
+        this.pipeline = new Pipeline<>(door, media, client, retry, clock, random, listener, scheduler, answers);
+        this.answers = answers;
     }
 
     CompletableFuture<Message> complete(MessageRequest request, RequestTrace trace) {
@@ -52,6 +54,7 @@ final class MessagesPipeline {
 
     CompletableFuture<CountTokensResponse> countTokens(MessageRequest request, RequestTrace trace) {
         return door.translate(request, media, true).thenCompose(g -> {
+            FilteredModels.check(answers.get(), g.requestedModel(), g.upstreamModel());
             byte[] body = MessagesFrontDoor.countTokensBody(g);
             trace.modelSent(g.upstreamModel());
             return retry.run(g.upstreamModel(), Pipeline.traced(trace, retry.policy(),

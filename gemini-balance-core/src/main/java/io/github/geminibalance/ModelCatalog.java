@@ -52,14 +52,14 @@ final class ModelCatalog {
     CompletableFuture<ModelList> list(RequestTrace trace) {
         Cached c = cached.get();
         if (c != null && c.expires.isAfter(clock.instant())) {
-            return CompletableFuture.completedFuture(c.list);
+            return CompletableFuture.completedFuture(visible(c.list));
         }
         return retry.run(POOL_KEY, Pipeline.traced(trace, retry.policy(),
                 attempt -> listAll(attempt.key(), null, new ArrayList<>(), 0)))
                 .thenApply(all -> {
                     ModelList list = toModelList(all);
                     cached.set(new Cached(list, clock.instant().plus(GeminiBalance.MODELS_TTL)));
-                    return list;
+                    return visible(list);
                 });
     }
 
@@ -96,6 +96,27 @@ final class ModelCatalog {
             }
         }
         return ModelList.of(out);
+    }
+
+    // FILTERED_MODELS as it is now (it may change at run time): the models, and their -search and -image entries
+    private ModelList visible(ModelList list) {
+        io.github.geminibalance.config.AnswerSettings answers = settings.get().answers();
+        if (answers.filteredModels().isEmpty()) {
+            return list;
+        }
+        List<Model> kept = new ArrayList<>();
+        for (Model m : list.data()) {
+            String base = m.id();
+            for (String suffix : List.of(ModelNames.SEARCH_SUFFIX, ModelNames.IMAGE_SUFFIX)) {
+                if (base.endsWith(suffix)) {
+                    base = base.substring(0, base.length() - suffix.length());
+                }
+            }
+            if (!answers.filtered(m.id()) && !answers.filtered(base)) {
+                kept.add(m);
+            }
+        }
+        return kept.size() == list.data().size() ? list : ModelList.of(kept);
     }
 
     private record Cached(ModelList list, Instant expires) {}

@@ -19,9 +19,11 @@ final class Passthrough {
     private final ChatPipeline chat;
     private final GeminiBalanceListener listener;
     private final Supplier<Map<String, String>> aliases;
+    private final Supplier<io.github.geminibalance.config.AnswerSettings> answers;
 
     Passthrough(RetryLoop retry, GeminiClient client, ChatPipeline chat, GeminiBalanceListener listener,
-            Supplier<Map<String, String>> aliases) {
+            Supplier<Map<String, String>> aliases, Supplier<io.github.geminibalance.config.AnswerSettings> answers) {
+        this.answers = answers;
         this.retry = retry;
         this.client = client;
         this.chat = chat;
@@ -37,6 +39,11 @@ final class Passthrough {
                 path.endsWith(":streamGenerateContent"));
         path = NativeAliases.apply(aliases.get(), path, requested); // MODEL_ALIASES
         String model = nativeModel(path);
+        io.github.geminibalance.config.AnswerSettings settings = answers.get();
+        if (!model.equals(ModelCatalog.POOL_KEY)) {
+            FilteredModels.check(settings, requested, model);
+        }
+        boolean list = path.equals("models") && "GET".equals(method) && !settings.filteredModels().isEmpty();
         if (!model.equals(ModelCatalog.POOL_KEY)) {
             trace.modelSent(model);
         }
@@ -49,6 +56,10 @@ final class Passthrough {
                         .thenApply(response -> {
                             var released = Pipeline.releasing(response.body(), attempt, trace, scan);
                             chat.releaseLater(released::cancelIfUnsubscribed);
+                            if (list && response.status() == 200) { // FILTERED_MODELS: out of the list
+                                var filtered = StagePublisher.of(released, FilteredModels.nativeListStage(settings));
+                                return new NativeResponse(response.status(), response.contentType(), filtered);
+                            }
                             return new NativeResponse(response.status(), response.contentType(), released);
                         }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
     }

@@ -1,5 +1,6 @@
 package io.github.geminibalance;
 
+import io.github.geminibalance.config.AnswerSettings;
 import io.github.geminibalance.gemini.Candidate;
 import io.github.geminibalance.gemini.GenerateContentResponse;
 import io.github.geminibalance.internal.Json;
@@ -40,13 +41,14 @@ final class Pipeline<Q, E, A> {
     private final RandomGenerator random;
     private final GeminiBalanceListener listener;
     private final java.util.concurrent.ScheduledExecutorService scheduler;
+    private final java.util.function.Supplier<AnswerSettings> answers;
 
     /** How long a primed stream waits for its reader before it is released (its key, its connection). */
     static final java.time.Duration SUBSCRIBE_DEADLINE = java.time.Duration.ofSeconds(30);
 
     Pipeline(FrontDoor<Q, E, A> door, RemoteMediaFetcher media, GeminiClient client, RetryLoop retry,
             Clock clock, RandomGenerator random, GeminiBalanceListener listener,
-            java.util.concurrent.ScheduledExecutorService scheduler) {
+            java.util.concurrent.ScheduledExecutorService scheduler, java.util.function.Supplier<AnswerSettings> answers) {
         this.door = door;
         this.media = media;
         this.client = client;
@@ -55,18 +57,21 @@ final class Pipeline<Q, E, A> {
         this.random = random;
         this.listener = listener;
         this.scheduler = scheduler;
+        this.answers = answers;
     }
 
     /** The non-stream answer. */
     CompletableFuture<A> complete(Q request, RequestTrace trace) {
         return door.prepare(request, media).thenCompose(call -> {
+            AnswerSettings settings = answers.get();
+            FilteredModels.check(settings, call.requestedModel(), call.upstreamModel());
             byte[] body = call.body();
             trace.modelSent(call.upstreamModel());
             return retry.run(call.upstreamModel(), traced(trace, retry.policy(),
                     attempt -> client.generateContent(attempt.key(), call.upstreamModel(), body)
                     .thenApply(response -> {
                         requireUsable(response);
-                        FrontDoor.Folded<A> folded = call.fold(response, clock, random);
+                        FrontDoor.Folded<A> folded = call.fold(AnswerThoughts.shown(response, settings), clock, random);
                         countTokens(attempt, folded.tokens());
                         traceTokens(trace, folded.tokens());
                         traceFinish(trace, response);
@@ -83,13 +88,19 @@ final class Pipeline<Q, E, A> {
             BiFunction<Flow.Publisher<E>, RequestTrace, S> wrap) {
         long started = System.nanoTime();
         return door.prepare(request, media).thenCompose(call -> {
+            AnswerSettings settings = answers.get();
+            FilteredModels.check(settings, call.requestedModel(), call.upstreamModel());
+            if (settings.fakeStreamEnabled()) {
+                return CompletableFuture.completedFuture(fakeStream(call, trace, wrap, settings, started));
+            }
             byte[] body = call.body();
             trace.modelSent(call.upstreamModel());
             return retry.run(call.upstreamModel(), traced(trace, retry.policy(),
                     attempt -> client.streamGenerateContent(attempt.handOver().key(), call.upstreamModel(), body)
                     .thenCompose(events -> {
                         Flow.Publisher<GenerateContentResponse> responses =
-                                StagePublisher.of(events, (data, out) -> out.accept(GeminiClient.parseEvent(data)));
+                                StagePublisher.of(events, (data, out) -> out.accept(
+                                        AnswerThoughts.shown(GeminiClient.parseEvent(data), settings)));
                         Flow.Publisher<E> translated = StagePublisher.of(responses,
                                 new TranslateStage<>(call.events(clock, random), attempt, trace));
                         return Primed.awaitFirst(translated);
@@ -103,6 +114,38 @@ final class Pipeline<Q, E, A> {
                         return stream;
                     });
         });
+    }
+
+    /**
+     * A stream answered from one non-streamed call ({@code FAKE_STREAM_ENABLED}): handed over at once, so
+     * the client's stream opens and gets keep-alive every {@code FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS}
+     * while Gemini works; then the whole answer as the door's events (or the failure as the door's error
+     * event). The call has the retries, key verdicts, records and metrics of any other.
+     */
+    private <S extends PipelineStream<E>> S fakeStream(FrontDoor.Call<E, A> call, RequestTrace trace,
+            BiFunction<Flow.Publisher<E>, RequestTrace, S> wrap, AnswerSettings settings, long started) {
+        byte[] body = call.body();
+        trace.modelSent(call.upstreamModel());
+        CompletableFuture<java.util.List<E>> answer = retry.run(call.upstreamModel(), traced(trace, retry.policy(),
+                attempt -> client.generateContent(attempt.key(), call.upstreamModel(), body)
+                .thenApply(response -> {
+                    requireUsable(response);
+                    traceFinish(trace, response);
+                    EventTranslator<E> translator = call.events(clock, random);
+                    java.util.List<E> events = new java.util.ArrayList<>(
+                            translator.onEvent(AnswerThoughts.shown(response, settings)));
+                    events.addAll(translator.onComplete());
+                    countTokens(attempt, translator.tokens());
+                    traceTokens(trace, translator.tokens());
+                    listener.onFirstChunk(call.requestedModel(), java.time.Duration.ofNanos(System.nanoTime() - started));
+                    return events;
+                })));
+        trace.firstByte(); // the stream's head goes out now
+        trace.expectBody();
+        S stream = wrap.apply(new FakeStream<>(answer), trace);
+        stream.heartbeat(settings.fakeStreamInterval());
+        releaseLater(stream::abandon);
+        return stream;
     }
 
     /**

@@ -20,6 +20,7 @@ class PipelineStream<E> implements Flow.Publisher<E> {
     private final AtomicBoolean subscribed = new AtomicBoolean();
 
     private final Consumer<? super E> observer;
+    private volatile java.time.Duration heartbeat;
 
     PipelineStream(Flow.Publisher<E> events, RequestTrace trace) {
         this(events, trace, null);
@@ -32,6 +33,20 @@ class PipelineStream<E> implements Flow.Publisher<E> {
         this.observer = observer;
     }
 
+    /**
+     * The longest silence this stream asks its adapter to allow before keep-alive, when it has one of its
+     * own (a stream answered from a non-streamed call, {@code FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS}).
+     *
+     * @return the interval, or empty for the adapter's own ({@code STREAM_KEEPALIVE_SECONDS})
+     */
+    public final java.util.Optional<java.time.Duration> heartbeat() {
+        return java.util.Optional.ofNullable(heartbeat);
+    }
+
+    final void heartbeat(java.time.Duration every) {
+        heartbeat = every;
+    }
+
     /** The trace this stream reports to. */
     final RequestTrace trace() {
         return trace;
@@ -41,6 +56,9 @@ class PipelineStream<E> implements Flow.Publisher<E> {
     final void abandon() {
         if (events instanceof Primed<E> primed && subscribed.compareAndSet(false, true)) {
             primed.cancelIfUnsubscribed();
+            trace.bodyEnded();
+        } else if (events instanceof FakeStream<E> fake && subscribed.compareAndSet(false, true)) {
+            fake.cancel();
             trace.bodyEnded();
         }
     }

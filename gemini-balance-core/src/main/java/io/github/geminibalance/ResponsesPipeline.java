@@ -30,9 +30,9 @@ final class ResponsesPipeline {
 
     ResponsesPipeline(ResponsesRequestTranslator translator, RemoteMediaFetcher media, GeminiClient client,
             RetryLoop retry, Clock clock, RandomGenerator random, GeminiBalanceListener listener,
-            ScheduledExecutorService scheduler, StoredResponses stored) {
+            ScheduledExecutorService scheduler, StoredResponses stored, java.util.function.Supplier<io.github.geminibalance.config.AnswerSettings> answers) {
         this.pipeline = new Pipeline<>(new ResponsesFrontDoor(translator), media, client, retry, clock, random,
-                listener, scheduler);
+                listener, scheduler, answers);
         this.stored = stored;
     }
 

@@ -246,6 +246,8 @@ public final class ConfigLoader {
             b.testModel(testModel);
         }
 
+        b.answers(AnswerSettings.read(s, AnswerSettings.DEFAULTS));
+
         MediaLimits d = MediaLimits.DEFAULTS;
         long mediaTotal = size(s, MAX_MEDIA_TOTAL_BYTES, d.maxTotalBytes());
         b.media(new MediaLimits(integer(s, MAX_REMOTE_MEDIA, d.maxItems(), 1, Integer.MAX_VALUE, ""),
@@ -282,6 +284,10 @@ public final class ConfigLoader {
             case TOOLS_CODE_EXECUTION_ENABLED -> b.codeExecutionEnabled(parsed.codeExecutionEnabled());
             case THINKING_BUDGET_MAP -> b.thinkingBudgets(parsed.thinkingBudgets());
             case SAFETY_SETTINGS -> b.safetySettings(parsed.safetySettings());
+            case AnswerSettings.FILTERED_MODELS, AnswerSettings.URL_CONTEXT_ENABLED, AnswerSettings.URL_CONTEXT_MODELS,
+                    AnswerSettings.SHOW_SEARCH_LINK, AnswerSettings.SHOW_THINKING_PROCESS,
+                    AnswerSettings.FAKE_STREAM_ENABLED, AnswerSettings.FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS ->
+                    b.answers(AnswerSettings.with(base.answers(), name, raw));
             default -> throw new ConfigException(name, name + " cannot be changed while the server runs (restart required)");
         }
         return RuntimeSettings.of(b.build());

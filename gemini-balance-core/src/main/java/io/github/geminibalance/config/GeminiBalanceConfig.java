@@ -45,6 +45,8 @@ import java.util.Objects;
  *     {@code TTS_SPEED}, {@code TRANSCRIPTION_MODEL})
  * @param imageModels {@code IMAGE_MODELS}: chat models that get a {@code <model>-image} entry in the model
  *     list, which asks them for text and image output
+ * @param answers the original's model and answer settings ({@code FILTERED_MODELS}, {@code URL_CONTEXT_*},
+ *     {@code SHOW_SEARCH_LINK}, {@code SHOW_THINKING_PROCESS}, {@code FAKE_STREAM_*})
  */
 public record GeminiBalanceConfig(
         List<String> apiKeys,
@@ -65,7 +67,8 @@ public record GeminiBalanceConfig(
         Map<String, String> modelAliases,
         UpstreamOptions upstream,
         AudioSettings audio,
-        List<String> imageModels) {
+        List<String> imageModels,
+        AnswerSettings answers) {
 
     /** Google's Gemini REST endpoint, v1beta. */
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -109,11 +112,12 @@ public record GeminiBalanceConfig(
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(audio, "audio");
         imageModels = List.copyOf(Objects.requireNonNull(imageModels, "imageModels"));
+        Objects.requireNonNull(answers, "answers");
     }
 
     /**
-     * A configuration with the default upstream options, audio settings and image models (the components
-     * before them).
+     * A configuration with the default upstream options, audio settings, image models and answer settings
+     * (the components before them).
      */
     public GeminiBalanceConfig(List<String> apiKeys, URI baseUrl, boolean codeExecutionEnabled,
             List<String> searchModels, int maxFailures, int maxRetries, Duration timeout, Duration connectTimeout,
@@ -122,7 +126,8 @@ public record GeminiBalanceConfig(
             Map<String, String> modelAliases) {
         this(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures, maxRetries, timeout, connectTimeout,
                 streamIdleTimeout, safetySettings, thinkingBudgets, keySelection, checkInterval, testModel, media,
-                modelAliases, UpstreamOptions.DEFAULTS, AudioSettings.DEFAULTS, DEFAULT_IMAGE_MODELS);
+                modelAliases, UpstreamOptions.DEFAULTS, AudioSettings.DEFAULTS, DEFAULT_IMAGE_MODELS,
+                AnswerSettings.DEFAULTS);
     }
 
     /** The default of {@code IMAGE_MODELS}, as in the original gemini-balance. */
@@ -173,6 +178,7 @@ public record GeminiBalanceConfig(
                 + ", upstream=" + upstream
                 + ", audio=" + audio
                 + ", imageModels=" + imageModels
+                + ", answers=" + answers
                 + "]";
     }
 
@@ -218,6 +224,7 @@ public record GeminiBalanceConfig(
         b.upstream = upstream;
         b.audio = audio;
         b.imageModels = new ArrayList<>(imageModels);
+        b.answers = answers;
         return b;
     }
 
@@ -250,6 +257,7 @@ public record GeminiBalanceConfig(
         private UpstreamOptions upstream = UpstreamOptions.DEFAULTS;
         private AudioSettings audio = AudioSettings.DEFAULTS;
         private List<String> imageModels = new ArrayList<>(DEFAULT_IMAGE_MODELS);
+        private AnswerSettings answers = AnswerSettings.DEFAULTS;
 
         private Builder() {}
 
@@ -404,6 +412,14 @@ public record GeminiBalanceConfig(
         public Builder imageModels(List<String> v) { imageModels = new ArrayList<>(v); return this; }
 
         /**
+         * The original's model and answer settings ({@code FILTERED_MODELS}, {@code SHOW_THINKING_PROCESS}...).
+         *
+         * @param v the value
+         * @return this builder
+         */
+        public Builder answers(AnswerSettings v) { answers = Objects.requireNonNull(v); return this; }
+
+        /**
          * Builds the configuration.
          *
          * @throws IllegalArgumentException if a value is out of range
@@ -411,7 +427,8 @@ public record GeminiBalanceConfig(
         public GeminiBalanceConfig build() {
             return new GeminiBalanceConfig(apiKeys, baseUrl, codeExecutionEnabled, searchModels, maxFailures,
                     maxRetries, timeout, connectTimeout, streamIdleTimeout, safetySettings, thinkingBudgets,
-                    keySelection, checkInterval, testModel, media, modelAliases, upstream, audio, imageModels);
+                    keySelection, checkInterval, testModel, media, modelAliases, upstream, audio, imageModels,
+                    answers);
         }
     }
 }

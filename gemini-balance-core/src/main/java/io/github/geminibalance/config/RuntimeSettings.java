@@ -27,6 +27,8 @@ import java.util.Set;
  * @param safetySettings {@code SAFETY_SETTINGS}: harm category to threshold
  * @param thinkingBudgets {@code THINKING_BUDGET_MAP}: model to thinking budget
  * @param keySelection {@code KEY_SELECTION}
+ * @param answers {@code FILTERED_MODELS}, {@code URL_CONTEXT_*}, {@code SHOW_SEARCH_LINK},
+ *     {@code SHOW_THINKING_PROCESS} and {@code FAKE_STREAM_*}
  */
 public record RuntimeSettings(
         int maxRetries,
@@ -37,7 +39,8 @@ public record RuntimeSettings(
         List<String> searchModels,
         Map<String, String> safetySettings,
         Map<String, Integer> thinkingBudgets,
-        KeySelection keySelection) {
+        KeySelection keySelection,
+        AnswerSettings answers) {
 
     /**
      * The environment names of the settings that can change at run time, in the order an admin page
@@ -53,7 +56,14 @@ public record RuntimeSettings(
             ConfigLoader.MODEL_SEARCH,
             ConfigLoader.TOOLS_CODE_EXECUTION_ENABLED,
             ConfigLoader.THINKING_BUDGET_MAP,
-            ConfigLoader.SAFETY_SETTINGS);
+            ConfigLoader.SAFETY_SETTINGS,
+            AnswerSettings.FILTERED_MODELS,
+            AnswerSettings.URL_CONTEXT_ENABLED,
+            AnswerSettings.URL_CONTEXT_MODELS,
+            AnswerSettings.SHOW_SEARCH_LINK,
+            AnswerSettings.SHOW_THINKING_PROCESS,
+            AnswerSettings.FAKE_STREAM_ENABLED,
+            AnswerSettings.FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS);
 
     private static final Set<String> NAME_SET = Set.copyOf(NAMES);
 
@@ -73,6 +83,15 @@ public record RuntimeSettings(
         thinkingBudgets = Collections.unmodifiableMap(new LinkedHashMap<>(
                 Objects.requireNonNull(thinkingBudgets, "thinkingBudgets")));
         Objects.requireNonNull(keySelection, "keySelection");
+        Objects.requireNonNull(answers, "answers");
+    }
+
+    /** Settings with the default {@link AnswerSettings} (the components before {@code answers}). */
+    public RuntimeSettings(int maxRetries, int maxFailures, Duration timeout, Duration streamIdleTimeout,
+            boolean codeExecutionEnabled, List<String> searchModels, Map<String, String> safetySettings,
+            Map<String, Integer> thinkingBudgets, KeySelection keySelection) {
+        this(maxRetries, maxFailures, timeout, streamIdleTimeout, codeExecutionEnabled, searchModels, safetySettings,
+                thinkingBudgets, keySelection, AnswerSettings.DEFAULTS);
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -91,7 +110,7 @@ public record RuntimeSettings(
     public static RuntimeSettings of(GeminiBalanceConfig config) {
         return new RuntimeSettings(config.maxRetries(), config.maxFailures(), config.timeout(),
                 config.streamIdleTimeout(), config.codeExecutionEnabled(), config.searchModels(),
-                config.safetySettings(), config.thinkingBudgets(), config.keySelection());
+                config.safetySettings(), config.thinkingBudgets(), config.keySelection(), config.answers());
     }
 
     /**
@@ -148,6 +167,6 @@ public record RuntimeSettings(
         return config.toBuilder().maxRetries(maxRetries).maxFailures(maxFailures).timeout(timeout)
                 .streamIdleTimeout(streamIdleTimeout).codeExecutionEnabled(codeExecutionEnabled)
                 .searchModels(searchModels).safetySettings(safetySettings).thinkingBudgets(thinkingBudgets)
-                .keySelection(keySelection).build();
+                .keySelection(keySelection).answers(answers).build();
     }
 }

@@ -190,8 +190,12 @@ public final class ChatRequestTranslator {
         if (codeExecution) {
             tools.add(new GenerateContentRequest.Tool(null, null, emptyObject(), null));
         }
+        // Gemini 2.x refuses built-in tools beside function calling or JSON output (as codeExecution)
+        if (options.answers().urlContext(model.upstream()) && functions.isEmpty() && format.mimeType() == null) {
+            tools.add(Thinking.urlContextTool());
+        }
 
-        ThinkingConfig thinking = thinking(options, request, model, google);
+        ThinkingConfig thinking = Thinking.shown(thinking(options, request, model, google), options.showThinking());
         GenerationConfig generation = generationConfig(request, n, format, thinking, imageOutput);
 
         List<SafetySetting> safety = google.safetySettings() != null ? google.safetySettings()
@@ -207,7 +211,8 @@ public final class ChatRequestTranslator {
                 generation,
                 google.cachedContent());
         return new GeminiChatRequest(request.model(), model.upstream(), body, n, request.includeUsage(),
-                search, codeExecution, !Boolean.FALSE.equals(request.parallelToolCalls()));
+                search && options.answers().showSearchLink(), codeExecution,
+                !Boolean.FALSE.equals(request.parallelToolCalls()));
     }
 
     private static ThinkingConfig thinking(TranslationOptions options, ChatCompletionRequest request, ModelName model, Passthrough google) {

@@ -148,6 +148,9 @@ public final class MessagesRequestTranslator {
         if (search) {
             geminiTools.add(new GenerateContentRequest.Tool(null, JsonNodeFactory.instance.objectNode(), null, null));
         }
+        if (options.answers().urlContext(model.upstream()) && functions.isEmpty()) {
+            geminiTools.add(Thinking.urlContextTool());
+        }
 
         MessagesConversation.Result conversation =
                 MessagesConversation.translate(request.system(), request.messages(), media, model.upstream());
@@ -161,7 +164,7 @@ public final class MessagesRequestTranslator {
             }
             stop = stop.isEmpty() ? null : stop;
         }
-        ThinkingConfig thinking = thinking(request, model, countOnly, options);
+        ThinkingConfig thinking = Thinking.shown(thinking(request, model, countOnly, options), options.showThinking());
         GenerationConfig generation = new GenerationConfig(request.temperature(), request.topP(), request.topK(),
                 null, countOnly ? null : maxTokens, stop, null, null, null, thinking, null, null, null, null, null,
                 null);
@@ -174,7 +177,8 @@ public final class MessagesRequestTranslator {
         GenerateContentRequest body = new GenerateContentRequest(conversation.contents(),
                 conversation.systemInstruction(), geminiTools.isEmpty() ? null : List.copyOf(geminiTools),
                 toolConfig, safety.isEmpty() ? null : safety, generation, null);
-        return new GeminiMessagesRequest(request.model(), model.upstream(), body, search, parallel);
+        return new GeminiMessagesRequest(request.model(), model.upstream(), body,
+                search && options.answers().showSearchLink(), parallel);
     }
 
     private static ThinkingConfig thinking(MessageRequest request, ChatRequestTranslator.ModelName model, boolean countOnly,

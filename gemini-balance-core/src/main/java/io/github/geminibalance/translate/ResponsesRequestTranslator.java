@@ -166,11 +166,14 @@ public final class ResponsesRequestTranslator {
         if (code) {
             geminiTools.add(new GenerateContentRequest.Tool(null, null, JsonNodeFactory.instance.objectNode(), null));
         }
+        if (options.answers().urlContext(model.upstream()) && functions.isEmpty()) {
+            geminiTools.add(Thinking.urlContextTool());
+        }
 
         ResponsesConversation.Result conversation = ResponsesConversation.translate(request.instructions(),
                 previous, request.input(), media, model.upstream());
         ChatRequestTranslator.OutputFormat format = format(request.text());
-        boolean summaries = request.reasoning() != null && request.reasoning().summary() != null
+        boolean summaries = options.showThinking() && request.reasoning() != null && request.reasoning().summary() != null
                 && !"none".equals(request.reasoning().summary());
         GenerationConfig generation = new GenerationConfig(request.temperature(), request.topP(), null, null,
                 request.maxOutputTokens(), null, format.mimeType(), null, format.jsonSchema(),

@@ -89,6 +89,23 @@ final class Thinking {
         return new ThinkingConfig(null, level, Boolean.TRUE);
     }
 
+    /**
+     * {@code config} as {@code SHOW_THINKING_PROCESS} allows: without {@code includeThoughts} when thoughts
+     * are not shown (null stays null).
+     */
+    static ThinkingConfig shown(ThinkingConfig config, boolean show) {
+        if (show || config == null || !Boolean.TRUE.equals(config.includeThoughts())) {
+            return config;
+        }
+        return new ThinkingConfig(config.thinkingBudget(), config.thinkingLevel(), null);
+    }
+
+    /** The {@code urlContext} tool. */
+    static io.github.geminibalance.gemini.GenerateContentRequest.Tool urlContextTool() {
+        return new io.github.geminibalance.gemini.GenerateContentRequest.Tool(null, null, null,
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+    }
+
     private static boolean tunable(String m) {
         return !(m.contains("image") || m.contains("tts") || m.contains("audio") || m.contains("live")
                 || m.contains("embedding"));

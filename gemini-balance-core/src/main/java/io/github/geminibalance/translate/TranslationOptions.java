@@ -23,6 +23,8 @@ import java.util.TreeMap;
  * @param modelAliases {@code MODEL_ALIASES}: client model name to the Gemini model called instead
  * @param imageModels {@code IMAGE_MODELS}: chat models whose {@code <model>-image} name asks for text and
  *     image output
+ * @param answers {@code URL_CONTEXT_*}, {@code SHOW_SEARCH_LINK}, {@code SHOW_THINKING_PROCESS} (and the
+ *     rest of the original's answer settings)
  */
 public record TranslationOptions(
         boolean codeExecutionEnabled,
@@ -30,13 +32,14 @@ public record TranslationOptions(
         Map<String, String> safetySettings,
         Map<String, Integer> thinkingBudgets,
         Map<String, String> modelAliases,
-        java.util.List<String> imageModels) {
+        java.util.List<String> imageModels,
+        io.github.geminibalance.config.AnswerSettings answers) {
 
-    /** Options with the default image models. */
+    /** Options with the default image models and answer settings. */
     public TranslationOptions(boolean codeExecutionEnabled, Set<String> searchModels,
             Map<String, String> safetySettings, Map<String, Integer> thinkingBudgets, Map<String, String> modelAliases) {
         this(codeExecutionEnabled, searchModels, safetySettings, thinkingBudgets, modelAliases,
-                GeminiBalanceConfig.DEFAULT_IMAGE_MODELS);
+                GeminiBalanceConfig.DEFAULT_IMAGE_MODELS, io.github.geminibalance.config.AnswerSettings.DEFAULTS);
     }
 
     /** Options without model aliases. */
@@ -53,6 +56,12 @@ public record TranslationOptions(
         thinkingBudgets = Map.copyOf(Objects.requireNonNull(thinkingBudgets, "thinkingBudgets"));
         modelAliases = Map.copyOf(Objects.requireNonNull(modelAliases, "modelAliases"));
         imageModels = java.util.List.copyOf(Objects.requireNonNull(imageModels, "imageModels"));
+        Objects.requireNonNull(answers, "answers");
+    }
+
+    /** Whether thoughts are asked for and returned ({@code SHOW_THINKING_PROCESS}). */
+    public boolean showThinking() {
+        return answers.showThinkingProcess();
     }
 
     /**
@@ -70,12 +79,13 @@ public record TranslationOptions(
     /** The translation options of run-time settings. */
     public static TranslationOptions from(io.github.geminibalance.config.RuntimeSettings s) {
         return new TranslationOptions(s.codeExecutionEnabled(), Set.copyOf(s.searchModels()), s.safetySettings(),
-                s.thinkingBudgets());
+                s.thinkingBudgets(), Map.of(), GeminiBalanceConfig.DEFAULT_IMAGE_MODELS, s.answers());
     }
 
     /** The translation options of a configuration. */
     public static TranslationOptions from(GeminiBalanceConfig config) {
         return new TranslationOptions(config.codeExecutionEnabled(), Set.copyOf(config.searchModels()),
-                config.safetySettings(), config.thinkingBudgets(), config.modelAliases(), config.imageModels());
+                config.safetySettings(), config.thinkingBudgets(), config.modelAliases(), config.imageModels(),
+                config.answers());
     }
 }

@@ -7,7 +7,6 @@ import io.github.geminibalance.RequestTrace;
 import io.github.geminibalance.anthropic.MessageRequest;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.async.publisher.Publishers;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -15,7 +14,6 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.http.sse.Event;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.reactivestreams.FlowAdapters;
@@ -40,9 +38,14 @@ final class MessagesController {
     private final GeminiBalance gemini;
     private final KeyScrubbers scrubbers;
     private final RequestRecords records;
+    private final SseResponses sse;
 
-    MessagesController(GeminiBalance gemini, RequestRecords records) {
+    /** Anthropic's keep-alive event. */
+    static final byte[] PING = SseResponses.event("ping", "{\"type\":\"ping\"}");
+
+    MessagesController(GeminiBalance gemini, RequestRecords records, SseResponses sse) {
         this.gemini = gemini;
+        this.sse = sse;
         this.scrubbers = new KeyScrubbers(gemini::keyValues);
         this.records = records;
     }
@@ -80,13 +83,9 @@ final class MessagesController {
 
     private MutableHttpResponse<?> eventStream(MessageStream stream) {
         KeyScrubber scrubber = scrubbers.get();
-        Publisher<Event<String>> events = Publishers.map(
-                FlowAdapters.toPublisher(MessagePings.every(stream.sse(), MessagePings.INTERVAL)),
-                frame -> Event.of(scrubber.scrub(frame.data())).name(frame.event()));
-        return HttpResponse.ok(events)
-                .contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
-                .header(HttpHeaders.CACHE_CONTROL, "no-cache")
-                .header("X-Accel-Buffering", "no");
+        Publisher<byte[]> events = Publishers.map(FlowAdapters.toPublisher(stream.sse()),
+                frame -> SseResponses.event(frame.event(), scrubber.scrub(frame.data())));
+        return sse.response(FlowAdapters.toFlowPublisher(events), stream.heartbeat(), PING);
     }
 
     private MutableHttpResponse<?> json(Object value) {

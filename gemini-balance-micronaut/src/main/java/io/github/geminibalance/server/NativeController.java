@@ -67,9 +67,9 @@ final class NativeController {
     private final NativeRelay relay;
     private final RequestRecords records;
 
-    NativeController(GeminiBalance gemini, RequestRecords records) {
+    NativeController(GeminiBalance gemini, RequestRecords records, SseResponses sse) {
         this.gemini = gemini;
-        this.relay = new NativeRelay(new KeyScrubbers(gemini::keyValues));
+        this.relay = new NativeRelay(new KeyScrubbers(gemini::keyValues), NativeErrors::body, sse::keepAlive);
         this.records = records;
     }
 

@@ -53,6 +53,7 @@ final class NativeRelay {
 
     /** A relay that masks the keys of one fixed list. */
     private final java.util.function.Function<GeminiBalanceException, byte[]> errorBody;
+    private final java.util.function.UnaryOperator<Flow.Publisher<byte[]>> keepAlive;
 
     NativeRelay(KeyScrubber scrubber) {
         this(() -> scrubber);
@@ -68,8 +69,18 @@ final class NativeRelay {
      * {@code errorBody}'s error (Gemini's shape for the native API, OpenAI's for Google's OpenAI layer).
      */
     NativeRelay(Supplier<KeyScrubber> scrubbers, java.util.function.Function<GeminiBalanceException, byte[]> errorBody) {
+        this(scrubbers, errorBody, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * A relay as above whose server-sent event streams pass through {@code keepAlive} (comments in the
+     * silences, {@link SseResponses#keepAlive}); it sees whole events only.
+     */
+    NativeRelay(Supplier<KeyScrubber> scrubbers, java.util.function.Function<GeminiBalanceException, byte[]> errorBody,
+            java.util.function.UnaryOperator<Flow.Publisher<byte[]>> keepAlive) {
         this.scrubbers = scrubbers;
         this.errorBody = errorBody;
+        this.keepAlive = keepAlive;
     }
 
     /** The response for Gemini's answer; fails (with the body's error) when a call's body breaks. */
@@ -88,7 +99,7 @@ final class NativeRelay {
             if (failure != null) {
                 throw failure instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(failure);
             }
-            return streamed(response.status(), type, FlowAdapters.toPublisher(primed));
+            return streamed(response.status(), type, FlowAdapters.toPublisher(sse ? keepAlive.apply(primed) : primed));
         });
     }
 

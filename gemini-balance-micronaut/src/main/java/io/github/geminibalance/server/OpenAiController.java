@@ -10,7 +10,6 @@ import io.github.geminibalance.openai.EmbeddingRequest;
 import io.github.geminibalance.openai.Model;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.async.publisher.Publishers;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -20,7 +19,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.http.sse.Event;
 import java.util.concurrent.CompletableFuture;
 import org.reactivestreams.FlowAdapters;
 import org.reactivestreams.Publisher;
@@ -46,9 +44,11 @@ final class OpenAiController {
     // generated images are served by URL rather than inline
     private final ImageHost images;
     private final ChatImages chatImages;
+    private final SseResponses sse;
 
-    OpenAiController(GeminiBalance gemini, RequestRecords records, ImageHost images) {
+    OpenAiController(GeminiBalance gemini, RequestRecords records, ImageHost images, SseResponses sse) {
         this.gemini = gemini;
+        this.sse = sse;
         this.scrubbers = new KeyScrubbers(gemini::keyValues);
         this.records = records;
         this.images = images;
@@ -105,12 +105,9 @@ final class OpenAiController {
 
     private MutableHttpResponse<?> eventStream(ChatStream stream, String base) {
         KeyScrubber scrubber = scrubbers.get();
-        Publisher<Event<String>> events = Publishers.map(FlowAdapters.toPublisher(stream.sseData()),
-                data -> Event.of(scrubber.scrub(chatImages.serveChunk(data, base))));
-        return HttpResponse.ok(events)
-                .contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
-                .header(HttpHeaders.CACHE_CONTROL, "no-cache")
-                .header("X-Accel-Buffering", "no");
+        Publisher<byte[]> events = Publishers.map(FlowAdapters.toPublisher(stream.sseData()),
+                data -> SseResponses.event(null, scrubber.scrub(chatImages.serveChunk(data, base))));
+        return sse.response(FlowAdapters.toFlowPublisher(events), stream.heartbeat(), null);
     }
 
     private MutableHttpResponse<?> json(Object value) {

@@ -47,9 +47,10 @@ final class OpenAiLayerController {
     private final NativeRelay relay;
     private final RequestRecords records;
 
-    OpenAiLayerController(GeminiBalance gemini, RequestRecords records) {
+    OpenAiLayerController(GeminiBalance gemini, RequestRecords records, SseResponses sse) {
         this.gemini = gemini;
-        this.relay = new NativeRelay(new KeyScrubbers(gemini::keyValues), OpenAiLayerController::errorBody);
+        this.relay = new NativeRelay(new KeyScrubbers(gemini::keyValues), OpenAiLayerController::errorBody,
+                sse::keepAlive);
         this.records = records;
     }
 

@@ -7,7 +7,6 @@ import io.github.geminibalance.ResponseStream;
 import io.github.geminibalance.openai.responses.ResponseRequest;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.async.publisher.Publishers;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -17,7 +16,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.http.sse.Event;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,9 +36,11 @@ final class ResponsesController {
     private final GeminiBalance gemini;
     private final KeyScrubbers scrubbers;
     private final RequestRecords records;
+    private final SseResponses sse;
 
-    ResponsesController(GeminiBalance gemini, RequestRecords records) {
+    ResponsesController(GeminiBalance gemini, RequestRecords records, SseResponses sse) {
         this.gemini = gemini;
+        this.sse = sse;
         this.scrubbers = new KeyScrubbers(gemini::keyValues);
         this.records = records;
     }
@@ -86,12 +86,9 @@ final class ResponsesController {
 
     private MutableHttpResponse<?> eventStream(ResponseStream stream) {
         KeyScrubber scrubber = scrubbers.get();
-        Publisher<Event<String>> events = Publishers.map(FlowAdapters.toPublisher(stream.sse()),
-                frame -> Event.of(scrubber.scrub(frame.data())).name(frame.event()));
-        return HttpResponse.ok(events)
-                .contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
-                .header(HttpHeaders.CACHE_CONTROL, "no-cache")
-                .header("X-Accel-Buffering", "no");
+        Publisher<byte[]> events = Publishers.map(FlowAdapters.toPublisher(stream.sse()),
+                frame -> SseResponses.event(frame.event(), scrubber.scrub(frame.data())));
+        return sse.response(FlowAdapters.toFlowPublisher(events), stream.heartbeat(), null);
     }
 
     private MutableHttpResponse<?> json(Object value) {

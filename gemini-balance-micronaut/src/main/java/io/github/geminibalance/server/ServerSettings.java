@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * @param logLevel {@code LOG_LEVEL}: the level of the server's own loggers
  * @param shutdownGrace {@code SHUTDOWN_GRACE}: how long running requests and streams may take to finish on
  *     SIGTERM
+ * @param streamKeepAlive {@code STREAM_KEEPALIVE_SECONDS}: the silence after which a stream gets an SSE
+ *     keep-alive comment ({@link java.time.Duration#ZERO}: never)
  */
 record ServerSettings(
         long maxRequestBytes,
@@ -37,7 +39,8 @@ record ServerSettings(
         List<String> corsAllowedOrigins,
         LogFormat logFormat,
         String logLevel,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Duration streamKeepAlive) {
 
     static final String MAX_REQUEST_BYTES = "MAX_REQUEST_BYTES";
     static final String CLIENT_READ_TIMEOUT = "CLIENT_READ_TIMEOUT";
@@ -47,6 +50,7 @@ record ServerSettings(
     static final String LOG_FORMAT = "LOG_FORMAT";
     static final String LOG_LEVEL = "LOG_LEVEL";
     static final String SHUTDOWN_GRACE = "SHUTDOWN_GRACE";
+    static final String STREAM_KEEPALIVE_SECONDS = "STREAM_KEEPALIVE_SECONDS";
 
     /** 50 MiB: room for a few base64 images or a PDF in one chat request. */
     static final long DEFAULT_MAX_REQUEST_BYTES = 50L * 1024 * 1024;
@@ -77,6 +81,9 @@ record ServerSettings(
         corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(logLevel, "logLevel");
+        if (streamKeepAlive.isNegative()) {
+            throw new IllegalArgumentException("streamKeepAlive must not be negative");
+        }
     }
 
     /** The defaults: every setting absent. */
@@ -92,37 +99,43 @@ record ServerSettings(
     /** A copy with other values, for tests. */
     ServerSettings withMaxRequestBytes(long v) {
         return new ServerSettings(v, clientReadTimeout, clientIdleTimeout, maxConnections, corsAllowedOrigins,
-                logFormat, logLevel, shutdownGrace);
+                logFormat, logLevel, shutdownGrace, streamKeepAlive);
     }
 
     /** A copy with other client timeouts, for tests. */
     ServerSettings withClientTimeouts(Duration read, Duration idle) {
         return new ServerSettings(maxRequestBytes, read, idle, maxConnections, corsAllowedOrigins, logFormat,
-                logLevel, shutdownGrace);
+                logLevel, shutdownGrace, streamKeepAlive);
     }
 
     /** A copy with another connection cap, for tests. */
     ServerSettings withMaxConnections(int v) {
         return new ServerSettings(maxRequestBytes, clientReadTimeout, clientIdleTimeout, v, corsAllowedOrigins,
-                logFormat, logLevel, shutdownGrace);
+                logFormat, logLevel, shutdownGrace, streamKeepAlive);
     }
 
     /** A copy with other CORS origins, for tests. */
     ServerSettings withCorsAllowedOrigins(List<String> v) {
         return new ServerSettings(maxRequestBytes, clientReadTimeout, clientIdleTimeout, maxConnections, v,
-                logFormat, logLevel, shutdownGrace);
+                logFormat, logLevel, shutdownGrace, streamKeepAlive);
     }
 
     /** A copy with another log format, for tests. */
     ServerSettings withLogFormat(LogFormat v) {
         return new ServerSettings(maxRequestBytes, clientReadTimeout, clientIdleTimeout, maxConnections,
-                corsAllowedOrigins, v, logLevel, shutdownGrace);
+                corsAllowedOrigins, v, logLevel, shutdownGrace, streamKeepAlive);
+    }
+
+    /** A copy with another keep-alive interval, for tests. */
+    ServerSettings withStreamKeepAlive(Duration v) {
+        return new ServerSettings(maxRequestBytes, clientReadTimeout, clientIdleTimeout, maxConnections,
+                corsAllowedOrigins, logFormat, logLevel, shutdownGrace, v);
     }
 
     /** A copy with another shutdown grace, for tests. */
     ServerSettings withShutdownGrace(Duration v) {
         return new ServerSettings(maxRequestBytes, clientReadTimeout, clientIdleTimeout, maxConnections,
-                corsAllowedOrigins, logFormat, logLevel, v);
+                corsAllowedOrigins, logFormat, logLevel, v, streamKeepAlive);
     }
 
     /**
@@ -140,7 +153,9 @@ record ServerSettings(
         LogFormat format = logFormat(s);
         String level = logLevel(s);
         Duration grace = seconds(s, SHUTDOWN_GRACE, 30);
-        return new ServerSettings(maxRequestBytes, read, idle, maxConnections, origins, format, level, grace);
+        Duration keepAlive = Duration.ofSeconds(whole(s, STREAM_KEEPALIVE_SECONDS, 15, 0, 3600, " of seconds"));
+        return new ServerSettings(maxRequestBytes, read, idle, maxConnections, origins, format, level, grace,
+                keepAlive);
     }
 
     private static String value(Map<String, String> s, String name) {

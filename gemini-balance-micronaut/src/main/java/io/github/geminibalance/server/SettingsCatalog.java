@@ -79,6 +79,15 @@ final class SettingsCatalog {
         add(m, models, "THINKING_BUDGET_MAP", "{}", false);
         add(m, models, "MODEL_ALIASES", "{}", false);
         add(m, models, "IMAGE_MODELS", "[\"gemini-2.0-flash-exp\"]", false);
+        add(m, models, "FILTERED_MODELS", "[\"gemini-1.0-pro-vision-latest\", \"gemini-pro-vision\", \"chat-bison-001\", "
+                + "\"text-bison-001\", \"embedding-gecko-001\"]", false);
+        add(m, models, "URL_CONTEXT_ENABLED", "false", false);
+        add(m, models, "URL_CONTEXT_MODELS", "[\"gemini-2.5-pro\", \"gemini-2.5-flash\", \"gemini-2.5-flash-lite\", "
+                + "\"gemini-2.0-flash\", \"gemini-2.0-flash-live-001\"]", false);
+        add(m, models, "SHOW_SEARCH_LINK", "true", false);
+        add(m, models, "SHOW_THINKING_PROCESS", "true", false);
+        add(m, models, "FAKE_STREAM_ENABLED", "false", false);
+        add(m, models, "FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", "5", false);
         add(m, models, "SAFETY_SETTINGS", "[{\"category\": \"HARM_CATEGORY_HARASSMENT\", \"threshold\": \"OFF\"}, "
                 + "{\"category\": \"HARM_CATEGORY_HATE_SPEECH\", \"threshold\": \"OFF\"}, "
                 + "{\"category\": \"HARM_CATEGORY_SEXUALLY_EXPLICIT\", \"threshold\": \"OFF\"}, "
@@ -109,6 +118,7 @@ final class SettingsCatalog {
         add(m, server, "MAX_CONNECTIONS", "10000", false);
         add(m, server, "CORS_ALLOWED_ORIGINS", "*", false);
         add(m, server, "SHUTDOWN_GRACE", "30", false);
+        add(m, server, "STREAM_KEEPALIVE_SECONDS", "15", false);
         add(m, server, "LOG_FORMAT", "text", false);
         add(m, server, "LOG_LEVEL", "info", false);
         add(m, server, ImageSettings.IMAGE_URL_TTL_HOURS, "24", false);
