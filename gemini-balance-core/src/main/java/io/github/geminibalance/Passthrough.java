@@ -19,9 +19,11 @@ final class Passthrough {
     private final ChatPipeline chat;
     private final GeminiBalanceListener listener;
     private final Supplier<Map<String, String>> aliases;
+    private final Files files;
 
     Passthrough(RetryLoop retry, GeminiClient client, ChatPipeline chat, GeminiBalanceListener listener,
-            Supplier<Map<String, String>> aliases) {
+            Supplier<Map<String, String>> aliases, Files files) {
+        this.files = files;
         this.retry = retry;
         this.client = client;
         this.chat = chat;
@@ -29,9 +31,12 @@ final class Passthrough {
         this.aliases = aliases;
     }
 
-    /** {@link GeminiBalance#forward(String, String, String, byte[], RequestTrace)}. */
+    /**
+     * {@link GeminiBalance#forward(String, String, String, byte[], RequestTrace, String)}: a request that names
+     * an uploaded file ({@code fileData.fileUri}) goes to the file's key only.
+     */
     CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body,
-            RequestTrace trace) {
+            RequestTrace trace, String owner) {
         String requested = nativeModel(path);
         GeminiBalance.note(trace, requested.equals(ModelCatalog.POOL_KEY) ? null : requested,
                 path.endsWith(":streamGenerateContent"));
@@ -43,14 +48,17 @@ final class Passthrough {
         // only answers that carry usageMetadata are scanned for it
         boolean scan = path.endsWith(":generateContent") || path.endsWith(":streamGenerateContent");
         String pathAndQuery = "/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
-        return Calls.handOver(Calls.observe(listener, "native", model, Calls.guard(() -> retry.run(model,
-                ChatPipeline.traced(trace, retry.policy(),
+        RetryLoop.Attempt<NativeResponse> attempt = ChatPipeline.traced(trace, retry.policy(),
                 lease -> client.exchange(lease.key(), method, pathAndQuery, body, "application/json")
                         .thenApply(response -> {
                             var released = ChatPipeline.releasing(response.body(), lease, retry.policy(), trace, scan);
                             chat.releaseLater(released::cancelIfUnsubscribed);
                             return new NativeResponse(response.status(), response.contentType(), released);
-                        }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
+                        }));
+        return Calls.handOver(Calls.observe(listener, "native", model, Calls.guard(() -> scan
+                ? files.keyFor(body, owner).thenCompose(key -> key.isPresent() ? retry.runOn(key.get(), model, attempt)
+                        : retry.run(model, attempt))
+                : retry.run(model, attempt))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
     }
 
     /** {@link GeminiBalance#forwardOpenAiLayer}. */

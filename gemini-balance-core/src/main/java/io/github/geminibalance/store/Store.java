@@ -41,6 +41,17 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * The files uploaded through the Files API and the key that owns each. The default keeps none ({@link
+     * FileRepository#none()}: the facade then keeps them in memory); the memory store keeps the newest
+     * {@value InMemoryFileRepository#DEFAULT_CAPACITY}, the database store all of them until they expire.
+     *
+     * @return the uploaded files
+     */
+    default FileRepository files() {
+        return FileRepository.none();
+    }
+
+    /**
      * Waits until every record and mark offered before the call is written, at most {@code timeoutMillis};
      * false when they were not all written in time. Immediate for memory stores.
      */
@@ -70,6 +81,7 @@ public interface Store extends AutoCloseable {
         InMemorySettingsRepository settings = new InMemorySettingsRepository(clock);
         InMemoryResponseRepository responses = new InMemoryResponseRepository(
                 InMemoryResponseRepository.DEFAULT_CAPACITY);
+        InMemoryFileRepository files = new InMemoryFileRepository();
         return new Store() {
             @Override
             public KeyRepository keys() {
@@ -94,6 +106,11 @@ public interface Store extends AutoCloseable {
             @Override
             public ResponseRepository responses() {
                 return responses;
+            }
+
+            @Override
+            public FileRepository files() {
+                return files;
             }
         };
     }

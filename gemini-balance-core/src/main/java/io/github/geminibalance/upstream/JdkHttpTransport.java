@@ -23,10 +23,22 @@ public final class JdkHttpTransport implements HttpTransport {
         for (Map.Entry<String, String> h : request.headers().entrySet()) {
             b.header(h.getKey(), h.getValue());
         }
-        b.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
+        b.method(request.method(), request.streamed() != null && request.streamed().length() > 0
+                ? HttpRequest.BodyPublishers.fromPublisher(request.streamed().publisher(), request.streamed().length())
+                : request.body() == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(request.body()));
         return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofPublisher())
                 .thenApply(r -> new Response(r.statusCode(), r.headers().firstValue("content-type").orElse(null),
-                        r.body()));
+                        r.body(), firstValues(r.headers())));
+    }
+
+    private static Map<String, String> firstValues(java.net.http.HttpHeaders headers) {
+        Map<String, String> first = new java.util.HashMap<>();
+        headers.map().forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                first.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), values.get(0));
+            }
+        });
+        return first;
     }
 }

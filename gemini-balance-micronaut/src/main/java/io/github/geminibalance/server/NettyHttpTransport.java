@@ -382,18 +382,26 @@ final class NettyHttpTransport implements HttpTransport {
             this.call = c;
             this.body = null;
             Request r = c.request;
-            DefaultFullHttpRequest req;
+            io.netty.handler.codec.http.HttpRequest req;
             try {
                 String target = r.uri().getRawPath() + (r.uri().getRawQuery() == null ? "" : "?" + r.uri().getRawQuery());
-                ByteBuf content = r.body() == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body());
-                req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(r.method()), target, content);
+                HttpMethod method = HttpMethod.valueOf(r.method());
+                long length;
+                if (r.streamed() != null) {
+                    req = new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1, method, target);
+                    length = r.streamed().length();
+                } else {
+                    ByteBuf content = r.body() == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body());
+                    req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target, content);
+                    length = content.readableBytes();
+                }
                 HttpHeaders h = req.headers();
                 h.set(HttpHeaderNames.HOST, origin.hostHeader);
                 for (Map.Entry<String, String> e : r.headers().entrySet()) {
                     h.set(e.getKey(), e.getValue());
                 }
-                if (r.body() != null || !"GET".equals(r.method())) {
-                    h.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+                if (r.body() != null || r.streamed() != null || !"GET".equals(r.method())) {
+                    h.set(HttpHeaderNames.CONTENT_LENGTH, length);
                 }
             } catch (RuntimeException e) {
                 // Netty's header validation may quote the value, and values carry the API key
@@ -403,11 +411,19 @@ final class NettyHttpTransport implements HttpTransport {
                 return;
             }
             c.written = false;
-            headTimer = ctx.executor().schedule(() -> {
-                if (call == c && body == null) {
-                    fail(new HttpTimeoutException("Gemini did not answer within " + r.timeout().toSeconds() + " s"));
-                }
-            }, Math.max(0, c.deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (r.streamed() != null) {
+                c.retried = true; // a streamed body cannot be sent twice
+                ctx.writeAndFlush(req).addListener(f -> {
+                    if (!f.isSuccess() && call == c) {
+                        fail(f.cause());
+                    }
+                });
+                // the head is awaited from the end of the body, which may take long to send
+                new StreamedWrite(c, () -> startHeadTimer(c)).start();
+                ctx.read();
+                return;
+            }
+            startHeadTimer(c);
             ctx.writeAndFlush(req).addListener(f -> {
                 if (f.isSuccess()) {
                     c.written = true;
@@ -417,6 +433,121 @@ final class NettyHttpTransport implements HttpTransport {
                 }
             });
             ctx.read();
+        }
+
+        private void startHeadTimer(Call c) {
+            headTimer = ctx.executor().schedule(() -> {
+                if (call == c && body == null) {
+                    fail(new HttpTimeoutException("Gemini did not answer within " + c.request.timeout().toSeconds() + " s"));
+                }
+            }, Math.max(0, c.deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+
+        /**
+         * Writes a streamed request body: one buffer requested at a time, the next only once the last is
+         * written to the socket, so no more than one buffer is held, however large the body.
+         */
+        private final class StreamedWrite implements java.util.concurrent.Flow.Subscriber<ByteBuffer> {
+            private final Call c;
+            private final Runnable written;
+            private java.util.concurrent.Flow.Subscription subscription;
+            private long sent;
+            private boolean done;
+
+            StreamedWrite(Call c, Runnable written) {
+                this.c = c;
+                this.written = written;
+            }
+
+            void start() {
+                c.request.streamed().publisher().subscribe(this);
+            }
+
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                ctx.executor().execute(() -> {
+                    subscription = s;
+                    if (call != c) {
+                        s.cancel();
+                    } else {
+                        s.request(1);
+                    }
+                });
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                ByteBuf buf = Unpooled.copiedBuffer(item);
+                ctx.executor().execute(() -> {
+                    if (done || call != c) {
+                        buf.release();
+                        cancel();
+                        return;
+                    }
+                    sent += buf.readableBytes();
+                    if (sent > c.request.streamed().length()) {
+                        buf.release();
+                        abort(new IOException("the upload body is longer than its declared length"));
+                        return;
+                    }
+                    ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(buf)).addListener(f -> {
+                        if (!f.isSuccess()) {
+                            abort(f.cause());
+                        } else if (!done && call == c) {
+                            subscription.request(1);
+                        }
+                    });
+                });
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                ctx.executor().execute(() -> abort(new IOException("the upload body failed: "
+                        + error.getClass().getSimpleName(), error)));
+            }
+
+            @Override
+            public void onComplete() {
+                ctx.executor().execute(() -> {
+                    if (done || call != c) {
+                        return;
+                    }
+                    if (sent != c.request.streamed().length()) {
+                        abort(new IOException("the upload body ended after " + sent + " of its "
+                                + c.request.streamed().length() + " bytes"));
+                        return;
+                    }
+                    done = true;
+                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
+                        if (f.isSuccess()) {
+                            c.written = true;
+                            c.writtenAt = System.nanoTime();
+                            if (call == c && body == null) {
+                                written.run();
+                            }
+                        } else if (call == c) {
+                            fail(f.cause());
+                        }
+                    });
+                });
+            }
+
+            private void cancel() {
+                done = true;
+                if (subscription != null) {
+                    subscription.cancel();
+                }
+            }
+
+            private void abort(Throwable error) {
+                if (done) {
+                    return;
+                }
+                cancel();
+                if (call == c) {
+                    fail(error);
+                }
+            }
         }
 
         @Override
@@ -439,7 +570,7 @@ final class NettyHttpTransport implements HttpTransport {
                     keepAlive = HttpUtil.isKeepAlive(response);
                     body = new NettyResponseBody(ctx.channel());
                     if (!call.head.complete(new Response(response.status().code(),
-                            response.headers().get(HttpHeaderNames.CONTENT_TYPE), body))) {
+                            response.headers().get(HttpHeaderNames.CONTENT_TYPE), body, firstValues(response.headers())))) {
                         fail(new IOException("the caller gave up on the call")); // nobody can read this body
                         return;
                     }
@@ -532,5 +663,13 @@ final class NettyHttpTransport implements HttpTransport {
                 headTimer = null;
             }
         }
+    }
+
+    private static Map<String, String> firstValues(HttpHeaders headers) {
+        Map<String, String> first = new java.util.HashMap<>();
+        for (Map.Entry<String, String> e : headers) {
+            first.putIfAbsent(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue());
+        }
+        return first;
     }
 }

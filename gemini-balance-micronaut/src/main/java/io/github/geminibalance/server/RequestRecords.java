@@ -85,10 +85,16 @@ final class RequestRecords {
         if (path.startsWith(OpenAiLayerController.PREFIX)) {
             return "google.openai";
         }
+        if (FilesController.isUploadPath(path)) {
+            return "gemini.files";
+        }
         if (!NativeController.isNativePath(path)) {
             return null;
         }
         String resource = NativeController.resource(request);
+        if (resource != null && (resource.equals("files") || resource.startsWith("files/"))) {
+            return "gemini.files";
+        }
         if (resource == null || !resource.startsWith("models")) {
             return null;
         }
