@@ -55,7 +55,9 @@ final class Passthrough {
                             chat.releaseLater(released::cancelIfUnsubscribed);
                             return new NativeResponse(response.status(), response.contentType(), released);
                         }));
-        return Calls.handOver(Calls.observe(listener, "native", model, Calls.guard(() -> scan
+        // calls that may name an uploaded file (fileData.fileUri) go to the file's key
+        boolean mayNameFiles = scan || path.endsWith(":countTokens");
+        return Calls.handOver(Calls.observe(listener, "native", model, Calls.guard(() -> mayNameFiles
                 ? files.keyFor(body, owner).thenCompose(key -> key.isPresent() ? retry.runOn(key.get(), model, attempt)
                         : retry.run(model, attempt))
                 : retry.run(model, attempt))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
