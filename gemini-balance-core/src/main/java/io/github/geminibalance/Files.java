@@ -303,11 +303,39 @@ final class Files {
         Map<String, String> sent = new HashMap<>();
         headers.forEach((name, value) -> {
             String n = name.toLowerCase(Locale.ROOT);
-            if ((n.startsWith("x-goog-upload-") || n.equals("content-type")) && value != null) {
+            if (n.startsWith("x-goog-upload-") && value != null) {
                 sent.put(n, value);
+            } else if (n.equals("content-type") && value != null) {
+                String type = mediaType(value);
+                if (type != null) {
+                    sent.put(n, type);
+                }
             }
         });
         return sent;
+    }
+
+    private static final Pattern MEDIA_TYPE = Pattern.compile("\\s*([A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+)\\s*(;.*)?");
+    private static final Pattern BOUNDARY = Pattern.compile(";\\s*boundary=(\"[^\"]{1,70}\"|[A-Za-z0-9'()+_,./:=?-]{1,70})",
+            Pattern.CASE_INSENSITIVE);
+
+    /**
+     * The media type Gemini gets: the client's type and, for multipart, its boundary; other parameters (a
+     * charset) are dropped, and a malformed value is not sent. Null when there is nothing to send.
+     */
+    static String mediaType(String contentType) {
+        Matcher m = MEDIA_TYPE.matcher(contentType);
+        if (!m.matches()) {
+            return null;
+        }
+        String type = m.group(1).toLowerCase(Locale.ROOT);
+        if (m.group(2) != null && type.startsWith("multipart/")) {
+            Matcher b = BOUNDARY.matcher(m.group(2));
+            if (b.find()) {
+                return type + "; boundary=" + b.group(1);
+            }
+        }
+        return type;
     }
 
     // What the client gets of the protocol: Gemini's x-goog-upload-* headers but its upload URL

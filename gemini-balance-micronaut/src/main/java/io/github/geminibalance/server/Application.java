@@ -46,6 +46,7 @@ public final class Application {
             serverConfig = ServerConfig.from(raw);
             settings = ServerSettings.from(raw);
             AdminUiSettings.from(raw); // ADMIN_SESSION_EXPIRE
+            FilesSettings.from(raw); // FILES_USER_ISOLATION_ENABLED
         } catch (ConfigException e) {
             System.err.println("gemini-balance: " + e.getMessage());
             System.exit(1);

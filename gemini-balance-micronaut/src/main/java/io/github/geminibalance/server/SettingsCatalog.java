@@ -100,6 +100,7 @@ final class SettingsCatalog {
         add(m, server, "SHUTDOWN_GRACE", "30", false);
         add(m, server, "LOG_FORMAT", "text", false);
         add(m, server, "LOG_LEVEL", "info", false);
+        add(m, server, FilesSettings.FILES_USER_ISOLATION_ENABLED, "true", false);
         String database = "database";
         add(m, database, "DATABASE_TYPE", "sqlite", false);
         add(m, database, "SQLITE_DATABASE", DatabaseSettings.DEFAULT_SQLITE_FILE, false);

@@ -58,9 +58,10 @@ import org.junit.jupiter.api.Test;
 class FrontDoorFuzzTest {
 
     static final long DEFAULT_SEED = 0x9e3779b97f4a7c15L;
-    // The bodies go round the eleven routes: five OpenAI's (chat, chat stream, embeddings, responses,
-    // responses stream), four Gemini's and two Anthropic's (messages, messages stream), so 31,500 give
-    // OpenAI about 14,300, Gemini 11,450 and Anthropic 5,700.
+    // The bodies go round the thirteen routes: five OpenAI's (chat, chat stream, embeddings, responses,
+    // responses stream), four Gemini's, two of the Files API's upload endpoint and two Anthropic's
+    // (messages, messages stream), so 31,500 give OpenAI about 12,100, Gemini 9,700, uploads 4,850 and
+    // Anthropic 4,850.
     private static final int DEFAULT_BODIES = 31_500;
     private static final int IN_FLIGHT = 8;
     private static final Set<String> GATEWAY_CODES = Set.of("upstream_error", "upstream_unreachable",

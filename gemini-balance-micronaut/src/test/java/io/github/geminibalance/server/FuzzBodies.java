@@ -38,7 +38,10 @@ final class FuzzBodies {
         COUNT_TOKENS("countTokens", true),
         EMBED_CONTENT("embedContent", true),
         MESSAGES("/v1/messages", false),
-        MESSAGES_STREAM("/v1/messages", false);
+        MESSAGES_STREAM("/v1/messages", false),
+        // the Files API's upload endpoint: a one-request upload (streamed upstream) and an unknown session
+        FILE_UPLOAD("/upload/v1beta/files?uploadType=multipart", true),
+        FILE_UPLOAD_CHUNK("/upload/v1beta/files?upload_id=fuzz-unknown-session", true);
 
         final String route;
         final boolean gemini;
@@ -99,6 +102,8 @@ final class FuzzBodies {
                     ",\"systemInstruction\":{\"parts\":[{\"text\":\"be brief\"}]}",
                     ",\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\",\"parameters\":{\"type\":\"OBJECT\"}}]}]")) + "}");
             case MESSAGES, MESSAGES_STREAM -> messages(model, door == Door.MESSAGES_STREAM);
+            case FILE_UPLOAD, FILE_UPLOAD_CHUNK -> parse("{\"file\":{\"display_name\":\"fuzz\""
+                    + pick(List.of("", ",\"mimeType\":\"text/plain\"")) + "}}");
             case EMBED_CONTENT -> parse("{\"content\":{\"parts\":[{\"text\":\"hello\"}]}"
                     + pick(List.of("", ",\"outputDimensionality\":3", ",\"taskType\":\"RETRIEVAL_QUERY\"")) + "}");
         };
@@ -186,7 +191,8 @@ final class FuzzBodies {
             contentType = random.nextInt(4) == 0 ? null : pick(ODD_TYPES);
             what.append(" content-type=").append(contentType);
         }
-        String path = door.gemini ? "/v1beta/models/" + encode(model) + ":" + door.route : door.route;
+        String path = door.gemini && !door.route.startsWith("/") ? "/v1beta/models/" + encode(model) + ":" + door.route
+                : door.route;
         return new Case(door, path, contentType, bytes, what.toString());
     }
 
