@@ -16,10 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -82,7 +80,7 @@ final class Files {
     /** Starts a resumable upload (or sends a small non-resumable one) with a pooled key. */
     CompletableFuture<FileAnswer> start(Map<String, String> headers, String query, byte[] body, String owner,
             RequestTrace trace) {
-        Map<String, String> sent = uploadHeaders(headers);
+        Map<String, String> sent = UploadHeaders.toGemini(headers);
         URI uri = client.uploadUri(query);
         return observe(retry.run(ModelCatalog.POOL_KEY, Pipeline.traced(trace, retry.policy(),
                 lease -> client.files(lease.key(), "POST", uri, sent, body, null, timeout.get())
@@ -103,7 +101,7 @@ final class Files {
                     "No upload session with this upload_id: it expired, was finished, or never existed; "
                             + "start the upload again."));
         }
-        Map<String, String> sent = uploadHeaders(headers);
+        Map<String, String> sent = UploadHeaders.toGemini(headers);
         HttpTransport.StreamedBody streamed = length > 0 ? new HttpTransport.StreamedBody(body, length) : null;
         byte[] none = length > 0 ? null : new byte[0];
         return observe(retry.runOn(s.keyId(), ModelCatalog.POOL_KEY, Pipeline.traced(trace, retry.policy(),
@@ -122,7 +120,7 @@ final class Files {
      */
     CompletableFuture<FileAnswer> uploadWhole(Map<String, String> headers, String query, Flow.Publisher<ByteBuffer> body,
             long length, String owner, RequestTrace trace) {
-        Map<String, String> sent = uploadHeaders(headers);
+        Map<String, String> sent = UploadHeaders.toGemini(headers);
         URI uri = client.uploadUri(query);
         AtomicBoolean used = new AtomicBoolean();
         HttpTransport.StreamedBody streamed = length > 0 ? new HttpTransport.StreamedBody(body, length) : null;
@@ -263,7 +261,7 @@ final class Files {
             String session) {
         JsonNode file = fileOf(answer.body());
         FileAnswer out = new FileAnswer(answer.status(), answer.contentType() == null ? "application/json"
-                : answer.contentType(), protocolHeaders(answer.headers()), answer.body(), session);
+                : answer.contentType(), UploadHeaders.toClient(answer.headers()), answer.body(), session);
         if (file == null) {
             return CompletableFuture.completedFuture(out);
         }
@@ -296,58 +294,6 @@ final class Files {
     private static FileAnswer answer(GeminiClient.FileExchange e) {
         return new FileAnswer(e.status(), e.contentType() == null ? "application/json" : e.contentType(), Map.of(),
                 e.body(), null);
-    }
-
-    // What the client sends for the upload protocol: its x-goog-upload-* headers and the content type, nothing else
-    private static Map<String, String> uploadHeaders(Map<String, String> headers) {
-        Map<String, String> sent = new HashMap<>();
-        headers.forEach((name, value) -> {
-            String n = name.toLowerCase(Locale.ROOT);
-            if (n.startsWith("x-goog-upload-") && value != null) {
-                sent.put(n, value);
-            } else if (n.equals("content-type") && value != null) {
-                String type = mediaType(value);
-                if (type != null) {
-                    sent.put(n, type);
-                }
-            }
-        });
-        return sent;
-    }
-
-    private static final Pattern MEDIA_TYPE = Pattern.compile("\\s*([A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+)\\s*(;.*)?");
-    private static final Pattern BOUNDARY = Pattern.compile(";\\s*boundary=(\"[^\"]{1,70}\"|[A-Za-z0-9'()+_,./:=?-]{1,70})",
-            Pattern.CASE_INSENSITIVE);
-
-    /**
-     * The media type Gemini gets: the client's type and, for multipart, its boundary; other parameters (a
-     * charset) are dropped, and a malformed value is not sent. Null when there is nothing to send.
-     */
-    static String mediaType(String contentType) {
-        Matcher m = MEDIA_TYPE.matcher(contentType);
-        if (!m.matches()) {
-            return null;
-        }
-        String type = m.group(1).toLowerCase(Locale.ROOT);
-        if (m.group(2) != null && type.startsWith("multipart/")) {
-            Matcher b = BOUNDARY.matcher(m.group(2));
-            if (b.find()) {
-                return type + "; boundary=" + b.group(1);
-            }
-        }
-        return type;
-    }
-
-    // What the client gets of the protocol: Gemini's x-goog-upload-* headers but its upload URL
-    private static Map<String, String> protocolHeaders(Map<String, String> headers) {
-        Map<String, String> kept = new HashMap<>();
-        headers.forEach((name, value) -> {
-            if (name.startsWith("x-goog-upload-") && !name.equals("x-goog-upload-url")
-                    && !name.equals("x-goog-upload-control-url")) {
-                kept.put(name, value);
-            }
-        });
-        return kept;
     }
 
     private <T> CompletableFuture<T> observe(CompletableFuture<T> call) {

@@ -142,6 +142,7 @@ public final class GeminiBalance implements AutoCloseable {
         this.catalog = new ModelCatalog(retry, client, clock, runtime::get);
         this.files = new Files(retry, client, store.files().keeps() ? store.files()
                 : new io.github.geminibalance.store.InMemoryFileRepository(), clock, listener, config::timeout);
+        chat.pinFilesWith(files);
         this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases, files);
         this.messages = new MessagesPipeline(
                 new io.github.geminibalance.translate.MessagesRequestTranslator(translation::get), media, client,
@@ -270,8 +271,18 @@ public final class GeminiBalance implements AutoCloseable {
 
     /** {@link #chat(ChatCompletionRequest)}, noting the model, attempts and tokens in {@code trace}. */
     public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request, RequestTrace trace) {
+        return chat(request, trace, null);
+    }
+
+    /**
+     * {@link #chat(ChatCompletionRequest, RequestTrace)} for one client: a chat naming a file uploaded
+     * through the Files API ({@code file.file_id}) is sent with the file's key if the file is {@code owner}'s
+     * ({@code null}: anybody's).
+     */
+    public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request, RequestTrace trace, String owner) {
         note(trace, request == null ? null : request.model(), false);
-        return Calls.observe(listener, "chat", request == null ? "" : request.model(), Calls.guard(() -> chat.complete(request, trace)));
+        return Calls.observe(listener, "chat", request == null ? "" : request.model(),
+                Calls.guard(() -> chat.complete(request, trace, owner)));
     }
 
     static void note(RequestTrace trace, String model, boolean stream) {
@@ -294,9 +305,14 @@ public final class GeminiBalance implements AutoCloseable {
      * {@code trace}; the trace's {@linkplain RequestTrace#whenDone done actions} run when the stream ends.
      */
     public CompletableFuture<ChatStream> chatStream(ChatCompletionRequest request, RequestTrace trace) {
+        return chatStream(request, trace, null);
+    }
+
+    /** {@link #chatStream(ChatCompletionRequest, RequestTrace)}; uploaded files as in {@link #chat(ChatCompletionRequest, RequestTrace, String)}. */
+    public CompletableFuture<ChatStream> chatStream(ChatCompletionRequest request, RequestTrace trace, String owner) {
         note(trace, request == null ? null : request.model(), true);
         return Calls.handOver(Calls.observe(listener, "chat_stream", request == null ? "" : request.model(),
-                Calls.guard(() -> chat.stream(request, trace))), ChatPipeline::abandon);
+                Calls.guard(() -> chat.stream(request, trace, owner))), ChatPipeline::abandon);
     }
 
     // The future the caller holds is our own: if the caller cancels it or gives up (orTimeout) before

@@ -20,11 +20,11 @@ class FilesNamesTest {
 
     @Test
     void onlyTheMediaTypeAndAMultipartBoundaryReachGemini() {
-        assertThat(Files.mediaType("application/json; charset=bogus")).isEqualTo("application/json");
-        assertThat(Files.mediaType("multipart/related; boundary=abc123")).isEqualTo("multipart/related; boundary=abc123");
-        assertThat(Files.mediaType("Multipart/Related; charset=x; boundary=\"a b\"")).isEqualTo("multipart/related; boundary=\"a b\"");
-        assertThat(Files.mediaType("image/png")).isEqualTo("image/png");
-        assertThat(Files.mediaType("not a type")).isNull();
-        assertThat(Files.mediaType("")).isNull();
+        assertThat(UploadHeaders.mediaType("application/json; charset=bogus")).isEqualTo("application/json");
+        assertThat(UploadHeaders.mediaType("multipart/related; boundary=abc123")).isEqualTo("multipart/related; boundary=abc123");
+        assertThat(UploadHeaders.mediaType("Multipart/Related; charset=x; boundary=\"a b\"")).isEqualTo("multipart/related; boundary=\"a b\"");
+        assertThat(UploadHeaders.mediaType("image/png")).isEqualTo("image/png");
+        assertThat(UploadHeaders.mediaType("not a type")).isNull();
+        assertThat(UploadHeaders.mediaType("")).isNull();
     }
 }

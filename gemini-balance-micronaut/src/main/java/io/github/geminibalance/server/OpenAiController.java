@@ -43,9 +43,11 @@ final class OpenAiController {
     // A model may quote one of the pool's keys (a file URI with ?key=); clients never see it.
     private final KeyScrubbers scrubbers;
     private final RequestRecords records;
+    private final FilesSettings files;
 
-    OpenAiController(GeminiBalance gemini, RequestRecords records) {
+    OpenAiController(GeminiBalance gemini, RequestRecords records, FilesSettings files) {
         this.gemini = gemini;
+        this.files = files;
         this.scrubbers = new KeyScrubbers(gemini::keyValues);
         this.records = records;
     }
@@ -61,10 +63,13 @@ final class OpenAiController {
         records.keepBody(http, body);
         ChatCompletionRequest request = RequestBodies.read(body, ChatCompletionRequest.class);
         RequestTrace trace = AccessLogFilter.trace(http);
+        // a chat naming an uploaded file (file.file_id) goes to the file's key, if the file is the caller's
+        String owner = files.userIsolation()
+                ? http.getAttribute(AccessLogFilter.LABEL_ATTRIBUTE, String.class).orElse("") : null;
         if (request.streamRequested()) {
-            return gemini.chatStream(request, trace).thenApply(this::eventStream);
+            return gemini.chatStream(request, trace, owner).thenApply(this::eventStream);
         }
-        return gemini.chat(request, trace).thenApply(this::json);
+        return gemini.chat(request, trace, owner).thenApply(this::json);
     }
 
     /** {@code POST /v1/embeddings}: float arrays or base64, as {@code encoding_format} asks. */

@@ -194,6 +194,27 @@ class FilesSdkTest {
     }
 
     @Test
+    void aFileUploadedWithTheSdkIsSentWithItsKeyFromOpenAiChat() throws Exception {
+        String id = stubUpload("chat door");
+        File file = upload(client(TestServer.TOKEN), id, "chat door");
+        String owner = keysOn("/upload/v1beta/files.*").get(0);
+
+        for (String fileId : List.of(file.name().orElseThrow(), file.uri().orElseThrow(), file.name().orElseThrow())) {
+            HttpResponse<String> answer = server.postJson("/v1/chat/completions", "{\"model\":\"" + MODEL + "\","
+                    + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"file\",\"file\":{\"file_id\":\""
+                    + fileId + "\",\"filename\":\"notes.txt\"}},{\"type\":\"text\",\"text\":\"Summarise\"}]}]}");
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).contains("A small text file.");
+        }
+        assertThat(keysOn(".*:generateContent")).containsExactly(owner, owner, owner);
+        JsonNode sent = gemini.requestBodies(MODEL, "generateContent").get(0);
+        assertThat(sent.path("contents").get(0).path("parts").get(0).path("fileData").path("fileUri").asText())
+                .isEqualTo("https://generativelanguage.googleapis.com/v1beta/files/" + id);
+        assertThat(sent.path("contents").get(0).path("parts").get(0).path("fileData").path("mimeType").asText())
+                .isEqualTo("text/plain");
+    }
+
+    @Test
     void anotherClientTokenCanNeitherSeeNorUseTheFile() throws Exception {
         String id = stubUpload("mine only");
         upload(client(TestServer.TOKEN), id, "mine only");
