@@ -10,7 +10,6 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
-import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
@@ -77,7 +76,8 @@ final class FilesController {
     /** Starts an upload, sends a one-request upload, or continues a resumable one ({@code upload_id}). */
     @Post(uris = {"/upload/v1beta/files", "/gemini/upload/v1beta/files"}, consumes = MediaType.ALL,
             produces = MediaType.APPLICATION_JSON)
-    CompletableFuture<MutableHttpResponse<byte[]>> upload(HttpRequest<?> request, @Nullable @Body Publisher<byte[]> body) {
+    CompletableFuture<MutableHttpResponse<byte[]>> upload(HttpRequest<?> request) {
+        Publisher<byte[]> body = body(request);
         String session = request.getParameters().get("upload_id");
         if (session != null) {
             return chunk(request, session, body);
@@ -106,7 +106,8 @@ final class FilesController {
     /** A chunk sent with {@code PUT}, as some clients do. */
     @Put(uris = {"/upload/v1beta/files", "/gemini/upload/v1beta/files"}, consumes = MediaType.ALL,
             produces = MediaType.APPLICATION_JSON)
-    CompletableFuture<MutableHttpResponse<byte[]>> put(HttpRequest<?> request, @Nullable @Body Publisher<byte[]> body) {
+    CompletableFuture<MutableHttpResponse<byte[]>> put(HttpRequest<?> request) {
+        Publisher<byte[]> body = body(request);
         String session = request.getParameters().get("upload_id");
         if (session == null) {
             return done(request, CompletableFuture.failedFuture(invalid(400,
@@ -214,6 +215,17 @@ final class FilesController {
         Map<String, String> out = new HashMap<>();
         request.getHeaders().forEachValue((name, value) -> out.putIfAbsent(name.toLowerCase(Locale.ROOT), value));
         return out;
+    }
+
+    /**
+     * The request's bytes as they arrive, whatever the content type (a {@code @Body} publisher would be
+     * parsed by type: JSON would be split into values); null without a body.
+     */
+    private static @Nullable Publisher<byte[]> body(HttpRequest<?> request) {
+        if (request instanceof io.micronaut.http.ServerHttpRequest<?> server) {
+            return server.byteBody().move().toByteArrayPublisher();
+        }
+        return null;
     }
 
     /** The request body as the core reads it: one buffer at a time, as the client's bytes arrive. */

@@ -419,7 +419,13 @@ final class NettyHttpTransport implements HttpTransport {
                     }
                 });
                 // the head is awaited from the end of the body, which may take long to send
-                new StreamedWrite(c, () -> startHeadTimer(c)).start();
+                StreamedRequestBody.write(ctx, r.streamed(), () -> call == c, this::fail, () -> {
+                    c.written = true;
+                    c.writtenAt = System.nanoTime();
+                    if (call == c && body == null) {
+                        startHeadTimer(c);
+                    }
+                });
                 ctx.read();
                 return;
             }
@@ -441,113 +447,6 @@ final class NettyHttpTransport implements HttpTransport {
                     fail(new HttpTimeoutException("Gemini did not answer within " + c.request.timeout().toSeconds() + " s"));
                 }
             }, Math.max(0, c.deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
-
-        /**
-         * Writes a streamed request body: one buffer requested at a time, the next only once the last is
-         * written to the socket, so no more than one buffer is held, however large the body.
-         */
-        private final class StreamedWrite implements java.util.concurrent.Flow.Subscriber<ByteBuffer> {
-            private final Call c;
-            private final Runnable written;
-            private java.util.concurrent.Flow.Subscription subscription;
-            private long sent;
-            private boolean done;
-
-            StreamedWrite(Call c, Runnable written) {
-                this.c = c;
-                this.written = written;
-            }
-
-            void start() {
-                c.request.streamed().publisher().subscribe(this);
-            }
-
-            @Override
-            public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
-                ctx.executor().execute(() -> {
-                    subscription = s;
-                    if (call != c) {
-                        s.cancel();
-                    } else {
-                        s.request(1);
-                    }
-                });
-            }
-
-            @Override
-            public void onNext(ByteBuffer item) {
-                ByteBuf buf = Unpooled.copiedBuffer(item);
-                ctx.executor().execute(() -> {
-                    if (done || call != c) {
-                        buf.release();
-                        cancel();
-                        return;
-                    }
-                    sent += buf.readableBytes();
-                    if (sent > c.request.streamed().length()) {
-                        buf.release();
-                        abort(new IOException("the upload body is longer than its declared length"));
-                        return;
-                    }
-                    ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(buf)).addListener(f -> {
-                        if (!f.isSuccess()) {
-                            abort(f.cause());
-                        } else if (!done && call == c) {
-                            subscription.request(1);
-                        }
-                    });
-                });
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                ctx.executor().execute(() -> abort(new IOException("the upload body failed: "
-                        + error.getClass().getSimpleName(), error)));
-            }
-
-            @Override
-            public void onComplete() {
-                ctx.executor().execute(() -> {
-                    if (done || call != c) {
-                        return;
-                    }
-                    if (sent != c.request.streamed().length()) {
-                        abort(new IOException("the upload body ended after " + sent + " of its "
-                                + c.request.streamed().length() + " bytes"));
-                        return;
-                    }
-                    done = true;
-                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
-                        if (f.isSuccess()) {
-                            c.written = true;
-                            c.writtenAt = System.nanoTime();
-                            if (call == c && body == null) {
-                                written.run();
-                            }
-                        } else if (call == c) {
-                            fail(f.cause());
-                        }
-                    });
-                });
-            }
-
-            private void cancel() {
-                done = true;
-                if (subscription != null) {
-                    subscription.cancel();
-                }
-            }
-
-            private void abort(Throwable error) {
-                if (done) {
-                    return;
-                }
-                cancel();
-                if (call == c) {
-                    fail(error);
-                }
-            }
         }
 
         @Override
