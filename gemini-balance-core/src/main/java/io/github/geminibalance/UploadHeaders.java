@@ -39,7 +39,7 @@ final class UploadHeaders {
 
     /**
      * The media type Gemini gets: the client's type and, for multipart, its boundary; other parameters (a
-     * charset) are dropped, and a malformed value is not sent. Null when there is nothing to send.
+     * charset) are dropped; a malformed value or a web form's type is not sent. Null when there is nothing to send.
      */
     static String mediaType(String contentType) {
         Matcher m = MEDIA_TYPE.matcher(contentType);
@@ -47,6 +47,9 @@ final class UploadHeaders {
             return null;
         }
         String type = m.group(1).toLowerCase(Locale.ROOT);
+        if (type.equals("application/x-www-form-urlencoded") || type.equals("multipart/form-data")) {
+            return null; // a web form is none of Gemini's upload formats; proxies on the way would parse it
+        }
         if (m.group(2) != null && type.startsWith("multipart/")) {
             Matcher b = BOUNDARY.matcher(m.group(2));
             if (b.find()) {

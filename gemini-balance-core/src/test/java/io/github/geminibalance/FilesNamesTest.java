@@ -26,5 +26,6 @@ class FilesNamesTest {
         assertThat(UploadHeaders.mediaType("image/png")).isEqualTo("image/png");
         assertThat(UploadHeaders.mediaType("not a type")).isNull();
         assertThat(UploadHeaders.mediaType("")).isNull();
+        assertThat(UploadHeaders.mediaType("application/x-www-form-urlencoded")).isNull();
     }
 }

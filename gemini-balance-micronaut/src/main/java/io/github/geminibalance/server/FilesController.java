@@ -57,6 +57,7 @@ final class FilesController {
     static final int MAX_START_BODY = 64 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(FilesController.class);
+    private static final String BODY_ATTRIBUTE = "gemini-balance.files-body";
 
     private final GeminiBalance gemini;
     private final FilesSettings settings;
@@ -153,7 +154,10 @@ final class FilesController {
 
     private CompletableFuture<MutableHttpResponse<byte[]>> done(HttpRequest<?> request,
             CompletableFuture<FileAnswer> call) {
-        return call.handle((answer, failure) -> failure == null ? answer(request, answer) : failed(request, failure));
+        return call.handle((answer, failure) -> {
+            request.getAttribute(BODY_ATTRIBUTE, Runnable.class).ifPresent(Runnable::run); // drains an unread body
+            return failure == null ? answer(request, answer) : failed(request, failure);
+        });
     }
 
     private MutableHttpResponse<byte[]> answer(HttpRequest<?> request, FileAnswer answer) {
@@ -222,10 +226,43 @@ final class FilesController {
      * parsed by type: JSON would be split into values); null without a body.
      */
     private static @Nullable Publisher<byte[]> body(HttpRequest<?> request) {
-        if (request instanceof io.micronaut.http.ServerHttpRequest<?> server) {
-            return server.byteBody().move().toByteArrayPublisher();
+        if (!(request instanceof io.micronaut.http.ServerHttpRequest<?> server)) {
+            return null;
         }
-        return null;
+        Publisher<byte[]> bytes = server.byteBody().move().toByteArrayPublisher();
+        java.util.concurrent.atomic.AtomicBoolean read = new java.util.concurrent.atomic.AtomicBoolean();
+        request.setAttribute(BODY_ATTRIBUTE, (Runnable) () -> {
+            if (read.compareAndSet(false, true)) {
+                bytes.subscribe(new Drain());
+            }
+        });
+        return subscriber -> {
+            read.set(true);
+            bytes.subscribe(subscriber);
+        };
+    }
+
+    /** Reads a body nobody wanted (an unknown upload_id, say) to its end, so the connection can serve the next request. */
+    private static final class Drain implements Subscriber<byte[]> {
+        @Override
+        public void onSubscribe(Subscription s) {
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(byte[] bytes) {
+            // dropped
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            // the connection's own handling applies
+        }
+
+        @Override
+        public void onComplete() {
+            // done
+        }
     }
 
     /** The request body as the core reads it: one buffer at a time, as the client's bytes arrive. */
