@@ -38,12 +38,17 @@ final class ChatPipeline {
                 listener, scheduler, answers);
     }
 
-    CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request, RequestTrace trace) {
-        return pipeline.complete(request, trace);
+    /** Sends every chat that names an uploaded file ({@code file.file_id}) with the file's key. */
+    void pinFilesWith(Files files) {
+        pipeline.pinFilesWith(files);
     }
 
-    CompletableFuture<ChatStream> stream(ChatCompletionRequest request, RequestTrace trace) {
-        return pipeline.stream(request, trace, DefaultChatStream::new).thenApply(s -> s);
+    CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request, RequestTrace trace, String owner) {
+        return pipeline.complete(request, trace, owner);
+    }
+
+    CompletableFuture<ChatStream> stream(ChatCompletionRequest request, RequestTrace trace, String owner) {
+        return pipeline.stream(request, trace, owner, DefaultChatStream::new).thenApply(s -> s);
     }
 
     static byte[] toJson(Object value) {

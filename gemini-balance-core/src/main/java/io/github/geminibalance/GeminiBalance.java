@@ -98,6 +98,7 @@ public final class GeminiBalance implements AutoCloseable {
     private final ModelCatalog catalog;
     private final Housekeeping housekeeping;
     private final Passthrough passthrough;
+    private final Files files;
     private final MessagesPipeline messages;
     private final ResponsesPipeline responses;
     private final StoredResponses storedResponses;
@@ -152,7 +153,10 @@ public final class GeminiBalance implements AutoCloseable {
                 clock, b.random, listener, scheduler, this::answers);
         this.catalog = new ModelCatalog(retry, client, clock, runtime::get, config.imageModels());
         this.audio = new AudioCalls(retry, client, effective::get);
-        this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases, this::answers);
+        this.files = new Files(retry, client, store.files().keeps() ? store.files()
+                : new io.github.geminibalance.store.InMemoryFileRepository(), clock, listener, config::timeout);
+        chat.pinFilesWith(files);
+        this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases, this::answers, files);
         this.messages = new MessagesPipeline(
                 new io.github.geminibalance.translate.MessagesRequestTranslator(translation::get), media, client,
                 retry, clock, b.random, listener, scheduler, this::answers);
@@ -287,8 +291,18 @@ public final class GeminiBalance implements AutoCloseable {
 
     /** {@link #chat(ChatCompletionRequest)}, noting the model, attempts and tokens in {@code trace}. */
     public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request, RequestTrace trace) {
+        return chat(request, trace, null);
+    }
+
+    /**
+     * {@link #chat(ChatCompletionRequest, RequestTrace)} for one client: a chat naming a file uploaded
+     * through the Files API ({@code file.file_id}) is sent with the file's key if the file is {@code owner}'s
+     * ({@code null}: anybody's).
+     */
+    public CompletableFuture<ChatCompletion> chat(ChatCompletionRequest request, RequestTrace trace, String owner) {
         note(trace, request == null ? null : request.model(), false);
-        return Calls.observe(listener, "chat", request == null ? "" : request.model(), Calls.guard(() -> chat.complete(request, trace)));
+        return Calls.observe(listener, "chat", request == null ? "" : request.model(),
+                Calls.guard(() -> chat.complete(request, trace, owner)));
     }
 
     static void note(RequestTrace trace, String model, boolean stream) {
@@ -311,9 +325,14 @@ public final class GeminiBalance implements AutoCloseable {
      * {@code trace}; the trace's {@linkplain RequestTrace#whenDone done actions} run when the stream ends.
      */
     public CompletableFuture<ChatStream> chatStream(ChatCompletionRequest request, RequestTrace trace) {
+        return chatStream(request, trace, null);
+    }
+
+    /** {@link #chatStream(ChatCompletionRequest, RequestTrace)}; uploaded files as in {@link #chat(ChatCompletionRequest, RequestTrace, String)}. */
+    public CompletableFuture<ChatStream> chatStream(ChatCompletionRequest request, RequestTrace trace, String owner) {
         note(trace, request == null ? null : request.model(), true);
         return Calls.handOver(Calls.observe(listener, "chat_stream", request == null ? "" : request.model(),
-                Calls.guard(() -> chat.stream(request, trace))), ChatPipeline::abandon);
+                Calls.guard(() -> chat.stream(request, trace, owner))), ChatPipeline::abandon);
     }
 
     // The future the caller holds is our own: if the caller cancels it or gives up (orTimeout) before
@@ -683,7 +702,17 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body,
             RequestTrace trace) {
-        CompletableFuture<NativeResponse> answer = passthrough.forward(method, path, query, body, trace);
+        return forward(method, path, query, body, trace, null);
+    }
+
+    /**
+     * {@link #forward(String, String, String, byte[], RequestTrace)} for one client: a request naming a file
+     * uploaded through this pool ({@code fileData.fileUri}) is sent with the key that uploaded it, if the
+     * file is {@code owner}'s ({@code null}: anybody's); a file of another owner is not looked up.
+     */
+    public CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body,
+            RequestTrace trace, String owner) {
+        CompletableFuture<NativeResponse> answer = passthrough.forward(method, path, query, body, trace, owner);
         if (vertex == null) {
             return answer;
         }
@@ -738,6 +767,79 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public List<ProxyStatus> proxyStatus() {
         return Proxies.status(proxies);
+    }
+
+    /**
+     * Starts a Files API upload ({@code POST /upload/v1beta/files}, small body: the resumable protocol's
+     * {@code start} command with the file's metadata) with a pooled key, retried on another key if
+     * starting fails. A resumable start opens a session, named by {@link FileAnswer#uploadSession()}, that
+     * only the key that started it continues ({@link #continueFileUpload}); Gemini's upload URL is never
+     * handed out.
+     *
+     * @param headers the client's headers; only {@code x-goog-upload-*} and {@code content-type} are sent
+     * @param query the query to send (without the client's {@code key}), or null
+     * @param body the body (JSON metadata)
+     * @param owner the client's label, kept with the file
+     * @param trace notes the attempts
+     */
+    public CompletableFuture<FileAnswer> startFileUpload(Map<String, String> headers, String query, byte[] body,
+            String owner, RequestTrace trace) {
+        return Calls.guard(() -> files.start(headers, query, body, Objects.requireNonNull(owner, "owner"), trace));
+    }
+
+    /**
+     * Sends a piece of a resumable upload, or its end ({@code x-goog-upload-command: upload, finalize}),
+     * streamed, with the key that started it (no other key can continue it). When Gemini answers with the
+     * file, the file is recorded with its key and owner before the answer completes.
+     *
+     * @param session the session id of {@link #startFileUpload}
+     * @param headers the client's headers; only {@code x-goog-upload-*} and {@code content-type} are sent
+     * @param body the bytes, read as the upstream connection takes them (never held whole)
+     * @param length the number of bytes {@code body} yields
+     * @param owner the client asking; a session of another owner is not found; {@code null}: anybody's
+     * @param trace notes the attempt
+     */
+    public CompletableFuture<FileAnswer> continueFileUpload(String session, Map<String, String> headers,
+            java.util.concurrent.Flow.Publisher<java.nio.ByteBuffer> body, long length, String owner, RequestTrace trace) {
+        return Calls.guard(() -> files.upload(session, headers, body, length, owner, trace));
+    }
+
+    /**
+     * A one-request upload ({@code uploadType=multipart} or {@code media}), the body streamed with a pooled
+     * key (not retried on another key: the body cannot be sent twice); the file is recorded as in
+     * {@link #continueFileUpload}.
+     */
+    public CompletableFuture<FileAnswer> uploadFile(Map<String, String> headers, String query,
+            java.util.concurrent.Flow.Publisher<java.nio.ByteBuffer> body, long length, String owner, RequestTrace trace) {
+        return Calls.guard(() -> files.uploadWhole(headers, query, body, length, Objects.requireNonNull(owner, "owner"),
+                trace));
+    }
+
+    /**
+     * An uploaded file's metadata ({@code GET files/{id}}), asked with the key that uploaded it. A 404 when
+     * the file is unknown, expired or another owner's; a 404 {@code key_removed} when its key left the pool.
+     *
+     * @param name {@code files/{id}}
+     * @param owner the client asking, or {@code null} for anybody
+     */
+    public CompletableFuture<FileAnswer> file(String name, String owner, RequestTrace trace) {
+        return Calls.guard(() -> files.get(name, owner, trace));
+    }
+
+    /** Deletes an uploaded file at Gemini, with its key, and forgets it; failures as in {@link #file}. */
+    public CompletableFuture<FileAnswer> deleteFile(String name, String owner, RequestTrace trace) {
+        return Calls.guard(() -> files.delete(name, owner, trace));
+    }
+
+    /**
+     * The uploaded files, from the store, in Gemini's list shape ({@code files}, {@code nextPageToken}).
+     *
+     * @param owner only this client's files, or {@code null} for everybody's
+     * @param pageSize at most this many (default 10, at most 100)
+     * @param pageToken a {@code nextPageToken} from before, or null
+     */
+    public CompletableFuture<FileAnswer> listFiles(String owner, Integer pageSize, String pageToken) {
+        return Calls.guard(() -> files.list(owner, pageSize, pageToken));
     }
 
     /**

@@ -20,10 +20,13 @@ final class Passthrough {
     private final GeminiBalanceListener listener;
     private final Supplier<Map<String, String>> aliases;
     private final Supplier<io.github.geminibalance.config.AnswerSettings> answers;
+    private final Files files;
 
     Passthrough(RetryLoop retry, GeminiClient client, ChatPipeline chat, GeminiBalanceListener listener,
-            Supplier<Map<String, String>> aliases, Supplier<io.github.geminibalance.config.AnswerSettings> answers) {
+            Supplier<Map<String, String>> aliases, Supplier<io.github.geminibalance.config.AnswerSettings> answers,
+            Files files) {
         this.answers = answers;
+        this.files = files;
         this.retry = retry;
         this.client = client;
         this.chat = chat;
@@ -31,9 +34,12 @@ final class Passthrough {
         this.aliases = aliases;
     }
 
-    /** {@link GeminiBalance#forward(String, String, String, byte[], RequestTrace)}. */
+    /**
+     * {@link GeminiBalance#forward(String, String, String, byte[], RequestTrace, String)}: a request that names
+     * an uploaded file ({@code fileData.fileUri}) goes to the file's key only.
+     */
     CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body,
-            RequestTrace trace) {
+            RequestTrace trace, String owner) {
         String requested = nativeModel(path);
         GeminiBalance.note(trace, requested.equals(ModelCatalog.POOL_KEY) ? null : requested,
                 path.endsWith(":streamGenerateContent"));
@@ -50,8 +56,7 @@ final class Passthrough {
         // only answers that carry usageMetadata are scanned for it
         boolean scan = path.endsWith(":generateContent") || path.endsWith(":streamGenerateContent");
         String pathAndQuery = "/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
-        return Calls.handOver(Calls.observe(listener, "native", model, Calls.guard(() -> retry.run(model,
-                Pipeline.traced(trace, retry.policy(),
+        RetryLoop.Call<NativeResponse> exchange = Pipeline.traced(trace, retry.policy(),
                 attempt -> client.exchange(attempt.key(), method, pathAndQuery, body, "application/json")
                         .thenApply(response -> {
                             var released = Pipeline.releasing(response.body(), attempt, trace, scan);
@@ -61,7 +66,13 @@ final class Passthrough {
                                 return new NativeResponse(response.status(), response.contentType(), filtered);
                             }
                             return new NativeResponse(response.status(), response.contentType(), released);
-                        }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
+                        }));
+        // calls that may name an uploaded file (fileData.fileUri) go to the file's key
+        boolean mayNameFiles = scan || path.endsWith(":countTokens");
+        return Calls.handOver(Calls.observe(listener, "native", model, Calls.guard(() -> mayNameFiles
+                ? files.keyFor(body, owner).thenCompose(key -> key.isPresent() ? retry.runOn(key.get(), model, exchange)
+                        : retry.run(model, exchange))
+                : retry.run(model, exchange))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
     }
 
     /** {@link GeminiBalance#forwardOpenAiLayer}. */

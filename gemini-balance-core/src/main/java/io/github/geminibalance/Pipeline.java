@@ -60,14 +60,36 @@ final class Pipeline<Q, E, A> {
         this.answers = answers;
     }
 
+    // uploaded files a request names (fileData.fileUri) pin it to their key; null: no Files API
+    private Files files;
+
+    /** Sends every request that names an uploaded file with the file's key ({@link Files#keyFor}). */
+    void pinFilesWith(Files files) {
+        this.files = files;
+    }
+
+    // retry.run, or retry.runOn the key of the uploaded files the body names (for owner; null: anybody's)
+    private <T> CompletableFuture<T> run(String model, byte[] body, String owner, RetryLoop.Call<T> call) {
+        if (files == null) {
+            return retry.run(model, call);
+        }
+        return files.keyFor(body, owner).thenCompose(key -> key.isPresent() ? retry.runOn(key.get(), model, call)
+                : retry.run(model, call));
+    }
+
     /** The non-stream answer. */
     CompletableFuture<A> complete(Q request, RequestTrace trace) {
+        return complete(request, trace, null);
+    }
+
+    /** The non-stream answer; a file it names is looked up among {@code owner}'s ({@code null}: anybody's). */
+    CompletableFuture<A> complete(Q request, RequestTrace trace, String owner) {
         return door.prepare(request, media).thenCompose(call -> {
             AnswerSettings settings = answers.get();
             FilteredModels.check(settings, call.requestedModel(), call.upstreamModel());
             byte[] body = call.body();
             trace.modelSent(call.upstreamModel());
-            return retry.run(call.upstreamModel(), traced(trace, retry.policy(),
+            return run(call.upstreamModel(), body, owner, traced(trace, retry.policy(),
                     attempt -> client.generateContent(attempt.key(), call.upstreamModel(), body)
                     .thenApply(response -> {
                         requireUsable(response);
@@ -86,6 +108,12 @@ final class Pipeline<Q, E, A> {
      */
     <S extends PipelineStream<E>> CompletableFuture<S> stream(Q request, RequestTrace trace,
             BiFunction<Flow.Publisher<E>, RequestTrace, S> wrap) {
+        return stream(request, trace, null, wrap);
+    }
+
+    /** {@link #stream(Object, RequestTrace, BiFunction)}; a file it names is looked up among {@code owner}'s. */
+    <S extends PipelineStream<E>> CompletableFuture<S> stream(Q request, RequestTrace trace, String owner,
+            BiFunction<Flow.Publisher<E>, RequestTrace, S> wrap) {
         long started = System.nanoTime();
         return door.prepare(request, media).thenCompose(call -> {
             AnswerSettings settings = answers.get();
@@ -95,7 +123,7 @@ final class Pipeline<Q, E, A> {
             }
             byte[] body = call.body();
             trace.modelSent(call.upstreamModel());
-            return retry.run(call.upstreamModel(), traced(trace, retry.policy(),
+            return run(call.upstreamModel(), body, owner, traced(trace, retry.policy(),
                     attempt -> client.streamGenerateContent(attempt.handOver().key(), call.upstreamModel(), body)
                     .thenCompose(events -> {
                         Flow.Publisher<GenerateContentResponse> responses =

@@ -266,6 +266,30 @@ public final class KeyPool {
         return lease;
     }
 
+    /**
+     * Leases one given key for a model, when it is in the pool and not invalid, disabled or resting for that
+     * model (a FAILING key is leased: it is the only one that can serve), for a resource (an uploaded
+     * file) that only this key can see. No other key is ever chosen, and the rotation does not
+     * move.
+     *
+     * @param id the key's id
+     * @param model the model the call is for
+     * @return a lease, or empty when the key is not in the pool or cannot serve the model now
+     */
+    public Optional<Lease> acquire(String id, String model) {
+        Instant now = clock.instant();
+        synchronized (this) {
+            KeyEntry e = members.byId().get(id);
+            // a FAILING key is still tried: no other key can serve this call
+            if (e == null || e.baseState(now) != KeyState.ACTIVE || e.restingUntil(model, now) != null) {
+                return Optional.empty();
+            }
+            e.inFlight++;
+            e.usage.countRequest(now);
+            return Optional.of(new Lease(e, model, 0));
+        }
+    }
+
     private Optional<Lease> select(String model, Set<ApiKey> exclude) {
         Instant now = clock.instant();
         synchronized (this) {

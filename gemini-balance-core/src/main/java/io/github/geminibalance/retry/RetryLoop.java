@@ -8,6 +8,7 @@ import io.github.geminibalance.keys.Verdict;
 import io.github.geminibalance.retry.FailureRanking.Failed;
 import io.github.geminibalance.util.LogText;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -113,8 +114,27 @@ public final class RetryLoop {
         return run.result;
     }
 
+    /**
+     * Runs a request on one given key only, for a resource only that key can see (an uploaded file): one
+     * attempt, no other key, the verdict charged to the key as in {@link #run}. When the key has left the
+     * pool the request fails with a 404 {@code key_removed}; when it is invalid or disabled with a 503
+     * {@code key_unusable}; when it is resting for the model with a 429 and the key's recovery time.
+     *
+     * @param keyId the id of the key to use
+     * @param model the Gemini model (cooldowns are per key and model)
+     * @param call the call, as in {@link #run}
+     * @return the result, or a failed future with a {@link GeminiBalanceException}
+     */
+    public <T> CompletableFuture<T> runOn(String keyId, String model, Call<T> call) {
+        Run<T> run = new Run<>(model, call);
+        run.pinned = java.util.Objects.requireNonNull(keyId, "keyId");
+        run.next();
+        return run.result;
+    }
+
     /** One request's attempts; its fields are touched by one attempt's completion at a time. */
     private final class Run<T> {
+        String pinned; // runOn: the only key to use, once
         final String model;
         final Call<T> call;
         final CompletableFuture<T> result = new CompletableFuture<>();
@@ -131,9 +151,10 @@ public final class RetryLoop {
         }
 
         void next() {
-            Optional<KeyPool.Lease> leased = pool.acquire(model, tried);
+            Optional<KeyPool.Lease> leased = pinned == null ? pool.acquire(model, tried)
+                    : number == 0 ? pool.acquire(pinned, model) : Optional.empty();
             if (leased.isEmpty()) {
-                result.completeExceptionally(best != null ? report(best) : noKey());
+                result.completeExceptionally(best != null ? report(best) : pinned != null ? pinnedUnusable() : noKey());
                 return;
             }
             Attempt attempt = new Attempt(leased.get(), pool, policy);
@@ -280,6 +301,28 @@ public final class RetryLoop {
                         .orElse(null);
             }
             return ErrorMapper.toClient(failed.failure(), retryAfter);
+        }
+
+        GeminiBalanceException pinnedUnusable() {
+            var status = pool.status(pinned);
+            if (status.isEmpty()) {
+                return new GeminiBalanceException(404, "invalid_request_error", "key_removed", null, null,
+                        "the Gemini API key that owns this resource (key " + pinned + ") was removed from the pool; "
+                                + "the resource cannot be reached any more", null);
+            }
+            Instant until = status.get().restingUntil().get(model);
+            if (until != null && status.get().state() != io.github.geminibalance.KeyState.INVALID
+                    && status.get().state() != io.github.geminibalance.KeyState.DISABLED) {
+                Duration wait = Duration.between(policy.now(), until);
+                wait = wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait;
+                return new GeminiBalanceException(429, "requests", "rate_limit_exceeded", null, wait,
+                        "the Gemini API key that owns this resource (key " + pinned + ") is resting for model " + model
+                                + "; retry in " + Math.max(1, (wait.toMillis() + 999) / 1000) + " s", null);
+            }
+            return new GeminiBalanceException(503, "server_error", "key_unusable", null, null,
+                    "the Gemini API key that owns this resource (key " + pinned + ") is "
+                            + status.get().state().name().toLowerCase(java.util.Locale.ROOT)
+                            + "; only that key can reach the resource", null);
         }
 
         GeminiBalanceException noKey() {

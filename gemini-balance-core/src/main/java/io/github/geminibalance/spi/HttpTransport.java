@@ -43,23 +43,34 @@ public interface HttpTransport {
      * @param method the HTTP method
      * @param uri the absolute URI
      * @param headers request headers (names in lower case); values may be secret
-     * @param body the body, or {@code null} for none
+     * @param body the body, or {@code null} for none (or for a {@code streamed} body)
      * @param timeout the longest wait for the response headers
+     * @param streamed a body sent as it is produced instead of {@code body} (a file upload), or {@code null}
      * @param proxy the proxy to go through, or {@code null} to connect directly; a transport that cannot
      *     use it fails the call with a {@link ProxyException}
      */
-    record Request(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout, Proxy proxy) {
+    record Request(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout,
+            StreamedBody streamed, Proxy proxy) {
         /** Validates the parts. */
         public Request {
             Objects.requireNonNull(method, "method");
             Objects.requireNonNull(uri, "uri");
             headers = Map.copyOf(headers);
             Objects.requireNonNull(timeout, "timeout");
+            if (streamed != null && body != null) {
+                throw new IllegalArgumentException("a request has a body or a streamed body, not both");
+            }
         }
 
-        /** A request that connects directly (no proxy). */
+        /** A request whose body, if any, is in memory, that connects directly (no proxy). */
         public Request(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout) {
-            this(method, uri, headers, body, timeout, null);
+            this(method, uri, headers, body, timeout, null, null);
+        }
+
+        /** A request with a streamed body (or none), that connects directly (no proxy). */
+        public Request(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout,
+                StreamedBody streamed) {
+            this(method, uri, headers, body, timeout, streamed, null);
         }
 
         /**
@@ -69,7 +80,7 @@ public interface HttpTransport {
          * @return the request
          */
         public Request via(Proxy via) {
-            return new Request(method, uri, headers, body, timeout, via);
+            return new Request(method, uri, headers, body, timeout, streamed, via);
         }
 
         @Override
@@ -79,13 +90,44 @@ public interface HttpTransport {
     }
 
     /**
+     * A request body sent as it is produced, so that a large upload is never held in memory. A transport
+     * subscribes once, requests buffers only as fast as it can write them, and sends exactly {@code length}
+     * bytes with a {@code content-length} header; when the publisher fails or ends early the request fails.
+     *
+     * @param publisher the body's bytes, in order; each buffer is read once
+     * @param length the number of bytes the publisher yields
+     */
+    record StreamedBody(Flow.Publisher<ByteBuffer> publisher, long length) {
+        /** Validates the parts. */
+        public StreamedBody {
+            Objects.requireNonNull(publisher, "publisher");
+            if (length < 0) {
+                throw new IllegalArgumentException("length must not be negative");
+            }
+        }
+    }
+
+    /**
      * A response head and its body.
      *
      * @param status the HTTP status
      * @param contentType the {@code content-type} header, or {@code null}
      * @param body the body buffers, as they arrive
+     * @param headers the response headers, names in lower case, the first value of each (a transport may
+     *     give none: only the Files API's upload protocol reads them)
      */
-    record Response(int status, String contentType, Flow.Publisher<List<ByteBuffer>> body) {}
+    record Response(int status, String contentType, Flow.Publisher<List<ByteBuffer>> body,
+            Map<String, String> headers) {
+        /** Copies the headers. */
+        public Response {
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+
+        /** A response without its other headers. */
+        public Response(int status, String contentType, Flow.Publisher<List<ByteBuffer>> body) {
+            this(status, contentType, body, Map.of());
+        }
+    }
 
     /**
      * A forward proxy ({@code PROXIES}): {@code http} and {@code https} (TLS to the proxy) tunnel with

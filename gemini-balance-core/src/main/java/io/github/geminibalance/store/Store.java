@@ -52,6 +52,17 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * The files uploaded through the Files API and the key that owns each. The default keeps none ({@link
+     * FileRepository#none()}: the facade then keeps them in memory); the memory store keeps the newest
+     * {@value InMemoryFileRepository#DEFAULT_CAPACITY}, the database store all of them until they expire.
+     *
+     * @return the uploaded files
+     */
+    default FileRepository files() {
+        return FileRepository.none();
+    }
+
+    /**
      * Waits until every record and mark offered before the call is written, at most {@code timeoutMillis};
      * false when they were not all written in time. Immediate for memory stores.
      */
@@ -82,6 +93,7 @@ public interface Store extends AutoCloseable {
         InMemoryResponseRepository responses = new InMemoryResponseRepository(
                 InMemoryResponseRepository.DEFAULT_CAPACITY);
         InMemoryImageRepository images = new InMemoryImageRepository(InMemoryImageRepository.DEFAULT_MAX_BYTES);
+        InMemoryFileRepository files = new InMemoryFileRepository();
         return new Store() {
             @Override
             public KeyRepository keys() {
@@ -111,6 +123,11 @@ public interface Store extends AutoCloseable {
             @Override
             public ImageRepository images() {
                 return images;
+            }
+
+            @Override
+            public FileRepository files() {
+                return files;
             }
         };
     }

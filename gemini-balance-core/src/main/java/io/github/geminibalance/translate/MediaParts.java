@@ -128,8 +128,15 @@ final class MediaParts {
         String data = file.fileData();
         if (data == null || data.isBlank()) {
             if (file.fileId() != null) {
-                throw new InvalidRequestException(param + ".file_id",
-                        "Uploaded file ids are not supported; send the file inline as file_data.");
+                String uri = geminiFileUri(file.fileId());
+                if (uri == null) {
+                    throw new InvalidRequestException(param + ".file_id", "file_id: only files uploaded through "
+                            + "Gemini's Files API (files/{id} or its uri) are known here; or send the file inline "
+                            + "as file_data.");
+                }
+                String byName = mimeFromFilename(file.filename());
+                return new Part(null, null, null, null,
+                        new Part.FileData(byName != null ? byName : DEFAULT_FILE_MIME, uri), null, null, null, null);
             }
             throw new InvalidRequestException(param + ".file_data", "file_data is required on a file part.");
         }
@@ -141,6 +148,22 @@ final class MediaParts {
         }
         DataUrl.requireBase64(data, param + ".file_data");
         return Part.inline(byName != null ? byName : DEFAULT_FILE_MIME, data);
+    }
+
+    private static final java.util.regex.Pattern GEMINI_FILE =
+            java.util.regex.Pattern.compile("(?:https?://[^\\s?#]+/)?(files/[a-z0-9][a-z0-9-]{0,62})");
+
+    /**
+     * The {@code fileData.fileUri} for a Files API file the client names by its name ({@code files/abc}, the
+     * URI on Gemini's public host) or its URI, or null when {@code fileId} is neither.
+     */
+    static String geminiFileUri(String fileId) {
+        java.util.regex.Matcher m = GEMINI_FILE.matcher(fileId.strip());
+        if (!m.matches()) {
+            return null;
+        }
+        return fileId.strip().startsWith("files/")
+                ? "https://generativelanguage.googleapis.com/v1beta/" + m.group(1) : fileId.strip();
     }
 
     private static String mimeFromFilename(String filename) {

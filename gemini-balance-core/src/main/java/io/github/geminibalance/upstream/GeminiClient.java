@@ -196,6 +196,50 @@ public final class GeminiClient {
     }
 
     /**
+     * A call of Gemini's Files API ({@code files/...} under the base URL, or the upload endpoint from
+     * {@link #uploadUri}): the headers are sent as given (upload protocol headers), the key in
+     * {@code x-goog-api-key}, the body from memory or {@code streamed} (an upload, never held whole). The
+     * answer's body (file metadata, small) is read whole; a non-2xx answer fails with {@link GeminiApiException}.
+     *
+     * @param timeout the longest wait for the answer's head once the request is sent
+     */
+    public CompletableFuture<FileExchange> files(ApiKey key, String method, URI uri, Map<String, String> headers,
+            byte[] body, HttpTransport.StreamedBody streamed, Duration timeout) {
+        Map<String, String> sent = new java.util.HashMap<>(headers);
+        sent.put("x-goog-api-key", key.value());
+        return open(key, new HttpTransport.Request(method, uri, headers(sent), body, timeout, streamed))
+                .thenCompose(response -> BodyCollector.collect(response.body(), MAX_BODY)
+                        .thenApply(bytes -> new FileExchange(response.status(), response.contentType(),
+                                response.headers(), bytes)));
+    }
+
+    /** A Files API URI: {@code pathAndQuery} relative to the base URL ({@code /files/abc}). */
+    public URI apiUri(String pathAndQuery) {
+        return URI.create(baseUrl + pathAndQuery);
+    }
+
+    /**
+     * The upload endpoint of the Files API: {@code /upload} before the base URL's path
+     * ({@code https://generativelanguage.googleapis.com/upload/v1beta/files}), with a query.
+     */
+    public URI uploadUri(String query) {
+        URI base = URI.create(baseUrl);
+        String prefix = base.getScheme() + "://" + base.getRawAuthority();
+        return URI.create(prefix + "/upload" + (base.getRawPath() == null ? "" : base.getRawPath()) + "/files"
+                + (query == null || query.isEmpty() ? "" : "?" + query));
+    }
+
+    /**
+     * A Files API answer.
+     *
+     * @param status the HTTP status
+     * @param contentType Gemini's content type, or null
+     * @param headers the answer's headers (lower-case names)
+     * @param body the whole body
+     */
+    public record FileExchange(int status, String contentType, Map<String, String> headers, byte[] body) {}
+
+    /**
      * A passthrough answer: status, content type and the body as it arrives (ended by the stream idle
      * timeout if Gemini stalls).
      *

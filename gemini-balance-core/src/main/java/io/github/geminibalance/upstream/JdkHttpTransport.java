@@ -43,13 +43,15 @@ public final class JdkHttpTransport implements HttpTransport {
         for (Map.Entry<String, String> h : request.headers().entrySet()) {
             b.header(h.getKey(), h.getValue());
         }
-        b.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
+        b.method(request.method(), request.streamed() != null && request.streamed().length() > 0
+                ? HttpRequest.BodyPublishers.fromPublisher(request.streamed().publisher(), request.streamed().length())
+                : request.body() == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(request.body()));
         HttpClient via = proxy == null ? client : byProxy.computeIfAbsent(proxy.key() + "#" + proxy.password(),
                 k -> proxied(proxy));
         CompletableFuture<Response> sent = via.sendAsync(b.build(), HttpResponse.BodyHandlers.ofPublisher())
                 .thenApply(r -> new Response(r.statusCode(), r.headers().firstValue("content-type").orElse(null),
-                        r.body()));
+                        r.body(), firstValues(r.headers())));
         if (proxy == null) {
             return sent;
         }
@@ -85,5 +87,15 @@ public final class JdkHttpTransport implements HttpTransport {
             });
         }
         return b.build();
+    }
+
+    private static Map<String, String> firstValues(java.net.http.HttpHeaders headers) {
+        Map<String, String> first = new java.util.HashMap<>();
+        headers.map().forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                first.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), values.get(0));
+            }
+        });
+        return first;
     }
 }

@@ -47,6 +47,7 @@ public final class Application {
             settings = ServerSettings.from(raw);
             AdminUiSettings.from(raw); // ADMIN_SESSION_EXPIRE
             ImageSettings.from(raw); // IMAGE_URL_TTL_HOURS, PUBLIC_BASE_URL
+            FilesSettings.from(raw); // FILES_USER_ISOLATION_ENABLED
         } catch (ConfigException e) {
             System.err.println("gemini-balance: " + e.getMessage());
             System.exit(1);

@@ -66,15 +66,23 @@ final class NativeController {
     private final GeminiBalance gemini;
     private final NativeRelay relay;
     private final RequestRecords records;
+    private final FilesSettings files;
 
-    NativeController(GeminiBalance gemini, RequestRecords records, SseResponses sse) {
+    NativeController(GeminiBalance gemini, RequestRecords records, SseResponses sse, FilesSettings files) {
+        this.files = files;
         this.gemini = gemini;
         this.relay = new NativeRelay(new KeyScrubbers(gemini::keyValues), NativeErrors::body, sse::keepAlive);
         this.records = records;
     }
 
-    /** Whether a request path belongs to the native API (so it is authenticated and answered Gemini's way). */
+    /**
+     * Whether a request path belongs to the native API, the Files API's upload endpoint included (so it
+     * is authenticated and answered Gemini's way).
+     */
     static boolean isNativePath(String path) {
+        if (FilesController.isUploadPath(path)) {
+            return true;
+        }
         for (String prefix : PREFIXES) {
             if (path.equals(prefix) || path.startsWith(prefix + "/")) {
                 return true;
@@ -118,7 +126,10 @@ final class NativeController {
         }
         CompletableFuture<NativeResponse> call;
         try {
-            call = gemini.forward(method, resource, query, body, AccessLogFilter.trace(request));
+            // a request naming an uploaded file goes to the file's key, if the file is the caller's
+            String owner = files.userIsolation()
+                    ? request.getAttribute(AccessLogFilter.LABEL_ATTRIBUTE, String.class).orElse("") : null;
+            call = gemini.forward(method, resource, query, body, AccessLogFilter.trace(request), owner);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }

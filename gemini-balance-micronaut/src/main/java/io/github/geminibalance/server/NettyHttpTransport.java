@@ -416,18 +416,26 @@ final class NettyHttpTransport implements HttpTransport {
             this.call = c;
             this.body = null;
             Request r = c.request;
-            DefaultFullHttpRequest req;
+            io.netty.handler.codec.http.HttpRequest req;
             try {
                 String target = r.uri().getRawPath() + (r.uri().getRawQuery() == null ? "" : "?" + r.uri().getRawQuery());
-                ByteBuf content = r.body() == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body());
-                req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(r.method()), target, content);
+                HttpMethod method = HttpMethod.valueOf(r.method());
+                long length;
+                if (r.streamed() != null) {
+                    req = new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1, method, target);
+                    length = r.streamed().length();
+                } else {
+                    ByteBuf content = r.body() == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body());
+                    req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target, content);
+                    length = content.readableBytes();
+                }
                 HttpHeaders h = req.headers();
                 h.set(HttpHeaderNames.HOST, origin.hostHeader);
                 for (Map.Entry<String, String> e : r.headers().entrySet()) {
                     h.set(e.getKey(), e.getValue());
                 }
-                if (r.body() != null || !"GET".equals(r.method())) {
-                    h.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+                if (r.body() != null || r.streamed() != null || !"GET".equals(r.method())) {
+                    h.set(HttpHeaderNames.CONTENT_LENGTH, length);
                 }
             } catch (RuntimeException e) {
                 // Netty's header validation may quote the value, and values carry the API key
@@ -437,11 +445,25 @@ final class NettyHttpTransport implements HttpTransport {
                 return;
             }
             c.written = false;
-            headTimer = ctx.executor().schedule(() -> {
-                if (call == c && body == null) {
-                    fail(new HttpTimeoutException("Gemini did not answer within " + r.timeout().toSeconds() + " s"));
-                }
-            }, Math.max(0, c.deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (r.streamed() != null) {
+                c.retried = true; // a streamed body cannot be sent twice
+                ctx.writeAndFlush(req).addListener(f -> {
+                    if (!f.isSuccess() && call == c) {
+                        fail(f.cause());
+                    }
+                });
+                // the head is awaited from the end of the body, which may take long to send
+                StreamedRequestBody.write(ctx, r.streamed(), () -> call == c, this::fail, () -> {
+                    c.written = true;
+                    c.writtenAt = System.nanoTime();
+                    if (call == c && body == null) {
+                        startHeadTimer(c);
+                    }
+                });
+                ctx.read();
+                return;
+            }
+            startHeadTimer(c);
             ctx.writeAndFlush(req).addListener(f -> {
                 if (f.isSuccess()) {
                     c.written = true;
@@ -451,6 +473,14 @@ final class NettyHttpTransport implements HttpTransport {
                 }
             });
             ctx.read();
+        }
+
+        private void startHeadTimer(Call c) {
+            headTimer = ctx.executor().schedule(() -> {
+                if (call == c && body == null) {
+                    fail(new HttpTimeoutException("Gemini did not answer within " + c.request.timeout().toSeconds() + " s"));
+                }
+            }, Math.max(0, c.deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
 
         @Override
@@ -473,7 +503,7 @@ final class NettyHttpTransport implements HttpTransport {
                     keepAlive = HttpUtil.isKeepAlive(response);
                     body = new NettyResponseBody(ctx.channel());
                     if (!call.head.complete(new Response(response.status().code(),
-                            response.headers().get(HttpHeaderNames.CONTENT_TYPE), body))) {
+                            response.headers().get(HttpHeaderNames.CONTENT_TYPE), body, firstValues(response.headers())))) {
                         fail(new IOException("the caller gave up on the call")); // nobody can read this body
                         return;
                     }
@@ -566,5 +596,13 @@ final class NettyHttpTransport implements HttpTransport {
                 headTimer = null;
             }
         }
+    }
+
+    private static Map<String, String> firstValues(HttpHeaders headers) {
+        Map<String, String> first = new java.util.HashMap<>();
+        for (Map.Entry<String, String> e : headers) {
+            first.putIfAbsent(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue());
+        }
+        return first;
     }
 }

@@ -45,10 +45,13 @@ final class OpenAiController {
     private final ImageHost images;
     private final ChatImages chatImages;
     private final SseResponses sse;
+    private final FilesSettings files;
 
-    OpenAiController(GeminiBalance gemini, RequestRecords records, ImageHost images, SseResponses sse) {
+    OpenAiController(GeminiBalance gemini, RequestRecords records, ImageHost images, SseResponses sse,
+            FilesSettings files) {
         this.gemini = gemini;
         this.sse = sse;
+        this.files = files;
         this.scrubbers = new KeyScrubbers(gemini::keyValues);
         this.records = records;
         this.images = images;
@@ -67,10 +70,13 @@ final class OpenAiController {
         ChatCompletionRequest request = RequestBodies.read(body, ChatCompletionRequest.class);
         RequestTrace trace = AccessLogFilter.trace(http);
         String base = images.baseOrNull(http);
+        // a chat naming an uploaded file (file.file_id) goes to the file's key, if the file is the caller's
+        String owner = files.userIsolation()
+                ? http.getAttribute(AccessLogFilter.LABEL_ATTRIBUTE, String.class).orElse("") : null;
         if (request.streamRequested()) {
-            return gemini.chatStream(request, trace).thenApply(stream -> eventStream(stream, base));
+            return gemini.chatStream(request, trace, owner).thenApply(stream -> eventStream(stream, base));
         }
-        return gemini.chat(request, trace).thenApply(answer -> json(chatImages.serve(answer, base)));
+        return gemini.chat(request, trace, owner).thenApply(answer -> json(chatImages.serve(answer, base)));
     }
 
     /** {@code POST /v1/embeddings}: float arrays or base64, as {@code encoding_format} asks. */

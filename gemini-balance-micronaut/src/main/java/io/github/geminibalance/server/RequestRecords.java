@@ -100,10 +100,16 @@ final class RequestRecords {
         if (path.startsWith(VertexExpressController.PREFIX + "/")) {
             return VertexExpressController.route(request);
         }
+        if (FilesController.isUploadPath(path)) {
+            return "gemini.files";
+        }
         if (!NativeController.isNativePath(path)) {
             return null;
         }
         String resource = NativeController.resource(request);
+        if (resource != null && (resource.equals("files") || resource.startsWith("files/"))) {
+            return "gemini.files";
+        }
         if (resource == null || !resource.startsWith("models")) {
             return null;
         }

@@ -123,6 +123,7 @@ final class SettingsCatalog {
         add(m, server, "LOG_LEVEL", "info", false);
         add(m, server, ImageSettings.IMAGE_URL_TTL_HOURS, "24", false);
         add(m, server, ImageSettings.PUBLIC_BASE_URL, "", false);
+        add(m, server, FilesSettings.FILES_USER_ISOLATION_ENABLED, "true", false);
         String database = "database";
         add(m, database, "DATABASE_TYPE", "sqlite", false);
         add(m, database, "SQLITE_DATABASE", DatabaseSettings.DEFAULT_SQLITE_FILE, false);

@@ -58,10 +58,11 @@ import org.junit.jupiter.api.Test;
 class FrontDoorFuzzTest {
 
     static final long DEFAULT_SEED = 0x9e3779b97f4a7c15L;
-    // The bodies go round the seventeen doors: nine OpenAI's (chat, chat stream, embeddings, responses,
+    // The bodies go round the nineteen doors: nine OpenAI's (chat, chat stream, embeddings, responses,
     // responses stream, speech, transcriptions/translations, image generations, image edits as multipart),
-    // four Gemini's, two Vertex express ones and two Anthropic's (messages, messages stream), so 31,500 give
-    // OpenAI about 16,700, Gemini and Vertex 11,100 and Anthropic 3,700.
+    // four Gemini's, two Vertex express ones, two of the Files API's upload endpoint and two Anthropic's
+    // (messages, messages stream), so 31,500 give OpenAI about 14,900, Gemini and Vertex 9,950, uploads
+    // 3,300 and Anthropic 3,300.
     private static final int DEFAULT_BODIES = 31_500;
     private static final int IN_FLIGHT = 8;
     private static final Set<String> GATEWAY_CODES = Set.of("upstream_error", "upstream_unreachable",

@@ -46,7 +46,10 @@ final class FuzzBodies {
         TRANSCRIPTION("/v1/audio/transcriptions", false),
         IMAGES("/v1/images/generations", false),
         /** Sent as multipart/form-data: each top-level member a field, plus an image file. */
-        IMAGE_EDITS("/v1/images/edits", false);
+        IMAGE_EDITS("/v1/images/edits", false),
+        // the Files API's upload endpoint: a one-request upload (streamed upstream) and an unknown session
+        FILE_UPLOAD("/upload/v1beta/files?uploadType=multipart", true),
+        FILE_UPLOAD_CHUNK("/upload/v1beta/files?upload_id=fuzz-unknown-session", true);
 
         final String route;
         final boolean gemini;
@@ -129,6 +132,8 @@ final class FuzzBodies {
             case IMAGE_EDITS -> parse("{\"prompt\":\"make it blue\",\"model\":\"gemini-2.5-flash-image\""
                     + pick(List.of("", ",\"n\":\"2\"", ",\"size\":\"1024x1024\"", ",\"response_format\":\"url\"",
                     ",\"mask\":\"x\"")) + "}");
+            case FILE_UPLOAD, FILE_UPLOAD_CHUNK -> parse("{\"file\":{\"display_name\":\"fuzz\""
+                    + pick(List.of("", ",\"mimeType\":\"text/plain\"")) + "}}");
             case EMBED_CONTENT -> parse("{\"content\":{\"parts\":[{\"text\":\"hello\"}]}"
                     + pick(List.of("", ",\"outputDimensionality\":3", ",\"taskType\":\"RETRIEVAL_QUERY\"")) + "}");
         };
@@ -220,7 +225,8 @@ final class FuzzBodies {
             contentType = random.nextInt(4) == 0 ? null : pick(ODD_TYPES);
             what.append(" content-type=").append(contentType);
         }
-        String path = door.gemini ? door.prefix + "/models/" + encode(model) + ":" + door.route
+        String path = door.gemini && door.route.startsWith("/") ? door.route
+                : door.gemini ? door.prefix + "/models/" + encode(model) + ":" + door.route
                 : door == Door.TRANSCRIPTION && random.nextBoolean() ? "/v1/audio/translations" : door.route;
         return new Case(door, path, contentType, bytes, what.toString());
     }

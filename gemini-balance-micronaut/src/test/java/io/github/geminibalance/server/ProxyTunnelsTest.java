@@ -87,7 +87,7 @@ class ProxyTunnelsTest {
     private static Request request(boolean https, Proxy proxy) {
         String base = https ? "https://localhost:" + wireMock.httpsPort() : "http://localhost:" + wireMock.port();
         return new Request("POST", URI.create(base + PATH), Map.of("x-goog-api-key", "AIzaSyTUNNEL-key-0000001",
-                "content-type", "application/json"), "{}".getBytes(), Duration.ofSeconds(5), proxy);
+                "content-type", "application/json"), "{}".getBytes(), Duration.ofSeconds(5)).via(proxy);
     }
 
     private static String body(Response response) throws Exception {

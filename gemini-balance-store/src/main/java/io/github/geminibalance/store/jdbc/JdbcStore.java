@@ -43,6 +43,8 @@ public final class JdbcStore implements Store {
     private final JdbcSettingsRepository settingsRepository;
     private final JdbcResponseRepository responses;
     private final JdbcImageRepository images;
+    private final JdbcFileRepository files;
+    private final Clock clock;
     private final Retention retention;
     private final ScheduledExecutorService ownScheduler;
     private final ScheduledFuture<?> cleanUp;
@@ -60,6 +62,8 @@ public final class JdbcStore implements Store {
         this.settingsRepository = new JdbcSettingsRepository(dataSource, dialect, writeLock, clock);
         this.responses = new JdbcResponseRepository(dataSource, dialect, writeLock);
         this.images = new JdbcImageRepository(dataSource, dialect, writeLock);
+        this.files = new JdbcFileRepository(dataSource, dialect, writeLock);
+        this.clock = clock;
         this.retention = new Retention(dataSource, dialect, writeLock, clock, settings, Retention.DEFAULT_BATCH,
                 settingsRepository);
         this.ownScheduler = scheduler == null ? Executors.newSingleThreadScheduledExecutor(r -> {
@@ -144,6 +148,12 @@ public final class JdbcStore implements Store {
         return images;
     }
 
+    /** The uploaded files and their keys, in table {@code gb_file}; expired ones go in the daily clean-up. */
+    @Override
+    public io.github.geminibalance.store.FileRepository files() {
+        return files;
+    }
+
     /** The daily clean-up, to run it now. */
     public Retention retention() {
         return retention;
@@ -181,6 +191,7 @@ public final class JdbcStore implements Store {
     private void cleanUpQuietly() {
         try {
             retention.runOnce();
+            files.deleteExpired(clock.instant());
         } catch (RuntimeException e) {
             LOG.warn("store clean-up failed, will try again tomorrow: {}", Text.oneLine(e.getMessage(), null));
         }

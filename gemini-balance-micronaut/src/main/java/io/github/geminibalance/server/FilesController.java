@@ -1,0 +1,353 @@
+package io.github.geminibalance.server;
+
+import io.github.geminibalance.FileAnswer;
+import io.github.geminibalance.GeminiBalance;
+import io.github.geminibalance.GeminiBalanceException;
+import io.github.geminibalance.util.LogText;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Flow;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gemini's Files API through the pool, for the genai SDKs' {@code files.upload/get/list/delete}:
+ *
+ * <ul>
+ *   <li>{@code POST /upload/v1beta/files} (and under {@code /gemini}): the resumable protocol's
+ *       {@code start} (its small JSON body read whole) is sent with a pooled key; the
+ *       {@code X-Goog-Upload-URL} the client gets points at this server, with an unguessable
+ *       {@code upload_id}, never Gemini's URL or a key. A multipart or media upload is streamed upstream.
+ *   <li>{@code POST} or {@code PUT} on that URL ({@code upload_id}): the chunk is streamed, as it
+ *       arrives, to Gemini with the key that started the upload.
+ *   <li>{@code GET /v1beta/files} lists the caller's files from the store; {@code GET} and {@code DELETE
+ *       /v1beta/files/{id}} go to Gemini with the file's key.
+ * </ul>
+ *
+ * With {@code FILES_USER_ISOLATION_ENABLED} (the default) a client token sees only its own files and
+ * uploads; another token's are answered 404. Errors are in Gemini's shape ({@link NativeErrors}).
+ */
+@Controller
+final class FilesController {
+
+    static final List<String> UPLOAD_PATHS = List.of("/upload/v1beta/files", "/gemini/upload/v1beta/files");
+    /** The most bytes of the {@code start} command's body (file metadata) read into memory. */
+    static final int MAX_START_BODY = 64 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(FilesController.class);
+    private static final String BODY_ATTRIBUTE = "gemini-balance.files-body";
+
+    private final GeminiBalance gemini;
+    private final FilesSettings settings;
+    private final KeyScrubbers scrubbers;
+
+    FilesController(GeminiBalance gemini, FilesSettings settings) {
+        this.gemini = gemini;
+        this.settings = settings;
+        this.scrubbers = new KeyScrubbers(gemini::keyValues);
+    }
+
+    /** Whether a path is the upload endpoint (authenticated and answered the native way). */
+    static boolean isUploadPath(String path) {
+        return UPLOAD_PATHS.contains(path);
+    }
+
+    /** Starts an upload, sends a one-request upload, or continues a resumable one ({@code upload_id}). */
+    @Post(uris = {"/upload/v1beta/files", "/gemini/upload/v1beta/files"}, consumes = MediaType.ALL,
+            produces = MediaType.APPLICATION_JSON)
+    CompletableFuture<MutableHttpResponse<byte[]>> upload(HttpRequest<?> request) {
+        Publisher<byte[]> body = body(request);
+        String session = request.getParameters().get("upload_id");
+        if (session != null) {
+            return chunk(request, session, body);
+        }
+        String protocol = header(request, "x-goog-upload-protocol");
+        String command = header(request, "x-goog-upload-command");
+        String query = NativeController.withoutKey(request.getUri().getRawQuery());
+        if ("resumable".equalsIgnoreCase(protocol)) {
+            if (command == null || !command.toLowerCase(Locale.ROOT).contains("start")) {
+                return done(request, CompletableFuture.failedFuture(invalid(400, "X-Goog-Upload-Command: a resumable "
+                        + "upload begins with the command 'start'; send the chunks to the X-Goog-Upload-URL it returns.")));
+            }
+            CompletableFuture<FileAnswer> answer = collect(body, MAX_START_BODY).thenCompose(bytes ->
+                    gemini.startFileUpload(headers(request), query, bytes, label(request), AccessLogFilter.trace(request)));
+            return done(request, answer);
+        }
+        long length = request.getContentLength();
+        if (length < 0) {
+            return done(request, CompletableFuture.failedFuture(invalid(411, "Content-Length is required for an "
+                    + "upload (or use X-Goog-Upload-Protocol: resumable).")));
+        }
+        return done(request, gemini.uploadFile(headers(request), query, flow(body), length, label(request),
+                AccessLogFilter.trace(request)));
+    }
+
+    /** A chunk sent with {@code PUT}, as some clients do. */
+    @Put(uris = {"/upload/v1beta/files", "/gemini/upload/v1beta/files"}, consumes = MediaType.ALL,
+            produces = MediaType.APPLICATION_JSON)
+    CompletableFuture<MutableHttpResponse<byte[]>> put(HttpRequest<?> request) {
+        Publisher<byte[]> body = body(request);
+        String session = request.getParameters().get("upload_id");
+        if (session == null) {
+            return done(request, CompletableFuture.failedFuture(invalid(400,
+                    "upload_id: PUT continues an upload; start it with POST and X-Goog-Upload-Protocol: resumable.")));
+        }
+        return chunk(request, session, body);
+    }
+
+    @Get(uris = {"/v1beta/files", "/gemini/v1beta/files"}, produces = MediaType.APPLICATION_JSON)
+    CompletableFuture<MutableHttpResponse<byte[]>> list(HttpRequest<?> request) {
+        String size = request.getParameters().get("pageSize");
+        Integer pageSize = null;
+        if (size != null) {
+            try {
+                pageSize = Integer.valueOf(size.strip());
+            } catch (NumberFormatException e) {
+                return done(request, CompletableFuture.failedFuture(invalid(400, "pageSize: expected a whole number.")));
+            }
+        }
+        return done(request, gemini.listFiles(owner(request), pageSize, request.getParameters().get("pageToken")));
+    }
+
+    @Get(uris = {"/v1beta/files/{id}", "/gemini/v1beta/files/{id}"}, produces = MediaType.APPLICATION_JSON)
+    CompletableFuture<MutableHttpResponse<byte[]>> get(HttpRequest<?> request, @PathVariable String id) {
+        return done(request, gemini.file("files/" + id, owner(request), AccessLogFilter.trace(request)));
+    }
+
+    @Delete(uris = {"/v1beta/files/{id}", "/gemini/v1beta/files/{id}"}, produces = MediaType.APPLICATION_JSON)
+    CompletableFuture<MutableHttpResponse<byte[]>> delete(HttpRequest<?> request, @PathVariable String id) {
+        return done(request, gemini.deleteFile("files/" + id, owner(request), AccessLogFilter.trace(request)));
+    }
+
+    private CompletableFuture<MutableHttpResponse<byte[]>> chunk(HttpRequest<?> request, String session,
+            @Nullable Publisher<byte[]> body) {
+        long length = request.getContentLength();
+        if (length < 0) {
+            return done(request, CompletableFuture.failedFuture(invalid(411,
+                    "Content-Length is required for an upload chunk.")));
+        }
+        return done(request, gemini.continueFileUpload(session, headers(request), flow(body), length, owner(request),
+                AccessLogFilter.trace(request)));
+    }
+
+    private CompletableFuture<MutableHttpResponse<byte[]>> done(HttpRequest<?> request,
+            CompletableFuture<FileAnswer> call) {
+        return call.handle((answer, failure) -> {
+            request.getAttribute(BODY_ATTRIBUTE, Runnable.class).ifPresent(Runnable::run); // drains an unread body
+            return failure == null ? answer(request, answer) : failed(request, failure);
+        });
+    }
+
+    private MutableHttpResponse<byte[]> answer(HttpRequest<?> request, FileAnswer answer) {
+        KeyScrubber scrubber = scrubbers.get();
+        byte[] body = scrubber.scrub(answer.body());
+        MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(io.micronaut.http.HttpStatus.valueOf(answer.status()))
+                .body(body).contentType(answer.contentType());
+        answer.headers().forEach((name, value) -> response.header(name, scrubber.scrub(value)));
+        if (answer.uploadSession() != null) {
+            String prefix = request.getPath().startsWith("/gemini/") ? "/gemini" : "";
+            response.header("X-Goog-Upload-URL", base(request) + prefix + "/upload/v1beta/files?upload_id="
+                    + URLEncoder.encode(answer.uploadSession(), StandardCharsets.UTF_8) + "&upload_protocol=resumable");
+        }
+        return response;
+    }
+
+    /** Where the client reached us: its Host header, with the scheme a proxy in front reports. */
+    private static String base(HttpRequest<?> request) {
+        String host = request.getHeaders().get(HttpHeaders.HOST);
+        if (host == null || host.isBlank() || !host.matches("[A-Za-z0-9.\\-:\\[\\]]+")) {
+            host = "localhost";
+        }
+        String proto = request.getHeaders().get("X-Forwarded-Proto");
+        String scheme = "https".equalsIgnoreCase(proto) ? "https" : "http";
+        return scheme + "://" + host;
+    }
+
+    private static MutableHttpResponse<byte[]> failed(HttpRequest<?> request, Throwable failure) {
+        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        GeminiBalanceException e = GeminiBalanceException.from(t);
+        AccessLogFilter.trace(request).errorCode(e.code().orElse(e.type()));
+        if (e.httpStatus() >= 500) {
+            log.warn("request_id={} {} -> {}: {}", AccessLogFilter.id(request),
+                    LogText.quote(request.getMethodName() + " " + request.getPath()), e.httpStatus(),
+                    LogText.quote(e.getMessage()));
+        }
+        return NativeErrors.of(e);
+    }
+
+    private static GeminiBalanceException invalid(int status, String message) {
+        return new io.github.geminibalance.InvalidRequestException(status, null, "invalid_argument", message);
+    }
+
+    // the client token's label; files are kept with it
+    private static String label(HttpRequest<?> request) {
+        return request.getAttribute(AccessLogFilter.LABEL_ATTRIBUTE, String.class).orElse("");
+    }
+
+    // whose files the caller may see: its own with isolation, anybody's without
+    private String owner(HttpRequest<?> request) {
+        return settings.userIsolation() ? label(request) : null;
+    }
+
+    private static String header(HttpRequest<?> request, String name) {
+        return request.getHeaders().get(name);
+    }
+
+    private static Map<String, String> headers(HttpRequest<?> request) {
+        Map<String, String> out = new HashMap<>();
+        request.getHeaders().forEachValue((name, value) -> out.putIfAbsent(name.toLowerCase(Locale.ROOT), value));
+        return out;
+    }
+
+    /**
+     * The request's bytes as they arrive, whatever the content type (a {@code @Body} publisher would be
+     * parsed by type: JSON would be split into values); null without a body.
+     */
+    private static @Nullable Publisher<byte[]> body(HttpRequest<?> request) {
+        if (!(request instanceof io.micronaut.http.ServerHttpRequest<?> server)) {
+            return null;
+        }
+        Publisher<byte[]> bytes = server.byteBody().move().toByteArrayPublisher();
+        java.util.concurrent.atomic.AtomicBoolean read = new java.util.concurrent.atomic.AtomicBoolean();
+        request.setAttribute(BODY_ATTRIBUTE, (Runnable) () -> {
+            if (read.compareAndSet(false, true)) {
+                bytes.subscribe(new Drain());
+            }
+        });
+        return subscriber -> {
+            read.set(true);
+            bytes.subscribe(subscriber);
+        };
+    }
+
+    /** Reads a body nobody wanted (an unknown upload_id, say) to its end, so the connection can serve the next request. */
+    private static final class Drain implements Subscriber<byte[]> {
+        @Override
+        public void onSubscribe(Subscription s) {
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(byte[] bytes) {
+            // dropped
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            // the connection's own handling applies
+        }
+
+        @Override
+        public void onComplete() {
+            // done
+        }
+    }
+
+    /** The request body as the core reads it: one buffer at a time, as the client's bytes arrive. */
+    private static Flow.Publisher<ByteBuffer> flow(@Nullable Publisher<byte[]> body) {
+        if (body == null) {
+            return subscriber -> {
+                subscriber.onSubscribe(new Flow.Subscription() {
+                    @Override public void request(long n) {}
+                    @Override public void cancel() {}
+                });
+                subscriber.onComplete();
+            };
+        }
+        return subscriber -> body.subscribe(new Subscriber<>() {
+            @Override
+            public void onSubscribe(Subscription s) {
+                subscriber.onSubscribe(new Flow.Subscription() {
+                    @Override public void request(long n) {
+                        s.request(n);
+                    }
+
+                    @Override public void cancel() {
+                        s.cancel();
+                    }
+                });
+            }
+
+            @Override
+            public void onNext(byte[] bytes) {
+                subscriber.onNext(ByteBuffer.wrap(bytes));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                subscriber.onError(t);
+            }
+
+            @Override
+            public void onComplete() {
+                subscriber.onComplete();
+            }
+        });
+    }
+
+    /** A small body, read whole up to {@code limit} bytes (a 413 above it). */
+    private static CompletableFuture<byte[]> collect(@Nullable Publisher<byte[]> body, int limit) {
+        CompletableFuture<byte[]> out = new CompletableFuture<>();
+        if (body == null) {
+            out.complete(new byte[0]);
+            return out;
+        }
+        body.subscribe(new Subscriber<>() {
+            final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            Subscription s;
+
+            @Override
+            public void onSubscribe(Subscription s) {
+                this.s = s;
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(byte[] b) {
+                if (out.isDone()) {
+                    return;
+                }
+                if (bytes.size() + b.length > limit) {
+                    s.cancel();
+                    out.completeExceptionally(invalid(413, "The upload's start command carries the file's metadata "
+                            + "only, at most " + limit + " bytes; send the file's bytes to the upload URL."));
+                    return;
+                }
+                bytes.write(b, 0, b.length);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                out.completeExceptionally(invalid(400, "The request body could not be read."));
+            }
+
+            @Override
+            public void onComplete() {
+                out.complete(bytes.toByteArray());
+            }
+        });
+        return out;
+    }
+}
