@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Gemini's answer to a Files API call made through the pool ({@link GeminiBalance#startFileUpload} and the
+ * Gemini's answer to a Files API call made through the pool ({@link GeminiFiles#start} and the
  * other file methods): small JSON (file metadata), read whole.
  *
  * @param status the HTTP status

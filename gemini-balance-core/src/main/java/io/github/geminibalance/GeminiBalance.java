@@ -99,6 +99,7 @@ public final class GeminiBalance implements AutoCloseable {
     private final Housekeeping housekeeping;
     private final Passthrough passthrough;
     private final Files files;
+    private final GeminiFiles fileApi;
     private final MessagesPipeline messages;
     private final ResponsesPipeline responses;
     private final StoredResponses storedResponses;
@@ -116,6 +117,7 @@ public final class GeminiBalance implements AutoCloseable {
     private final io.github.geminibalance.store.Store store;
     private final io.github.geminibalance.upstream.ProxyRouter proxies;
     private final VertexExpress vertex; // null without VERTEX_API_KEYS
+    private final GeminiVertex vertexApi;
 
     private GeminiBalance(Builder b) {
         Proxies.check(b.config, b.transport); // before any thread starts
@@ -156,6 +158,7 @@ public final class GeminiBalance implements AutoCloseable {
         this.files = new Files(retry, client, store.files().keeps() ? store.files()
                 : new io.github.geminibalance.store.InMemoryFileRepository(), clock, listener, config::timeout);
         chat.pinFilesWith(files);
+        this.fileApi = new GeminiFiles(files);
         this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases, this::answers, files);
         this.messages = new MessagesPipeline(
                 new io.github.geminibalance.translate.MessagesRequestTranslator(translation::get), media, client,
@@ -165,6 +168,7 @@ public final class GeminiBalance implements AutoCloseable {
                 new io.github.geminibalance.translate.ResponsesRequestTranslator(translation::get), media, client,
                 retry, clock, b.random, listener, scheduler, storedResponses, this::answers);
         this.vertex = VertexExpress.of(config, transport, proxies, policy, listener, chat, scheduler, clock);
+        this.vertexApi = new GeminiVertex(vertex);
         this.images = new ImagePipeline(retry, client, clock, listener);
         this.checker = new KeyChecker(pool, client, policy, config.testModel());
         this.keys = new KeyAdmin(pool, store.keys(), checker, clock);
@@ -722,42 +726,12 @@ public final class GeminiBalance implements AutoCloseable {
     }
 
     /**
-     * Vertex AI express mode ({@code VERTEX_API_KEYS}): {@code POST <VERTEX_EXPRESS_BASE_URL>/<path>} with
-     * a key of the Vertex pool, which has its own states, retries and verdicts; the body is passed through
-     * unchanged and the answer streamed back as {@link #forward} does. Fails with a 503 {@link
-     * GeminiBalanceException} when no Vertex key is configured.
+     * The Vertex AI express pool ({@code VERTEX_API_KEYS}): its routes and its keys.
      *
-     * @param path {@code models/{model}:generateContent} or {@code models/{model}:streamGenerateContent}
-     * @param query the query to send on (without the client's own key), or null
-     * @param body the request body
-     * @param trace notes the model, attempts and tokens
-     * @return the answer
+     * @return the Vertex pool's API (its calls fail with a 503 without {@code VERTEX_API_KEYS})
      */
-    public CompletableFuture<NativeResponse> forwardVertex(String path, String query, byte[] body, RequestTrace trace) {
-        if (vertex == null) {
-            return CompletableFuture.failedFuture(new GeminiBalanceException(503, "server_error", "no_usable_key",
-                    null, null, "no Vertex AI express key is configured (VERTEX_API_KEYS)", null));
-        }
-        return vertex.forward(path, query, body, trace);
-    }
-
-    /**
-     * The Vertex AI express keys (masked) and their states; empty without {@code VERTEX_API_KEYS}.
-     *
-     * @return the keys, in rotation order
-     */
-    public List<KeyStatus> vertexKeyStatus() {
-        return vertex == null ? List.of() : vertex.keyStatus();
-    }
-
-    /**
-     * The Vertex pool's raw keys, for an adapter that must mask them in what comes back, as {@link
-     * #keyValues()}. Never show, log or return them.
-     *
-     * @return the keys; empty without {@code VERTEX_API_KEYS}
-     */
-    public List<String> vertexKeyValues() {
-        return vertex == null ? List.of() : vertex.keyValues();
+    public GeminiVertex vertex() {
+        return vertexApi;
     }
 
     /**
@@ -770,76 +744,13 @@ public final class GeminiBalance implements AutoCloseable {
     }
 
     /**
-     * Starts a Files API upload ({@code POST /upload/v1beta/files}, small body: the resumable protocol's
-     * {@code start} command with the file's metadata) with a pooled key, retried on another key if
-     * starting fails. A resumable start opens a session, named by {@link FileAnswer#uploadSession()}, that
-     * only the key that started it continues ({@link #continueFileUpload}); Gemini's upload URL is never
-     * handed out.
+     * Gemini's Files API through the pool: uploads, metadata, listing and deletion, each file kept with the
+     * key that uploaded it.
      *
-     * @param headers the client's headers; only {@code x-goog-upload-*} and {@code content-type} are sent
-     * @param query the query to send (without the client's {@code key}), or null
-     * @param body the body (JSON metadata)
-     * @param owner the client's label, kept with the file
-     * @param trace notes the attempts
+     * @return the files API of this pool
      */
-    public CompletableFuture<FileAnswer> startFileUpload(Map<String, String> headers, String query, byte[] body,
-            String owner, RequestTrace trace) {
-        return Calls.guard(() -> files.start(headers, query, body, Objects.requireNonNull(owner, "owner"), trace));
-    }
-
-    /**
-     * Sends a piece of a resumable upload, or its end ({@code x-goog-upload-command: upload, finalize}),
-     * streamed, with the key that started it (no other key can continue it). When Gemini answers with the
-     * file, the file is recorded with its key and owner before the answer completes.
-     *
-     * @param session the session id of {@link #startFileUpload}
-     * @param headers the client's headers; only {@code x-goog-upload-*} and {@code content-type} are sent
-     * @param body the bytes, read as the upstream connection takes them (never held whole)
-     * @param length the number of bytes {@code body} yields
-     * @param owner the client asking; a session of another owner is not found; {@code null}: anybody's
-     * @param trace notes the attempt
-     */
-    public CompletableFuture<FileAnswer> continueFileUpload(String session, Map<String, String> headers,
-            java.util.concurrent.Flow.Publisher<java.nio.ByteBuffer> body, long length, String owner, RequestTrace trace) {
-        return Calls.guard(() -> files.upload(session, headers, body, length, owner, trace));
-    }
-
-    /**
-     * A one-request upload ({@code uploadType=multipart} or {@code media}), the body streamed with a pooled
-     * key (not retried on another key: the body cannot be sent twice); the file is recorded as in
-     * {@link #continueFileUpload}.
-     */
-    public CompletableFuture<FileAnswer> uploadFile(Map<String, String> headers, String query,
-            java.util.concurrent.Flow.Publisher<java.nio.ByteBuffer> body, long length, String owner, RequestTrace trace) {
-        return Calls.guard(() -> files.uploadWhole(headers, query, body, length, Objects.requireNonNull(owner, "owner"),
-                trace));
-    }
-
-    /**
-     * An uploaded file's metadata ({@code GET files/{id}}), asked with the key that uploaded it. A 404 when
-     * the file is unknown, expired or another owner's; a 404 {@code key_removed} when its key left the pool.
-     *
-     * @param name {@code files/{id}}
-     * @param owner the client asking, or {@code null} for anybody
-     */
-    public CompletableFuture<FileAnswer> file(String name, String owner, RequestTrace trace) {
-        return Calls.guard(() -> files.get(name, owner, trace));
-    }
-
-    /** Deletes an uploaded file at Gemini, with its key, and forgets it; failures as in {@link #file}. */
-    public CompletableFuture<FileAnswer> deleteFile(String name, String owner, RequestTrace trace) {
-        return Calls.guard(() -> files.delete(name, owner, trace));
-    }
-
-    /**
-     * The uploaded files, from the store, in Gemini's list shape ({@code files}, {@code nextPageToken}).
-     *
-     * @param owner only this client's files, or {@code null} for everybody's
-     * @param pageSize at most this many (default 10, at most 100)
-     * @param pageToken a {@code nextPageToken} from before, or null
-     */
-    public CompletableFuture<FileAnswer> listFiles(String owner, Integer pageSize, String pageToken) {
-        return Calls.guard(() -> files.list(owner, pageSize, pageToken));
+    public GeminiFiles files() {
+        return fileApi;
     }
 
     /**

@@ -40,7 +40,7 @@ final class AdminUpstreamController {
     /** {@code GET /admin/vertex-keys}: the Vertex pool in rotation order, with the number of keys per state. */
     @Get(uri = "/vertex-keys", produces = MediaType.APPLICATION_JSON)
     MutableHttpResponse<byte[]> vertexKeys() {
-        List<KeyStatus> status = gemini.vertexKeyStatus();
+        List<KeyStatus> status = gemini.vertex().keyStatus();
         Map<String, Integer> summary = new TreeMap<>();
         status.forEach(k -> summary.merge(k.state().name(), 1, Integer::sum));
         return json(new AdminController.KeyList(status.stream().map(AdminController.KeyEntry::of).toList(), summary));

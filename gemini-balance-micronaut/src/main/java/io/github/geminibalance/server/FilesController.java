@@ -92,7 +92,7 @@ final class FilesController {
                         + "upload begins with the command 'start'; send the chunks to the X-Goog-Upload-URL it returns.")));
             }
             CompletableFuture<FileAnswer> answer = collect(body, MAX_START_BODY).thenCompose(bytes ->
-                    gemini.startFileUpload(headers(request), query, bytes, label(request), AccessLogFilter.trace(request)));
+                    gemini.files().start(headers(request), query, bytes, label(request), AccessLogFilter.trace(request)));
             return done(request, answer);
         }
         long length = request.getContentLength();
@@ -100,7 +100,7 @@ final class FilesController {
             return done(request, CompletableFuture.failedFuture(invalid(411, "Content-Length is required for an "
                     + "upload (or use X-Goog-Upload-Protocol: resumable).")));
         }
-        return done(request, gemini.uploadFile(headers(request), query, flow(body), length, label(request),
+        return done(request, gemini.files().uploadWhole(headers(request), query, flow(body), length, label(request),
                 AccessLogFilter.trace(request)));
     }
 
@@ -128,17 +128,17 @@ final class FilesController {
                 return done(request, CompletableFuture.failedFuture(invalid(400, "pageSize: expected a whole number.")));
             }
         }
-        return done(request, gemini.listFiles(owner(request), pageSize, request.getParameters().get("pageToken")));
+        return done(request, gemini.files().list(owner(request), pageSize, request.getParameters().get("pageToken")));
     }
 
     @Get(uris = {"/v1beta/files/{id}", "/gemini/v1beta/files/{id}"}, produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<byte[]>> get(HttpRequest<?> request, @PathVariable String id) {
-        return done(request, gemini.file("files/" + id, owner(request), AccessLogFilter.trace(request)));
+        return done(request, gemini.files().get("files/" + id, owner(request), AccessLogFilter.trace(request)));
     }
 
     @Delete(uris = {"/v1beta/files/{id}", "/gemini/v1beta/files/{id}"}, produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<byte[]>> delete(HttpRequest<?> request, @PathVariable String id) {
-        return done(request, gemini.deleteFile("files/" + id, owner(request), AccessLogFilter.trace(request)));
+        return done(request, gemini.files().delete("files/" + id, owner(request), AccessLogFilter.trace(request)));
     }
 
     private CompletableFuture<MutableHttpResponse<byte[]>> chunk(HttpRequest<?> request, String session,
@@ -148,7 +148,7 @@ final class FilesController {
             return done(request, CompletableFuture.failedFuture(invalid(411,
                     "Content-Length is required for an upload chunk.")));
         }
-        return done(request, gemini.continueFileUpload(session, headers(request), flow(body), length, owner(request),
+        return done(request, gemini.files().upload(session, headers(request), flow(body), length, owner(request),
                 AccessLogFilter.trace(request)));
     }
 

@@ -77,7 +77,7 @@ final class HealthController {
             body.put("proxies", Map.of("total", proxies.size(),
                     "healthy", (int) proxies.stream().filter(ProxyStatus::healthy).count()));
         }
-        List<KeyStatus> vertex = gemini.vertexKeyStatus();
+        List<KeyStatus> vertex = gemini.vertex().keyStatus();
         if (!vertex.isEmpty()) {
             body.put("vertexKeys", Map.of("total", vertex.size(),
                     "usable", (int) vertex.stream().filter(k -> SERVING.contains(k.state())).count()));

@@ -67,7 +67,7 @@ final class VertexExpressController {
             Joined j = joined;
             if (j == null || j.gemini() != now) {
                 List<String> both = new java.util.ArrayList<>(now);
-                both.addAll(gemini.vertexKeyValues());
+                both.addAll(gemini.vertex().keyValues());
                 j = new Joined(now, List.copyOf(both));
                 joined = j; // a racing thread may build its own: both are right
             }
@@ -106,7 +106,7 @@ final class VertexExpressController {
         }
         CompletableFuture<NativeResponse> answer;
         try {
-            answer = gemini.forwardVertex(resource, query, body == null ? new byte[0] : body,
+            answer = gemini.vertex().forward(resource, query, body == null ? new byte[0] : body,
                     AccessLogFilter.trace(request));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
