@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JdkHttpTransport implements HttpTransport {
 
     private final HttpClient client;
-    private final Map<String, HttpClient> byProxy = new ConcurrentHashMap<>();
+    // one client per proxy (the record, credentials included, is the key)
+    private final Map<Proxy, HttpClient> byProxy = new ConcurrentHashMap<>();
 
     public JdkHttpTransport(HttpClient client) {
         this.client = Objects.requireNonNull(client, "client");
@@ -47,8 +48,7 @@ public final class JdkHttpTransport implements HttpTransport {
                 ? HttpRequest.BodyPublishers.fromPublisher(request.streamed().publisher(), request.streamed().length())
                 : request.body() == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        HttpClient via = proxy == null ? client : byProxy.computeIfAbsent(proxy.key() + "#" + proxy.password(),
-                k -> proxied(proxy));
+        HttpClient via = proxy == null ? client : byProxy.computeIfAbsent(proxy, this::proxied);
         CompletableFuture<Response> sent = via.sendAsync(b.build(), HttpResponse.BodyHandlers.ofPublisher())
                 .thenApply(r -> new Response(r.statusCode(), r.headers().firstValue("content-type").orElse(null),
                         r.body(), firstValues(r.headers())));
