@@ -38,9 +38,12 @@ final class ChatPipeline {
                 listener, scheduler, answers);
     }
 
-    /** Sends every chat that names an uploaded file ({@code file.file_id}) with the file's key. */
-    void pinFilesWith(Files files) {
-        pipeline.pinFilesWith(files);
+    /**
+     * Sends every chat that names an uploaded file ({@code file.file_id}) or a cached content
+     * ({@code cached_content}) with its key.
+     */
+    void pinResourcesWith(ResourceKeys resources) {
+        pipeline.pinResourcesWith(resources);
     }
 
     CompletableFuture<ChatCompletion> complete(ChatCompletionRequest request, RequestTrace trace, String owner) {

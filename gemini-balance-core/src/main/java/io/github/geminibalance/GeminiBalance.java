@@ -100,6 +100,8 @@ public final class GeminiBalance implements AutoCloseable {
     private final Passthrough passthrough;
     private final Files files;
     private final GeminiFiles fileApi;
+    private final GeminiResources cacheApi;
+    private final GeminiResources batchApi;
     private final MessagesPipeline messages;
     private final ResponsesPipeline responses;
     private final StoredResponses storedResponses;
@@ -155,11 +157,17 @@ public final class GeminiBalance implements AutoCloseable {
                 clock, b.random, listener, scheduler, this::answers);
         this.catalog = new ModelCatalog(retry, client, clock, runtime::get, config.imageModels());
         this.audio = new AudioCalls(retry, client, effective::get);
-        this.files = new Files(retry, client, store.files().keeps() ? store.files()
-                : new io.github.geminibalance.store.InMemoryFileRepository(), clock, listener, config::timeout);
-        chat.pinFilesWith(files);
-        this.fileApi = new GeminiFiles(files);
-        this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases, this::answers, files);
+        ResourceKeys resources = new ResourceKeys(store.resources().keeps() ? store.resources()
+                : new io.github.geminibalance.store.InMemoryResourceRepository(), clock);
+        this.files = new Files(retry, client, resources, listener, config::timeout);
+        chat.pinResourcesWith(resources);
+        this.passthrough = new Passthrough(retry, client, chat, listener, config::modelAliases, this::answers,
+                resources, files);
+        this.fileApi = new GeminiFiles(files, passthrough);
+        this.cacheApi = new GeminiResources(new KeyBoundApi(KeyBoundApi.Kind.CACHED_CONTENTS, retry, client,
+                resources, files, listener, config::timeout, config::modelAliases, this::answers));
+        this.batchApi = new GeminiResources(new KeyBoundApi(KeyBoundApi.Kind.BATCHES, retry, client, resources,
+                files, listener, config::timeout, config::modelAliases, this::answers));
         this.messages = new MessagesPipeline(
                 new io.github.geminibalance.translate.MessagesRequestTranslator(translation::get), media, client,
                 retry, clock, b.random, listener, scheduler, this::answers);
@@ -751,6 +759,26 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public GeminiFiles files() {
         return fileApi;
+    }
+
+    /**
+     * Gemini's context caches ({@code cachedContents}) through the pool, each kept with the key that made
+     * it; a generation request naming one ({@code cachedContent}) is sent with that key, from any door.
+     *
+     * @return the cached contents of this pool
+     */
+    public GeminiResources cachedContents() {
+        return cacheApi;
+    }
+
+    /**
+     * Gemini's batch mode ({@code batchGenerateContent}, {@code asyncBatchEmbedContent}, {@code batches})
+     * through the pool, each batch kept with the key that made it, and its results file too.
+     *
+     * @return the batches of this pool
+     */
+    public GeminiResources batches() {
+        return batchApi;
     }
 
     /**

@@ -13,15 +13,17 @@ import java.util.concurrent.CompletableFuture;
 public final class GeminiFiles {
 
     private final Files files;
+    private final Passthrough passthrough;
 
-    GeminiFiles(Files files) {
+    GeminiFiles(Files files, Passthrough passthrough) {
         this.files = files;
+        this.passthrough = passthrough;
     }
 
     /**
      * Starts a Files API upload ({@code POST /upload/v1beta/files}, small body: the resumable protocol's
      * {@code start} command with the file's metadata) with a pooled key, retried on another key if
-     * starting fails. A resumable start opens a session, named by {@link FileAnswer#uploadSession()}, that
+     * starting fails. A resumable start opens a session, named by {@link ResourceAnswer#uploadSession()}, that
      * only the key that started it continues ({@link #upload}); Gemini's upload URL is never
      * handed out.
      *
@@ -31,7 +33,7 @@ public final class GeminiFiles {
      * @param owner the client's label, kept with the file
      * @param trace notes the attempts
      */
-    public CompletableFuture<FileAnswer> start(Map<String, String> headers, String query, byte[] body,
+    public CompletableFuture<ResourceAnswer> start(Map<String, String> headers, String query, byte[] body,
             String owner, RequestTrace trace) {
         return Calls.guard(() -> files.start(headers, query, body, Objects.requireNonNull(owner, "owner"), trace));
     }
@@ -48,7 +50,7 @@ public final class GeminiFiles {
      * @param owner the client asking; a session of another owner is not found; {@code null}: anybody's
      * @param trace notes the attempt
      */
-    public CompletableFuture<FileAnswer> upload(String session, Map<String, String> headers,
+    public CompletableFuture<ResourceAnswer> upload(String session, Map<String, String> headers,
             java.util.concurrent.Flow.Publisher<java.nio.ByteBuffer> body, long length, String owner, RequestTrace trace) {
         return Calls.guard(() -> files.upload(session, headers, body, length, owner, trace));
     }
@@ -58,7 +60,7 @@ public final class GeminiFiles {
      * key (not retried on another key: the body cannot be sent twice); the file is recorded as in
      * {@link #upload}.
      */
-    public CompletableFuture<FileAnswer> uploadWhole(Map<String, String> headers, String query,
+    public CompletableFuture<ResourceAnswer> uploadWhole(Map<String, String> headers, String query,
             java.util.concurrent.Flow.Publisher<java.nio.ByteBuffer> body, long length, String owner, RequestTrace trace) {
         return Calls.guard(() -> files.uploadWhole(headers, query, body, length, Objects.requireNonNull(owner, "owner"),
                 trace));
@@ -71,12 +73,12 @@ public final class GeminiFiles {
      * @param name {@code files/{id}}
      * @param owner the client asking, or {@code null} for anybody
      */
-    public CompletableFuture<FileAnswer> get(String name, String owner, RequestTrace trace) {
+    public CompletableFuture<ResourceAnswer> get(String name, String owner, RequestTrace trace) {
         return Calls.guard(() -> files.get(name, owner, trace));
     }
 
     /** Deletes an uploaded file at Gemini, with its key, and forgets it; failures as in {@link #get}. */
-    public CompletableFuture<FileAnswer> delete(String name, String owner, RequestTrace trace) {
+    public CompletableFuture<ResourceAnswer> delete(String name, String owner, RequestTrace trace) {
         return Calls.guard(() -> files.delete(name, owner, trace));
     }
 
@@ -87,7 +89,18 @@ public final class GeminiFiles {
      * @param pageSize at most this many (default 10, at most 100)
      * @param pageToken a {@code nextPageToken} from before, or null
      */
-    public CompletableFuture<FileAnswer> list(String owner, Integer pageSize, String pageToken) {
+    public CompletableFuture<ResourceAnswer> list(String owner, Integer pageSize, String pageToken) {
         return Calls.guard(() -> files.list(owner, pageSize, pageToken));
+    }
+
+    /**
+     * A file's bytes ({@code GET download/v1beta/files/{id}:download?alt=media}: a batch's results, say),
+     * streamed from Gemini with the file's key; failures as in {@link #get}.
+     *
+     * @param name {@code files/{id}}
+     * @param owner the client asking, or {@code null} for anybody
+     */
+    public CompletableFuture<NativeResponse> download(String name, String owner, RequestTrace trace) {
+        return Calls.guard(() -> passthrough.download(name, owner, trace));
     }
 }

@@ -20,12 +20,14 @@ final class Passthrough {
     private final GeminiBalanceListener listener;
     private final Supplier<Map<String, String>> aliases;
     private final Supplier<io.github.geminibalance.config.AnswerSettings> answers;
+    private final ResourceKeys resources;
     private final Files files;
 
     Passthrough(RetryLoop retry, GeminiClient client, ChatPipeline chat, GeminiBalanceListener listener,
             Supplier<Map<String, String>> aliases, Supplier<io.github.geminibalance.config.AnswerSettings> answers,
-            Files files) {
+            ResourceKeys resources, Files files) {
         this.answers = answers;
+        this.resources = resources;
         this.files = files;
         this.retry = retry;
         this.client = client;
@@ -36,7 +38,7 @@ final class Passthrough {
 
     /**
      * {@link GeminiBalance#forward(String, String, String, byte[], RequestTrace, String)}: a request that names
-     * an uploaded file ({@code fileData.fileUri}) goes to the file's key only.
+     * an uploaded file ({@code fileData.fileUri}) or a cached content ({@code cachedContent}) goes to its key only.
      */
     CompletableFuture<NativeResponse> forward(String method, String path, String query, byte[] body,
             RequestTrace trace, String owner) {
@@ -67,12 +69,28 @@ final class Passthrough {
                             }
                             return new NativeResponse(response.status(), response.contentType(), released);
                         }));
-        // calls that may name an uploaded file (fileData.fileUri) go to the file's key
+        // calls that may name an uploaded file (fileData.fileUri) or a cached content go to its key
         boolean mayNameFiles = scan || path.endsWith(":countTokens");
         return Calls.handOver(Calls.observe(listener, "native", model, Calls.guard(() -> mayNameFiles
-                ? files.keyFor(body, owner).thenCompose(key -> key.isPresent() ? retry.runOn(key.get(), model, exchange)
+                ? resources.keyFor(body, owner).thenCompose(key -> key.isPresent() ? retry.runOn(key.get(), model, exchange)
                         : retry.run(model, exchange))
                 : retry.run(model, exchange))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
+    }
+
+    /**
+     * {@link GeminiFiles#download}: an uploaded (or batch results) file's bytes, streamed from Gemini with
+     * the file's key ({@code download/v1beta/files/{id}:download?alt=media}).
+     */
+    CompletableFuture<NativeResponse> download(String name, String owner, RequestTrace trace) {
+        RetryLoop.Call<NativeResponse> exchange = Pipeline.traced(trace, retry.policy(),
+                attempt -> client.download(attempt.key(), name).thenApply(response -> {
+                    var released = Pipeline.releasing(response.body(), attempt, trace, false);
+                    chat.releaseLater(released::cancelIfUnsubscribed);
+                    return new NativeResponse(response.status(), response.contentType(), released);
+                }));
+        return Calls.handOver(Calls.observe(listener, "files", ModelCatalog.POOL_KEY, Calls.guard(() ->
+                files.owned(name, owner).thenCompose(file -> retry.runOn(file.keyId(), ModelCatalog.POOL_KEY,
+                        exchange)))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
     }
 
     /** {@link GeminiBalance#forwardOpenAiLayer}. */

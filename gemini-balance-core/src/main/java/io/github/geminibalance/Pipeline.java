@@ -60,20 +60,20 @@ final class Pipeline<Q, E, A> {
         this.answers = answers;
     }
 
-    // uploaded files a request names (fileData.fileUri) pin it to their key; null: no Files API
-    private Files files;
+    // uploaded files and cached contents a request names pin it to their key; null: none kept
+    private ResourceKeys resources;
 
-    /** Sends every request that names an uploaded file with the file's key ({@link Files#keyFor}). */
-    void pinFilesWith(Files files) {
-        this.files = files;
+    /** Sends every request that names an uploaded file or a cached content with its key ({@link ResourceKeys#keyFor}). */
+    void pinResourcesWith(ResourceKeys resources) {
+        this.resources = resources;
     }
 
-    // retry.run, or retry.runOn the key of the uploaded files the body names (for owner; null: anybody's)
+    // retry.run, or retry.runOn the key of the files or cached content the body names (for owner; null: anybody's)
     private <T> CompletableFuture<T> run(String model, byte[] body, String owner, RetryLoop.Call<T> call) {
-        if (files == null) {
+        if (resources == null) {
             return retry.run(model, call);
         }
-        return files.keyFor(body, owner).thenCompose(key -> key.isPresent() ? retry.runOn(key.get(), model, call)
+        return resources.keyFor(body, owner).thenCompose(key -> key.isPresent() ? retry.runOn(key.get(), model, call)
                 : retry.run(model, call));
     }
 

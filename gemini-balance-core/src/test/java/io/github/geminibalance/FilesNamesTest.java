@@ -9,13 +9,38 @@ class FilesNamesTest {
 
     @Test
     void aFileUriNamesItsFileWhateverTheHost() {
-        assertThat(Files.nameOfUri("https://generativelanguage.googleapis.com/v1beta/files/abc-123")).isEqualTo("files/abc-123");
-        assertThat(Files.nameOfUri("http://proxy.example/gemini/v1beta/files/x9")).isEqualTo("files/x9");
-        assertThat(Files.nameOfUri("https://www.youtube.com/watch?v=abc")).isNull();
-        assertThat(Files.nameOfUri("https://example.com/files/../etc")).isNull();
-        assertThat(Files.validName("files/abc")).isTrue();
-        assertThat(Files.validName("files/ABC")).isFalse();
-        assertThat(Files.validName("files/a/b")).isFalse();
+        assertThat(ResourceKeys.nameOfUri("https://generativelanguage.googleapis.com/v1beta/files/abc-123")).isEqualTo("files/abc-123");
+        assertThat(ResourceKeys.nameOfUri("http://proxy.example/gemini/v1beta/files/x9")).isEqualTo("files/x9");
+        assertThat(ResourceKeys.nameOfUri("https://www.youtube.com/watch?v=abc")).isNull();
+        assertThat(ResourceKeys.nameOfUri("https://example.com/files/../etc")).isNull();
+        assertThat(ResourceKeys.validFileName("files/abc")).isTrue();
+        assertThat(ResourceKeys.validFileName("files/ABC")).isFalse();
+        assertThat(ResourceKeys.validFileName("files/a/b")).isFalse();
+        assertThat(ResourceKeys.validName("cachedContents/abc_12-x")).isTrue();
+        assertThat(ResourceKeys.validName("batches/123abc")).isTrue();
+        assertThat(ResourceKeys.validName("batches/../x")).isFalse();
+        assertThat(ResourceKeys.validName("uploads/abc")).isFalse();
+    }
+
+    @Test
+    void aRequestNamesItsFilesResultsFilesAndCachedContentAtAnyDepth() throws Exception {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        ResourceKeys.collectNames(io.github.geminibalance.internal.Json.mapper().readTree("""
+                {"cachedContent":"cachedContents/c1",
+                 "contents":[{"parts":[{"fileData":{"fileUri":"https://x/v1beta/files/f1"}},{"text":"files/f9"}]}],
+                 "batch":{"inputConfig":{"fileName":"files/f2"},"cached_content":"not a name"}}
+                """), names);
+        assertThat(names).containsExactly("cachedContents/c1", "files/f1", "files/f2");
+    }
+
+    @Test
+    void anUploadUrlIsKeptWithoutAnyKeyInIt() {
+        assertThat(UploadSessions.withoutKey("https://g/upload/v1beta/files?key=AIzaSECRET&upload_id=u1&upload_protocol=resumable"))
+                .isEqualTo("https://g/upload/v1beta/files?upload_id=u1&upload_protocol=resumable");
+        assertThat(UploadSessions.withoutKey("https://g/upload/v1beta/files?upload_id=u1&key=AIzaSECRET"))
+                .isEqualTo("https://g/upload/v1beta/files?upload_id=u1");
+        assertThat(UploadSessions.withoutKey("https://g/upload/v1beta/files?upload_id=u1&monkey=1"))
+                .isEqualTo("https://g/upload/v1beta/files?upload_id=u1&monkey=1");
     }
 
     @Test

@@ -52,14 +52,15 @@ public interface Store extends AutoCloseable {
     }
 
     /**
-     * The files uploaded through the Files API and the key that owns each. The default keeps none ({@link
-     * FileRepository#none()}: the facade then keeps them in memory); the memory store keeps the newest
-     * {@value InMemoryFileRepository#DEFAULT_CAPACITY}, the database store all of them until they expire.
+     * The Gemini resources that live with one key (uploaded files, cached contents, batches, upload sessions)
+     * and the key and owner of each. The default keeps none ({@link ResourceRepository#none()}: the facade then
+     * keeps them in memory); the memory store keeps the newest {@value InMemoryResourceRepository#DEFAULT_CAPACITY},
+     * the database store all of them until they expire.
      *
-     * @return the uploaded files
+     * @return the key-bound resources
      */
-    default FileRepository files() {
-        return FileRepository.none();
+    default ResourceRepository resources() {
+        return ResourceRepository.none();
     }
 
     /**
@@ -93,7 +94,7 @@ public interface Store extends AutoCloseable {
         InMemoryResponseRepository responses = new InMemoryResponseRepository(
                 InMemoryResponseRepository.DEFAULT_CAPACITY);
         InMemoryImageRepository images = new InMemoryImageRepository(InMemoryImageRepository.DEFAULT_MAX_BYTES);
-        InMemoryFileRepository files = new InMemoryFileRepository();
+        InMemoryResourceRepository resources = new InMemoryResourceRepository();
         return new Store() {
             @Override
             public KeyRepository keys() {
@@ -126,8 +127,8 @@ public interface Store extends AutoCloseable {
             }
 
             @Override
-            public FileRepository files() {
-                return files;
+            public ResourceRepository resources() {
+                return resources;
             }
         };
     }

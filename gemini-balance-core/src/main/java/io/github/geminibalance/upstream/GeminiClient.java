@@ -213,6 +213,22 @@ public final class GeminiClient {
                                 response.headers(), bytes)));
     }
 
+    /**
+     * A file's bytes ({@code GET /download/v1beta/files/{id}:download?alt=media}, a batch's results say),
+     * streamed as {@link #exchange} streams; a non-2xx answer fails with {@link GeminiApiException}.
+     *
+     * @param name the file's name, {@code files/{id}}
+     */
+    public CompletableFuture<Exchange> download(ApiKey key, String name) {
+        URI base = URI.create(baseUrl);
+        URI uri = URI.create(base.getScheme() + "://" + base.getRawAuthority() + "/download"
+                + (base.getRawPath() == null ? "" : base.getRawPath()) + "/" + name + ":download?alt=media");
+        return open(key, request(key, "GET", uri, null, null))
+                .thenApply(response -> new Exchange(response.status(),
+                        response.contentType() == null ? "application/octet-stream" : response.contentType(),
+                        StagePublisher.of(response.body(), new IdleStage(scheduler, streamIdleTimeout))));
+    }
+
     /** A Files API URI: {@code pathAndQuery} relative to the base URL ({@code /files/abc}). */
     public URI apiUri(String pathAndQuery) {
         return URI.create(baseUrl + pathAndQuery);

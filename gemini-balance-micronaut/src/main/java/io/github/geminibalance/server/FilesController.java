@@ -1,6 +1,6 @@
 package io.github.geminibalance.server;
 
-import io.github.geminibalance.FileAnswer;
+import io.github.geminibalance.ResourceAnswer;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.util.LogText;
@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
 final class FilesController {
 
     static final List<String> UPLOAD_PATHS = List.of("/upload/v1beta/files", "/gemini/upload/v1beta/files");
+    /** The prefixes of the download endpoint ({@code files/{id}:download?alt=media} under them). */
+    static final List<String> DOWNLOAD_PREFIXES = List.of("/download/v1beta/", "/gemini/download/v1beta/");
     /** The most bytes of the {@code start} command's body (file metadata) read into memory. */
     static final int MAX_START_BODY = 64 * 1024;
 
@@ -62,16 +64,23 @@ final class FilesController {
     private final GeminiBalance gemini;
     private final FilesSettings settings;
     private final KeyScrubbers scrubbers;
+    private final NativeRelay relay;
 
-    FilesController(GeminiBalance gemini, FilesSettings settings) {
+    FilesController(GeminiBalance gemini, FilesSettings settings, SseResponses sse) {
         this.gemini = gemini;
         this.settings = settings;
         this.scrubbers = new KeyScrubbers(gemini::keyValues);
+        this.relay = new NativeRelay(scrubbers, NativeErrors::body, sse::keepAlive);
     }
 
     /** Whether a path is the upload endpoint (authenticated and answered the native way). */
     static boolean isUploadPath(String path) {
         return UPLOAD_PATHS.contains(path);
+    }
+
+    /** Whether a path is under the download endpoint (authenticated and answered the native way). */
+    static boolean isDownloadPath(String path) {
+        return DOWNLOAD_PREFIXES.stream().anyMatch(path::startsWith);
     }
 
     /** Starts an upload, sends a one-request upload, or continues a resumable one ({@code upload_id}). */
@@ -91,7 +100,7 @@ final class FilesController {
                 return done(request, CompletableFuture.failedFuture(invalid(400, "X-Goog-Upload-Command: a resumable "
                         + "upload begins with the command 'start'; send the chunks to the X-Goog-Upload-URL it returns.")));
             }
-            CompletableFuture<FileAnswer> answer = collect(body, MAX_START_BODY).thenCompose(bytes ->
+            CompletableFuture<ResourceAnswer> answer = collect(body, MAX_START_BODY).thenCompose(bytes ->
                     gemini.files().start(headers(request), query, bytes, label(request), AccessLogFilter.trace(request)));
             return done(request, answer);
         }
@@ -131,9 +140,38 @@ final class FilesController {
         return done(request, gemini.files().list(owner(request), pageSize, request.getParameters().get("pageToken")));
     }
 
-    @Get(uris = {"/v1beta/files/{id}", "/gemini/v1beta/files/{id}"}, produces = MediaType.APPLICATION_JSON)
+    /** A file's metadata, or with {@code :download} (as the Java SDK asks) its bytes. */
+    @Get(uris = {"/v1beta/files/{id}", "/gemini/v1beta/files/{id}"},
+            produces = {MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
     CompletableFuture<MutableHttpResponse<byte[]>> get(HttpRequest<?> request, @PathVariable String id) {
+        String name = NativeController.resource(request);
+        if (name != null && name.endsWith(":download")) {
+            return sendFile(request, name);
+        }
         return done(request, gemini.files().get("files/" + id, owner(request), AccessLogFilter.trace(request)));
+    }
+
+    /**
+     * {@code GET /download/v1beta/files/{id}:download?alt=media}: a file's bytes (a batch's results, say),
+     * streamed from Gemini with the file's key.
+     */
+    @Get(uris = {"/download/v1beta/files/{id}", "/gemini/download/v1beta/files/{id}"},
+            produces = MediaType.APPLICATION_OCTET_STREAM)
+    CompletableFuture<MutableHttpResponse<byte[]>> download(HttpRequest<?> request, @PathVariable String id) {
+        String raw = request.getUri().getRawPath();
+        String name = raw.substring(raw.indexOf("/files/") + 1).replace("%3A", ":").replace("%3a", ":");
+        return sendFile(request, name);
+    }
+
+    private CompletableFuture<MutableHttpResponse<byte[]>> sendFile(HttpRequest<?> request, String resource) {
+        if (!resource.endsWith(":download")) {
+            return CompletableFuture.completedFuture(NativeErrors.of(404,
+                    "Unknown resource: a download is files/{id}:download?alt=media."));
+        }
+        String name = resource.substring(0, resource.length() - ":download".length());
+        return gemini.files().download(name, owner(request), AccessLogFilter.trace(request))
+                .thenCompose(response -> relay.answer(request, response, false))
+                .handle((response, failure) -> failure == null ? response : failed(request, failure));
     }
 
     @Delete(uris = {"/v1beta/files/{id}", "/gemini/v1beta/files/{id}"}, produces = MediaType.APPLICATION_JSON)
@@ -153,14 +191,14 @@ final class FilesController {
     }
 
     private CompletableFuture<MutableHttpResponse<byte[]>> done(HttpRequest<?> request,
-            CompletableFuture<FileAnswer> call) {
+            CompletableFuture<ResourceAnswer> call) {
         return call.handle((answer, failure) -> {
             request.getAttribute(BODY_ATTRIBUTE, Runnable.class).ifPresent(Runnable::run); // drains an unread body
             return failure == null ? answer(request, answer) : failed(request, failure);
         });
     }
 
-    private MutableHttpResponse<byte[]> answer(HttpRequest<?> request, FileAnswer answer) {
+    private MutableHttpResponse<byte[]> answer(HttpRequest<?> request, ResourceAnswer answer) {
         KeyScrubber scrubber = scrubbers.get();
         byte[] body = scrubber.scrub(answer.body());
         MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(io.micronaut.http.HttpStatus.valueOf(answer.status()))

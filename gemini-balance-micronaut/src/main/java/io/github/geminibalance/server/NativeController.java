@@ -62,14 +62,19 @@ final class NativeController {
     /** The native calls served after {@code models/{model}:}. */
     static final Set<String> METHODS = Set.of("generateContent", "streamGenerateContent", "countTokens",
             "embedContent", "batchEmbedContents");
+    /** The calls after {@code models/{model}:} that create a batch ({@link KeyBoundController}). */
+    static final Set<String> BATCH_METHODS = Set.of("batchGenerateContent", "asyncBatchEmbedContent");
 
     private final GeminiBalance gemini;
     private final NativeRelay relay;
     private final RequestRecords records;
     private final FilesSettings files;
+    private final KeyBoundController keyBound;
 
-    NativeController(GeminiBalance gemini, RequestRecords records, SseResponses sse, FilesSettings files) {
+    NativeController(GeminiBalance gemini, RequestRecords records, SseResponses sse, FilesSettings files,
+            KeyBoundController keyBound) {
         this.files = files;
+        this.keyBound = keyBound;
         this.gemini = gemini;
         this.relay = new NativeRelay(new KeyScrubbers(gemini::keyValues), NativeErrors::body, sse::keepAlive);
         this.records = records;
@@ -80,7 +85,7 @@ final class NativeController {
      * is authenticated and answered Gemini's way).
      */
     static boolean isNativePath(String path) {
-        if (FilesController.isUploadPath(path)) {
+        if (FilesController.isUploadPath(path) || FilesController.isDownloadPath(path)) {
             return true;
         }
         for (String prefix : PREFIXES) {
@@ -109,6 +114,9 @@ final class NativeController {
             @Nullable @Body byte[] body) {
         String resource = resource(request);
         Matcher call = resource == null ? null : CALL.matcher(resource);
+        if (call != null && call.matches() && BATCH_METHODS.contains(call.group(2))) {
+            return keyBound.createBatch(request, resource, body); // a batch lives with its key
+        }
         if (call == null || !call.matches() || !METHODS.contains(call.group(2))) {
             return notFound(request, resource, "POST serves models/{model}:" + String.join(", :", sorted()));
         }

@@ -100,7 +100,7 @@ final class RequestRecords {
         if (path.startsWith(VertexExpressController.PREFIX + "/")) {
             return VertexExpressController.route(request);
         }
-        if (FilesController.isUploadPath(path)) {
+        if (FilesController.isUploadPath(path) || FilesController.isDownloadPath(path)) {
             return "gemini.files";
         }
         if (!NativeController.isNativePath(path)) {
@@ -109,6 +109,12 @@ final class RequestRecords {
         String resource = NativeController.resource(request);
         if (resource != null && (resource.equals("files") || resource.startsWith("files/"))) {
             return "gemini.files";
+        }
+        if (resource != null && (resource.equals("cachedContents") || resource.startsWith("cachedContents/"))) {
+            return "gemini.cachedContents";
+        }
+        if (resource != null && (resource.equals("batches") || resource.startsWith("batches/"))) {
+            return "gemini.batches";
         }
         if (resource == null || !resource.startsWith("models")) {
             return null;
@@ -121,7 +127,8 @@ final class RequestRecords {
             return resource.indexOf('/', "models/".length()) < 0 ? "gemini.model" : null;
         }
         String method = resource.substring(colon + 1);
-        return NativeController.METHODS.contains(method) ? "gemini." + method : null;
+        return NativeController.METHODS.contains(method) || NativeController.BATCH_METHODS.contains(method)
+                ? "gemini." + method : null;
     }
 
     /**

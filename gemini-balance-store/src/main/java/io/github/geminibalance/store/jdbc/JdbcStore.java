@@ -43,7 +43,7 @@ public final class JdbcStore implements Store {
     private final JdbcSettingsRepository settingsRepository;
     private final JdbcResponseRepository responses;
     private final JdbcImageRepository images;
-    private final JdbcFileRepository files;
+    private final JdbcResourceRepository resources;
     private final Clock clock;
     private final Retention retention;
     private final ScheduledExecutorService ownScheduler;
@@ -62,7 +62,7 @@ public final class JdbcStore implements Store {
         this.settingsRepository = new JdbcSettingsRepository(dataSource, dialect, writeLock, clock);
         this.responses = new JdbcResponseRepository(dataSource, dialect, writeLock);
         this.images = new JdbcImageRepository(dataSource, dialect, writeLock);
-        this.files = new JdbcFileRepository(dataSource, dialect, writeLock);
+        this.resources = new JdbcResourceRepository(dataSource, dialect, writeLock);
         this.clock = clock;
         this.retention = new Retention(dataSource, dialect, writeLock, clock, settings, Retention.DEFAULT_BATCH,
                 settingsRepository);
@@ -148,10 +148,13 @@ public final class JdbcStore implements Store {
         return images;
     }
 
-    /** The uploaded files and their keys, in table {@code gb_file}; expired ones go in the daily clean-up. */
+    /**
+     * The key-bound resources (uploaded files, cached contents, batches, uploads under way) and their keys, in
+     * table {@code gb_resource}; expired ones go in the daily clean-up.
+     */
     @Override
-    public io.github.geminibalance.store.FileRepository files() {
-        return files;
+    public io.github.geminibalance.store.ResourceRepository resources() {
+        return resources;
     }
 
     /** The daily clean-up, to run it now. */
@@ -191,7 +194,7 @@ public final class JdbcStore implements Store {
     private void cleanUpQuietly() {
         try {
             retention.runOnce();
-            files.deleteExpired(clock.instant());
+            resources.deleteExpired(clock.instant());
         } catch (RuntimeException e) {
             LOG.warn("store clean-up failed, will try again tomorrow: {}", Text.oneLine(e.getMessage(), null));
         }

@@ -136,7 +136,7 @@ class SqliteStoreTest extends StoreContract {
         assertThatThrownBy(() -> open(Map.of("SQLITE_DATABASE", file.toString())))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("Invalid setting SQLITE_DATABASE: the database schema is at version 99, newer than this "
-                        + "gemini-balance knows (6); refusing to start, the database was left untouched (run the newer "
+                        + "gemini-balance knows (7); refusing to start, the database was left untouched (run the newer "
                         + "version or restore a backup)");
         assertThat(java.util.Arrays.equals(Files.readAllBytes(file), before)).isTrue();
     }

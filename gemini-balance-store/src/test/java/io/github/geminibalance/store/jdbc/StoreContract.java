@@ -85,14 +85,14 @@ abstract class StoreContract {
         Map<String, String> db = newDatabase();
         JdbcStore store = open(db);
         assertThat(count(store, "SELECT COUNT(*) FROM gb_schema_history WHERE success = " + trueLiteral()))
-                .isEqualTo(6);
+                .isEqualTo(7);
         for (String table : List.of("gb_key", "gb_key_mark", "gb_key_counter", "gb_request", "gb_error", "gb_usage",
-                "gb_usage_day", "gb_setting", "gb_response", "gb_image", "gb_file")) {
+                "gb_usage_day", "gb_setting", "gb_response", "gb_image", "gb_resource")) {
             assertThat(count(store, "SELECT COUNT(*) FROM " + table)).as(table).isZero();
         }
         store.close();
         JdbcStore again = open(db);
-        assertThat(count(again, "SELECT COUNT(*) FROM gb_schema_history")).isEqualTo(6);
+        assertThat(count(again, "SELECT COUNT(*) FROM gb_schema_history")).isEqualTo(7);
         assertThat(again.queries().requests(RecordQuery.latest(10)).items()).isEmpty();
     }
 

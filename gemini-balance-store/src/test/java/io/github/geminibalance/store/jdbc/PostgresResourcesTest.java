@@ -5,7 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The uploaded files contract on a real PostgreSQL. */
-class PostgresFilesTest extends FilesStoreContract {
+class PostgresResourcesTest extends ResourcesStoreContract {
 
     private static PostgresServer server;
 

@@ -15,11 +15,11 @@ import java.util.Objects;
  * @param uploadSession the id of the resumable upload session opened, or {@code null}: an unguessable token
  *     the adapter puts in the upload URL it returns
  */
-public record FileAnswer(int status, String contentType, Map<String, String> headers, byte[] body,
+public record ResourceAnswer(int status, String contentType, Map<String, String> headers, byte[] body,
         String uploadSession) {
 
     /** Copies the headers. */
-    public FileAnswer {
+    public ResourceAnswer {
         Objects.requireNonNull(contentType, "contentType");
         headers = Map.copyOf(headers);
         Objects.requireNonNull(body, "body");

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link FileRepository#none()}. */
-enum NoFiles implements FileRepository {
+/** {@link ResourceRepository#none()}. */
+enum NoResources implements ResourceRepository {
     INSTANCE;
 
     @Override
@@ -14,17 +14,17 @@ enum NoFiles implements FileRepository {
     }
 
     @Override
-    public void save(StoredFile file) {
+    public void save(StoredResource resource) {
         // kept nowhere
     }
 
     @Override
-    public Optional<StoredFile> find(String name, Instant now) {
+    public Optional<StoredResource> find(String name, Instant now) {
         return Optional.empty();
     }
 
     @Override
-    public List<StoredFile> list(String owner, Instant now, String after, int limit) {
+    public List<StoredResource> list(String kind, String owner, Instant now, String after, int limit) {
         return List.of();
     }
 

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The uploaded files contract on a real MariaDB (the MySQL dialect). */
-class MariaDbFilesTest extends FilesStoreContract {
+class MariaDbResourcesTest extends ResourcesStoreContract {
 
     private static MariaDbServer server;
 

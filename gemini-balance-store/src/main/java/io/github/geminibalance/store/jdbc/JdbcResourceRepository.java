@@ -1,7 +1,7 @@
 package io.github.geminibalance.store.jdbc;
 
-import io.github.geminibalance.store.FileRepository;
-import io.github.geminibalance.store.StoredFile;
+import io.github.geminibalance.store.ResourceRepository;
+import io.github.geminibalance.store.StoredResource;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,10 +14,11 @@ import java.util.concurrent.locks.Lock;
 import javax.sql.DataSource;
 
 /**
- * Uploaded files and their keys in table {@code gb_file} (schema 6). Reads run on the caller's thread;
+ * Key-bound resources (uploaded files, cached contents, batches, uploads under way) and their keys in table
+ * {@code gb_resource} (schema 7; {@code gb_file} of schema 6 renamed). Reads run on the caller's thread;
  * writes take the store's write lock, like the key changes, so SQLite sees one writer at a time.
  */
-final class JdbcFileRepository implements FileRepository {
+final class JdbcResourceRepository implements ResourceRepository {
 
     private static final String COLUMNS = "name, owner, key_id, created_at, expires_at, metadata";
 
@@ -25,18 +26,18 @@ final class JdbcFileRepository implements FileRepository {
     private final Lock writeLock;
     private final String insert;
 
-    JdbcFileRepository(DataSource dataSource, Dialect dialect, Lock writeLock) {
+    JdbcResourceRepository(DataSource dataSource, Dialect dialect, Lock writeLock) {
         this.dataSource = dataSource;
         this.writeLock = writeLock;
-        this.insert = dialect.insertIgnore("gb_file",
+        this.insert = dialect.insertIgnore("gb_resource",
                 List.of("name", "owner", "key_id", "created_at", "expires_at", "metadata"));
     }
 
     @Override
-    public void save(StoredFile file) {
-        Objects.requireNonNull(file, "file");
+    public void save(StoredResource file) {
+        Objects.requireNonNull(file, "resource");
         write(() -> Jdbc.inTransaction(dataSource, c -> {
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM gb_file WHERE name = ?");
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM gb_resource WHERE name = ?");
                     PreparedStatement st = c.prepareStatement(insert)) {
                 delete.setString(1, file.name());
                 delete.executeUpdate();
@@ -52,11 +53,11 @@ final class JdbcFileRepository implements FileRepository {
     }
 
     @Override
-    public Optional<StoredFile> find(String name, Instant now) {
+    public Optional<StoredResource> find(String name, Instant now) {
         Objects.requireNonNull(name, "name");
         return Jdbc.run(dataSource, c -> {
             try (PreparedStatement st = c.prepareStatement("SELECT " + COLUMNS
-                    + " FROM gb_file WHERE name = ? AND expires_at > ?")) {
+                    + " FROM gb_resource WHERE name = ? AND expires_at > ?")) {
                 st.setString(1, name);
                 st.setLong(2, now.toEpochMilli());
                 try (ResultSet rs = st.executeQuery()) {
@@ -67,8 +68,11 @@ final class JdbcFileRepository implements FileRepository {
     }
 
     @Override
-    public List<StoredFile> list(String owner, Instant now, String after, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM gb_file WHERE expires_at > ?");
+    public List<StoredResource> list(String kind, String owner, Instant now, String after, int limit) {
+        Objects.requireNonNull(kind, "kind");
+        // LIKE, not a range: under a locale collation (PostgreSQL's default) '/' does not sort as in ASCII
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS
+                + " FROM gb_resource WHERE name LIKE ? AND expires_at > ?");
         if (owner != null) {
             sql.append(" AND owner = ?");
         }
@@ -76,9 +80,11 @@ final class JdbcFileRepository implements FileRepository {
             sql.append(" AND name > ?");
         }
         sql.append(" ORDER BY name LIMIT ").append(Math.max(0, limit));
+        String prefix = kind.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "/%";
         return Jdbc.run(dataSource, c -> {
-            try (PreparedStatement st = c.prepareStatement(sql.toString())) {
+            try (PreparedStatement st = c.prepareStatement(sql.toString().replace("LIKE ?", "LIKE ? ESCAPE '!'"))) {
                 int i = 1;
+                st.setString(i++, prefix);
                 st.setLong(i++, now.toEpochMilli());
                 if (owner != null) {
                     st.setString(i++, owner);
@@ -86,13 +92,13 @@ final class JdbcFileRepository implements FileRepository {
                 if (after != null) {
                     st.setString(i, after);
                 }
-                List<StoredFile> files = new ArrayList<>();
+                List<StoredResource> found = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        files.add(row(rs));
+                        found.add(row(rs));
                     }
                 }
-                return files;
+                return found;
             }
         });
     }
@@ -101,7 +107,7 @@ final class JdbcFileRepository implements FileRepository {
     public boolean delete(String name) {
         Objects.requireNonNull(name, "name");
         return write(() -> Jdbc.inTransaction(dataSource, c -> {
-            try (PreparedStatement st = c.prepareStatement("DELETE FROM gb_file WHERE name = ?")) {
+            try (PreparedStatement st = c.prepareStatement("DELETE FROM gb_resource WHERE name = ?")) {
                 st.setString(1, name);
                 return st.executeUpdate();
             }
@@ -111,15 +117,15 @@ final class JdbcFileRepository implements FileRepository {
     @Override
     public long deleteExpired(Instant now) {
         return write(() -> Jdbc.inTransaction(dataSource, c -> {
-            try (PreparedStatement st = c.prepareStatement("DELETE FROM gb_file WHERE expires_at <= ?")) {
+            try (PreparedStatement st = c.prepareStatement("DELETE FROM gb_resource WHERE expires_at <= ?")) {
                 st.setLong(1, now.toEpochMilli());
                 return st.executeUpdate();
             }
         }));
     }
 
-    private static StoredFile row(ResultSet rs) throws SQLException {
-        return new StoredFile(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
+    private static StoredResource row(ResultSet rs) throws SQLException {
+        return new StoredResource(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
                 Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6));
     }
 

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The uploaded files contract on SQLite files. */
-class SqliteFilesTest extends FilesStoreContract {
+class SqliteResourcesTest extends ResourcesStoreContract {
 
     @TempDir
     Path dir;

@@ -3,7 +3,7 @@ package io.github.geminibalance.store.jdbc;
 import java.util.Map;
 
 /** The uploaded files contract on the memory repository. */
-class InMemoryFilesTest extends FilesStoreContract {
+class InMemoryResourcesTest extends ResourcesStoreContract {
 
     @Override
     Map<String, String> newDatabase() {

@@ -1,0 +1,9 @@
+-- gemini-balance store, schema 7 (SQLite): gb_file becomes gb_resource, the Gemini resources that live with
+-- one pool key (only that key can see them at Gemini): uploaded files (files/{id}), cached contents
+-- (cachedContents/{id}), batches (batches/{id}) and resumable uploads under way (uploads/{session}). The kind
+-- is the name's first segment; the columns are those of schema 6. Rows of schema 6 are kept as they are.
+ALTER TABLE gb_file RENAME TO gb_resource;
+DROP INDEX gb_file_expires;
+DROP INDEX gb_file_owner;
+CREATE INDEX gb_resource_expires ON gb_resource (expires_at);
+CREATE INDEX gb_resource_owner ON gb_resource (owner, name);
