@@ -1,25 +1,19 @@
 package io.github.geminibalance.translate;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.geminibalance.InvalidRequestException;
 import io.github.geminibalance.gemini.FunctionDeclaration;
 import io.github.geminibalance.gemini.GenerateContentRequest;
-import io.github.geminibalance.gemini.GenerateContentRequest.FunctionCallingConfig;
 import io.github.geminibalance.gemini.GenerateContentRequest.SafetySetting;
 import io.github.geminibalance.gemini.GenerateContentRequest.ToolConfig;
 import io.github.geminibalance.gemini.GenerationConfig;
 import io.github.geminibalance.gemini.GenerationConfig.ThinkingConfig;
 import io.github.geminibalance.openai.ChatCompletionRequest;
-import io.github.geminibalance.openai.ResponseFormat;
 import io.github.geminibalance.openai.Tool;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -154,7 +148,7 @@ public final class ChatRequestTranslator {
     public GeminiChatRequest translate(ChatCompletionRequest request) {
         Objects.requireNonNull(request, "request");
         TranslationOptions options = this.options.get(); // one request, one set of options
-        ModelName model = ModelName.parse(ModelAliases.resolve(options.modelAliases(), request.model()),
+        RequestedModel model = RequestedModel.parse(ModelAliases.resolve(options.modelAliases(), request.model()),
                 options.imageModels());
         if (request.messages() == null || request.messages().isEmpty()) {
             throw new InvalidRequestException("messages", "messages must be a non-empty list.");
@@ -164,21 +158,21 @@ public final class ChatRequestTranslator {
             throw new InvalidRequestException("n", "n must be between 1 and " + MAX_CHOICES + ".");
         }
         Thinking.validateEffort(request.reasoningEffort());
-        Passthrough google = Passthrough.of(request);
+        GoogleExtras google = GoogleExtras.of(request);
 
         Conversation.Result conversation = Conversation.translate(request.messages(), model.upstream());
 
-        List<FunctionDeclaration> functions = functionDeclarations(request.tools(), request.functions());
+        List<FunctionDeclaration> functions = ChatTools.functionDeclarations(request.tools(), request.functions());
         List<String> names = functions.stream().map(FunctionDeclaration::name).toList();
-        ToolConfig toolConfig = present(request.toolChoice())
-                ? toolConfig(request.toolChoice(), names)
-                : legacyFunctionCall(request.functionCall(), names);
+        ToolConfig toolConfig = ChatTools.present(request.toolChoice())
+                ? ChatTools.toolConfig(request.toolChoice(), names)
+                : ChatTools.legacyFunctionCall(request.functionCall(), names);
 
         OutputFormat format = OutputFormat.of(request.responseFormat());
         boolean imageOutput = model.image() || ModelNames.isImageModel(model.upstream());
         // a -image request is about the picture: MODEL_SEARCH does not add search to it (-search still does)
         boolean search = model.search() || (!model.image() && options.searchModels().contains(model.upstream()))
-                || webSearch(request.webSearchOptions());
+                || ChatTools.webSearch(request.webSearchOptions());
         boolean codeExecution = options.codeExecutionEnabled() && functions.isEmpty() && format.mimeType() == null;
         List<GenerateContentRequest.Tool> tools = new ArrayList<>();
         if (!functions.isEmpty()) {
@@ -215,7 +209,7 @@ public final class ChatRequestTranslator {
                 !Boolean.FALSE.equals(request.parallelToolCalls()));
     }
 
-    private static ThinkingConfig thinking(TranslationOptions options, ChatCompletionRequest request, ModelName model, Passthrough google) {
+    private static ThinkingConfig thinking(TranslationOptions options, ChatCompletionRequest request, RequestedModel model, GoogleExtras google) {
         if (google.thinkingConfig() != null) {
             return google.thinkingConfig();
         }
@@ -281,367 +275,8 @@ public final class ChatRequestTranslator {
         return value == null || value == 0.0 ? null : value;
     }
 
-    /** The declarations of {@code tools}, then of the legacy {@code functions}; names unique across both. */
-    private static List<FunctionDeclaration> functionDeclarations(List<Tool> tools,
-            List<Tool.FunctionDefinition> legacy) {
-        List<FunctionDeclaration> declarations = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
-        if (tools != null) {
-            for (int i = 0; i < tools.size(); i++) {
-                String at = "tools[" + i + "]";
-                Tool tool = tools.get(i);
-                if (tool == null) {
-                    throw new InvalidRequestException(at, "A tool must be an object.");
-                }
-                if (tool.type() != null && !tool.type().equals("function")) {
-                    throw new InvalidRequestException(at + ".type",
-                            "Unsupported tool type '" + tool.type() + "'; only function tools are supported.");
-                }
-                if (tool.function() == null) {
-                    throw new InvalidRequestException(at + ".function", "A function tool needs a function.");
-                }
-                declarations.add(declaration(tool.function(), at + ".function", seen));
-            }
-        }
-        if (legacy != null) {
-            for (int i = 0; i < legacy.size(); i++) {
-                String at = "functions[" + i + "]";
-                if (legacy.get(i) == null) {
-                    throw new InvalidRequestException(at, "A function must be an object.");
-                }
-                declarations.add(declaration(legacy.get(i), at, seen));
-            }
-        }
-        return declarations;
-    }
-
-    private static FunctionDeclaration declaration(Tool.FunctionDefinition function, String at, Set<String> seen) {
-        String name = function.name();
-        if (name == null || name.isBlank()) {
-            throw new InvalidRequestException(at + ".name", "The function name is required.");
-        }
-        if (!seen.add(name)) {
-            throw new InvalidRequestException(at + ".name",
-                    "Two functions are named '" + name + "'; function names must be unique.");
-        }
-        ToolSchemas.Declared declared = ToolSchemas.declare(function.parameters(), at + ".parameters");
-        String description = function.description() == null || function.description().isEmpty()
-                ? null : function.description();
-        return new FunctionDeclaration(name, description, declared.parameters(), declared.parametersJsonSchema());
-    }
-
-    private static boolean present(JsonNode node) {
-        return node != null && !node.isNull() && !node.isMissingNode();
-    }
-
-    /** {@code web_search_options}: any object (its settings have no Gemini counterpart) asks for search. */
-    private static boolean webSearch(JsonNode options) {
-        if (!present(options)) {
-            return false;
-        }
-        if (!options.isObject()) {
-            throw new InvalidRequestException("web_search_options", "web_search_options must be an object.");
-        }
-        return true;
-    }
-
-    /** The legacy {@code function_call}: {@code none}, {@code auto} or {@code {"name": "f"}}. */
-    private static ToolConfig legacyFunctionCall(JsonNode call, List<String> names) {
-        if (!present(call)) {
-            return null;
-        }
-        String param = "function_call";
-        if (call.isTextual()) {
-            switch (call.asText()) {
-                case "none":
-                    return names.isEmpty() ? null : mode("NONE", null);
-                case "auto":
-                    return names.isEmpty() ? null : mode("AUTO", null);
-                default:
-                    throw new InvalidRequestException(param,
-                            "function_call must be none, auto or {\"name\": \"<function>\"}.");
-            }
-        }
-        if (!call.isObject()) {
-            throw new InvalidRequestException(param, "function_call must be a string or an object.");
-        }
-        JsonNode name = call.path("name");
-        if (!name.isTextual() || name.asText().isBlank()) {
-            throw new InvalidRequestException(param + ".name", "The function name is required.");
-        }
-        requireTools(names, param);
-        requireKnown(name.asText(), names, param);
-        return mode("ANY", List.of(name.asText()));
-    }
-
-    private static ToolConfig toolConfig(JsonNode choice, List<String> names) {
-        if (!present(choice)) {
-            return null;
-        }
-        if (choice.isTextual()) {
-            switch (choice.asText()) {
-                case "none":
-                    return names.isEmpty() ? null : mode("NONE", null);
-                case "auto":
-                    return names.isEmpty() ? null : mode("AUTO", null);
-                case "required":
-                    requireTools(names, "tool_choice");
-                    return mode("ANY", null);
-                default:
-                    throw new InvalidRequestException("tool_choice",
-                            "tool_choice must be none, auto, required or an object.");
-            }
-        }
-        if (!choice.isObject()) {
-            throw new InvalidRequestException("tool_choice", "tool_choice must be a string or an object.");
-        }
-        String type = choice.path("type").asText("");
-        switch (type) {
-            case "function": {
-                requireTools(names, "tool_choice");
-                String name = functionName(choice);
-                if (name == null) {
-                    throw new InvalidRequestException("tool_choice.function.name", "The function name is required.");
-                }
-                requireKnown(name, names, "tool_choice");
-                return mode("ANY", List.of(name));
-            }
-            case "allowed_tools": {
-                requireTools(names, "tool_choice");
-                JsonNode allowed = choice.path("allowed_tools");
-                String mode = switch (allowed.path("mode").asText("")) {
-                    case "auto" -> "VALIDATED";
-                    case "required" -> "ANY";
-                    default -> throw new InvalidRequestException("tool_choice.allowed_tools.mode",
-                            "The mode must be auto or required.");
-                };
-                JsonNode list = allowed.path("tools");
-                if (!list.isArray() || list.isEmpty()) {
-                    throw new InvalidRequestException("tool_choice.allowed_tools.tools",
-                            "allowed_tools.tools must list at least one function.");
-                }
-                List<String> allowedNames = new ArrayList<>();
-                for (JsonNode tool : list) {
-                    String name = functionName(tool);
-                    if (name == null) {
-                        throw new InvalidRequestException("tool_choice.allowed_tools.tools",
-                                "Each allowed tool must name a function.");
-                    }
-                    requireKnown(name, names, "tool_choice");
-                    allowedNames.add(name);
-                }
-                return mode(mode, List.copyOf(allowedNames));
-            }
-            default:
-                throw new InvalidRequestException("tool_choice.type",
-                        "tool_choice.type must be function or allowed_tools.");
-        }
-    }
-
-    private static String functionName(JsonNode node) {
-        JsonNode name = node.path("function").path("name");
-        if (!name.isTextual()) {
-            name = node.path("name");
-        }
-        return name.isTextual() && !name.asText().isBlank() ? name.asText() : null;
-    }
-
-    private static void requireTools(List<String> names, String param) {
-        if (names.isEmpty()) {
-            throw new InvalidRequestException(param, param + " needs function tools in tools or functions.");
-        }
-    }
-
-    private static void requireKnown(String name, List<String> names, String param) {
-        if (!names.contains(name)) {
-            throw new InvalidRequestException(param,
-                    param + " names the function '" + name + "', which is not in tools or functions.");
-        }
-    }
-
-    private static ToolConfig mode(String mode, List<String> allowed) {
-        return new ToolConfig(new FunctionCallingConfig(mode, allowed));
-    }
-
     private static ObjectNode emptyObject() {
         return JsonNodeFactory.instance.objectNode();
     }
 
-    /** The model id split into the upstream id and the suffix flags. */
-    record ModelName(String upstream, boolean search, boolean nonThinking, boolean image) {
-
-        private static final String PREFIX = "models/";
-        private static final String SEARCH = "-search";
-        private static final String NON_THINKING = "-non-thinking";
-
-        static ModelName parse(String model) {
-            return parse(model, List.of());
-        }
-
-        /** {@code imageModels}: the upstream ids whose {@code -image} name turns image output on. */
-        static ModelName parse(String model, List<String> imageModels) {
-            if (model == null || model.isBlank()) {
-                throw new InvalidRequestException("model", "model is required.");
-            }
-            String m = model.trim();
-            if (m.startsWith(PREFIX)) {
-                m = m.substring(PREFIX.length());
-            }
-            boolean search = false;
-            boolean nonThinking = false;
-            while (true) {
-                if (m.endsWith(SEARCH)) {
-                    search = true;
-                    m = m.substring(0, m.length() - SEARCH.length());
-                } else if (m.endsWith(NON_THINKING)) {
-                    nonThinking = true;
-                    m = m.substring(0, m.length() - NON_THINKING.length());
-                } else {
-                    break;
-                }
-            }
-            if (m.isEmpty()) {
-                throw new InvalidRequestException("model", "The model name is empty once its suffixes are removed.");
-            }
-            boolean image = false;
-            // only for IMAGE_MODELS: gemini-2.5-flash-image is a model of its own, not flash with a suffix
-            if (m.endsWith(ModelNames.IMAGE_SUFFIX)
-                    && imageModels.contains(m.substring(0, m.length() - ModelNames.IMAGE_SUFFIX.length()))) {
-                image = true;
-                m = m.substring(0, m.length() - ModelNames.IMAGE_SUFFIX.length());
-            }
-            return new ModelName(m, search, nonThinking, image);
-        }
-    }
-
-    /** {@code response_format} as a response MIME type and an optional JSON Schema. */
-    record OutputFormat(String mimeType, JsonNode jsonSchema) {
-
-        static OutputFormat of(ResponseFormat format) {
-            if (format == null) {
-                return new OutputFormat(null, null);
-            }
-            if (format.type() == null) {
-                throw new InvalidRequestException("response_format.type", "response_format.type is required.");
-            }
-            switch (format.type()) {
-                case "text":
-                    return new OutputFormat(null, null);
-                case "json_object":
-                    return new OutputFormat("application/json", null);
-                case "json_schema": {
-                    if (format.jsonSchema() == null) {
-                        throw new InvalidRequestException("response_format.json_schema",
-                                "json_schema is required when response_format.type is json_schema.");
-                    }
-                    JsonNode schema = format.jsonSchema().schema();
-                    if (schema == null || schema.isNull()) {
-                        return new OutputFormat("application/json", null);
-                    }
-                    if (!schema.isObject()) {
-                        throw new InvalidRequestException("response_format.json_schema.schema",
-                                "The schema must be a JSON object.");
-                    }
-                    return new OutputFormat("application/json", schema);
-                }
-                default:
-                    throw new InvalidRequestException("response_format.type",
-                            "response_format.type must be text, json_object or json_schema.");
-            }
-        }
-    }
-
-    /** The Gemini-specific {@code google} passthrough object. */
-    record Passthrough(ThinkingConfig thinkingConfig, String cachedContent, List<SafetySetting> safetySettings) {
-
-        static Passthrough of(ChatCompletionRequest request) {
-            ObjectNode nested = JsonNodeFactory.instance.objectNode();
-            ObjectNode top = JsonNodeFactory.instance.objectNode();
-            JsonNode extra = request.extraBody();
-            if (extra != null && extra.isObject() && extra.has("google") && !extra.get("google").isNull()) {
-                nested = object(extra.get("google"), "extra_body.google");
-            }
-            if (request.google() != null && !request.google().isNull()) {
-                top = object(request.google(), "google");
-            }
-            // per setting, whatever its spelling: the top-level object wins over extra_body.google
-            JsonNode thinking = field(top, nested, "thinking_config", "thinkingConfig");
-            JsonNode cached = field(top, nested, "cached_content", "cachedContent");
-            JsonNode safety = field(top, nested, "safety_settings", "safetySettings");
-            if (cached != null && (!cached.isTextual() || cached.asText().isBlank())) {
-                throw new InvalidRequestException("google.cached_content",
-                        "cached_content must be a cachedContents/... name.");
-            }
-            return new Passthrough(thinking == null ? null : thinkingConfig(thinking),
-                    cached == null ? null : cached.asText(), safety == null ? null : safetySettings(safety));
-        }
-
-        private static ObjectNode object(JsonNode node, String param) {
-            if (!node.isObject()) {
-                throw new InvalidRequestException(param, param + " must be an object.");
-            }
-            return (ObjectNode) node;
-        }
-
-        private static JsonNode field(JsonNode top, JsonNode nested, String snake, String camel) {
-            JsonNode value = field(top, snake, camel);
-            return value != null ? value : field(nested, snake, camel);
-        }
-
-        private static JsonNode field(JsonNode node, String snake, String camel) {
-            JsonNode value = node.has(snake) ? node.get(snake) : node.get(camel);
-            return value == null || value.isNull() ? null : value;
-        }
-
-        private static ThinkingConfig thinkingConfig(JsonNode node) {
-            String at = "google.thinking_config";
-            object(node, at);
-            JsonNode budget = field(node, "thinking_budget", "thinkingBudget");
-            JsonNode level = field(node, "thinking_level", "thinkingLevel");
-            JsonNode include = field(node, "include_thoughts", "includeThoughts");
-            if (budget != null && !budget.canConvertToInt()) {
-                throw new InvalidRequestException(at + ".thinking_budget", "thinking_budget must be an integer.");
-            }
-            if (budget != null && !budget.isIntegralNumber()) {
-                throw new InvalidRequestException(at + ".thinking_budget", "thinking_budget must be an integer.");
-            }
-            if (level != null && !level.isTextual()) {
-                throw new InvalidRequestException(at + ".thinking_level", "thinking_level must be a string.");
-            }
-            if (include != null && !include.isBoolean()) {
-                throw new InvalidRequestException(at + ".include_thoughts", "include_thoughts must be a boolean.");
-            }
-            if (budget != null && level != null) {
-                throw new InvalidRequestException(at,
-                        "Set either thinking_budget or thinking_level, not both.");
-            }
-            if (budget == null && level == null && include == null) {
-                return null;
-            }
-            Integer b = budget == null ? null : budget.intValue();
-            String l = level == null ? null : level.asText().toLowerCase(Locale.ROOT);
-            Boolean thoughts = include != null ? Boolean.valueOf(include.booleanValue())
-                    : (b != null && b == 0) || (b == null && l == null) ? null : Boolean.TRUE;
-            return new ThinkingConfig(b, l, thoughts);
-        }
-
-        private static List<SafetySetting> safetySettings(JsonNode node) {
-            String at = "google.safety_settings";
-            if (!node.isArray()) {
-                throw new InvalidRequestException(at, "safety_settings must be a list of {category, threshold}.");
-            }
-            List<SafetySetting> settings = new ArrayList<>();
-            for (int i = 0; i < node.size(); i++) {
-                JsonNode item = node.get(i);
-                JsonNode category = item.get("category");
-                JsonNode threshold = item.get("threshold");
-                if (category == null || !category.isTextual() || threshold == null || !threshold.isTextual()) {
-                    throw new InvalidRequestException(at + "[" + i + "]",
-                            "A safety setting needs a string category and threshold.");
-                }
-                settings.add(new SafetySetting(category.asText(), threshold.asText()));
-            }
-            return List.copyOf(settings);
-        }
-    }
 }

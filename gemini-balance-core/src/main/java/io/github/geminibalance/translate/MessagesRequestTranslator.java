@@ -88,8 +88,8 @@ public final class MessagesRequestTranslator {
         if (request.model() == null || request.model().isBlank()) {
             throw new InvalidRequestException("model", "model: Field required");
         }
-        ChatRequestTranslator.ModelName model =
-                ChatRequestTranslator.ModelName.parse(ModelAliases.resolve(options.modelAliases(), request.model()));
+        RequestedModel model =
+                RequestedModel.parse(ModelAliases.resolve(options.modelAliases(), request.model()));
         Integer maxTokens = request.maxTokens();
         if (!countOnly) {
             if (maxTokens == null) {
@@ -181,7 +181,7 @@ public final class MessagesRequestTranslator {
                 search && options.answers().showSearchLink(), parallel);
     }
 
-    private static ThinkingConfig thinking(MessageRequest request, ChatRequestTranslator.ModelName model, boolean countOnly,
+    private static ThinkingConfig thinking(MessageRequest request, RequestedModel model, boolean countOnly,
             TranslationOptions options) {
         MessageRequest.ThinkingConfig thinking = request.thinking();
         if (thinking != null && thinking.type() != null) {

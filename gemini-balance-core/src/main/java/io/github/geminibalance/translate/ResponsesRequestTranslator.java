@@ -112,8 +112,8 @@ public final class ResponsesRequestTranslator {
             throw new InvalidRequestException("background",
                     "background: background responses are not supported by this server");
         }
-        ChatRequestTranslator.ModelName model =
-                ChatRequestTranslator.ModelName.parse(ModelAliases.resolve(options.modelAliases(), request.model()));
+        RequestedModel model =
+                RequestedModel.parse(ModelAliases.resolve(options.modelAliases(), request.model()));
         if (request.input() == null) {
             throw new InvalidRequestException("input", "input: Field required");
         }
@@ -172,7 +172,7 @@ public final class ResponsesRequestTranslator {
 
         ResponsesConversation.Result conversation = ResponsesConversation.translate(request.instructions(),
                 previous, request.input(), media, model.upstream());
-        ChatRequestTranslator.OutputFormat format = format(request.text());
+        OutputFormat format = format(request.text());
         boolean summaries = options.showThinking() && request.reasoning() != null && request.reasoning().summary() != null
                 && !"none".equals(request.reasoning().summary());
         GenerationConfig generation = new GenerationConfig(request.temperature(), request.topP(), null, null,
@@ -206,7 +206,7 @@ public final class ResponsesRequestTranslator {
                 request.metadata() == null ? Map.of() : request.metadata());
     }
 
-    private static ThinkingConfig thinking(TranslationOptions options, ResponseRequest request, ChatRequestTranslator.ModelName model, boolean summaries) {
+    private static ThinkingConfig thinking(TranslationOptions options, ResponseRequest request, RequestedModel model, boolean summaries) {
         String effort = request.reasoning() == null ? null : request.reasoning().effort();
         ThinkingConfig config;
         if (model.nonThinking()) {
@@ -231,9 +231,9 @@ public final class ResponsesRequestTranslator {
         return new ThinkingConfig(config.thinkingBudget(), config.thinkingLevel(), include ? Boolean.TRUE : null);
     }
 
-    private static ChatRequestTranslator.OutputFormat format(ResponseRequest.TextConfig text) {
+    private static OutputFormat format(ResponseRequest.TextConfig text) {
         if (text == null || text.format() == null) {
-            return new ChatRequestTranslator.OutputFormat(null, null);
+            return new OutputFormat(null, null);
         }
         ResponseRequest.Format f = text.format();
         if (f.type() == null) {
@@ -241,14 +241,14 @@ public final class ResponsesRequestTranslator {
         }
         switch (f.type()) {
             case "text", "json_object" -> {
-                return ChatRequestTranslator.OutputFormat.of(new ResponseFormat(f.type(), null));
+                return OutputFormat.of(new ResponseFormat(f.type(), null));
             }
             case "json_schema" -> {
                 if (f.schema() == null || !f.schema().isObject()) {
                     throw new InvalidRequestException("text.format.schema",
                             "text.format.schema: a JSON Schema object is required for json_schema");
                 }
-                return new ChatRequestTranslator.OutputFormat("application/json", f.schema());
+                return new OutputFormat("application/json", f.schema());
             }
             default -> throw new InvalidRequestException("text.format.type",
                     "text.format.type: must be text, json_object or json_schema");
