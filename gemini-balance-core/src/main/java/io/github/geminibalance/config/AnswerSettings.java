@@ -90,16 +90,16 @@ public record AnswerSettings(
     /** Reads the settings present in {@code s} over {@code base}, by {@link ConfigLoader}'s rules. */
     static AnswerSettings read(Map<String, String> s, AnswerSettings base) {
         List<String> filtered = base.filteredModels;
-        String raw = ConfigLoader.value(s, FILTERED_MODELS);
+        String raw = SettingValues.value(s, FILTERED_MODELS);
         if (raw != null) {
-            filtered = ConfigLoader.list(FILTERED_MODELS, raw);
+            filtered = SettingValues.list(FILTERED_MODELS, raw);
         }
         List<String> urlModels = base.urlContextModels;
-        raw = ConfigLoader.value(s, URL_CONTEXT_MODELS);
+        raw = SettingValues.value(s, URL_CONTEXT_MODELS);
         if (raw != null) {
-            urlModels = ConfigLoader.list(URL_CONTEXT_MODELS, raw);
+            urlModels = SettingValues.list(URL_CONTEXT_MODELS, raw);
         }
-        int interval = ConfigLoader.integer(s, FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS,
+        int interval = SettingValues.integer(s, FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS,
                 (int) base.fakeStreamInterval.toSeconds(), 1, 3600, " of seconds");
         return new AnswerSettings(filtered,
                 flag(s, URL_CONTEXT_ENABLED, base.urlContextEnabled),
@@ -141,7 +141,7 @@ public record AnswerSettings(
     }
 
     private static boolean flag(Map<String, String> s, String name, boolean defaultValue) {
-        String raw = ConfigLoader.value(s, name);
-        return raw == null ? defaultValue : ConfigLoader.bool(name, raw);
+        String raw = SettingValues.value(s, name);
+        return raw == null ? defaultValue : SettingValues.bool(name, raw);
     }
 }

@@ -18,25 +18,25 @@ final class AudioSettingsLoader {
         String ttsModel = model(s, TTS_MODEL, d.ttsModel());
         String transcriptionModel = model(s, TRANSCRIPTION_MODEL, d.transcriptionModel());
         String voice = d.ttsVoiceName();
-        String rawVoice = ConfigLoader.value(s, TTS_VOICE_NAME);
+        String rawVoice = SettingValues.value(s, TTS_VOICE_NAME);
         if (rawVoice != null) {
             voice = AudioSettings.geminiVoice(rawVoice).orElseThrow(() -> new ConfigException(TTS_VOICE_NAME,
                     TTS_VOICE_NAME + " must be one of Gemini's prebuilt voices (" + String.join(", ",
-                            AudioSettings.GEMINI_VOICES) + "), got " + ConfigLoader.quote(rawVoice)));
+                            AudioSettings.GEMINI_VOICES) + "), got " + SettingValues.quote(rawVoice)));
         }
-        double speed = speed(ConfigLoader.value(s, TTS_SPEED), d.ttsSpeed());
+        double speed = speed(SettingValues.value(s, TTS_SPEED), d.ttsSpeed());
         return new AudioSettings(ttsModel, voice, speed, transcriptionModel);
     }
 
     private static String model(Map<String, String> s, String name, String defaultValue) {
-        String raw = ConfigLoader.value(s, name);
+        String raw = SettingValues.value(s, name);
         if (raw == null) {
             return defaultValue;
         }
         String model = raw.startsWith("models/") ? raw.substring("models/".length()) : raw;
         if (!AudioSettings.isModelName(model)) {
             throw new ConfigException(name, name + " must be a Gemini model id such as " + defaultValue + ", got "
-                    + ConfigLoader.quote(raw));
+                    + SettingValues.quote(raw));
         }
         return model;
     }
@@ -57,7 +57,7 @@ final class AudioSettingsLoader {
                 break;
         }
         String problem = TTS_SPEED + " must be slow, normal, fast or a number from " + AudioSettings.MIN_SPEED
-                + " to " + AudioSettings.MAX_SPEED + ", got " + ConfigLoader.quote(raw);
+                + " to " + AudioSettings.MAX_SPEED + ", got " + SettingValues.quote(raw);
         double v;
         try {
             v = Double.parseDouble(raw);

@@ -1,15 +1,7 @@
 package io.github.geminibalance.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.io.JsonEOFException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import io.github.geminibalance.internal.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
@@ -19,15 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -77,16 +66,8 @@ public final class ConfigLoader {
     static final int MAX_THINKING_BUDGET = 32768;
     static final int MAX_CHECK_INTERVAL_HOURS = 8760;
 
-    private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
     private static final Pattern DECIMAL = Pattern.compile("\\+?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)");
-    private static final Pattern LIST_SEPARATOR = Pattern.compile("[,\\s]+");
-    /** Characters an HTTP header value may hold without whitespace: visible US-ASCII. */
-    private static final Pattern HEADER_SAFE = Pattern.compile("[\\x21-\\x7E]+");
 
-    /** Lenient on quotes and trailing commas; {@link #json} rejects anything after the value. */
-    private static final ObjectReader JSON = Json.mapper().reader()
-            .with(JsonReadFeature.ALLOW_SINGLE_QUOTES)
-            .with(JsonReadFeature.ALLOW_TRAILING_COMMA);
 
     private ConfigLoader() {}
 
@@ -175,73 +156,73 @@ public final class ConfigLoader {
 
         List<String> apiKeys;
         if (keysInStore) {
-            String raw = value(s, API_KEYS);
-            apiKeys = raw == null ? List.of() : list(API_KEYS, raw);
+            String raw = SettingValues.value(s, API_KEYS);
+            apiKeys = raw == null ? List.of() : SettingValues.list(API_KEYS, raw);
         } else {
-            apiKeys = requiredList(s, API_KEYS, API_KEYS + " is not set", API_KEYS + " is empty");
+            apiKeys = SettingValues.requiredList(s, API_KEYS, API_KEYS + " is not set", API_KEYS + " is empty");
         }
-        requireHeaderSafe(API_KEYS, apiKeys);
+        SettingValues.requireHeaderSafe(API_KEYS, apiKeys);
         b.apiKeys(apiKeys);
 
-        String baseUrl = value(s, BASE_URL);
+        String baseUrl = SettingValues.value(s, BASE_URL);
         if (baseUrl != null) {
             b.baseUrl(baseUrl(baseUrl));
         }
 
-        String codeExecution = value(s, TOOLS_CODE_EXECUTION_ENABLED);
+        String codeExecution = SettingValues.value(s, TOOLS_CODE_EXECUTION_ENABLED);
         if (codeExecution != null) {
-            b.codeExecutionEnabled(bool(TOOLS_CODE_EXECUTION_ENABLED, codeExecution));
+            b.codeExecutionEnabled(SettingValues.bool(TOOLS_CODE_EXECUTION_ENABLED, codeExecution));
         }
 
         String searchName = MODEL_SEARCH;
-        String search = value(s, MODEL_SEARCH);
-        if (search == null && value(s, SEARCH_MODELS) != null) {
+        String search = SettingValues.value(s, MODEL_SEARCH);
+        if (search == null && SettingValues.value(s, SEARCH_MODELS) != null) {
             searchName = SEARCH_MODELS;
-            search = value(s, SEARCH_MODELS);
+            search = SettingValues.value(s, SEARCH_MODELS);
         }
         if (search != null) {
-            b.searchModels(list(searchName, search));
+            b.searchModels(SettingValues.list(searchName, search));
         }
 
-        b.maxFailures(integer(s, MAX_FAILURES, 10, 1, Integer.MAX_VALUE, ""));
-        b.maxRetries(integer(s, MAX_RETRIES, 3, 1, Integer.MAX_VALUE, ""));
-        b.timeout(Duration.ofSeconds(integer(s, TIME_OUT, 300, 1, Integer.MAX_VALUE, " of seconds")));
-        b.connectTimeout(Duration.ofSeconds(integer(s, CONNECT_TIMEOUT, 10, 1, Integer.MAX_VALUE, " of seconds")));
+        b.maxFailures(SettingValues.integer(s, MAX_FAILURES, 10, 1, Integer.MAX_VALUE, ""));
+        b.maxRetries(SettingValues.integer(s, MAX_RETRIES, 3, 1, Integer.MAX_VALUE, ""));
+        b.timeout(Duration.ofSeconds(SettingValues.integer(s, TIME_OUT, 300, 1, Integer.MAX_VALUE, " of seconds")));
+        b.connectTimeout(Duration.ofSeconds(SettingValues.integer(s, CONNECT_TIMEOUT, 10, 1, Integer.MAX_VALUE, " of seconds")));
         b.streamIdleTimeout(
-                Duration.ofSeconds(integer(s, STREAM_IDLE_TIMEOUT, 60, 1, Integer.MAX_VALUE, " of seconds")));
+                Duration.ofSeconds(SettingValues.integer(s, STREAM_IDLE_TIMEOUT, 60, 1, Integer.MAX_VALUE, " of seconds")));
 
-        String safety = value(s, SAFETY_SETTINGS);
+        String safety = SettingValues.value(s, SAFETY_SETTINGS);
         if (safety != null) {
             b.safetySettings(safetySettings(safety));
         }
 
-        String budgets = value(s, THINKING_BUDGET_MAP);
+        String budgets = SettingValues.value(s, THINKING_BUDGET_MAP);
         if (budgets != null) {
             b.thinkingBudgets(thinkingBudgets(budgets));
         }
 
-        String imageModels = value(s, IMAGE_MODELS);
+        String imageModels = SettingValues.value(s, IMAGE_MODELS);
         if (imageModels != null) {
-            b.imageModels(list(IMAGE_MODELS, imageModels));
+            b.imageModels(SettingValues.list(IMAGE_MODELS, imageModels));
         }
 
-        String aliases = value(s, MODEL_ALIASES);
+        String aliases = SettingValues.value(s, MODEL_ALIASES);
         if (aliases != null) {
             b.modelAliases(ModelAliasesSetting.parse(aliases));
         }
 
-        String selection = value(s, KEY_SELECTION);
+        String selection = SettingValues.value(s, KEY_SELECTION);
         if (selection != null) {
             b.keySelection(KeySelection.parse(selection).orElseThrow(() -> new ConfigException(KEY_SELECTION,
-                    KEY_SELECTION + " must be round_robin or least_busy, got " + quote(selection))));
+                    KEY_SELECTION + " must be round_robin or least_busy, got " + SettingValues.quote(selection))));
         }
 
-        String interval = value(s, CHECK_INTERVAL_HOURS);
+        String interval = SettingValues.value(s, CHECK_INTERVAL_HOURS);
         if (interval != null) {
             b.checkInterval(checkInterval(interval));
         }
 
-        String testModel = value(s, TEST_MODEL);
+        String testModel = SettingValues.value(s, TEST_MODEL);
         if (testModel != null) {
             b.testModel(testModel);
         }
@@ -250,7 +231,7 @@ public final class ConfigLoader {
 
         MediaLimits d = MediaLimits.DEFAULTS;
         long mediaTotal = size(s, MAX_MEDIA_TOTAL_BYTES, d.maxTotalBytes());
-        b.media(new MediaLimits(integer(s, MAX_REMOTE_MEDIA, d.maxItems(), 1, Integer.MAX_VALUE, ""),
+        b.media(new MediaLimits(SettingValues.integer(s, MAX_REMOTE_MEDIA, d.maxItems(), 1, Integer.MAX_VALUE, ""),
                 size(s, MAX_MEDIA_BYTES, d.maxItemBytes()), mediaTotal, inflightSize(s, mediaTotal)));
         b.audio(AudioSettingsLoader.read(s));
 
@@ -293,157 +274,6 @@ public final class ConfigLoader {
         return RuntimeSettings.of(b.build());
     }
 
-    /**
-     * The trimmed value of a setting, or null when it is absent or blank.
-     *
-     * @param settings raw settings, as from {@link #settings(Map, Path)}
-     * @param name the setting's name
-     * @return the stripped value, or null
-     */
-    public static String value(Map<String, String> settings, String name) {
-        String v = settings.get(name);
-        return v == null || v.isBlank() ? null : v.strip();
-    }
-
-    /**
-     * A list setting that must be present and hold at least one entry, read like {@link #list}.
-     *
-     * @param s raw settings, as from {@link #settings(Map, Path)}
-     * @param name the setting's name
-     * @param notSet the message when the setting is absent
-     * @param empty the message when it is blank or holds no entry
-     * @return the entries, in order, without duplicates
-     * @throws ConfigException with one of those messages, or when the list is malformed
-     */
-    public static List<String> requiredList(Map<String, String> s, String name, String notSet, String empty) {
-        String raw = s.get(name);
-        if (raw == null) {
-            throw new ConfigException(name, notSet);
-        }
-        List<String> values = raw.isBlank() ? List.of() : list(name, raw.strip());
-        if (values.isEmpty()) {
-            throw new ConfigException(name, empty);
-        }
-        return values;
-    }
-
-    /**
-     * A list given as JSON ({@code ["a","b"]}) or separated by commas and/or whitespace; entries are
-     * trimmed, empty ones dropped, duplicates removed keeping the first. For adapters reading list settings
-     * of their own the way {@code API_KEYS} is read.
-     *
-     * @param name the setting's name, for messages
-     * @param raw the setting's value, stripped
-     * @return the entries, in order, without duplicates
-     * @throws ConfigException if a JSON list is malformed; the message never quotes an entry
-     */
-    public static List<String> list(String name, String raw) {
-        List<String> entries = new ArrayList<>();
-        if (raw.startsWith("[")) {
-            JsonNode node = json(name, raw, "a JSON list of strings");
-            if (!node.isArray()) {
-                throw new ConfigException(name, name + " is not a JSON list of strings");
-            }
-            for (int i = 0; i < node.size(); i++) {
-                JsonNode element = node.get(i);
-                if (!element.isTextual()) {
-                    throw new ConfigException(name, name + " is not a JSON list of strings: entry " + (i + 1)
-                            + " is " + kind(element));
-                }
-                entries.add(element.asText().strip());
-            }
-        } else {
-            for (String part : LIST_SEPARATOR.split(raw)) {
-                entries.add(unquote(part.strip()));
-            }
-        }
-        Set<String> unique = new LinkedHashSet<>();
-        for (String entry : entries) {
-            if (!entry.isEmpty()) {
-                unique.add(entry);
-            }
-        }
-        return List.copyOf(unique);
-    }
-
-    /** Strips one pair of matching quotes, so {@code "k1","k2"} without brackets still works. */
-    private static String unquote(String s) {
-        char first = s.isEmpty() ? 0 : s.charAt(0);
-        if (s.length() >= 2 && (first == '"' || first == '\'') && s.charAt(s.length() - 1) == first) {
-            return s.substring(1, s.length() - 1).strip();
-        }
-        return s;
-    }
-
-    /**
-     * Rejects entries that could not be sent in an HTTP header (whitespace, control characters, non-ASCII).
-     *
-     * @param name the setting's name, for messages
-     * @param values the entries
-     * @throws ConfigException naming the first bad entry by position, never by value
-     */
-    public static void requireHeaderSafe(String name, List<String> values) {
-        for (int i = 0; i < values.size(); i++) {
-            if (!HEADER_SAFE.matcher(values.get(i)).matches()) {
-                throw new ConfigException(name, name + " entry " + (i + 1)
-                        + " contains whitespace or a character that cannot be sent in an HTTP header");
-            }
-        }
-    }
-
-    /**
-     * Parses JSON, describing a syntax problem by position only: Jackson's own messages quote the
-     * offending token, which may be part of a key.
-     */
-    static JsonNode json(String name, String raw, String expected) {
-        String trailing = name + " is not " + expected + ": unexpected text after the JSON value";
-        try (JsonParser parser = JSON.createParser(raw)) {
-            JsonNode node = JSON.readTree(parser);
-            if (node == null) {
-                throw new ConfigException(name, name + " is not " + expected);
-            }
-            try {
-                if (parser.nextToken() != null) {
-                    throw new ConfigException(name, trailing);
-                }
-            } catch (JsonProcessingException e) {
-                throw new ConfigException(name, trailing);
-            }
-            return node;
-        } catch (JsonEOFException e) {
-            throw new ConfigException(name, name + " is not " + expected
-                    + ": the JSON ends early (a closing bracket, brace or quote is missing)");
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : at.getLineNr() > 1
-                    ? " at line " + at.getLineNr() + ", column " + at.getColumnNr()
-                    : " at character " + at.getColumnNr();
-            throw new ConfigException(name, name + " is not " + expected + ": malformed JSON" + where
-                    + " (quote every string with \", separate entries with commas)");
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading JSON from a string", e); // cannot happen for a String
-        }
-    }
-
-    static String kind(JsonNode node) {
-        if (node.isNull()) {
-            return "null";
-        }
-        if (node.isNumber()) {
-            return "a number";
-        }
-        if (node.isBoolean()) {
-            return "a boolean";
-        }
-        if (node.isArray()) {
-            return "a list";
-        }
-        if (node.isObject()) {
-            return "an object";
-        }
-        return "not a string";
-    }
-
     private static URI baseUrl(String raw) {
         URI uri;
         try {
@@ -458,7 +288,7 @@ public final class ConfigLoader {
         }
         if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
             throw new ConfigException(BASE_URL, BASE_URL + " must be an http:// or https:// URL, not "
-                    + quote(scheme + ":"));
+                    + SettingValues.quote(scheme + ":"));
         }
         if (uri.getHost() == null) {
             throw new ConfigException(BASE_URL, BASE_URL + " has no host name");
@@ -473,54 +303,9 @@ public final class ConfigLoader {
         return URI.create(s);
     }
 
-    /** Parses a boolean: true/false, 1/0, yes/no, on/off, in any case. */
-    static boolean bool(String name, String raw) {
-        return switch (raw.strip().toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes", "on" -> true;
-            case "false", "0", "no", "off" -> false;
-            default -> throw new ConfigException(name,
-                    name + " must be true or false (also 1/0, yes/no, on/off), got " + quote(raw));
-        };
-    }
-
-    /**
-     * A whole-number setting within a range.
-     *
-     * @param s raw settings, as from {@link #settings(Map, Path)}
-     * @param name the setting's name
-     * @param defaultValue the value when the setting is absent or blank
-     * @param min the smallest value accepted
-     * @param max the largest value accepted ({@link Integer#MAX_VALUE} for no bound)
-     * @param unit words after "a whole number" in the message, such as {@code " of seconds"}, or empty
-     * @return the value
-     * @throws ConfigException stating the range and quoting the value
-     */
-    public static int integer(Map<String, String> s, String name, int defaultValue, int min, int max,
-            String unit) {
-        String raw = value(s, name);
-        if (raw == null) {
-            return defaultValue;
-        }
-        String range = max == Integer.MAX_VALUE ? " >= " + min : " from " + min + " to " + max;
-        String problem = name + " must be a whole number" + unit + range + ", got " + quote(raw);
-        if (!WHOLE_NUMBER.matcher(raw).matches()) {
-            throw new ConfigException(name, problem);
-        }
-        long n;
-        try {
-            n = Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name, problem);
-        }
-        if (n < min || n > max) {
-            throw new ConfigException(name, problem);
-        }
-        return (int) n;
-    }
-
     /** A size in bytes, 1 byte to {@link MediaLimits#MAX_BYTES}; see {@link ByteSizes}. */
     private static long size(Map<String, String> s, String name, long defaultValue) {
-        String raw = value(s, name);
+        String raw = SettingValues.value(s, name);
         if (raw == null) {
             return defaultValue;
         }
@@ -528,7 +313,7 @@ public final class ConfigLoader {
         if (bytes < 1 || bytes > MediaLimits.MAX_BYTES) {
             throw new ConfigException(name, name + " must be a size from 1 byte to "
                     + ByteSizes.format(MediaLimits.MAX_BYTES) + " (bytes, or a whole number with k, MB, MiB or GB,"
-                    + " powers of 1024), got " + quote(raw));
+                    + " powers of 1024), got " + SettingValues.quote(raw));
         }
         return bytes;
     }
@@ -538,7 +323,7 @@ public final class ConfigLoader {
      * MediaLimits#MAX_INFLIGHT_BYTES}; unset, {@link MediaLimits#defaultInflightBytes}.
      */
     private static long inflightSize(Map<String, String> s, long mediaTotal) {
-        String raw = value(s, MAX_MEDIA_INFLIGHT_BYTES);
+        String raw = SettingValues.value(s, MAX_MEDIA_INFLIGHT_BYTES);
         if (raw == null) {
             return MediaLimits.defaultInflightBytes(mediaTotal);
         }
@@ -547,14 +332,14 @@ public final class ConfigLoader {
             throw new ConfigException(MAX_MEDIA_INFLIGHT_BYTES, MAX_MEDIA_INFLIGHT_BYTES + " must be a size from "
                     + MAX_MEDIA_TOTAL_BYTES + " (" + ByteSizes.format(mediaTotal) + ") to "
                     + ByteSizes.format(MediaLimits.MAX_INFLIGHT_BYTES) + " (bytes, or a whole number with k, MB, MiB"
-                    + " or GB, powers of 1024), got " + quote(raw));
+                    + " or GB, powers of 1024), got " + SettingValues.quote(raw));
         }
         return bytes;
     }
 
     private static Map<String, String> safetySettings(String raw) {
         String expected = "a JSON list of {\"category\": ..., \"threshold\": ...} objects";
-        JsonNode node = json(SAFETY_SETTINGS, raw, expected);
+        JsonNode node = SettingValues.json(SAFETY_SETTINGS, raw, expected);
         if (!node.isArray()) {
             throw new ConfigException(SAFETY_SETTINGS, SAFETY_SETTINGS + " is not " + expected);
         }
@@ -563,7 +348,7 @@ public final class ConfigLoader {
             String entry = SAFETY_SETTINGS + " entry " + (i + 1);
             JsonNode element = node.get(i);
             if (!element.isObject()) {
-                throw new ConfigException(SAFETY_SETTINGS, entry + " is " + kind(element) + ", not an object");
+                throw new ConfigException(SAFETY_SETTINGS, entry + " is " + SettingValues.kind(element) + ", not an object");
             }
             String category = enumField(element, "category", entry, GeminiBalanceConfig.HARM_CATEGORIES);
             String threshold = enumField(element, "threshold", entry, HARM_BLOCK_THRESHOLDS);
@@ -583,14 +368,14 @@ public final class ConfigLoader {
         String normalized = value.asText().strip().toUpperCase(Locale.ROOT);
         if (!known.contains(normalized)) {
             throw new ConfigException(SAFETY_SETTINGS, entry + " has an unknown " + field + " "
-                    + quote(value.asText()) + " (known: " + String.join(", ", known) + ")");
+                    + SettingValues.quote(value.asText()) + " (known: " + String.join(", ", known) + ")");
         }
         return normalized;
     }
 
     private static Map<String, Integer> thinkingBudgets(String raw) {
         String expected = "a JSON object of model name to thinking budget";
-        JsonNode node = json(THINKING_BUDGET_MAP, raw, expected);
+        JsonNode node = SettingValues.json(THINKING_BUDGET_MAP, raw, expected);
         if (!node.isObject()) {
             throw new ConfigException(THINKING_BUDGET_MAP, THINKING_BUDGET_MAP + " is not " + expected);
         }
@@ -601,10 +386,10 @@ public final class ConfigLoader {
                 throw new ConfigException(THINKING_BUDGET_MAP, THINKING_BUDGET_MAP + " has an empty model name");
             }
             JsonNode value = field.getValue();
-            String problem = THINKING_BUDGET_MAP + " budget for " + quote(model)
+            String problem = THINKING_BUDGET_MAP + " budget for " + SettingValues.quote(model)
                     + " must be -1 (dynamic) or a whole number from 0 to " + MAX_THINKING_BUDGET;
             if (!value.isNumber()) {
-                throw new ConfigException(THINKING_BUDGET_MAP, problem + ", got " + kind(value));
+                throw new ConfigException(THINKING_BUDGET_MAP, problem + ", got " + SettingValues.kind(value));
             }
             BigDecimal budget = value.decimalValue();
             if (budget.stripTrailingZeros().scale() > 0
@@ -620,7 +405,7 @@ public final class ConfigLoader {
 
     private static Duration checkInterval(String raw) {
         String problem = CHECK_INTERVAL_HOURS + " must be a number of hours from 0 (off) to "
-                + MAX_CHECK_INTERVAL_HOURS + ", at least one second when not 0, got " + quote(raw);
+                + MAX_CHECK_INTERVAL_HOURS + ", at least one second when not 0, got " + SettingValues.quote(raw);
         if (!DECIMAL.matcher(raw).matches()) {
             throw new ConfigException(CHECK_INTERVAL_HOURS, problem);
         }
@@ -635,35 +420,4 @@ public final class ConfigLoader {
         return Duration.ofMillis(millis);
     }
 
-    /**
-     * Quotes a non-secret value for a message: one line, at most 40 characters.
-     *
-     * @param value the value
-     * @return the value in double quotes, control characters escaped, cut to 40 characters
-     */
-    public static String quote(String value) {
-        StringBuilder sb = new StringBuilder("\"");
-        int limit = 40;
-        for (int i = 0; i < value.length() && i < limit; i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                default -> {
-                    if (Character.isISOControl(c)) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        if (value.length() > limit) {
-            sb.append("...");
-        }
-        return sb.append('"').toString();
-    }
 }

@@ -26,9 +26,9 @@ final class ModelAliasesSetting {
      */
     static Map<String, String> parse(String raw) {
         String expected = "a JSON object of model name to Gemini model";
-        JsonNode node = ConfigLoader.json(NAME, raw, expected);
+        JsonNode node = SettingValues.json(NAME, raw, expected);
         if (!node.isObject()) {
-            throw new ConfigException(NAME, NAME + " is not " + expected + ", got " + ConfigLoader.kind(node));
+            throw new ConfigException(NAME, NAME + " is not " + expected + ", got " + SettingValues.kind(node));
         }
         Map<String, String> aliases = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> field : node.properties()) {
@@ -40,7 +40,7 @@ final class ModelAliasesSetting {
             if (!value.isTextual() || value.asText().isBlank()) {
                 throw new ConfigException(NAME, NAME + " target of \"" + printable(alias)
                         + "\" must be a Gemini model name, got " + (value.isTextual() ? "an empty string"
-                        : ConfigLoader.kind(value)));
+                        : SettingValues.kind(value)));
             }
             String target = value.asText().strip();
             if (!MODEL.matcher(target).matches()) {

@@ -34,24 +34,24 @@ final class UpstreamSettings {
 
     static UpstreamOptions read(Map<String, String> s) {
         UpstreamOptions d = UpstreamOptions.DEFAULTS;
-        String raw = ConfigLoader.value(s, PROXIES);
+        String raw = SettingValues.value(s, PROXIES);
         List<Proxy> proxies = raw == null ? List.of() : proxies(raw);
-        String byKey = ConfigLoader.value(s, PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY);
-        String headers = ConfigLoader.value(s, CUSTOM_HEADERS);
-        String vertexKeys = ConfigLoader.value(s, VERTEX_API_KEYS);
-        List<String> keys = vertexKeys == null ? List.of() : ConfigLoader.list(VERTEX_API_KEYS, vertexKeys);
-        ConfigLoader.requireHeaderSafe(VERTEX_API_KEYS, keys);
-        String base = ConfigLoader.value(s, VERTEX_EXPRESS_BASE_URL);
-        String fallback = ConfigLoader.value(s, VERTEX_FALLBACK);
+        String byKey = SettingValues.value(s, PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY);
+        String headers = SettingValues.value(s, CUSTOM_HEADERS);
+        String vertexKeys = SettingValues.value(s, VERTEX_API_KEYS);
+        List<String> keys = vertexKeys == null ? List.of() : SettingValues.list(VERTEX_API_KEYS, vertexKeys);
+        SettingValues.requireHeaderSafe(VERTEX_API_KEYS, keys);
+        String base = SettingValues.value(s, VERTEX_EXPRESS_BASE_URL);
+        String fallback = SettingValues.value(s, VERTEX_FALLBACK);
         return new UpstreamOptions(proxies,
-                byKey == null ? d.proxyByKey() : ConfigLoader.bool(PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY, byKey),
+                byKey == null ? d.proxyByKey() : SettingValues.bool(PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY, byKey),
                 headers == null ? Map.of() : headers(headers), keys,
                 base == null ? d.vertexBaseUrl() : url(VERTEX_EXPRESS_BASE_URL, base),
-                fallback != null && ConfigLoader.bool(VERTEX_FALLBACK, fallback));
+                fallback != null && SettingValues.bool(VERTEX_FALLBACK, fallback));
     }
 
     private static List<Proxy> proxies(String raw) {
-        List<String> urls = ConfigLoader.list(PROXIES, raw);
+        List<String> urls = SettingValues.list(PROXIES, raw);
         List<Proxy> proxies = new ArrayList<>(urls.size());
         for (int i = 0; i < urls.size(); i++) {
             try {
@@ -65,7 +65,7 @@ final class UpstreamSettings {
     }
 
     private static Map<String, String> headers(String raw) {
-        JsonNode node = ConfigLoader.json(CUSTOM_HEADERS, raw, "a JSON object of header names to values");
+        JsonNode node = SettingValues.json(CUSTOM_HEADERS, raw, "a JSON object of header names to values");
         if (!node.isObject()) {
             throw new ConfigException(CUSTOM_HEADERS, CUSTOM_HEADERS
                     + " must be a JSON object of header names to values, such as {\"x-team\": \"blue\"}");
@@ -76,7 +76,7 @@ final class UpstreamSettings {
             String name = e.getKey().strip();
             if (!TOKEN.matcher(name).matches()) {
                 throw new ConfigException(CUSTOM_HEADERS, CUSTOM_HEADERS + " has a header name that is not a valid "
-                        + "HTTP header name: " + ConfigLoader.quote(name));
+                        + "HTTP header name: " + SettingValues.quote(name));
             }
             String lower = name.toLowerCase(Locale.ROOT);
             if (UpstreamOptions.OWNED_HEADERS.contains(lower)) {
@@ -86,7 +86,7 @@ final class UpstreamSettings {
             JsonNode value = e.getValue();
             if (!value.isTextual() && !value.isNumber() && !value.isBoolean()) {
                 throw new ConfigException(CUSTOM_HEADERS, CUSTOM_HEADERS + " header " + lower
-                        + " must have a string value, not " + ConfigLoader.kind(value));
+                        + " must have a string value, not " + SettingValues.kind(value));
             }
             String text = value.asText().strip();
             if (!VALUE.matcher(text).matches()) {

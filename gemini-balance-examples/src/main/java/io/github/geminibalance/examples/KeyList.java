@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * ({@code ["k1","k2"]}), or keys separated by newlines, commas and/or whitespace (each optionally in
  * quotes). Lines starting with {@code #} are comments. Duplicates are dropped, keeping the first.
  *
- * <p>The core's own parser ({@code ConfigLoader.list}) reads one setting's value and knows no comment
+ * <p>The core's own parser ({@code SettingValues.list}) reads one setting's value and knows no comment
  * lines, hence this small copy for key files.
  * Error messages never quote the input: it holds secrets.
  */

@@ -2,6 +2,7 @@ package io.github.geminibalance.server;
 
 import io.github.geminibalance.config.ConfigException;
 import io.github.geminibalance.config.ConfigLoader;
+import io.github.geminibalance.config.SettingValues;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -44,7 +45,7 @@ record AdminUiSettings(Duration sessionExpire) {
      * @throws ConfigException naming the bad setting
      */
     static AdminUiSettings from(Map<String, String> s) {
-        int seconds = ConfigLoader.integer(s, ADMIN_SESSION_EXPIRE, DEFAULT_SESSION_EXPIRE_SECONDS,
+        int seconds = SettingValues.integer(s, ADMIN_SESSION_EXPIRE, DEFAULT_SESSION_EXPIRE_SECONDS,
                 MIN_SESSION_EXPIRE_SECONDS, MAX_SESSION_EXPIRE_SECONDS, " of seconds");
         return new AdminUiSettings(Duration.ofSeconds(seconds));
     }

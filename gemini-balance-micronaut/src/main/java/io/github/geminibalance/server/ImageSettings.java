@@ -2,6 +2,7 @@ package io.github.geminibalance.server;
 
 import io.github.geminibalance.config.ConfigException;
 import io.github.geminibalance.config.ConfigLoader;
+import io.github.geminibalance.config.SettingValues;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -45,7 +46,7 @@ record ImageSettings(Duration urlTtl, String publicBaseUrl) {
      * @throws ConfigException naming the bad setting
      */
     static ImageSettings from(Map<String, String> s) {
-        int hours = ConfigLoader.integer(s, IMAGE_URL_TTL_HOURS, DEFAULT_TTL_HOURS, 1, MAX_TTL_HOURS, " of hours");
+        int hours = SettingValues.integer(s, IMAGE_URL_TTL_HOURS, DEFAULT_TTL_HOURS, 1, MAX_TTL_HOURS, " of hours");
         return new ImageSettings(Duration.ofHours(hours), base(s.get(PUBLIC_BASE_URL)));
     }
 

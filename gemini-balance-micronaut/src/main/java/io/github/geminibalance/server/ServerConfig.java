@@ -2,6 +2,7 @@ package io.github.geminibalance.server;
 
 import io.github.geminibalance.config.ConfigException;
 import io.github.geminibalance.config.ConfigLoader;
+import io.github.geminibalance.config.SettingValues;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,11 +87,11 @@ record ServerConfig(
      */
     static ServerConfig from(Map<String, String> s) {
         String why = ": clients could not authenticate";
-        List<String> tokens = ConfigLoader.requiredList(s, ALLOWED_TOKENS,
+        List<String> tokens = SettingValues.requiredList(s, ALLOWED_TOKENS,
                 ALLOWED_TOKENS + " is not set" + why, ALLOWED_TOKENS + " is empty" + why);
-        ConfigLoader.requireHeaderSafe(ALLOWED_TOKENS, tokens);
+        SettingValues.requireHeaderSafe(ALLOWED_TOKENS, tokens);
 
-        String authToken = ConfigLoader.value(s, AUTH_TOKEN);
+        String authToken = SettingValues.value(s, AUTH_TOKEN);
         if (authToken != null) {
             if (!HEADER_SAFE.matcher(authToken).matches()) {
                 throw new ConfigException(AUTH_TOKEN,
@@ -102,9 +103,9 @@ record ServerConfig(
             }
         }
 
-        int port = ConfigLoader.integer(s, PORT, DEFAULT_PORT, 1, 65535, "");
+        int port = SettingValues.integer(s, PORT, DEFAULT_PORT, 1, 65535, "");
 
-        String redisUrl = ConfigLoader.value(s, REDIS_URL);
+        String redisUrl = SettingValues.value(s, REDIS_URL);
         if (redisUrl != null) {
             String lower = redisUrl.toLowerCase(Locale.ROOT);
             if (!(lower.startsWith("redis://") && lower.length() > "redis://".length()
@@ -114,13 +115,13 @@ record ServerConfig(
         }
 
         UpstreamClient upstream = UpstreamClient.NETTY;
-        String raw = ConfigLoader.value(s, UPSTREAM_CLIENT);
+        String raw = SettingValues.value(s, UPSTREAM_CLIENT);
         if (raw != null) {
             upstream = switch (raw.toLowerCase(Locale.ROOT)) {
                 case "netty" -> UpstreamClient.NETTY;
                 case "jdk" -> UpstreamClient.JDK;
                 default -> throw new ConfigException(UPSTREAM_CLIENT,
-                        UPSTREAM_CLIENT + " must be netty or jdk, got " + ConfigLoader.quote(raw));
+                        UPSTREAM_CLIENT + " must be netty or jdk, got " + SettingValues.quote(raw));
             };
         }
         return new ServerConfig(tokens, authToken, port, redisUrl, upstream);

@@ -2,6 +2,7 @@ package io.github.geminibalance.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.geminibalance.config.ConfigLoader;
+import io.github.geminibalance.config.SettingValues;
 import io.github.geminibalance.store.StoredSetting;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -60,7 +61,7 @@ final class SettingsView {
         }
         into.add(value.strip());
         try {
-            for (String entry : ConfigLoader.list("secret", value.strip())) {
+            for (String entry : SettingValues.list("secret", value.strip())) {
                 if (entry.length() >= 4) {
                     into.add(entry);
                 }
