@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * Speech ({@link GeminiBalance#speech}) and transcription ({@link GeminiBalance#transcription},
  * {@link GeminiBalance#translation}): one {@code generateContent} call each, on the pool with its retries
- * and verdicts, the tokens counted on the key and noted in the trace.
+ * and verdicts, the tokens counted on the key and noted in the trace. The client's model goes through
+ * {@code MODEL_ALIASES} and {@code FILTERED_MODELS} as on the chat route.
  */
 final class AudioCalls {
 
@@ -30,14 +31,17 @@ final class AudioCalls {
     }
 
     CompletableFuture<AudioResponse> speech(SpeechRequest request, RequestTrace trace) {
-        SpeechTranslator.Plan plan = SpeechTranslator.plan(request, config.get().audio());
+        GeminiBalanceConfig c = config.get();
+        SpeechTranslator.Plan plan = SpeechTranslator.plan(request, c.audio(), c.modelAliases());
+        FilteredModels.check(c.answers(), request.model(), plan.model());
         return call(plan.model(), plan.body(), trace, response -> SpeechTranslator.answer(response, plan));
     }
 
     CompletableFuture<AudioResponse> transcribe(TranscriptionRequest request, boolean translate, RequestTrace trace) {
         GeminiBalanceConfig c = config.get();
         TranscriptionTranslator.Plan plan = TranscriptionTranslator.plan(request, c.audio(), c.media().maxItemBytes(),
-                translate);
+                translate, c.modelAliases());
+        FilteredModels.check(c.answers(), request.model(), plan.model());
         return call(plan.model(), plan.body(), trace, response -> TranscriptionTranslator.answer(response, plan));
     }
 

@@ -641,8 +641,11 @@ public final class GeminiBalance implements AutoCloseable {
     /**
      * Generates images ({@code POST /v1/images/generations}): Imagen models through {@code :predict},
      * Gemini image models through {@code :generateContent} with image output, each call on a pooled key
-     * with the pool's retries. The images are always base64 ({@code b64_json}, with {@code mime_type});
-     * serving them for {@code response_format: url} is the caller's part.
+     * with the pool's retries; the model goes through {@code MODEL_ALIASES} and {@code FILTERED_MODELS}. The
+     * images are always base64 ({@code b64_json}, each with its {@link
+     * io.github.geminibalance.openai.ImagesResponse.Image#mimeType() mimeType}, and the answer's {@code
+     * output_format} when they share one type); serving them for {@code response_format: url} is the caller's
+     * part.
      *
      * @param request the OpenAI request; its model defaults to {@value #DEFAULT_IMAGE_MODEL}
      * @param trace where the model and attempts are noted
@@ -650,7 +653,7 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public CompletableFuture<io.github.geminibalance.openai.ImagesResponse> images(
             io.github.geminibalance.openai.ImageGenerationRequest request, RequestTrace trace) {
-        return images.generate(request, trace);
+        return images.generate(request, trace, config());
     }
 
     /**
@@ -663,7 +666,7 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public CompletableFuture<io.github.geminibalance.openai.ImagesResponse> imageEdits(ImageEditRequest request,
             RequestTrace trace) {
-        return images.edit(request, trace);
+        return images.edit(request, trace, config());
     }
 
     /**

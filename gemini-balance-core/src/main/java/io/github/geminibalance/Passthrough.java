@@ -75,24 +75,37 @@ final class Passthrough {
                 : retry.run(model, exchange))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
     }
 
-    /** {@link GeminiBalance#forwardOpenAiLayer}. */
+    /**
+     * {@link GeminiBalance#forwardOpenAiLayer}: {@code FILTERED_MODELS} refuses a body or a path that names a
+     * filtered model (404, no key charged) and leaves filtered models out of {@code GET models}.
+     */
     CompletableFuture<NativeResponse> forwardOpenAiLayer(String method, String path, String query, byte[] body,
             RequestTrace trace) {
         OpenAiLayerRequest call = OpenAiLayerRequest.of(body);
         GeminiBalance.note(trace, call.model(), call.stream());
-        if (call.model() != null) {
-            trace.modelSent(call.model());
-        }
         String model = call.model() == null ? ModelCatalog.POOL_KEY : call.model();
+        io.github.geminibalance.config.AnswerSettings settings = answers.get();
+        boolean list = path.equals("models") && "GET".equals(method) && !settings.filteredModels().isEmpty();
         String pathAndQuery = "/openai/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
         byte[] sent = body == null ? new byte[0] : body;
-        return Calls.handOver(Calls.observe(listener, "openai_layer", model, Calls.guard(() -> retry.run(model, Pipeline.traced(trace,
-                retry.policy(), attempt -> client.exchange(attempt.key(), method, pathAndQuery, sent, "application/json", true)
-                        .thenApply(response -> {
-                            var released = Pipeline.releasing(response.body(), attempt, trace, false);
-                            chat.releaseLater(released::cancelIfUnsubscribed);
-                            return new NativeResponse(response.status(), response.contentType(), released);
-                        }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
+        return Calls.handOver(Calls.observe(listener, "openai_layer", model, Calls.guard(() -> {
+            // GET models/{id} names its model in the path
+            FilteredModels.check(settings, call.model(), path.startsWith("models/") ? path : null);
+            if (call.model() != null) {
+                trace.modelSent(call.model());
+            }
+            return retry.run(model, Pipeline.traced(trace, retry.policy(),
+                    attempt -> client.exchange(attempt.key(), method, pathAndQuery, sent, "application/json", true)
+                            .thenApply(response -> {
+                                var released = Pipeline.releasing(response.body(), attempt, trace, false);
+                                chat.releaseLater(released::cancelIfUnsubscribed);
+                                if (list && response.status() == 200) { // FILTERED_MODELS: out of the list
+                                    return new NativeResponse(response.status(), response.contentType(),
+                                            StagePublisher.of(released, FilteredModels.openAiListStage(settings)));
+                                }
+                                return new NativeResponse(response.status(), response.contentType(), released);
+                            })));
+        })), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
     }
 
     private static String nativeModel(String path) {

@@ -53,13 +53,24 @@ public final class SpeechTranslator {
      * @throws InvalidRequestException naming the field at fault
      */
     public static Plan plan(SpeechRequest request, AudioSettings settings) {
+        return plan(request, settings, java.util.Map.of());
+    }
+
+    /**
+     * Checks a request and builds its Gemini body, its model first replaced as {@code MODEL_ALIASES} says
+     * ({@link ModelAliases}).
+     *
+     * @param aliases client model name to Gemini model
+     * @throws InvalidRequestException naming the field at fault
+     */
+    public static Plan plan(SpeechRequest request, AudioSettings settings, java.util.Map<String, String> aliases) {
         if (request == null) {
             throw new InvalidRequestException(null, "The request body is empty; expected a JSON object.");
         }
         if (request.input() == null || request.input().isBlank()) {
             throw new InvalidRequestException("input", "input is required: the text to speak.");
         }
-        String model = model(request.model(), settings);
+        String model = model(ModelAliases.resolve(aliases, request.model()), settings);
         String voice = settings.ttsVoiceName();
         if (request.voice() != null) {
             voice = Voices.gemini(request.voice()).orElseThrow(() -> new InvalidRequestException(400, "voice",
