@@ -75,12 +75,11 @@ final class Passthrough {
                 : retry.run(model, exchange))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
     }
 
-    /**
-     * {@link GeminiBalance#forwardOpenAiLayer}: {@code FILTERED_MODELS} refuses a body or a path that names a
-     * filtered model (404, no key charged) and leaves filtered models out of {@code GET models}.
-     */
+    /** {@link GeminiBalance#forwardOpenAiLayer}. */
     CompletableFuture<NativeResponse> forwardOpenAiLayer(String method, String path, String query, byte[] body,
             RequestTrace trace) {
+        // FILTERED_MODELS: a body or path naming a filtered model is refused before a key is leased, and
+        // GET models leaves filtered models out
         OpenAiLayerRequest call = OpenAiLayerRequest.of(body);
         GeminiBalance.note(trace, call.model(), call.stream());
         String model = call.model() == null ? ModelCatalog.POOL_KEY : call.model();
