@@ -8,6 +8,7 @@ import io.github.geminibalance.openai.SpeechStreamEvent;
 import io.github.geminibalance.retry.Attempt;
 import io.github.geminibalance.translate.SpeechAudio;
 import io.github.geminibalance.upstream.SoftFailureException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
@@ -101,7 +102,7 @@ final class SpeechStreams {
                 @Override
                 public void onItem(SpeechStreamEvent event, Consumer<MessageStream.SseFrame> out) {
                     out.accept(new MessageStream.SseFrame(null, new String(Json.bytes(event),
-                            java.nio.charset.StandardCharsets.UTF_8)));
+                            StandardCharsets.UTF_8)));
                 }
 
                 @Override
@@ -113,7 +114,7 @@ final class SpeechStreams {
                     error.put("message", e.getMessage()).put("type", e.type());
                     error.put("param", e.param().orElse(null)).put("code", e.code().orElse(null));
                     out.accept(new MessageStream.SseFrame(null, new String(Json.bytes(root),
-                            java.nio.charset.StandardCharsets.UTF_8)));
+                            StandardCharsets.UTF_8)));
                     return true;
                 }
             });
