@@ -604,7 +604,8 @@ public final class GeminiBalance implements AutoCloseable {
      * Speech ({@code POST /v1/audio/speech}): the text spoken by a Gemini TTS model ({@code TTS_MODEL} for
      * OpenAI's model names), as a WAV file or raw 24 kHz 16-bit mono PCM, on the pool like every call.
      *
-     * @param request the OpenAI speech request
+     * @param request the OpenAI speech request (its {@code stream_format} is not read: {@link #speechStream}
+     *     answers as events)
      * @param trace where the model, attempts and tokens are noted
      * @return the audio, or a future failed with {@link GeminiBalanceException} (400 naming the field for a
      *     bad voice, speed or format)
@@ -614,6 +615,24 @@ public final class GeminiBalance implements AutoCloseable {
         note(trace, request == null ? null : request.model(), false);
         return Calls.observe(listener, "audio_speech", request == null ? "" : request.model(),
                 Calls.guard(() -> audio.speech(request, trace)));
+    }
+
+    /**
+     * Speech as server-sent events ({@code POST /v1/audio/speech} with {@code stream_format: "sse"}): Gemini's
+     * {@code streamGenerateContent} audio as {@code speech.audio.delta} events as it arrives (PCM as is; for
+     * {@code wav} the first piece starts with a header whose sizes say "unknown"), then
+     * {@code speech.audio.done} with the token counts. The future completes once the first piece is in hand;
+     * failures before it are retried on other keys like any call.
+     *
+     * @param request the OpenAI speech request (its {@code stream_format} is not read: this is the stream)
+     * @param trace where the model, attempts and tokens are noted
+     * @return the stream, or a future failed with {@link GeminiBalanceException}
+     */
+    public CompletableFuture<SpeechStream> speechStream(io.github.geminibalance.openai.SpeechRequest request,
+            RequestTrace trace) {
+        note(trace, request == null ? null : request.model(), true);
+        return Calls.handOver(Calls.observe(listener, "audio_speech", request == null ? "" : request.model(),
+                Calls.guard(() -> audio.speechStream(request, trace, chat::releaseLater))), SpeechStreams::abandon);
     }
 
     /**
@@ -649,8 +668,11 @@ public final class GeminiBalance implements AutoCloseable {
     /**
      * Generates images ({@code POST /v1/images/generations}): Imagen models through {@code :predict},
      * Gemini image models through {@code :generateContent} with image output, each call on a pooled key
-     * with the pool's retries. The images are always base64 ({@code b64_json}, with {@code mime_type});
-     * serving them for {@code response_format: url} is the caller's part.
+     * with the pool's retries; the model goes through {@code MODEL_ALIASES} and {@code FILTERED_MODELS}. The
+     * images are always base64 ({@code b64_json}, each with its {@link
+     * io.github.geminibalance.openai.ImagesResponse.Image#mimeType() mimeType}, and the answer's {@code
+     * output_format} when they share one type); serving them for {@code response_format: url} is the caller's
+     * part.
      *
      * @param request the OpenAI request; its model defaults to {@value #DEFAULT_IMAGE_MODEL}
      * @param trace where the model and attempts are noted
@@ -658,7 +680,7 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public CompletableFuture<io.github.geminibalance.openai.ImagesResponse> images(
             io.github.geminibalance.openai.ImageGenerationRequest request, RequestTrace trace) {
-        return images.generate(request, trace);
+        return images.generate(request, trace, config());
     }
 
     /**
@@ -671,7 +693,7 @@ public final class GeminiBalance implements AutoCloseable {
      */
     public CompletableFuture<io.github.geminibalance.openai.ImagesResponse> imageEdits(ImageEditRequest request,
             RequestTrace trace) {
-        return images.edit(request, trace);
+        return images.edit(request, trace, config());
     }
 
     /**

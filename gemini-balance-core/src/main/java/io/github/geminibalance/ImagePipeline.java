@@ -1,5 +1,6 @@
 package io.github.geminibalance;
 
+import io.github.geminibalance.config.GeminiBalanceConfig;
 import io.github.geminibalance.openai.ImageGenerationRequest;
 import io.github.geminibalance.openai.ImagesResponse;
 import io.github.geminibalance.retry.RetryLoop;
@@ -14,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * every Gemini call leases its own key through the retry loop, so {@code n} images may come from several
  * keys; Imagen batches up to {@value ImageRequests#IMAGEN_BATCH} images per call, a Gemini image model
  * makes one image per call. The answer always carries base64 images; {@code response_format: url} is the
- * adapter's to serve.
+ * adapter's to serve. The client's model goes through {@code MODEL_ALIASES} and {@code FILTERED_MODELS} as on
+ * the chat route.
  */
 final class ImagePipeline {
 
@@ -30,16 +32,27 @@ final class ImagePipeline {
         this.listener = listener;
     }
 
-    CompletableFuture<ImagesResponse> generate(ImageGenerationRequest request, RequestTrace trace) {
+    /** Generates; {@code config}: the settings in effect ({@code MODEL_ALIASES}, {@code FILTERED_MODELS}). */
+    CompletableFuture<ImagesResponse> generate(ImageGenerationRequest request, RequestTrace trace,
+            GeminiBalanceConfig config) {
         GeminiBalance.note(trace, request == null ? null : request.model(), false);
         return Calls.observe(listener, "images", request == null || request.model() == null ? "" : request.model(),
-                Calls.guard(() -> run(ImageRequests.plan(request), List.of(), trace)));
+                Calls.guard(() -> run(checked(ImageRequests.plan(request, config.modelAliases()), request.model(),
+                        config), List.of(), trace)));
     }
 
-    CompletableFuture<ImagesResponse> edit(ImageEditRequest request, RequestTrace trace) {
+    /** Edits; {@code config}: the settings in effect ({@code MODEL_ALIASES}, {@code FILTERED_MODELS}). */
+    CompletableFuture<ImagesResponse> edit(ImageEditRequest request, RequestTrace trace, GeminiBalanceConfig config) {
         GeminiBalance.note(trace, request == null ? null : request.model(), false);
         return Calls.observe(listener, "image_edits", request == null || request.model() == null ? "" : request.model(),
-                Calls.guard(() -> run(ImageRequests.plan(request), request.images(), trace)));
+                Calls.guard(() -> run(checked(ImageRequests.plan(request, config.modelAliases()), request.model(),
+                        config), request.images(), trace)));
+    }
+
+    // FILTERED_MODELS: the client's name and the model it resolved to, as on the chat route
+    private static ImageRequests.Plan checked(ImageRequests.Plan plan, String requested, GeminiBalanceConfig config) {
+        FilteredModels.check(config.answers(), requested, plan.model());
+        return plan;
     }
 
     private CompletableFuture<ImagesResponse> run(ImageRequests.Plan plan, List<ImageEditRequest.InputImage> inputs,
@@ -63,7 +76,7 @@ final class ImagePipeline {
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<ImagesResponse.Image> images = new ArrayList<>();
             calls.forEach(c -> images.addAll(c.join()));
-            return new ImagesResponse(created, List.copyOf(images.subList(0, Math.min(images.size(), plan.n()))));
+            return ImagesResponse.of(created, List.copyOf(images.subList(0, Math.min(images.size(), plan.n()))));
         });
     }
 }

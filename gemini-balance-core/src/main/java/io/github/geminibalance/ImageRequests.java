@@ -10,10 +10,12 @@ import io.github.geminibalance.gemini.PredictResponse;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.openai.ImageGenerationRequest;
 import io.github.geminibalance.openai.ImagesResponse;
+import io.github.geminibalance.translate.ModelAliases;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,24 +58,24 @@ final class ImageRequests {
     record Plan(String model, Family family, String prompt, int n, String aspectRatio, String imageSize,
             boolean url) {}
 
-    /** Checks a generation request. */
-    static Plan plan(ImageGenerationRequest r) {
+    /** Checks a generation request, its model first replaced as {@code MODEL_ALIASES} says. */
+    static Plan plan(ImageGenerationRequest r, Map<String, String> aliases) {
         if (r == null) {
             throw new InvalidRequestException(null, "the request body is empty");
         }
-        String model = model(r.model(), GeminiBalance.DEFAULT_IMAGE_MODEL);
+        String model = model(ModelAliases.resolve(aliases, r.model()), GeminiBalance.DEFAULT_IMAGE_MODEL);
         Family family = family(model);
         return new Plan(model, family, prompt(r.prompt()), count(r.n()),
                 aspectRatio(family, r.aspectRatio(), r.size()), imageSize(family, r.imageSize()),
                 url(r.responseFormat()));
     }
 
-    /** Checks an edit request: Gemini image models only. */
-    static Plan plan(ImageEditRequest r) {
+    /** Checks an edit request: Gemini image models only, after {@code MODEL_ALIASES}. */
+    static Plan plan(ImageEditRequest r, Map<String, String> aliases) {
         if (r == null) {
             throw new InvalidRequestException(null, "the request is empty");
         }
-        String model = model(r.model(), GeminiBalance.DEFAULT_EDIT_MODEL);
+        String model = model(ModelAliases.resolve(aliases, r.model()), GeminiBalance.DEFAULT_EDIT_MODEL);
         if (family(model) != Family.GEMINI) {
             throw new InvalidRequestException("model", "Image edits need a Gemini image model (gemini-*-image*), such as "
                     + GeminiBalance.DEFAULT_EDIT_MODEL + "; Imagen models only generate.");

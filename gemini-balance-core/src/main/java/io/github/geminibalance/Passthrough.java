@@ -96,21 +96,33 @@ final class Passthrough {
     /** {@link GeminiBalance#forwardOpenAiLayer}. */
     CompletableFuture<NativeResponse> forwardOpenAiLayer(String method, String path, String query, byte[] body,
             RequestTrace trace) {
+        // FILTERED_MODELS: a body or path naming a filtered model is refused before a key is leased, and
+        // GET models leaves filtered models out
         OpenAiLayerRequest call = OpenAiLayerRequest.of(body);
         GeminiBalance.note(trace, call.model(), call.stream());
-        if (call.model() != null) {
-            trace.modelSent(call.model());
-        }
         String model = call.model() == null ? ModelCatalog.POOL_KEY : call.model();
+        io.github.geminibalance.config.AnswerSettings settings = answers.get();
+        boolean list = path.equals("models") && "GET".equals(method) && !settings.filteredModels().isEmpty();
         String pathAndQuery = "/openai/" + path + (query == null || query.isEmpty() ? "" : "?" + query);
         byte[] sent = body == null ? new byte[0] : body;
-        return Calls.handOver(Calls.observe(listener, "openai_layer", model, Calls.guard(() -> retry.run(model, Pipeline.traced(trace,
-                retry.policy(), attempt -> client.exchange(attempt.key(), method, pathAndQuery, sent, "application/json", true)
-                        .thenApply(response -> {
-                            var released = Pipeline.releasing(response.body(), attempt, trace, false);
-                            chat.releaseLater(released::cancelIfUnsubscribed);
-                            return new NativeResponse(response.status(), response.contentType(), released);
-                        }))))), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
+        return Calls.handOver(Calls.observe(listener, "openai_layer", model, Calls.guard(() -> {
+            // GET models/{id} names its model in the path
+            FilteredModels.check(settings, call.model(), path.startsWith("models/") ? path : null);
+            if (call.model() != null) {
+                trace.modelSent(call.model());
+            }
+            return retry.run(model, Pipeline.traced(trace, retry.policy(),
+                    attempt -> client.exchange(attempt.key(), method, pathAndQuery, sent, "application/json", true)
+                            .thenApply(response -> {
+                                var released = Pipeline.releasing(response.body(), attempt, trace, false);
+                                chat.releaseLater(released::cancelIfUnsubscribed);
+                                if (list && response.status() == 200) { // FILTERED_MODELS: out of the list
+                                    return new NativeResponse(response.status(), response.contentType(),
+                                            StagePublisher.of(released, FilteredModels.openAiListStage(settings)));
+                                }
+                                return new NativeResponse(response.status(), response.contentType(), released);
+                            })));
+        })), response -> ((StagePublisher<?, ?>) response.body()).cancelIfUnsubscribed());
     }
 
     private static String nativeModel(String path) {

@@ -2,22 +2,16 @@ package io.github.geminibalance.translate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.geminibalance.AudioResponse;
-import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.InvalidRequestException;
 import io.github.geminibalance.RequestTrace;
 import io.github.geminibalance.config.AudioSettings;
-import io.github.geminibalance.gemini.Candidate;
 import io.github.geminibalance.gemini.GenerateContentResponse;
-import io.github.geminibalance.gemini.Part;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.openai.SpeechRequest;
 import io.github.geminibalance.upstream.SoftFailureException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /v1/audio/speech} to a Gemini TTS model and back. The text goes to {@code generateContent}
@@ -33,8 +27,6 @@ public final class SpeechTranslator {
     /** OpenAI's model names, all spoken by {@code TTS_MODEL}. */
     static final Set<String> OPENAI_MODELS = Set.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts");
 
-    private static final int DEFAULT_RATE = 24_000;
-    private static final Pattern RATE = Pattern.compile("rate=(\\d{3,6})");
 
     private SpeechTranslator() {}
 
@@ -44,8 +36,9 @@ public final class SpeechTranslator {
      * @param model the Gemini model
      * @param body the {@code generateContent} body
      * @param format {@code wav} or {@code pcm}
+     * @param sse whether the client asked for the audio as events ({@code stream_format: "sse"})
      */
-    public record Plan(String model, byte[] body, String format) {}
+    public record Plan(String model, byte[] body, String format, boolean sse) {}
 
     /**
      * Checks a request and builds its Gemini body.
@@ -53,13 +46,24 @@ public final class SpeechTranslator {
      * @throws InvalidRequestException naming the field at fault
      */
     public static Plan plan(SpeechRequest request, AudioSettings settings) {
+        return plan(request, settings, java.util.Map.of());
+    }
+
+    /**
+     * Checks a request and builds its Gemini body, its model first replaced as {@code MODEL_ALIASES} says
+     * ({@link ModelAliases}).
+     *
+     * @param aliases client model name to Gemini model
+     * @throws InvalidRequestException naming the field at fault
+     */
+    public static Plan plan(SpeechRequest request, AudioSettings settings, java.util.Map<String, String> aliases) {
         if (request == null) {
             throw new InvalidRequestException(null, "The request body is empty; expected a JSON object.");
         }
         if (request.input() == null || request.input().isBlank()) {
             throw new InvalidRequestException("input", "input is required: the text to speak.");
         }
-        String model = model(request.model(), settings);
+        String model = model(ModelAliases.resolve(aliases, request.model()), settings);
         String voice = settings.ttsVoiceName();
         if (request.voice() != null) {
             voice = Voices.gemini(request.voice()).orElseThrow(() -> new InvalidRequestException(400, "voice",
@@ -82,11 +86,13 @@ public final class SpeechTranslator {
                     + ": Gemini speaks PCM, which this server sends as WAV or raw PCM (mp3, opus, aac and flac "
                     + "are not supported).");
         }
-        if (request.streamFormat() != null && !"audio".equals(request.streamFormat())) {
+        String stream = request.streamFormat() == null ? "audio" : request.streamFormat().strip().toLowerCase(Locale.ROOT);
+        if (!stream.equals("audio") && !stream.equals("sse")) {
             throw new InvalidRequestException(400, "stream_format", "invalid_value",
-                    "stream_format must be audio: speech is not streamed as events.");
+                    "stream_format must be audio (the file) or sse (server-sent events).");
         }
-        return new Plan(model, body(prompt(request.input(), request.instructions(), speed), voice), format);
+        return new Plan(model, body(prompt(request.input(), request.instructions(), speed), voice), format,
+                stream.equals("sse"));
     }
 
     private static String model(String requested, AudioSettings settings) {
@@ -138,46 +144,23 @@ public final class SpeechTranslator {
     }
 
     /**
-     * The audio in Gemini's answer, in the plan's format.
+     * The audio in Gemini's answer, in the plan's format: its audio parts read as a stream's events are
+     * ({@link SpeechAudio}), then put in a WAV file or sent as they are.
      *
      * @throws SoftFailureException when the answer holds no audio (retried on another key)
      * @throws InvalidRequestException when Gemini blocked the input
      */
     public static AudioResponse answer(GenerateContentResponse response, Plan plan) {
-        if (response.promptFeedback() != null && response.promptFeedback().blockReason() != null) {
-            throw new InvalidRequestException(400, "input", "content_filter",
-                    "Gemini refused to speak this input (" + response.promptFeedback().blockReason() + ").");
+        SpeechAudio audio = new SpeechAudio(false);
+        byte[] pcm = audio.onEvent(response);
+        if (!audio.producedAudio()) {
+            throw new SoftFailureException("NO_AUDIO", "Gemini answered without audio (finish reason "
+                    + SpeechAudio.finishReason(response) + ")");
         }
-        for (Candidate c : response.candidatesOrEmpty()) {
-            for (Part p : c.parts()) {
-                if (p.inlineData() != null && p.inlineData().data() != null) {
-                    return audio(p.inlineData(), plan.format());
-                }
-            }
-        }
-        String finish = response.candidatesOrEmpty().isEmpty() || response.candidates().get(0).finishReason() == null
-                ? "none" : response.candidates().get(0).finishReason().value();
-        throw new SoftFailureException("NO_AUDIO", "Gemini answered without audio (finish reason " + finish + ")");
-    }
-
-    private static AudioResponse audio(Part.Blob blob, String format) {
-        String mime = blob.mimeType() == null ? "" : blob.mimeType().toLowerCase(Locale.ROOT);
-        if (!mime.startsWith("audio/l16") && !mime.startsWith("audio/pcm")) {
-            throw new GeminiBalanceException(502, "server_error", "unexpected_audio", null, null,
-                    "Gemini answered with audio this server cannot convert (not PCM).", null);
-        }
-        byte[] pcm;
-        try {
-            pcm = Base64.getDecoder().decode(blob.data());
-        } catch (IllegalArgumentException e) {
-            throw new SoftFailureException("BAD_AUDIO", "Gemini answered with audio that is not valid base64");
-        }
-        if ("pcm".equals(format)) {
+        if ("pcm".equals(plan.format())) {
             return new AudioResponse("audio/pcm", pcm);
         }
-        Matcher rate = RATE.matcher(mime);
-        return new AudioResponse("audio/wav",
-                WavFile.of(pcm, rate.find() ? Integer.parseInt(rate.group(1)) : DEFAULT_RATE, 1));
+        return new AudioResponse("audio/wav", WavFile.of(pcm, audio.sampleRate(), 1));
     }
 
     /** The token counts of an answer, or null when Gemini sent none. */

@@ -52,6 +52,19 @@ public final class TranscriptionTranslator {
      * @throws InvalidRequestException naming the field at fault
      */
     public static Plan plan(TranscriptionRequest request, AudioSettings settings, long maxFileBytes, boolean translate) {
+        return plan(request, settings, maxFileBytes, translate, java.util.Map.of());
+    }
+
+    /**
+     * Checks a request and builds its Gemini body, its model first replaced as {@code MODEL_ALIASES} says
+     * ({@link ModelAliases}).
+     *
+     * @param maxFileBytes the largest file accepted ({@code MAX_MEDIA_BYTES}); larger is a 413
+     * @param aliases client model name to Gemini model
+     * @throws InvalidRequestException naming the field at fault
+     */
+    public static Plan plan(TranscriptionRequest request, AudioSettings settings, long maxFileBytes, boolean translate,
+            java.util.Map<String, String> aliases) {
         if (request == null) {
             throw new InvalidRequestException("file", "file is required: the audio to transcribe.");
         }
@@ -62,7 +75,7 @@ public final class TranscriptionTranslator {
             throw tooLarge(maxFileBytes);
         }
         String mime = AudioMimes.of(request.mimeType(), request.fileName(), request.file());
-        String model = model(request.model(), settings);
+        String model = model(ModelAliases.resolve(aliases, request.model()), settings);
         String format = request.responseFormat() == null || request.responseFormat().isBlank() ? FORMATS.get(0)
                 : request.responseFormat().strip().toLowerCase(Locale.ROOT);
         if (!FORMATS.contains(format)) {

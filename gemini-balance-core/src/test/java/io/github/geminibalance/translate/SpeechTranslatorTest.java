@@ -90,14 +90,14 @@ class SpeechTranslatorTest {
                 + "\"inlineData\":{\"mimeType\":\"audio/L16;codec=pcm;rate=16000\",\"data\":\"AQIDBAUG\"}}]},"
                 + "\"finishReason\":\"STOP\"}]}", GenerateContentResponse.class);
 
-        AudioResponse wav = SpeechTranslator.answer(response, new SpeechTranslator.Plan("m", new byte[0], "wav"));
+        AudioResponse wav = SpeechTranslator.answer(response, new SpeechTranslator.Plan("m", new byte[0], "wav", false));
 
         assertThat(wav.contentType()).isEqualTo("audio/wav");
         ByteBuffer b = ByteBuffer.wrap(wav.body()).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(b.getInt(24)).isEqualTo(16_000);
         assertThat(b.getInt(40)).isEqualTo(6);
         assertThat(Arrays.copyOfRange(wav.body(), 44, wav.body().length)).isEqualTo(pcm);
-        assertThat(SpeechTranslator.answer(response, new SpeechTranslator.Plan("m", new byte[0], "pcm")).body())
+        assertThat(SpeechTranslator.answer(response, new SpeechTranslator.Plan("m", new byte[0], "pcm", false)).body())
                 .isEqualTo(pcm);
     }
 
@@ -107,7 +107,58 @@ class SpeechTranslatorTest {
                 "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"I cannot\"}]},\"finishReason\":\"OTHER\"}]}",
                 GenerateContentResponse.class);
 
-        assertThatThrownBy(() -> SpeechTranslator.answer(response, new SpeechTranslator.Plan("m", new byte[0], "wav")))
+        assertThatThrownBy(() -> SpeechTranslator.answer(response, new SpeechTranslator.Plan("m", new byte[0], "wav", false)))
                 .isInstanceOf(SoftFailureException.class).hasMessageContaining("OTHER");
+    }
+
+    @Test
+    void modelAliasesComeFirstAndAnUnmappedClaudeModelIs404() {
+        java.util.Map<String, String> aliases = java.util.Map.of("tts-1", "gemini-2.5-pro-preview-tts",
+                "voice-of-god", "gemini-2.5-flash-preview-tts");
+        assertThat(SpeechTranslator.plan(request("tts-1", null, null, null), SETTINGS, aliases).model())
+                .isEqualTo("gemini-2.5-pro-preview-tts");
+        assertThat(SpeechTranslator.plan(request(" voice-of-god ", null, null, null), SETTINGS, aliases).model())
+                .isEqualTo("gemini-2.5-flash-preview-tts");
+        assertThat(SpeechTranslator.plan(request("tts-1-hd", null, null, null), SETTINGS, aliases).model())
+                .isEqualTo(SETTINGS.ttsModel());
+        assertThatThrownBy(() -> SpeechTranslator.plan(request("claude-voice", null, null, null), SETTINGS, aliases))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.httpStatus()).isEqualTo(404));
+    }
+
+    @Test
+    void streamFormatSseAsksForEventsAnythingElseBesidesAudioIs400() {
+        assertThat(SpeechTranslator.plan(new SpeechRequest(null, "Hi", null, null, null, null, "sse"), SETTINGS).sse())
+                .isTrue();
+        assertThat(SpeechTranslator.plan(new SpeechRequest(null, "Hi", null, null, null, null, "audio"), SETTINGS).sse())
+                .isFalse();
+        assertThat(SpeechTranslator.plan(request(null, null, null, null), SETTINGS).sse()).isFalse();
+        assertThatThrownBy(() -> SpeechTranslator.plan(new SpeechRequest(null, "Hi", null, null, null, null, "chunks"),
+                SETTINGS)).isInstanceOfSatisfying(InvalidRequestException.class,
+                        e -> assertThat(e.param()).contains("stream_format"));
+    }
+
+    @Test
+    void aStreamedWavHasAHeaderOfUnknownSizeOnItsFirstPieceOnly() throws Exception {
+        SpeechAudio audio = new SpeechAudio(true);
+        byte[] first = audio.onEvent(event("AQID", null));
+        byte[] second = audio.onEvent(event("BAUG", "STOP"));
+
+        assertThat(first).hasSize(44 + 3);
+        ByteBuffer b = ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(b.getInt(4)).isEqualTo(0xFFFFFFFF);
+        assertThat(b.getInt(24)).isEqualTo(16_000);
+        assertThat(b.getInt(40)).isEqualTo(0xFFFFFFFF);
+        assertThat(Arrays.copyOfRange(first, 44, 47)).containsExactly(1, 2, 3);
+        assertThat(second).containsExactly(4, 5, 6);
+        assertThat(audio.finished()).isTrue();
+        assertThat(audio.tokens().total()).isEqualTo(29);
+    }
+
+    private static GenerateContentResponse event(String base64, String finish) throws Exception {
+        return Json.mapper().readValue("{\"candidates\":[{\"content\":{\"parts\":[{"
+                + "\"inlineData\":{\"mimeType\":\"audio/L16;codec=pcm;rate=16000\",\"data\":\"" + base64 + "\"}}]}"
+                + (finish == null ? "" : ",\"finishReason\":\"" + finish + "\"") + "}],"
+                + "\"usageMetadata\":{\"promptTokenCount\":9,\"candidatesTokenCount\":20,\"totalTokenCount\":29}}",
+                GenerateContentResponse.class);
     }
 }

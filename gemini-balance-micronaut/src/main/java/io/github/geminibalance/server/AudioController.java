@@ -4,9 +4,12 @@ import io.github.geminibalance.AudioResponse;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.InvalidRequestException;
 import io.github.geminibalance.RequestTrace;
+import io.github.geminibalance.SpeechStream;
 import io.github.geminibalance.openai.SpeechRequest;
+import io.github.geminibalance.openai.SpeechStreamEvent;
 import io.github.geminibalance.openai.TranscriptionRequest;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -16,8 +19,11 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
+import org.reactivestreams.FlowAdapters;
+import org.reactivestreams.Publisher;
 
 /**
  * OpenAI's audio endpoints, under {@code /v1} and {@code /hf/v1}: speech (JSON in, audio out) and
@@ -31,22 +37,40 @@ final class AudioController {
     /** Room for the form's text fields and part headers besides the file. */
     static final long FORM_OVERHEAD_BYTES = 256 * 1024;
 
+    private static final String DELTA_PREFIX = "{\"type\":\"" + SpeechStreamEvent.DELTA + "\"";
+
     private final GeminiBalance gemini;
     private final RequestRecords records;
     private final KeyScrubbers scrubbers;
+    private final SseResponses sse;
 
-    AudioController(GeminiBalance gemini, RequestRecords records) {
+    AudioController(GeminiBalance gemini, RequestRecords records, SseResponses sse) {
         this.gemini = gemini;
         this.records = records;
         this.scrubbers = new KeyScrubbers(gemini::keyValues);
+        this.sse = sse;
     }
 
-    /** {@code POST /v1/audio/speech}: a WAV file (default) or raw PCM. */
+    /**
+     * {@code POST /v1/audio/speech}: a WAV file (default) or raw PCM; with {@code stream_format: "sse"} the
+     * audio as server-sent events while Gemini speaks.
+     */
     @Post(uris = {"/v1/audio/speech", "/hf/v1/audio/speech"}, consumes = MediaType.ALL, produces = MediaType.ALL)
     CompletableFuture<MutableHttpResponse<?>> speech(HttpRequest<?> http, @Nullable @Body byte[] body) {
         records.keepBody(http, body);
         SpeechRequest request = RequestBodies.read(body, SpeechRequest.class);
+        if (request != null && request.streamFormat() != null && request.streamFormat().strip().equalsIgnoreCase("sse")) {
+            return gemini.speechStream(request, AccessLogFilter.trace(http)).thenApply(this::events);
+        }
         return gemini.speech(request, AccessLogFilter.trace(http)).thenApply(this::audio);
+    }
+
+    // data-only events; only an error event can quote text from Gemini, so only it is scrubbed of keys
+    private MutableHttpResponse<?> events(SpeechStream stream) {
+        KeyScrubber scrubber = scrubbers.get();
+        Publisher<byte[]> events = Publishers.map(FlowAdapters.toPublisher(stream.sse()), frame ->
+                SseResponses.event(null, frame.data().startsWith(DELTA_PREFIX) ? frame.data() : scrubber.scrub(frame.data())));
+        return sse.response(FlowAdapters.toFlowPublisher(events), Optional.empty(), null);
     }
 
     /** {@code POST /v1/audio/transcriptions}: the speech as text, in the requested format. */

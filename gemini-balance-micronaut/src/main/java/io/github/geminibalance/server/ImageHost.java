@@ -85,7 +85,7 @@ final class ImageHost {
                 out.add(new ImagesResponse.Image(null, base + PREFIX + id + "." + extension(mime),
                         image.revisedPrompt(), mime));
             }
-            return new ImagesResponse(answer.created(), List.copyOf(out));
+            return ImagesResponse.of(answer.created(), List.copyOf(out));
         });
     }
 

@@ -15,6 +15,7 @@ import com.openai.core.MultipartField;
 import com.openai.core.http.HttpResponse;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.audio.AudioModel;
 import com.openai.models.audio.AudioResponseFormat;
@@ -26,6 +27,7 @@ import com.openai.models.audio.transcriptions.TranscriptionCreateResponse;
 import com.openai.models.audio.transcriptions.TranscriptionVerbose;
 import com.openai.models.audio.translations.TranslationCreateParams;
 import com.openai.models.audio.translations.TranslationCreateResponse;
+import io.github.geminibalance.config.AnswerSettings;
 import io.github.geminibalance.config.MediaLimits;
 import io.github.geminibalance.testing.FakeGemini;
 import io.github.geminibalance.testing.GeminiErrorKind;
@@ -49,6 +51,13 @@ class AudioSdkTest {
     private static final String FAILOVER_TTS_MODEL = "gemini-2.5-pro-preview-tts";
     private static final String STT_MODEL = "gemini-2.5-flash";
     private static final String FAILOVER_STT_MODEL = "gemini-2.5-flash-lite";
+    // MODEL_ALIASES and FILTERED_MODELS, as on the chat route
+    private static final String ALIAS_TTS_MODEL = "gemini-2.5-flash-lite-preview-tts";
+    private static final String ALIAS_STT_MODEL = "gemini-2.0-flash";
+    private static final String FILTERED_TTS_MODEL = "gemini-2.0-flash-preview-tts";
+    private static final String FILTERED_STT_MODEL = "gemini-2.0-flash-lite";
+    private static final Map<String, String> ALIASES = Map.of("tts-1-hd", ALIAS_TTS_MODEL,
+            "my-ears", ALIAS_STT_MODEL, "hidden-voice", FILTERED_TTS_MODEL, "hidden-ears", FILTERED_STT_MODEL);
     private static final String LIMITED_KEY = "AIzaSyTEST-audio-limited-01";
     private static final String GOOD_KEY = "AIzaSyTEST-audio-good-0002";
     private static final long MAX_FILE = 64 * 1024;
@@ -68,7 +77,11 @@ class AudioSdkTest {
                 .generateContent(FAILOVER_TTS_MODEL, GOOD_KEY, audioResponse(PCM))
                 .generateContent(STT_MODEL, null, textResponse(TRANSCRIPT))
                 .error(FAILOVER_STT_MODEL, LIMITED_KEY, GeminiErrorKind.UNAVAILABLE_503)
-                .generateContent(FAILOVER_STT_MODEL, GOOD_KEY, textResponse(TRANSCRIPT));
+                .generateContent(FAILOVER_STT_MODEL, GOOD_KEY, textResponse(TRANSCRIPT))
+                .generateContent(ALIAS_TTS_MODEL, null, audioResponse(PCM))
+                .generateContent(ALIAS_STT_MODEL, null, textResponse("heard by the alias"))
+                .generateContent(FILTERED_TTS_MODEL, null, audioResponse(PCM))
+                .generateContent(FILTERED_STT_MODEL, null, textResponse("must not be called"));
         // the timed formats ask for segments with a responseSchema: answered with JSON segments
         gemini.server().stubFor(post(urlPathMatching("/v1beta/models/" + STT_MODEL + "(?::|%3[aA])generateContent"))
                 .atPriority(1)
@@ -78,6 +91,9 @@ class AudioSdkTest {
                         + "{\"start\":1.5,\"end\":3.25,\"text\":\"the fake Gemini.\"}]}"))));
         server = TestServer.start(TestServer.config(gemini, List.of(LIMITED_KEY, GOOD_KEY))
                 .media(new MediaLimits(16, MAX_FILE, 50 * MediaLimits.MIB))
+                .modelAliases(ALIASES)
+                .answers(new AnswerSettings(List.of(FILTERED_TTS_MODEL, FILTERED_STT_MODEL), false,
+                        AnswerSettings.DEFAULT_URL_CONTEXT_MODELS, true, true, false, Duration.ofSeconds(5)))
                 .build());
         client = OpenAIOkHttpClient.builder()
                 .baseUrl(server.url() + "/v1")
@@ -347,6 +363,55 @@ class AudioSdkTest {
         }
         assertThat(hf.audio().transcriptions().create(params(AudioResponseFormat.JSON)).asTranscription().text())
                 .isEqualTo(TRANSCRIPT);
+    }
+
+    @Test
+    void modelAliasesApplyToSpeechTranscriptionsAndTranslations() throws Exception {
+        try (HttpResponse response = client.audio().speech().create(SpeechCreateParams.builder()
+                .model(SpeechModel.TTS_1_HD).input("Aliased").voice("alloy").build())) {
+            assertThat(response.body().readAllBytes()).hasSize(44 + PCM.length);
+        }
+        assertThat(gemini.requestBodies(ALIAS_TTS_MODEL, "generateContent")).hasSize(1)
+                .allSatisfy(b -> assertThat(b.at("/contents/0/parts/0/text").asText()).isEqualTo("Aliased"));
+
+        assertThat(client.audio().transcriptions().create(TranscriptionCreateParams.builder()
+                .file(wavFile()).model("my-ears").build()).asTranscription().text()).isEqualTo("heard by the alias");
+        assertThat(client.audio().translations().create(TranslationCreateParams.builder()
+                .file(wavFile()).model("my-ears").build()).asTranslation().text()).isEqualTo("heard by the alias");
+        assertThat(gemini.requestBodies(ALIAS_STT_MODEL, "generateContent")).hasSize(2);
+    }
+
+    @Test
+    void aFilteredModelIsRefusedOnEveryAudioRouteWithoutCallingGemini() {
+        long usedBefore = requestsToday();
+        // asked for by name, and reached through an alias
+        for (String model : List.of(FILTERED_TTS_MODEL, "hidden-voice")) {
+            assertThatThrownBy(() -> client.audio().speech().create(SpeechCreateParams.builder()
+                    .model(model).input("x").voice("alloy").build()))
+                    .as(model).isInstanceOfSatisfying(NotFoundException.class, e -> {
+                        assertThat(e.code()).hasValue("model_not_found");
+                        assertThat(e.param()).hasValue("model");
+                        assertThat(e.getMessage()).contains("'" + FILTERED_TTS_MODEL + "'").contains("FILTERED_MODELS");
+                    });
+        }
+        for (String model : List.of(FILTERED_STT_MODEL, "hidden-ears")) {
+            assertThatThrownBy(() -> client.audio().transcriptions().create(TranscriptionCreateParams.builder()
+                    .file(wavFile()).model(model).build()))
+                    .as(model).isInstanceOfSatisfying(NotFoundException.class,
+                            e -> assertThat(e.code()).hasValue("model_not_found"));
+            assertThatThrownBy(() -> client.audio().translations().create(TranslationCreateParams.builder()
+                    .file(wavFile()).model(model).build()))
+                    .as(model).isInstanceOfSatisfying(NotFoundException.class,
+                            e -> assertThat(e.code()).hasValue("model_not_found"));
+        }
+        assertThat(gemini.requestBodies(FILTERED_TTS_MODEL, "generateContent")).isEmpty();
+        assertThat(gemini.requestBodies(FILTERED_STT_MODEL, "generateContent")).isEmpty();
+        assertThat(requestsToday()).as("no key is leased for a refused model").isEqualTo(usedBefore);
+    }
+
+    private static long requestsToday() {
+        return server.context().getBean(io.github.geminibalance.GeminiBalance.class).keyStatus().stream()
+                .mapToLong(io.github.geminibalance.KeyStatus::requestsToday).sum();
     }
 
     private static String raw(AudioResponseFormat format) throws Exception {

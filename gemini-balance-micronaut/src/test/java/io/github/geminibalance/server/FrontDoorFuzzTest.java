@@ -58,11 +58,11 @@ import org.junit.jupiter.api.Test;
 class FrontDoorFuzzTest {
 
     static final long DEFAULT_SEED = 0x9e3779b97f4a7c15L;
-    // The bodies go round the nineteen doors: nine OpenAI's (chat, chat stream, embeddings, responses,
-    // responses stream, speech, transcriptions/translations, image generations, image edits as multipart),
-    // four Gemini's, two Vertex express ones, two of the Files API's upload endpoint and two Anthropic's
-    // (messages, messages stream), so 31,500 give OpenAI about 14,900, Gemini and Vertex 9,950, uploads
-    // 3,300 and Anthropic 3,300.
+    // The bodies go round the twenty doors: ten OpenAI's (chat, chat stream, embeddings, responses,
+    // responses stream, speech, speech stream, transcriptions/translations, image generations, image edits
+    // as multipart), four Gemini's, two Vertex express ones, two of the Files API's upload endpoint and two
+    // Anthropic's (messages, messages stream), so 31,500 give OpenAI 15,750, Gemini and Vertex 9,450,
+    // uploads 3,150 and Anthropic 3,150.
     private static final int DEFAULT_BODIES = 31_500;
     private static final int IN_FLIGHT = 8;
     private static final Set<String> GATEWAY_CODES = Set.of("upstream_error", "upstream_unreachable",
@@ -104,6 +104,12 @@ class FrontDoorFuzzTest {
                         .withBody("{\"candidates\": [{\"content\": {\"role\": \"model\", \"parts\": [{\"inlineData\": "
                                 + "{\"mimeType\": \"audio/L16;codec=pcm;rate=24000\", \"data\": \"" + "A".repeat(44)
                                 + "\"}}]}, \"finishReason\": \"STOP\"}]}")));
+        wm.stubFor(post(urlPathMatching("/v1beta/models/[^/:]*tts[^/:]*:streamGenerateContent")).atPriority(6)
+                .withQueryParam("alt", equalTo("sse"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                        .withBody(GeminiFixtures.sseBody(List.of("{\"candidates\": [{\"content\": {\"role\": \"model\", "
+                                + "\"parts\": [{\"inlineData\": {\"mimeType\": \"audio/L16;codec=pcm;rate=24000\", \"data\": \""
+                                + "A".repeat(44) + "\"}}]}, \"finishReason\": \"STOP\"}]}")))));
         // Fixed vectors: the fake's own embed stub sizes its answer by the request's dimensions, and a
         // mutated request asks for two billion of them.
         // Vertex express (VERTEX_API_KEYS): the same answers under its own base

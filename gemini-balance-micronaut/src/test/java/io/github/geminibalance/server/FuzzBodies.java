@@ -42,6 +42,8 @@ final class FuzzBodies {
         VERTEX_GENERATE("generateContent", true, "/vertex-express/v1beta"),
         VERTEX_STREAM_GENERATE("streamGenerateContent?alt=sse", true, "/vertex-express/v1beta"),
         SPEECH("/v1/audio/speech", false),
+        /** Speech as server-sent events ({@code stream_format: "sse"}). */
+        SPEECH_STREAM("/v1/audio/speech", false),
         /** Transcriptions and translations: the seed's members become the fields of a multipart form. */
         TRANSCRIPTION("/v1/audio/transcriptions", false),
         IMAGES("/v1/images/generations", false),
@@ -69,7 +71,7 @@ final class FuzzBodies {
         /** Whether a 200 answer is a server-sent event stream. */
         boolean streams() {
             return this == CHAT_STREAM || this == STREAM_GENERATE || this == MESSAGES_STREAM || this == RESPONSES_STREAM
-                    || this == VERTEX_STREAM_GENERATE;
+                    || this == VERTEX_STREAM_GENERATE || this == SPEECH_STREAM;
         }
 
         /** Whether this is the OpenAI Responses door (typed events, no {@code [DONE]}). */
@@ -118,9 +120,10 @@ final class FuzzBodies {
                     ",\"systemInstruction\":{\"parts\":[{\"text\":\"be brief\"}]}",
                     ",\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\",\"parameters\":{\"type\":\"OBJECT\"}}]}]")) + "}");
             case MESSAGES, MESSAGES_STREAM -> messages(model, door == Door.MESSAGES_STREAM);
-            case SPEECH -> parse("{\"model\":\"" + pick(List.of("tts-1", "gpt-4o-mini-tts", "gemini-2.5-flash-preview-tts"))
+            case SPEECH, SPEECH_STREAM -> parse("{\"model\":\"" + pick(List.of("tts-1", "gpt-4o-mini-tts", "gemini-2.5-flash-preview-tts"))
                     + "\",\"input\":\"hello\",\"voice\":\"" + pick(List.of("alloy", "Kore", "verse")) + "\""
-                    + pick(List.of("", ",\"speed\":1.5", ",\"response_format\":\"pcm\"", ",\"instructions\":\"calm\"")) + "}");
+                    + pick(List.of("", ",\"speed\":1.5", ",\"response_format\":\"pcm\"", ",\"instructions\":\"calm\""))
+                    + (door == Door.SPEECH_STREAM ? ",\"stream_format\":\"sse\"" : "") + "}");
             case TRANSCRIPTION -> parse("{\"model\":\"" + pick(List.of("whisper-1", "gpt-4o-transcribe", MODEL))
                     + "\",\"response_format\":\"" + pick(List.of("json", "text", "srt", "vtt", "verbose_json")) + "\""
                     + pick(List.of("", ",\"language\":\"en\"", ",\"prompt\":\"names\"", ",\"temperature\":\"0.3\""))

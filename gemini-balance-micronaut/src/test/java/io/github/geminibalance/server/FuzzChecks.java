@@ -68,6 +68,9 @@ final class FuzzChecks {
         if (door.responses()) {
             return responsesStreamProblem(body, request);
         }
+        if (door == Door.SPEECH_STREAM) {
+            return speechStreamProblem(body, request);
+        }
         boolean done = false;
         for (String line : body.split("\r?\n")) {
             if (!line.startsWith("data:")) {
@@ -101,6 +104,33 @@ final class FuzzChecks {
             return body.contains("event: message_start") ? null : "an Anthropic stream without message_start: " + body;
         }
         return !door.gemini && !done ? "an OpenAI stream without [DONE]: " + body : null;
+    }
+
+    /** The speech stream: {@code speech.audio.delta} events with audio, then {@code speech.audio.done} or an error. */
+    private static String speechStreamProblem(String body, String request) {
+        String last = null;
+        for (String line : body.split("\r?\n")) {
+            if (!line.startsWith("data:")) {
+                continue;
+            }
+            String data = line.substring(5).trim();
+            JsonNode event = parse(data);
+            if (event == null || !event.path("type").isTextual()) {
+                return "a speech stream event that is not a typed JSON object: " + data;
+            }
+            last = event.path("type").asText();
+            if (last.equals("speech.audio.delta") && event.path("audio").asText("").isEmpty()) {
+                return "a speech delta without audio: " + data;
+            }
+            if (last.equals("error")) {
+                String shape = openAiError(event, request);
+                if (shape != null) {
+                    return "an error event " + shape + ": " + data;
+                }
+            }
+        }
+        return "speech.audio.done".equals(last) || "error".equals(last) ? null
+                : "a speech stream without a last speech.audio.done or error: " + body;
     }
 
     /** The Responses stream: typed events numbered from 0, ending in a terminal lifecycle event or {@code error}. */

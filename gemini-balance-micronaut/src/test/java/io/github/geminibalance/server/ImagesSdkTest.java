@@ -8,11 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
 import com.openai.models.images.ImageEditParams;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImagesResponse;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.KeyState;
+import io.github.geminibalance.config.AnswerSettings;
 import io.github.geminibalance.testing.FakeGemini;
 import io.github.geminibalance.testing.GeminiFixtures;
 import java.io.ByteArrayInputStream;
@@ -41,6 +43,8 @@ class ImagesSdkTest {
     static final String IMAGEN = "imagen-4.0-generate-001";
     static final String GEMINI_IMAGE = "gemini-2.5-flash-image";
     static final String CHAT = "gemini-2.5-flash";
+    /** In FILTERED_MODELS, and the target of the alias {@code hidden-painter}. */
+    static final String FILTERED_IMAGEN = "imagen-3.0-generate-002";
     static final String KEY_A = "AIzaSyTEST-images-key-000A";
     static final String KEY_B = "AIzaSyTEST-images-key-000B";
     /** A PNG signature and a few bytes: enough for anything that reads image bytes without decoding them. */
@@ -85,7 +89,12 @@ class ImagesSdkTest {
         clock = new TestClockFactory.MovableClock(Instant.parse("2026-06-15T12:00:00Z"));
         gemini = FakeGemini.start();
         stubs();
-        server = TestServer.start(TestServer.config(gemini, List.of(KEY_A, KEY_B)).build(),
+        server = TestServer.start(TestServer.config(gemini, List.of(KEY_A, KEY_B))
+                        .modelAliases(Map.of("dall-e-3", IMAGEN, "gpt-image-1", GEMINI_IMAGE,
+                                "hidden-painter", FILTERED_IMAGEN))
+                        .answers(new AnswerSettings(List.of(FILTERED_IMAGEN), false,
+                                AnswerSettings.DEFAULT_URL_CONTEXT_MODELS, true, true, false, Duration.ofSeconds(5)))
+                        .build(),
                 Map.of(TestClockFactory.PROPERTY, TestClockFactory.register(clock),
                         TestImageFactory.TTL_PROPERTY, "24"));
         client = OpenAIOkHttpClient.builder().baseUrl(server.url() + "/v1").apiKey(TestServer.TOKEN).maxRetries(0)
@@ -95,7 +104,8 @@ class ImagesSdkTest {
     private static void stubs() {
         gemini.predict(IMAGEN, null, predictions(PNG_1, PNG_2))
                 .generateContent(GEMINI_IMAGE, null, imageAnswer(JPEG, "image/jpeg"))
-                .generateContent(CHAT, null, GeminiFixtures.textResponse("Hello."));
+                .generateContent(CHAT, null, GeminiFixtures.textResponse("Hello."))
+                .predict(FILTERED_IMAGEN, null, predictions(PNG_1));
     }
 
     @BeforeEach
@@ -120,6 +130,7 @@ class ImagesSdkTest {
         assertThat(Base64.getDecoder().decode(data.get(0).b64Json().orElseThrow())).isEqualTo(PNG_1);
         assertThat(Base64.getDecoder().decode(data.get(1).b64Json().orElseThrow())).isEqualTo(PNG_2);
         assertThat(data.get(0).url()).isEmpty();
+        assertThat(answer.outputFormat()).hasValue(ImagesResponse.OutputFormat.PNG);
 
         JsonNode sent = gemini.requestBodies(IMAGEN, "predict").get(0);
         assertThat(sent.at("/instances/0/prompt").asText()).isEqualTo("a lighthouse at dusk");
@@ -143,6 +154,7 @@ class ImagesSdkTest {
 
         assertThat(answer.data().orElseThrow()).hasSize(2)
                 .allSatisfy(i -> assertThat(Base64.getDecoder().decode(i.b64Json().orElseThrow())).isEqualTo(JPEG));
+        assertThat(answer.outputFormat()).hasValue(ImagesResponse.OutputFormat.JPEG);
         List<JsonNode> sent = gemini.requestBodies(GEMINI_IMAGE, "generateContent");
         assertThat(sent).hasSize(2);
         assertThat(sent.get(0).at("/generationConfig/responseModalities").toString()).isEqualTo("[\"IMAGE\"]");
@@ -198,6 +210,7 @@ class ImagesSdkTest {
 
         String url = answer.data().orElseThrow().get(0).url().orElseThrow();
         assertThat(url).endsWith(".jpg");
+        assertThat(answer.outputFormat()).hasValue(ImagesResponse.OutputFormat.JPEG);
         HttpResponse<byte[]> fetched = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(fetched.body()).isEqualTo(JPEG);
@@ -261,6 +274,48 @@ class ImagesSdkTest {
         GeminiBalance balance = server.context().getBean(GeminiBalance.class);
         assertThat(balance.keyStatus()).allSatisfy(s -> assertThat(s.state()).isNotEqualTo(KeyState.INVALID));
         balance.resetKey(new io.github.geminibalance.keys.ApiKey(KEY_A).id()); // leave the pool as it was
+    }
+
+    @Test
+    void theAnswerHasOpenAisOutputFormatAndNoFieldOpenAiLacks() throws Exception {
+        for (String body : List.of("{\"model\":\"" + IMAGEN + "\",\"prompt\":\"a\",\"n\":2}",
+                "{\"model\":\"" + GEMINI_IMAGE + "\",\"prompt\":\"a\"}",
+                "{\"model\":\"" + IMAGEN + "\",\"prompt\":\"a\",\"response_format\":\"url\"}")) {
+            HttpResponse<String> r = server.postJson("/v1/images/generations", body);
+            assertThat(r.statusCode()).as(body).isEqualTo(200);
+            JsonNode answer = JSON.readTree(r.body());
+            assertThat(answer.path("output_format").asText()).as(body).isIn("png", "jpeg");
+            answer.path("data").forEach(image -> assertThat(image.has("mime_type")).as(body).isFalse());
+        }
+    }
+
+    @Test
+    void modelAliasesApplyToGenerationsAndEdits() throws Exception {
+        ImagesResponse generated = client.images().generate(ImageGenerateParams.builder().prompt("a kite")
+                .model(com.openai.models.images.ImageModel.DALL_E_3).build());
+        assertThat(generated.data().orElseThrow()).hasSize(1);
+        assertThat(gemini.requestBodies(IMAGEN, "predict")).hasSize(1)
+                .allSatisfy(b -> assertThat(b.at("/instances/0/prompt").asText()).isEqualTo("a kite"));
+
+        ImagesResponse edited = client.images().edit(ImageEditParams.builder().image(new ByteArrayInputStream(PNG_1))
+                .prompt("make it blue").model(com.openai.models.images.ImageModel.GPT_IMAGE_1).build());
+        assertThat(Base64.getDecoder().decode(edited.data().orElseThrow().get(0).b64Json().orElseThrow()))
+                .isEqualTo(JPEG);
+        assertThat(gemini.requestBodies(GEMINI_IMAGE, "generateContent")).hasSize(1);
+    }
+
+    @Test
+    void aFilteredModelIsRefusedByNameOrThroughAnAliasWithoutCallingGemini() {
+        for (String model : List.of(FILTERED_IMAGEN, "models/" + FILTERED_IMAGEN, "hidden-painter")) {
+            assertThatThrownBy(() -> client.images().generate(ImageGenerateParams.builder().prompt("x").model(model)
+                    .build()))
+                    .as(model).isInstanceOfSatisfying(NotFoundException.class, e -> {
+                        assertThat(e.code()).hasValue("model_not_found");
+                        assertThat(e.param()).hasValue("model");
+                        assertThat(e.getMessage()).contains(FILTERED_IMAGEN).contains("FILTERED_MODELS");
+                    });
+        }
+        assertThat(gemini.requestCount()).isZero();
     }
 
     private static List<String> keysOf(String method) {

@@ -7,12 +7,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.NotFoundException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -190,6 +192,47 @@ class OpenAiLayerTest {
         assertThat(bad.body()).doesNotContain(KEY_A).doesNotContain(KEY_B);
         assertThat(gemini.server().findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
                 urlEqualTo("/v1beta/openai/chat/completions")))).as("a request error is not retried").hasSize(1);
+    }
+
+    @Test
+    void aFilteredModelIsRefusedWithoutReachingGoogleAndLeftOutOfTheList() throws Exception {
+        // FILTERED_MODELS is the original's default here: it holds gemini-pro-vision and gemini-1.0-pro-vision-latest
+        gemini.server().stubFor(get(urlPathEqualTo("/v1beta/openai/models"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"object\":\"list\",\"data\":["
+                                + "{\"id\":\"models/gemini-2.5-flash\",\"object\":\"model\",\"owned_by\":\"google\"},"
+                                + "{\"id\":\"models/gemini-pro-vision\",\"object\":\"model\",\"owned_by\":\"google\"},"
+                                + "{\"id\":\"gemini-1.0-pro-vision-latest\",\"object\":\"model\",\"owned_by\":\"google\"},"
+                                + "{\"id\":\"models/gemini-2.5-pro\",\"object\":\"model\",\"owned_by\":\"google\"}]}")));
+        List<String> ids = client.models().list().data().stream().map(com.openai.models.models.Model::id).toList();
+        assertThat(ids).containsExactly("models/gemini-2.5-flash", "models/gemini-2.5-pro");
+        GeminiBalance pool = server.context().getBean(GeminiBalance.class);
+        long usedBefore = pool.keyStatus().stream().mapToLong(KeyStatus::requestsToday).sum();
+
+        for (String model : List.of("gemini-pro-vision", "models/gemini-pro-vision")) {
+            assertThatThrownBy(() -> client.chat().completions().create(question(model)))
+                    .as(model).isInstanceOfSatisfying(NotFoundException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(404);
+                        assertThat(e.code()).hasValue("model_not_found");
+                        assertThat(e.param()).hasValue("model");
+                        assertThat(e.getMessage()).contains("'gemini-pro-vision'").contains("FILTERED_MODELS");
+                    });
+        }
+        assertThatThrownBy(() -> {
+            try (StreamResponse<ChatCompletionChunk> stream =
+                    client.chat().completions().createStreaming(question("gemini-pro-vision"))) {
+                stream.stream().forEach(chunk -> { });
+            }
+        }).isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.code()).hasValue("model_not_found"));
+        assertThatThrownBy(() -> client.models().retrieve("gemini-1.0-pro-vision-latest"))
+                .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.code()).hasValue("model_not_found"));
+
+        assertThat(gemini.server().findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl())))
+                .as("only the model list reached Google").hasSize(1);
+        assertThat(pool.keyStatus().stream().mapToLong(KeyStatus::requestsToday).sum())
+                .as("no key is leased for a refused model").isEqualTo(usedBefore);
+        assertThat(pool.keyStatus()).allSatisfy(k -> assertThat(k.consecutiveFailures()).isZero());
     }
 
     private static List<RequestRecord> waitForRecords(GeminiBalance pool, String route, String model)
