@@ -118,6 +118,39 @@ class KeyBoundPoolTest {
     }
 
     @Test
+    void aCacheGeminiNoLongerHasIsTheRequestsProblemNotTheKeys() throws Exception {
+        // Gemini's answer for a cache that expired, was deleted, or is another project's
+        String gone = "{\"error\":{\"code\":403,\"message\":\"CachedContent not found (or permission denied)\","
+                + "\"status\":\"PERMISSION_DENIED\"}}";
+        Client client = KeyBoundFakes.client(server, TestServer.TOKEN);
+        String fileId = fakes.stubUpload("soon expired");
+        File file = KeyBoundFakes.upload(client, fileId, "soon expired");
+        String cache = cacheOf(KeyBoundFakes.id("cache"), file);
+        gemini.answer(MODEL, "generateContent", null, 403, gone);
+        gemini.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/v1beta/" + cache))
+                .willReturn(aResponse().withStatus(403).withHeader("Content-Type", KeyBoundFakes.JSON).withBody(gone)));
+        int before = gemini.requestCount();
+
+        // a cache this server never saw goes to a pooled key; one it keeps goes to its key: both 403s are the request's
+        for (String name : List.of("cachedContents/notkepthere", cache, "cachedContents/notkepthere")) {
+            HttpResponse<String> use = send("/v1beta/models/" + MODEL + ":generateContent", "{\"cachedContent\":\""
+                    + name + "\",\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Summarise\"}]}]}");
+            assertThat(use.statusCode()).isEqualTo(403);
+            JsonNode error = Json.mapper().readTree(use.body()).path("error");
+            assertThat(error.path("status").asText()).isEqualTo("PERMISSION_DENIED");
+            assertThat(error.path("message").asText()).contains("CachedContent not found");
+        }
+        HttpResponse<String> read = server.send(server.request("/v1beta/" + cache, null)
+                .header("x-goog-api-key", TestServer.TOKEN).GET().build());
+        assertThat(read.statusCode()).isEqualTo(403);
+        assertThat(gemini.requestCount() - before).as("no retry on another key").isEqualTo(4);
+        assertThat(server.context().getBean(GeminiBalance.class).keyStatus()).hasSize(2).allSatisfy(k -> {
+            assertThat(k.state()).isEqualTo(KeyState.ACTIVE);
+            assertThat(k.consecutiveFailures()).isZero();
+        });
+    }
+
+    @Test
     void aStreamNamingTheCacheGoesToItsKeyEveryTime() throws Exception {
         Client client = KeyBoundFakes.client(server, TestServer.TOKEN);
         String fileId = fakes.stubUpload("streamed document");
