@@ -241,6 +241,47 @@ class BatchesSdkTest {
     }
 
     @Test
+    void aResultsFileIsTheBatchOwnersAndGeminiLosingItIsNoFaultOfTheKey() throws Exception {
+        Client client = KeyBoundFakes.client(server, TestServer.TOKEN);
+        String id = KeyBoundFakes.id("batch");
+        stubCreate(GENERATE, id, MODEL);
+        inlined(client, id);
+        String owner = fakes.keysOn(GENERATE).get(0);
+        String results = "batch-" + id;
+        gemini.server().stubFor(get(urlEqualTo("/v1beta/batches/" + id))
+                .willReturn(ok(KeyBoundFakes.finishedBatch(id, MODEL, "files/" + results))));
+        client.batches.get("batches/" + id, null);
+
+        // another client can neither download nor read the results
+        int before = gemini.requestCount();
+        for (String path : List.of("/v1beta/files/" + results + ":download?alt=media",
+                "/gemini/download/v1beta/files/" + results + ":download?alt=media", "/v1beta/files/" + results)) {
+            HttpResponse<String> answer = server.send(server.request(path, null).header("x-goog-api-key", TOKEN_B)
+                    .GET().build());
+            assertThat(answer.statusCode()).as(path).isEqualTo(404);
+            assertThat(Json.mapper().readTree(answer.body()).at("/error/status").asText()).isEqualTo("NOT_FOUND");
+        }
+        assertThat(gemini.requestCount()).isEqualTo(before);
+
+        // Gemini no longer has it: its answer is passed on in its shape, and the key is not blamed
+        gemini.server().stubFor(get(urlEqualTo("/download/v1beta/files/" + results + ":download?alt=media"))
+                .willReturn(aResponse().withStatus(403).withHeader("Content-Type", KeyBoundFakes.JSON)
+                        .withBody("{\"error\":{\"code\":403,\"message\":\"You do not have permission to access the File "
+                                + results + " or it may not exist.\",\"status\":\"PERMISSION_DENIED\"}}")));
+        for (String prefix : List.of("/v1beta/files/", "/download/v1beta/files/")) {
+            HttpResponse<String> answer = server.send(server.request(prefix + results + ":download?alt=media", null)
+                    .header("x-goog-api-key", TestServer.TOKEN).GET().build());
+            assertThat(answer.statusCode()).isEqualTo(403);
+            JsonNode error = Json.mapper().readTree(answer.body()).path("error");
+            assertThat(error.path("code").asInt()).isEqualTo(403);
+            assertThat(error.path("status").asText()).isEqualTo("PERMISSION_DENIED");
+        }
+        assertThat(fakes.keysOn("/download/v1beta/files/.*")).containsExactly(owner, owner);
+        assertThat(server.context().getBean(io.github.geminibalance.GeminiBalance.class).keyStatus())
+                .allSatisfy(k -> assertThat(k.state()).isEqualTo(io.github.geminibalance.KeyState.ACTIVE));
+    }
+
+    @Test
     void anotherClientTokensBatchIsANotFound() throws Exception {
         Client client = KeyBoundFakes.client(server, TestServer.TOKEN);
         String id = KeyBoundFakes.id("batch");
