@@ -203,6 +203,26 @@ class BatchesSdkTest {
     }
 
     @Test
+    void aBatchWhoseInlinedRequestsNameAnUploadedFileGoesToTheFilesKey() {
+        Client client = KeyBoundFakes.client(server, TestServer.TOKEN);
+        String fileId = fakes.stubUpload("a document for every request");
+        File file = KeyBoundFakes.upload(client, fileId, "a document for every request");
+        String owner = fakes.keysOn("/upload/v1beta/files.*").get(0);
+        for (int i = 0; i < 2; i++) { // round robin alone would send one of the two to the other key
+            String id = KeyBoundFakes.id("batch");
+            stubCreate(GENERATE, id, MODEL);
+            client.batches.create(MODEL, BatchJobSource.builder().inlinedRequests(InlinedRequest.builder()
+                    .contents(Content.fromParts(com.google.genai.types.Part.fromUri(file.uri().orElseThrow(), "text/plain"),
+                            com.google.genai.types.Part.fromText("Summarise"))).build()).build(),
+                    CreateBatchJobConfig.builder().displayName(id).build());
+        }
+        assertThat(fakes.keysOn(GENERATE)).containsExactly(owner, owner);
+        assertThat(fakes.requestsOn(GENERATE)).allSatisfy(e -> assertThat(Json.mapper().readTree(e.getRequest()
+                .getBodyAsString()).at("/batch/inputConfig/requests/requests/0/request/contents/0/parts/0/fileData/fileUri")
+                .asText()).isEqualTo(file.uri().orElseThrow()));
+    }
+
+    @Test
     void anAsyncBatchEmbedContentMadeWithRawHttpIsABatchOfItsKeyToo() throws Exception {
         String id = KeyBoundFakes.id("batch");
         String path = "/v1beta/models/" + EMBEDDING_MODEL + ":asyncBatchEmbedContent";

@@ -228,6 +228,18 @@ class CachedContentsSdkTest {
         assertThat(fakes.keysOn(".*:generateContent")).hasSize(6).containsOnly(owner);
         List<JsonNode> sent = gemini.requestBodies(MODEL, "generateContent");
         assertThat(sent.subList(3, 6)).allSatisfy(body -> assertThat(body.path("cachedContent").asText()).isEqualTo(name));
+
+        // and streamed
+        gemini.streamGenerateContent(MODEL, null, GeminiFixtures.textStream("From ", "the cache."));
+        for (int i = 0; i < 2; i++) {
+            StringBuilder text = new StringBuilder();
+            try (var stream = openai.chat().completions().createStreaming(
+                    chat().putAdditionalBodyProperty("google", JsonValue.from(Map.of("cached_content", name))).build())) {
+                stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
+            }
+            assertThat(text.toString()).isEqualTo("From the cache.");
+        }
+        assertThat(fakes.keysOn(".*:streamGenerateContent.*")).containsExactly(owner, owner);
     }
 
     private static ChatCompletionCreateParams.Builder chat() {

@@ -170,6 +170,16 @@ class KeyBoundPoolTest {
         assertThat(fakes.keysOn(".*:streamGenerateContent.*")).containsExactly(owner, owner, owner);
         assertThat(gemini.requestBodies(MODEL, "streamGenerateContent"))
                 .allSatisfy(body -> assertThat(body.path("cachedContent").asText()).isEqualTo(cache));
+
+        // counting tokens with the cache too
+        gemini.countTokens(MODEL, null, 4100);
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> count = send("/v1beta/models/" + MODEL + ":countTokens", "{\"generateContentRequest\":"
+                    + "{\"model\":\"models/" + MODEL + "\",\"cachedContent\":\"" + cache + "\",\"contents\":[{\"role\":"
+                    + "\"user\",\"parts\":[{\"text\":\"and this\"}]}]}}");
+            assertThat(count.statusCode()).as(count.body()).isEqualTo(200);
+        }
+        assertThat(fakes.keysOn(".*:countTokens")).containsExactly(owner, owner);
     }
 
     @Test
