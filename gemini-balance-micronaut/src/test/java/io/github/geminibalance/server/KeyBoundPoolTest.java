@@ -151,6 +151,47 @@ class KeyBoundPoolTest {
     }
 
     @Test
+    void aMemberGeminiSaysIsGoneIsForgottenSoItCanLeaveTheList() throws Exception {
+        String gone = "{\"error\":{\"code\":403,\"message\":\"CachedContent not found (or permission denied)\","
+                + "\"status\":\"PERMISSION_DENIED\"}}";
+        Client client = KeyBoundFakes.client(server, TestServer.TOKEN);
+        String fileId = fakes.stubUpload("deleted elsewhere");
+        File file = KeyBoundFakes.upload(client, fileId, "deleted elsewhere");
+        String cache = cacheOf(KeyBoundFakes.id("cache"), file);
+        gemini.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlEqualTo("/v1beta/" + cache))
+                .willReturn(aResponse().withStatus(403).withHeader("Content-Type", KeyBoundFakes.JSON).withBody(gone)));
+        String batch = "batches/" + KeyBoundFakes.id("batch");
+        gemini.server().stubFor(post(urlEqualTo("/v1beta/models/" + MODEL + ":batchGenerateContent"))
+                .willReturn(KeyBoundFakes.ok(KeyBoundFakes.batchOperation(batch.substring(8), MODEL, "BATCH_STATE_PENDING"))));
+        assertThat(send("/v1beta/models/" + MODEL + ":batchGenerateContent", "{\"batch\":{\"inputConfig\":{\"requests\":"
+                + "{\"requests\":[]}}}}").statusCode()).isEqualTo(200);
+        gemini.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/v1beta/" + batch))
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", KeyBoundFakes.JSON).withBody(
+                        "{\"error\":{\"code\":404,\"message\":\"Requested entity was not found.\",\"status\":\"NOT_FOUND\"}}")));
+
+        HttpResponse<String> deleted = server.send(server.request("/v1beta/" + cache, null)
+                .header("x-goog-api-key", TestServer.TOKEN).DELETE().build());
+        assertThat(deleted.statusCode()).isEqualTo(403);
+        HttpResponse<String> read = server.send(server.request("/v1beta/" + batch, null)
+                .header("x-goog-api-key", TestServer.TOKEN).GET().build());
+        assertThat(read.statusCode()).isEqualTo(404);
+        assertThat(Json.mapper().readTree(read.body()).at("/error/message").asText()).contains("not found");
+
+        int before = gemini.requestCount();
+        for (String name : List.of(cache, batch)) {
+            HttpResponse<String> again = server.send(server.request("/v1beta/" + name, null)
+                    .header("x-goog-api-key", TestServer.TOKEN).GET().build());
+            assertThat(again.statusCode()).isEqualTo(404);
+            assertThat(Json.mapper().readTree(again.body()).at("/error/message").asText()).contains(name);
+        }
+        assertThat(gemini.requestCount()).as("a forgotten member is not asked for again").isEqualTo(before);
+        for (String list : List.of("/v1beta/cachedContents?pageSize=100", "/v1beta/batches?pageSize=100")) {
+            assertThat(server.send(server.request(list, null).header("x-goog-api-key", TestServer.TOKEN).GET().build())
+                    .body()).doesNotContain(cache).doesNotContain(batch);
+        }
+    }
+
+    @Test
     void aStreamNamingTheCacheGoesToItsKeyEveryTime() throws Exception {
         Client client = KeyBoundFakes.client(server, TestServer.TOKEN);
         String fileId = fakes.stubUpload("streamed document");
