@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.github.geminibalance.server.KeyBoundFakes.batchOperation;
 import static io.github.geminibalance.server.KeyBoundFakes.ok;
@@ -23,14 +24,19 @@ import com.google.genai.types.File;
 import com.google.genai.types.InlinedRequest;
 import com.google.genai.types.JobState;
 import com.google.genai.types.ListBatchJobsConfig;
+import com.google.genai.types.Part;
+import io.github.geminibalance.GeminiBalance;
+import io.github.geminibalance.KeyState;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.testing.FakeGemini;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -87,9 +93,9 @@ class BatchesSdkTest {
 
     private static BatchJob inlined(Client client, String id) {
         return client.batches.create(MODEL, BatchJobSource.builder().inlinedRequests(
-                InlinedRequest.builder().contents(Content.fromParts(com.google.genai.types.Part.fromText("Tell a joke")))
-                        .metadata(java.util.Map.of("key", "joke")).build(),
-                InlinedRequest.builder().contents(Content.fromParts(com.google.genai.types.Part.fromText("Write a haiku")))
+                InlinedRequest.builder().contents(Content.fromParts(Part.fromText("Tell a joke")))
+                        .metadata(Map.of("key", "joke")).build(),
+                InlinedRequest.builder().contents(Content.fromParts(Part.fromText("Write a haiku")))
                         .build()).build(),
                 CreateBatchJobConfig.builder().displayName(id).build());
     }
@@ -143,7 +149,7 @@ class BatchesSdkTest {
         for (int i = 0; i < 2; i++) {
             Path target = dir.resolve("results-" + i + ".jsonl");
             client.files.download("files/" + results, target.toString(), null);
-            assertThat(java.nio.file.Files.readString(target)).isEqualTo(lines);
+            assertThat(Files.readString(target)).isEqualTo(lines);
         }
         HttpResponse<String> raw = server.send(server.request("/download/v1beta/files/" + results
                 + ":download?alt=media", null).header("x-goog-api-key", TestServer.TOKEN).GET().build());
@@ -212,8 +218,8 @@ class BatchesSdkTest {
             String id = KeyBoundFakes.id("batch");
             stubCreate(GENERATE, id, MODEL);
             client.batches.create(MODEL, BatchJobSource.builder().inlinedRequests(InlinedRequest.builder()
-                    .contents(Content.fromParts(com.google.genai.types.Part.fromUri(file.uri().orElseThrow(), "text/plain"),
-                            com.google.genai.types.Part.fromText("Summarise"))).build()).build(),
+                    .contents(Content.fromParts(Part.fromUri(file.uri().orElseThrow(), "text/plain"),
+                            Part.fromText("Summarise"))).build()).build(),
                     CreateBatchJobConfig.builder().displayName(id).build());
         }
         assertThat(fakes.keysOn(GENERATE)).containsExactly(owner, owner);
@@ -242,7 +248,7 @@ class BatchesSdkTest {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         assertThat(Json.mapper().readTree(created.body()).path("name").asText()).isEqualTo("batches/" + id);
         String owner = fakes.keysOn(path).get(0);
-        gemini.server().verify(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo(path))
+        gemini.server().verify(postRequestedFor(urlEqualTo(path))
                 .withRequestBody(equalTo(body)));
 
         gemini.server().stubFor(get(urlEqualTo("/v1beta/batches/" + id))
@@ -297,8 +303,8 @@ class BatchesSdkTest {
             assertThat(error.path("status").asText()).isEqualTo("PERMISSION_DENIED");
         }
         assertThat(fakes.keysOn("/download/v1beta/files/.*")).containsExactly(owner, owner);
-        assertThat(server.context().getBean(io.github.geminibalance.GeminiBalance.class).keyStatus())
-                .allSatisfy(k -> assertThat(k.state()).isEqualTo(io.github.geminibalance.KeyState.ACTIVE));
+        assertThat(server.context().getBean(GeminiBalance.class).keyStatus())
+                .allSatisfy(k -> assertThat(k.state()).isEqualTo(KeyState.ACTIVE));
     }
 
     @Test

@@ -1,8 +1,10 @@
 package io.github.geminibalance.server;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -14,6 +16,7 @@ import com.google.genai.types.CachedContent;
 import com.google.genai.types.ListCachedContentsConfig;
 import io.github.geminibalance.internal.Json;
 import io.github.geminibalance.testing.FakeGemini;
+import io.github.geminibalance.testing.GeminiFixtures;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -118,7 +121,7 @@ class KeyBoundListsTest {
         JsonNode updated = json(send("PATCH", "/v1beta/cachedContents/extended?updateMask=ttl", TestServer.TOKEN,
                 "{\"ttl\":\"18000s\"}"), 200);
         assertThat(updated.path("expireTime").asText()).isEqualTo(START.plus(Duration.ofHours(5)).toString());
-        gemini.server().verify(com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor(
+        gemini.server().verify(patchRequestedFor(
                 urlEqualTo("/v1beta/cachedContents/extended?updateMask=ttl")).withRequestBody(equalTo("{\"ttl\":\"18000s\"}")));
 
         clock.advance(Duration.ofMinutes(61));
@@ -131,7 +134,7 @@ class KeyBoundListsTest {
                 .findValuesAsText("name")).containsExactly("cachedContents/extended");
 
         // a generation naming the expired cache is no longer pinned: Gemini itself judges the name
-        gemini.generateContent(MODEL, null, io.github.geminibalance.testing.GeminiFixtures.textResponse("ok"));
+        gemini.generateContent(MODEL, null, GeminiFixtures.textResponse("ok"));
         json(send("POST", "/v1beta/models/" + MODEL + ":generateContent", TestServer.TOKEN, "{\"cachedContent\":"
                 + "\"cachedContents/shortlived\",\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}"), 200);
 
@@ -144,7 +147,7 @@ class KeyBoundListsTest {
     void aBatchIsKeptThirtyDays() throws Exception {
         gemini.server().stubFor(post(urlEqualTo("/v1beta/models/" + MODEL + ":batchGenerateContent"))
                 .willReturn(KeyBoundFakes.ok(KeyBoundFakes.batchOperation("monthly", MODEL, "BATCH_STATE_PENDING"))));
-        gemini.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/v1beta/batches/monthly"))
+        gemini.server().stubFor(get(urlEqualTo("/v1beta/batches/monthly"))
                 .willReturn(KeyBoundFakes.ok(KeyBoundFakes.batchOperation("monthly", MODEL, "BATCH_STATE_RUNNING"))));
         json(send("POST", "/v1beta/models/" + MODEL + ":batchGenerateContent", TestServer.TOKEN,
                 "{\"batch\":{\"displayName\":\"monthly\",\"inputConfig\":{\"requests\":{\"requests\":[]}}}}"), 200);

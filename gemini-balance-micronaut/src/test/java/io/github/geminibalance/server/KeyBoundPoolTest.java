@@ -1,7 +1,9 @@
 package io.github.geminibalance.server;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -127,7 +129,7 @@ class KeyBoundPoolTest {
         File file = KeyBoundFakes.upload(client, fileId, "soon expired");
         String cache = cacheOf(KeyBoundFakes.id("cache"), file);
         gemini.answer(MODEL, "generateContent", null, 403, gone);
-        gemini.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/v1beta/" + cache))
+        gemini.server().stubFor(get(urlEqualTo("/v1beta/" + cache))
                 .willReturn(aResponse().withStatus(403).withHeader("Content-Type", KeyBoundFakes.JSON).withBody(gone)));
         int before = gemini.requestCount();
 
@@ -158,14 +160,14 @@ class KeyBoundPoolTest {
         String fileId = fakes.stubUpload("deleted elsewhere");
         File file = KeyBoundFakes.upload(client, fileId, "deleted elsewhere");
         String cache = cacheOf(KeyBoundFakes.id("cache"), file);
-        gemini.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlEqualTo("/v1beta/" + cache))
+        gemini.server().stubFor(delete(urlEqualTo("/v1beta/" + cache))
                 .willReturn(aResponse().withStatus(403).withHeader("Content-Type", KeyBoundFakes.JSON).withBody(gone)));
         String batch = "batches/" + KeyBoundFakes.id("batch");
         gemini.server().stubFor(post(urlEqualTo("/v1beta/models/" + MODEL + ":batchGenerateContent"))
                 .willReturn(KeyBoundFakes.ok(KeyBoundFakes.batchOperation(batch.substring(8), MODEL, "BATCH_STATE_PENDING"))));
         assertThat(send("/v1beta/models/" + MODEL + ":batchGenerateContent", "{\"batch\":{\"inputConfig\":{\"requests\":"
                 + "{\"requests\":[]}}}}").statusCode()).isEqualTo(200);
-        gemini.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/v1beta/" + batch))
+        gemini.server().stubFor(get(urlEqualTo("/v1beta/" + batch))
                 .willReturn(aResponse().withStatus(404).withHeader("Content-Type", KeyBoundFakes.JSON).withBody(
                         "{\"error\":{\"code\":404,\"message\":\"Requested entity was not found.\",\"status\":\"NOT_FOUND\"}}")));
 

@@ -29,6 +29,7 @@ import io.github.geminibalance.store.Store;
 import io.github.geminibalance.testing.FakeGemini;
 import io.github.geminibalance.testing.GeminiFixtures;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,7 +144,7 @@ class KeyBoundRestartTest {
         }
         Path target = dir.resolve("results.jsonl");
         client.files.download("files/" + results, target.toString(), null);
-        assertThat(java.nio.file.Files.readString(target)).isEqualTo("{\"response\":{}}\n");
+        assertThat(Files.readString(target)).isEqualTo("{\"response\":{}}\n");
         assertThat(fakes.keysOn("/v1beta/batches/" + batchId)).containsExactly(batchKey, batchKey);
         assertThat(fakes.keysOn("/download/v1beta/files/.*")).containsExactly(batchKey);
         List<String> batches = new ArrayList<>();
