@@ -86,6 +86,9 @@ final class KeyBoundApi {
             return CompletableFuture.failedFuture(new InvalidRequestException(404, null, "not_found",
                     "No such method: " + kind.collection() + " are created with POST " + createPaths() + "."));
         }
+        if (parse(body) == null) { // Gemini would refuse it too: no key is spent on it
+            return CompletableFuture.failedFuture(notAnObject());
+        }
         String requested = m.groupCount() > 0 ? m.group(1) : modelOf(body);
         String model = requested;
         String sentPath = path;
@@ -116,6 +119,9 @@ final class KeyBoundApi {
     /** {@code PATCH name} (a cache's {@code ttl} or {@code expireTime}), with its key. */
     CompletableFuture<ResourceAnswer> update(String name, String query, byte[] body, String owner,
             RequestTrace trace) {
+        if (parse(body) == null) {
+            return CompletableFuture.failedFuture(notAnObject());
+        }
         return on(name, owner, trace, "PATCH", query == null || query.isEmpty() ? "" : "?" + query, body, false);
     }
 
@@ -148,7 +154,21 @@ final class KeyBoundApi {
                                 body == null ? Map.of() : JSON_TYPE, body, null, timeout.get())
                                 .thenCompose(answer -> forget
                                         ? resources.forget(name).thenApply(x -> answer(answer, null))
-                                        : kept(answer, member.keyId(), member.owner(), member))))));
+                                        : kept(answer, member.keyId(), member.owner(), member))
+                                .exceptionallyCompose(failure -> gone(failure)
+                                        ? resources.forget(name).thenCompose(x -> CompletableFuture.failedFuture(failure))
+                                        : CompletableFuture.failedFuture(failure))))));
+    }
+
+    // Gemini no longer has the member (expired, deleted elsewhere): a 404, or the 403 "CachedContent not found
+    // (or permission denied)"; it is forgotten so that it leaves the lists
+    private static boolean gone(Throwable failure) {
+        Throwable t = io.github.geminibalance.retry.RetryPolicy.unwrap(failure);
+        if (!(t instanceof io.github.geminibalance.upstream.GeminiApiException e)) {
+            return false;
+        }
+        return e.httpStatus() == 404 || (e.httpStatus() == 403
+                && e.error().message().toLowerCase(java.util.Locale.ROOT).contains("not found"));
     }
 
     // Gemini's answer naming a member (created, read, updated): kept with its key before the client hears of it
@@ -207,6 +227,11 @@ final class KeyBoundApi {
         }
         String id = model.startsWith("models/") ? model.substring("models/".length()) : model;
         return id.matches("[A-Za-z0-9._-]{1,128}") ? id : null;
+    }
+
+    private static InvalidRequestException notAnObject() {
+        return new InvalidRequestException("body", "The request body is not a JSON object: send Gemini's JSON "
+                + "request.");
     }
 
     private static JsonNode parse(byte[] body) {

@@ -153,6 +153,10 @@ public final class RetryPolicy {
             return true; // an ErrorInfo on a 403 names a key/consumer/service problem
         }
         String m = error.message().toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("not found") && !m.contains("api key") && !m.contains("api_key")) {
+            // "CachedContent not found (or permission denied)": a cache expired, deleted or another project's
+            return false;
+        }
         return m.contains("api key") || m.contains("api_key") || m.contains("consumer") || m.contains("unregistered")
                 || m.contains("suspended") || m.contains("permission denied") || m.isEmpty();
     }

@@ -64,6 +64,10 @@ class RetryPolicyTest {
                         "{\"error\":{\"code\":403,\"message\":\"You do not have permission to access the File abc"
                                 + " or it may not exist.\",\"status\":\"PERMISSION_DENIED\"}}",
                         Kind.NEUTRAL, null, false, 0, null),
+                Arguments.of("403 about a cache that is gone or another project's, not the key", 403,
+                        "{\"error\":{\"code\":403,\"message\":\"CachedContent not found (or permission denied)\","
+                                + "\"status\":\"PERMISSION_DENIED\"}}",
+                        Kind.NEUTRAL, null, false, 0, null),
                 Arguments.of("403 Imagen for billed users only: the key rests for that model", 403,
                         "{\"error\":{\"code\":403,\"message\":\"Imagen API is only accessible to billed users at"
                                 + " this time.\",\"status\":\"PERMISSION_DENIED\"}}",

@@ -58,11 +58,11 @@ import org.junit.jupiter.api.Test;
 class FrontDoorFuzzTest {
 
     static final long DEFAULT_SEED = 0x9e3779b97f4a7c15L;
-    // The bodies go round the twenty doors: ten OpenAI's (chat, chat stream, embeddings, responses,
+    // The bodies go round the twenty-two doors: ten OpenAI's (chat, chat stream, embeddings, responses,
     // responses stream, speech, speech stream, transcriptions/translations, image generations, image edits
-    // as multipart), four Gemini's, two Vertex express ones, two of the Files API's upload endpoint and two
-    // Anthropic's (messages, messages stream), so 31,500 give OpenAI 15,750, Gemini and Vertex 9,450,
-    // uploads 3,150 and Anthropic 3,150.
+    // as multipart), four Gemini's, two Vertex express ones, two of the Files API's upload endpoint, two
+    // creates of key-bound resources (cachedContents, batchGenerateContent) and two Anthropic's (messages,
+    // messages stream), so 31,500 give each door about 1,430.
     private static final int DEFAULT_BODIES = 31_500;
     private static final int IN_FLIGHT = 8;
     private static final Set<String> GATEWAY_CODES = Set.of("upstream_error", "upstream_unreachable",
@@ -132,6 +132,13 @@ class FrontDoorFuzzTest {
         wm.stubFor(post(urlPathMatching("/v1beta/models/[^/:]+:countTokens")).atPriority(7)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=UTF-8")
                         .withBody("{\"totalTokens\": 3}")));
+        // Key-bound resources: a cache and a batch (one name each, so the store keeps one of each)
+        wm.stubFor(post(urlPathMatching("/v1beta/cachedContents")).atPriority(7)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=UTF-8")
+                        .withBody(KeyBoundFakes.cacheJson("fuzzcache", "gemini-2.5-flash", "2099-01-01T00:00:00Z", 5))));
+        wm.stubFor(post(urlPathMatching("/v1beta/models/[^/:]+:batchGenerateContent")).atPriority(7)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=UTF-8")
+                        .withBody(KeyBoundFakes.batchOperation("fuzzbatch", "gemini-2.5-flash", "BATCH_STATE_PENDING"))));
         // Anything else gets a Gemini-shaped 404 rather than WireMock's near-miss report, which is slow
         // to compute for large bodies and floods the output.
         wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching(".*")).atPriority(10)

@@ -51,7 +51,10 @@ final class FuzzBodies {
         IMAGE_EDITS("/v1/images/edits", false),
         // the Files API's upload endpoint: a one-request upload (streamed upstream) and an unknown session
         FILE_UPLOAD("/upload/v1beta/files?uploadType=multipart", true),
-        FILE_UPLOAD_CHUNK("/upload/v1beta/files?upload_id=fuzz-unknown-session", true);
+        FILE_UPLOAD_CHUNK("/upload/v1beta/files?upload_id=fuzz-unknown-session", true),
+        // resources that live with one key: a context cache's create and a batch's create
+        CACHE_CREATE("/v1beta/cachedContents", true),
+        BATCH_CREATE("batchGenerateContent", true);
 
         final String route;
         final boolean gemini;
@@ -137,6 +140,15 @@ final class FuzzBodies {
                     ",\"mask\":\"x\"")) + "}");
             case FILE_UPLOAD, FILE_UPLOAD_CHUNK -> parse("{\"file\":{\"display_name\":\"fuzz\""
                     + pick(List.of("", ",\"mimeType\":\"text/plain\"")) + "}}");
+            case CACHE_CREATE -> parse("{\"model\":\"models/" + MODEL + "\",\"contents\":[{\"role\":\"user\","
+                    + "\"parts\":[{\"text\":\"a long shared preamble\"}]}]" + pick(List.of("", ",\"ttl\":\"300s\"",
+                    ",\"displayName\":\"fuzz\"", ",\"systemInstruction\":{\"parts\":[{\"text\":\"be brief\"}]}",
+                    ",\"contents\":[{\"parts\":[{\"fileData\":{\"fileUri\":\"https://generativelanguage.googleapis.com"
+                            + "/v1beta/files/fuzz-unknown\",\"mimeType\":\"text/plain\"}}]}]")) + "}");
+            case BATCH_CREATE -> parse("{\"batch\":{\"displayName\":\"fuzz\",\"inputConfig\":" + pick(List.of(
+                    "{\"requests\":{\"requests\":[{\"request\":{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]},"
+                            + "\"metadata\":{\"key\":\"1\"}}]}}",
+                    "{\"fileName\":\"files/fuzz-unknown\"}")) + "}}");
             case EMBED_CONTENT -> parse("{\"content\":{\"parts\":[{\"text\":\"hello\"}]}"
                     + pick(List.of("", ",\"outputDimensionality\":3", ",\"taskType\":\"RETRIEVAL_QUERY\"")) + "}");
         };

@@ -61,7 +61,7 @@ class NoSecretsLeakTest {
             stub(key, "m-unavailable", ".*", json(503, error(503, "UNAVAILABLE", "OVERLOADED", "overloaded " + key, key)));
             stub(key, "m-malformed", ".*", json(200, "{\"candidates\": [{\"content\": key=" + key));
             String echo = "See https://generativelanguage.googleapis.com/v1beta/files/abc?key=" + key + " for the file.";
-            stub(key, "m-echo", "(generateContent|countTokens|embedContent|batchEmbedContents)",
+            stub(key, "m-echo", "(generateContent|countTokens|embedContent|batchEmbedContents|batchGenerateContent)",
                     json(200, GeminiFixtures.textResponse(echo)));
             stub(key, "m-echo", "streamGenerateContent", aResponse().withStatus(200)
                     .withHeader("Content-Type", "text/event-stream")
@@ -128,6 +128,9 @@ class NoSecretsLeakTest {
                 new Call(model + " generateContent", post("/v1beta/models/" + model + ":generateContent", contents)),
                 new Call(model + " streamGenerateContent sse",
                         post("/v1beta/models/" + model + ":streamGenerateContent?alt=sse", contents)),
+                new Call(model + " batchGenerateContent", post("/v1beta/models/" + model + ":batchGenerateContent",
+                        "{\"batch\":{\"displayName\":\"b\",\"inputConfig\":{\"requests\":{\"requests\":[{\"request\":"
+                                + contents + "}]}}}}")),
                 new Call(model + " countTokens ?key=", server.request("/v1beta/models/" + model + ":countTokens?key="
                         + TestServer.TOKEN, null).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(contents))));
