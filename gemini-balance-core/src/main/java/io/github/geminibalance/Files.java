@@ -108,18 +108,20 @@ final class Files {
         })));
     }
 
-    /** {@code GET files/{id}}: Gemini's metadata, asked with the file's key. */
+    /** {@code GET files/{id}}: Gemini's metadata, asked with the file's key; a file Gemini no longer has is forgotten. */
     CompletableFuture<ResourceAnswer> get(String name, String owner, RequestTrace trace) {
         return owned(name, owner).thenCompose(file -> observe(retry.runOn(file.keyId(), ModelCatalog.POOL_KEY,
                 Pipeline.traced(trace, retry.policy(), lease -> client.files(lease.key(), "GET",
-                        client.apiUri("/" + name), Map.of(), null, null, timeout.get()).thenApply(Files::answer)))));
+                        client.apiUri("/" + name), Map.of(), null, null, timeout.get()).thenApply(Files::answer)
+                        .exceptionallyCompose(failure -> resources.forgetIfGone(name, failure))))));
     }
 
     /** {@code DELETE files/{id}}: deleted at Gemini with the file's key, then forgotten. */
     CompletableFuture<ResourceAnswer> delete(String name, String owner, RequestTrace trace) {
         return owned(name, owner).thenCompose(file -> observe(retry.runOn(file.keyId(), ModelCatalog.POOL_KEY,
                 Pipeline.traced(trace, retry.policy(), lease -> client.files(lease.key(), "DELETE",
-                        client.apiUri("/" + name), Map.of(), null, null, timeout.get()))))
+                        client.apiUri("/" + name), Map.of(), null, null, timeout.get())
+                        .exceptionallyCompose(failure -> resources.forgetIfGone(name, failure)))))
                 .thenCompose(answer -> resources.forget(name).thenApply(x -> answer(answer))));
     }
 

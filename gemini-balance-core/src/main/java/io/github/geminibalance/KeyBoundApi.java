@@ -155,20 +155,7 @@ final class KeyBoundApi {
                                 .thenCompose(answer -> forget
                                         ? resources.forget(name).thenApply(x -> answer(answer, null))
                                         : kept(answer, member.keyId(), member.owner(), member))
-                                .exceptionallyCompose(failure -> gone(failure)
-                                        ? resources.forget(name).thenCompose(x -> CompletableFuture.failedFuture(failure))
-                                        : CompletableFuture.failedFuture(failure))))));
-    }
-
-    // Gemini no longer has the member (expired, deleted elsewhere): a 404, or the 403 "CachedContent not found
-    // (or permission denied)"; it is forgotten so that it leaves the lists
-    private static boolean gone(Throwable failure) {
-        Throwable t = io.github.geminibalance.retry.RetryPolicy.unwrap(failure);
-        if (!(t instanceof io.github.geminibalance.upstream.GeminiApiException e)) {
-            return false;
-        }
-        return e.httpStatus() == 404 || (e.httpStatus() == 403
-                && e.error().message().toLowerCase(java.util.Locale.ROOT).contains("not found"));
+                                .exceptionallyCompose(failure -> resources.forgetIfGone(name, failure))))));
     }
 
     // Gemini's answer naming a member (created, read, updated): kept with its key before the client hears of it

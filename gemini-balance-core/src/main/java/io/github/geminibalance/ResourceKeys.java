@@ -111,6 +111,20 @@ final class ResourceKeys {
     }
 
     /**
+     * Passes {@code failure} on; when it is Gemini saying {@code name} is gone (expired or deleted elsewhere:
+     * a 404, or a 403 "not found" / "may not exist"), forgets the name first, so that it leaves the lists and
+     * is not asked for again.
+     */
+    <T> CompletableFuture<T> forgetIfGone(String name, Throwable failure) {
+        Throwable t = io.github.geminibalance.retry.RetryPolicy.unwrap(failure);
+        boolean gone = t instanceof io.github.geminibalance.upstream.GeminiApiException e && (e.httpStatus() == 404
+                || (e.httpStatus() == 403 && (e.error().message().toLowerCase(java.util.Locale.ROOT).contains("not found")
+                        || e.error().message().toLowerCase(java.util.Locale.ROOT).contains("not exist"))));
+        return gone ? forget(name).thenCompose(x -> CompletableFuture.<T>failedFuture(failure))
+                : CompletableFuture.failedFuture(failure);
+    }
+
+    /**
      * A page of {@code owner}'s resources of one kind, in Gemini's list shape: the kept objects under
      * {@code field}, then {@code nextPageToken}; {@code {}} when there are none, as Gemini answers.
      */

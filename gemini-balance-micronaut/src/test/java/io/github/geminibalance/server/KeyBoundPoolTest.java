@@ -194,6 +194,32 @@ class KeyBoundPoolTest {
     }
 
     @Test
+    void aFileGeminiSaysIsGoneIsForgottenToo() throws Exception {
+        // Gemini's answer for a file that expired or was deleted with the key elsewhere
+        String gone = "{\"error\":{\"code\":403,\"message\":\"You do not have permission to access the File "
+                + "gone1 or it may not exist.\",\"status\":\"PERMISSION_DENIED\"}}";
+        Client client = KeyBoundFakes.client(server, TestServer.TOKEN);
+        String fileId = fakes.stubUpload("deleted at Google");
+        File file = KeyBoundFakes.upload(client, fileId, "deleted at Google");
+        String name = file.name().orElseThrow();
+        gemini.server().stubFor(get(urlEqualTo("/v1beta/" + name))
+                .willReturn(aResponse().withStatus(403).withHeader("Content-Type", KeyBoundFakes.JSON).withBody(gone)));
+
+        HttpResponse<String> read = server.send(server.request("/v1beta/" + name, null)
+                .header("x-goog-api-key", TestServer.TOKEN).GET().build());
+        assertThat(read.statusCode()).isEqualTo(403);
+        int before = gemini.requestCount();
+        HttpResponse<String> again = server.send(server.request("/v1beta/" + name, null)
+                .header("x-goog-api-key", TestServer.TOKEN).GET().build());
+        assertThat(again.statusCode()).isEqualTo(404);
+        assertThat(gemini.requestCount()).as("a forgotten file is not asked for again").isEqualTo(before);
+        assertThat(server.send(server.request("/v1beta/files?pageSize=100", null)
+                .header("x-goog-api-key", TestServer.TOKEN).GET().build()).body()).doesNotContain(name);
+        assertThat(server.context().getBean(GeminiBalance.class).keyStatus())
+                .allSatisfy(k -> assertThat(k.state()).isEqualTo(KeyState.ACTIVE));
+    }
+
+    @Test
     void aStreamNamingTheCacheGoesToItsKeyEveryTime() throws Exception {
         Client client = KeyBoundFakes.client(server, TestServer.TOKEN);
         String fileId = fakes.stubUpload("streamed document");
