@@ -164,7 +164,7 @@ final class ResourceKeys {
      * cached contents ({@code cachedContent}). Resources of two different keys fail with a 400.
      */
     CompletableFuture<Optional<String>> keyFor(byte[] body, String owner) {
-        if (body == null || (!contains(body, FILES_MARK) && !contains(body, CACHE_MARK))) {
+        if (body == null || !mayName(body)) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         Set<String> names = new LinkedHashSet<>();
@@ -267,16 +267,26 @@ final class ResourceKeys {
         return result;
     }
 
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
+    // one pass over the body (every generation request's): does "files/" or "cachedContents/" occur at all?
+    static boolean mayName(byte[] body) {
+        for (int i = 0; i < body.length; i++) {
+            byte b = body[i];
+            if ((b == 'f' && at(body, i, FILES_MARK)) || (b == 'c' && at(body, i, CACHE_MARK))) {
+                return true;
             }
-            return true;
         }
         return false;
+    }
+
+    private static boolean at(byte[] body, int from, byte[] mark) {
+        if (from + mark.length > body.length) {
+            return false;
+        }
+        for (int j = 1; j < mark.length; j++) {
+            if (body[from + j] != mark[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -2,6 +2,7 @@ package io.github.geminibalance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** What the Files API reads from clients: file URIs in requests, content types sent to Gemini. */
@@ -31,6 +32,17 @@ class FilesNamesTest {
                  "batch":{"inputConfig":{"fileName":"files/f2"},"cached_content":"not a name"}}
                 """), names);
         assertThat(names).containsExactly("cachedContents/c1", "files/f1", "files/f2");
+    }
+
+    @Test
+    void onlyBodiesThatMayNameAFileOrACacheAreParsed() {
+        java.util.function.Function<String, Boolean> may = t -> ResourceKeys.mayName(t.getBytes(StandardCharsets.UTF_8));
+        assertThat(may.apply("{\"fileUri\":\"https://x/v1beta/files/a\"}")).isTrue();
+        assertThat(may.apply("{\"cachedContent\":\"cachedContents/a\"}")).isTrue();
+        assertThat(may.apply("{\"contents\":[{\"parts\":[{\"text\":\"files cached contents fil\"}]}]}")).isFalse();
+        assertThat(may.apply("files/")).isTrue();
+        assertThat(may.apply("file")).isFalse();
+        assertThat(may.apply("")).isFalse();
     }
 
     @Test
