@@ -3,7 +3,6 @@ package io.github.geminibalance.server;
 import io.github.geminibalance.ResourceAnswer;
 import io.github.geminibalance.GeminiBalance;
 import io.github.geminibalance.GeminiBalanceException;
-import io.github.geminibalance.util.LogText;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -24,13 +23,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Gemini's Files API through the pool, for the genai SDKs' {@code files.upload/get/list/delete}:
@@ -58,7 +54,6 @@ final class FilesController {
     /** The most bytes of the {@code start} command's body (file metadata) read into memory. */
     static final int MAX_START_BODY = 64 * 1024;
 
-    private static final Logger log = LoggerFactory.getLogger(FilesController.class);
     private static final String BODY_ATTRIBUTE = "gemini-balance.files-body";
 
     private final GeminiBalance gemini;
@@ -101,7 +96,7 @@ final class FilesController {
                         + "upload begins with the command 'start'; send the chunks to the X-Goog-Upload-URL it returns.")));
             }
             CompletableFuture<ResourceAnswer> answer = collect(body, MAX_START_BODY).thenCompose(bytes ->
-                    gemini.files().start(headers(request), query, bytes, label(request), AccessLogFilter.trace(request)));
+                    gemini.files().start(headers(request), query, bytes, KeyBoundRequests.label(request), AccessLogFilter.trace(request)));
             return done(request, answer);
         }
         long length = request.getContentLength();
@@ -109,7 +104,7 @@ final class FilesController {
             return done(request, CompletableFuture.failedFuture(invalid(411, "Content-Length is required for an "
                     + "upload (or use X-Goog-Upload-Protocol: resumable).")));
         }
-        return done(request, gemini.files().uploadWhole(headers(request), query, flow(body), length, label(request),
+        return done(request, gemini.files().uploadWhole(headers(request), query, flow(body), length, KeyBoundRequests.label(request),
                 AccessLogFilter.trace(request)));
     }
 
@@ -128,16 +123,14 @@ final class FilesController {
 
     @Get(uris = {"/v1beta/files", "/gemini/v1beta/files"}, produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<byte[]>> list(HttpRequest<?> request) {
-        String size = request.getParameters().get("pageSize");
-        Integer pageSize = null;
-        if (size != null) {
-            try {
-                pageSize = Integer.valueOf(size.strip());
-            } catch (NumberFormatException e) {
-                return done(request, CompletableFuture.failedFuture(invalid(400, "pageSize: expected a whole number.")));
-            }
+        Integer pageSize;
+        try {
+            pageSize = KeyBoundRequests.pageSize(request);
+        } catch (io.github.geminibalance.InvalidRequestException e) {
+            return done(request, CompletableFuture.failedFuture(e));
         }
-        return done(request, gemini.files().list(owner(request), pageSize, request.getParameters().get("pageToken")));
+        return done(request, gemini.files().list(KeyBoundRequests.owner(request, settings), pageSize,
+                request.getParameters().get("pageToken")));
     }
 
     /** A file's metadata, or with {@code :download} (as the Java SDK asks) its bytes. */
@@ -148,7 +141,7 @@ final class FilesController {
         if (name != null && name.endsWith(":download")) {
             return sendFile(request, name);
         }
-        return done(request, gemini.files().get("files/" + id, owner(request), AccessLogFilter.trace(request)));
+        return done(request, gemini.files().get("files/" + id, KeyBoundRequests.owner(request, settings), AccessLogFilter.trace(request)));
     }
 
     /**
@@ -169,14 +162,14 @@ final class FilesController {
                     "Unknown resource: a download is files/{id}:download?alt=media."));
         }
         String name = resource.substring(0, resource.length() - ":download".length());
-        return gemini.files().download(name, owner(request), AccessLogFilter.trace(request))
+        return gemini.files().download(name, KeyBoundRequests.owner(request, settings), AccessLogFilter.trace(request))
                 .thenCompose(response -> relay.answer(request, response, false))
-                .handle((response, failure) -> failure == null ? response : failed(request, failure));
+                .handle((response, failure) -> failure == null ? response : KeyBoundRequests.failed(request, failure));
     }
 
     @Delete(uris = {"/v1beta/files/{id}", "/gemini/v1beta/files/{id}"}, produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<byte[]>> delete(HttpRequest<?> request, @PathVariable String id) {
-        return done(request, gemini.files().delete("files/" + id, owner(request), AccessLogFilter.trace(request)));
+        return done(request, gemini.files().delete("files/" + id, KeyBoundRequests.owner(request, settings), AccessLogFilter.trace(request)));
     }
 
     private CompletableFuture<MutableHttpResponse<byte[]>> chunk(HttpRequest<?> request, String session,
@@ -186,7 +179,7 @@ final class FilesController {
             return done(request, CompletableFuture.failedFuture(invalid(411,
                     "Content-Length is required for an upload chunk.")));
         }
-        return done(request, gemini.files().upload(session, headers(request), flow(body), length, owner(request),
+        return done(request, gemini.files().upload(session, headers(request), flow(body), length, KeyBoundRequests.owner(request, settings),
                 AccessLogFilter.trace(request)));
     }
 
@@ -194,7 +187,7 @@ final class FilesController {
             CompletableFuture<ResourceAnswer> call) {
         return call.handle((answer, failure) -> {
             request.getAttribute(BODY_ATTRIBUTE, Runnable.class).ifPresent(Runnable::run); // drains an unread body
-            return failure == null ? answer(request, answer) : failed(request, failure);
+            return failure == null ? answer(request, answer) : KeyBoundRequests.failed(request, failure);
         });
     }
 
@@ -223,31 +216,12 @@ final class FilesController {
         return scheme + "://" + host;
     }
 
-    private static MutableHttpResponse<byte[]> failed(HttpRequest<?> request, Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        GeminiBalanceException e = GeminiBalanceException.from(t);
-        AccessLogFilter.trace(request).errorCode(e.code().orElse(e.type()));
-        if (e.httpStatus() >= 500) {
-            log.warn("request_id={} {} -> {}: {}", AccessLogFilter.id(request),
-                    LogText.quote(request.getMethodName() + " " + request.getPath()), e.httpStatus(),
-                    LogText.quote(e.getMessage()));
-        }
-        return NativeErrors.of(e);
-    }
 
     private static GeminiBalanceException invalid(int status, String message) {
         return new io.github.geminibalance.InvalidRequestException(status, null, "invalid_argument", message);
     }
 
-    // the client token's label; files are kept with it
-    private static String label(HttpRequest<?> request) {
-        return request.getAttribute(AccessLogFilter.LABEL_ATTRIBUTE, String.class).orElse("");
-    }
 
-    // whose files the caller may see: its own with isolation, anybody's without
-    private String owner(HttpRequest<?> request) {
-        return settings.userIsolation() ? label(request) : null;
-    }
 
     private static String header(HttpRequest<?> request, String name) {
         return request.getHeaders().get(name);

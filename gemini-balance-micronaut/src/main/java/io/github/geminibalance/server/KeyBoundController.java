@@ -1,11 +1,9 @@
 package io.github.geminibalance.server;
 
 import io.github.geminibalance.GeminiBalance;
-import io.github.geminibalance.GeminiBalanceException;
 import io.github.geminibalance.GeminiResources;
 import io.github.geminibalance.InvalidRequestException;
 import io.github.geminibalance.ResourceAnswer;
-import io.github.geminibalance.util.LogText;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -20,9 +18,6 @@ import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Gemini's collections whose members live with the key that made them, through the pool (for the genai
@@ -44,7 +39,6 @@ import org.slf4j.LoggerFactory;
 @Controller
 final class KeyBoundController {
 
-    private static final Logger log = LoggerFactory.getLogger(KeyBoundController.class);
 
     private final GeminiBalance gemini;
     private final FilesSettings settings;
@@ -72,7 +66,7 @@ final class KeyBoundController {
     @Get(uris = {"/v1beta/cachedContents/{id}", "/gemini/v1beta/cachedContents/{id}"},
             produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<byte[]>> getCache(HttpRequest<?> request, @PathVariable String id) {
-        return done(request, gemini.cachedContents().get(name(request), owner(request), AccessLogFilter.trace(request)));
+        return done(request, gemini.cachedContents().get(name(request), KeyBoundRequests.owner(request, settings), AccessLogFilter.trace(request)));
     }
 
     @Patch(uris = {"/v1beta/cachedContents/{id}", "/gemini/v1beta/cachedContents/{id}"}, consumes = MediaType.ALL,
@@ -81,13 +75,13 @@ final class KeyBoundController {
             @Nullable @Body byte[] body) {
         records.keepBody(request, body);
         return done(request, gemini.cachedContents().update(name(request), query(request),
-                body == null ? new byte[0] : body, owner(request), AccessLogFilter.trace(request)));
+                body == null ? new byte[0] : body, KeyBoundRequests.owner(request, settings), AccessLogFilter.trace(request)));
     }
 
     @Delete(uris = {"/v1beta/cachedContents/{id}", "/gemini/v1beta/cachedContents/{id}"},
             produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<byte[]>> deleteCache(HttpRequest<?> request, @PathVariable String id) {
-        return done(request, gemini.cachedContents().delete(name(request), owner(request),
+        return done(request, gemini.cachedContents().delete(name(request), KeyBoundRequests.owner(request, settings),
                 AccessLogFilter.trace(request)));
     }
 
@@ -98,7 +92,7 @@ final class KeyBoundController {
 
     @Get(uris = {"/v1beta/batches/{id}", "/gemini/v1beta/batches/{id}"}, produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<byte[]>> getBatch(HttpRequest<?> request, @PathVariable String id) {
-        return done(request, gemini.batches().get(name(request), owner(request), AccessLogFilter.trace(request)));
+        return done(request, gemini.batches().get(name(request), KeyBoundRequests.owner(request, settings), AccessLogFilter.trace(request)));
     }
 
     /** {@code POST batches/{id}:cancel}. */
@@ -111,12 +105,12 @@ final class KeyBoundController {
                     + (resource == null ? request.getPath() : resource) + " (a batch takes POST batches/{id}:cancel)."));
         }
         String name = resource.substring(0, resource.length() - ":cancel".length());
-        return done(request, gemini.batches().cancel(name, owner(request), AccessLogFilter.trace(request)));
+        return done(request, gemini.batches().cancel(name, KeyBoundRequests.owner(request, settings), AccessLogFilter.trace(request)));
     }
 
     @Delete(uris = {"/v1beta/batches/{id}", "/gemini/v1beta/batches/{id}"}, produces = MediaType.APPLICATION_JSON)
     CompletableFuture<MutableHttpResponse<byte[]>> deleteBatch(HttpRequest<?> request, @PathVariable String id) {
-        return done(request, gemini.batches().delete(name(request), owner(request), AccessLogFilter.trace(request)));
+        return done(request, gemini.batches().delete(name(request), KeyBoundRequests.owner(request, settings), AccessLogFilter.trace(request)));
     }
 
     /** A batch's create ({@code models/{m}:batchGenerateContent}), handed over by {@link NativeController}. */
@@ -132,28 +126,25 @@ final class KeyBoundController {
             return CompletableFuture.completedFuture(NativeErrors.of(400, "The request body is empty: send Gemini's "
                     + "JSON request."));
         }
-        return done(request, api.create(resource, query(request), body, label(request), AccessLogFilter.trace(request)));
+        return done(request, api.create(resource, query(request), body, KeyBoundRequests.label(request), AccessLogFilter.trace(request)));
     }
 
     private CompletableFuture<MutableHttpResponse<byte[]>> list(HttpRequest<?> request, GeminiResources api) {
-        String size = request.getParameters().get("pageSize");
-        Integer pageSize = null;
-        if (size != null) {
-            try {
-                pageSize = Integer.valueOf(size.strip());
-            } catch (NumberFormatException e) {
-                return done(request, CompletableFuture.failedFuture(new InvalidRequestException(400, "pageSize",
-                        "invalid_argument", "pageSize: expected a whole number.")));
-            }
+        Integer pageSize;
+        try {
+            pageSize = KeyBoundRequests.pageSize(request);
+        } catch (InvalidRequestException e) {
+            return done(request, CompletableFuture.failedFuture(e));
         }
-        return done(request, api.list(owner(request), pageSize, request.getParameters().get("pageToken")));
+        return done(request, api.list(KeyBoundRequests.owner(request, settings), pageSize,
+                request.getParameters().get("pageToken")));
     }
 
     private CompletableFuture<MutableHttpResponse<byte[]>> done(HttpRequest<?> request,
             CompletableFuture<ResourceAnswer> call) {
         return call.handle((answer, failure) -> {
             if (failure != null) {
-                return failed(request, failure);
+                return KeyBoundRequests.failed(request, failure);
             }
             MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(HttpStatus.valueOf(answer.status()))
                     .body(scrubbers.get().scrub(answer.body()));
@@ -161,17 +152,6 @@ final class KeyBoundController {
         });
     }
 
-    private static MutableHttpResponse<byte[]> failed(HttpRequest<?> request, Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        GeminiBalanceException e = GeminiBalanceException.from(t);
-        AccessLogFilter.trace(request).errorCode(e.code().orElse(e.type()));
-        if (e.httpStatus() >= 500) {
-            log.warn("request_id={} {} -> {}: {}", AccessLogFilter.id(request),
-                    LogText.quote(request.getMethodName() + " " + request.getPath()), e.httpStatus(),
-                    LogText.quote(e.getMessage()));
-        }
-        return NativeErrors.of(e);
-    }
 
     // the member's name from the raw path, percent-decoded: cachedContents/{id}, batches/{id}
     private static String name(HttpRequest<?> request) {
@@ -182,12 +162,5 @@ final class KeyBoundController {
         return NativeController.withoutKey(request.getUri().getRawQuery());
     }
 
-    private static String label(HttpRequest<?> request) {
-        return request.getAttribute(AccessLogFilter.LABEL_ATTRIBUTE, String.class).orElse("");
-    }
 
-    // whose members the caller may see: its own with isolation, anybody's without
-    private String owner(HttpRequest<?> request) {
-        return settings.userIsolation() ? label(request) : null;
-    }
 }
