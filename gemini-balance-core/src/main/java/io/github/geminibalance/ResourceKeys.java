@@ -41,8 +41,10 @@ final class ResourceKeys {
     private static final Pattern BATCH_NAME = Pattern.compile("batches/[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
     // a file URI as Gemini returns it: .../v1beta/files/{id} (maybe our own host: any host is accepted)
     private static final Pattern FILE_URI = Pattern.compile("/(files/[a-z0-9][a-z0-9-]{0,62})/?$");
-    private static final byte[] FILES_MARK = "files/".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CACHE_MARK = "cachedContents/".getBytes(StandardCharsets.US_ASCII);
+    // the fields collectNames reads, with their quotes
+    private static final List<byte[]> FIELD_MARKS = java.util.stream.Stream.of("fileUri", "file_uri", "fileName",
+            "file_name", "cachedContent", "cached_content")
+            .map(f -> ("\"" + f + "\"").getBytes(StandardCharsets.US_ASCII)).toList();
 
     private final ResourceRepository repository;
     private final Clock clock;
@@ -267,12 +269,17 @@ final class ResourceKeys {
         return result;
     }
 
-    // one pass over the body (every generation request's): does "files/" or "cachedContents/" occur at all?
+    // one pass over the body (every generation request's): does a field that may name a kept resource occur?
+    // The quotes matter: inside a JSON string a quote is escaped, so a prompt that mentions "fileUri" or
+    // files/... does not count, and only bodies with such a field are parsed.
     static boolean mayName(byte[] body) {
         for (int i = 0; i < body.length; i++) {
-            byte b = body[i];
-            if ((b == 'f' && at(body, i, FILES_MARK)) || (b == 'c' && at(body, i, CACHE_MARK))) {
-                return true;
+            if (body[i] == '"') {
+                for (byte[] mark : FIELD_MARKS) {
+                    if (at(body, i, mark)) {
+                        return true;
+                    }
+                }
             }
         }
         return false;

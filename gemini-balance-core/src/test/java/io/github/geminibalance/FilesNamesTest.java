@@ -37,11 +37,15 @@ class FilesNamesTest {
     @Test
     void onlyBodiesThatMayNameAFileOrACacheAreParsed() {
         java.util.function.Function<String, Boolean> may = t -> ResourceKeys.mayName(t.getBytes(StandardCharsets.UTF_8));
-        assertThat(may.apply("{\"fileUri\":\"https://x/v1beta/files/a\"}")).isTrue();
+        assertThat(may.apply("{\"fileData\":{\"fileUri\":\"https://x/v1beta/files/a\"}}")).isTrue();
         assertThat(may.apply("{\"cachedContent\":\"cachedContents/a\"}")).isTrue();
-        assertThat(may.apply("{\"contents\":[{\"parts\":[{\"text\":\"files cached contents fil\"}]}]}")).isFalse();
-        assertThat(may.apply("files/")).isTrue();
-        assertThat(may.apply("file")).isFalse();
+        assertThat(may.apply("{\"google\":{\"cached_content\":\"cachedContents/a\"}}")).isTrue();
+        assertThat(may.apply("{\"batch\":{\"inputConfig\":{\"fileName\":\"files/a\"}}}")).isTrue();
+        // a prompt that mentions files, or even the field names, is not parsed: its quotes are escaped
+        assertThat(may.apply("{\"contents\":[{\"parts\":[{\"text\":\"see files/abc and cachedContents/x\"}]}]}"))
+                .isFalse();
+        assertThat(may.apply("{\"parts\":[{\"text\":\"{\\\"fileUri\\\":\\\"files/a\\\"}\"}]}")).isFalse();
+        assertThat(may.apply("\"fileUri")).isFalse();
         assertThat(may.apply("")).isFalse();
     }
 
