@@ -169,6 +169,25 @@ class AdminUiBrowserTest {
         });
     }
 
+    /**
+     * Runs a row's action until the dialog it opens is shown: a refresh that redraws the table just as the
+     * button is clicked swallows the click without a stale-element error.
+     */
+    private WebElement actionOpening(String key, String action, By shown) {
+        return waiting().until(d -> {
+            List<WebElement> open = d.findElements(shown);
+            if (!open.isEmpty() && open.get(0).isDisplayed()) {
+                return open.get(0);
+            }
+            action(key, action);
+            try {
+                return new WebDriverWait(d, Duration.ofSeconds(3)).until(ExpectedConditions.visibilityOfElementLocated(shown));
+            } catch (org.openqa.selenium.TimeoutException notYet) {
+                return null;
+            }
+        });
+    }
+
     private boolean routeExists(String method, String path) throws Exception {
         HttpResponse<String> probe = server.send(server.request(path, ADMIN_TOKEN).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString("{\"keys\":[]}")).build());
@@ -331,8 +350,7 @@ class AdminUiBrowserTest {
     void deletesRestoresAndNotesAKey() throws Exception {
         login();
 
-        action(INVALID, "delete");
-        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-ok"))).click();
+        actionOpening(INVALID, "delete", By.id("confirm-ok")).click();
         waiting().until(d -> d.findElements(By.cssSelector("#keys-body tr[data-id='" + id(INVALID) + "']")).isEmpty());
         assertThat(state(INVALID)).isEqualTo("ABSENT");
 
@@ -346,8 +364,7 @@ class AdminUiBrowserTest {
         assertThat(state(INVALID)).isNotEqualTo("ABSENT");
         chromium.driver().findElement(By.id("show-deleted")).click();
 
-        action(COOLING, "note");
-        WebElement note = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("note-text")));
+        WebElement note = actionOpening(COOLING, "note", By.id("note-text"));
         note.sendKeys("team B <b>quota</b>");
         chromium.driver().findElement(By.cssSelector("#note-dialog button[value='ok']")).click();
         waiting().until(d -> row(COOLING).findElements(By.cssSelector(".note")).size() == 1);
@@ -358,8 +375,8 @@ class AdminUiBrowserTest {
         chromium.driver().findElement(By.id("search")).clear();
         chromium.driver().findElement(By.id("search")).sendKeys(id(COOLING));
 
-        action(COOLING, "note"); // cleared again for the other tests
-        WebElement again = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("note-text")));
+        // cleared again for the other tests
+        WebElement again = actionOpening(COOLING, "note", By.id("note-text"));
         again.clear();
         chromium.driver().findElement(By.cssSelector("#note-dialog button[value='ok']")).click();
         waiting().until(d -> row(COOLING).findElements(By.cssSelector(".note")).isEmpty());
