@@ -24,6 +24,19 @@ final class Jdbc {
         }
     }
 
+    /**
+     * {@link #inTransaction} holding the store's write lock, so that SQLite sees one writer at a time (every
+     * repository's writes go through here).
+     */
+    static <T> T writeLocked(java.util.concurrent.locks.Lock writeLock, DataSource dataSource, Work<T> work) {
+        writeLock.lock();
+        try {
+            return inTransaction(dataSource, work);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     static <T> T inTransaction(DataSource dataSource, Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);

@@ -34,7 +34,7 @@ final class JdbcImageRepository implements ImageRepository {
         Objects.requireNonNull(image, "image");
         String mime = image.mimeType().length() > MIME_LENGTH ? image.mimeType().substring(0, MIME_LENGTH)
                 : image.mimeType();
-        write(() -> Jdbc.inTransaction(dataSource, c -> {
+        Jdbc.writeLocked(writeLock, dataSource, c -> {
             try (PreparedStatement st = c.prepareStatement(insert)) {
                 st.setString(1, image.id());
                 st.setString(2, mime);
@@ -43,7 +43,7 @@ final class JdbcImageRepository implements ImageRepository {
                 st.setLong(5, image.expiresAt().toEpochMilli());
                 return st.executeUpdate();
             }
-        }));
+        });
     }
 
     @Override
@@ -67,20 +67,11 @@ final class JdbcImageRepository implements ImageRepository {
 
     @Override
     public long deleteExpired(Instant now) {
-        return write(() -> Jdbc.inTransaction(dataSource, c -> {
+        return Jdbc.writeLocked(writeLock, dataSource, c -> {
             try (PreparedStatement st = c.prepareStatement("DELETE FROM gb_image WHERE expires_at <= ?")) {
                 st.setLong(1, now.toEpochMilli());
                 return st.executeUpdate();
             }
-        }));
-    }
-
-    private <T> T write(java.util.function.Supplier<T> work) {
-        writeLock.lock();
-        try {
-            return work.get();
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 }

@@ -413,11 +413,6 @@ final class JdbcKeyRepository implements KeyRepository {
     }
 
     private <T> T write(Jdbc.Work<T> work) {
-        writeLock.lock();
-        try {
-            return Jdbc.inTransaction(dataSource, work);
-        } finally {
-            writeLock.unlock();
-        }
+        return Jdbc.writeLocked(writeLock, dataSource, work);
     }
 }

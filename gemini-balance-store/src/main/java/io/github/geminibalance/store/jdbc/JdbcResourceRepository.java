@@ -36,7 +36,7 @@ final class JdbcResourceRepository implements ResourceRepository {
     @Override
     public void save(StoredResource file) {
         Objects.requireNonNull(file, "resource");
-        write(() -> Jdbc.inTransaction(dataSource, c -> {
+        Jdbc.writeLocked(writeLock, dataSource, c -> {
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM gb_resource WHERE name = ?");
                     PreparedStatement st = c.prepareStatement(insert)) {
                 delete.setString(1, file.name());
@@ -49,7 +49,7 @@ final class JdbcResourceRepository implements ResourceRepository {
                 st.setString(6, file.metadata());
                 return st.executeUpdate();
             }
-        }));
+        });
     }
 
     @Override
@@ -106,35 +106,26 @@ final class JdbcResourceRepository implements ResourceRepository {
     @Override
     public boolean delete(String name) {
         Objects.requireNonNull(name, "name");
-        return write(() -> Jdbc.inTransaction(dataSource, c -> {
+        return Jdbc.writeLocked(writeLock, dataSource, c -> {
             try (PreparedStatement st = c.prepareStatement("DELETE FROM gb_resource WHERE name = ?")) {
                 st.setString(1, name);
                 return st.executeUpdate();
             }
-        })) > 0;
+        }) > 0;
     }
 
     @Override
     public long deleteExpired(Instant now) {
-        return write(() -> Jdbc.inTransaction(dataSource, c -> {
+        return Jdbc.writeLocked(writeLock, dataSource, c -> {
             try (PreparedStatement st = c.prepareStatement("DELETE FROM gb_resource WHERE expires_at <= ?")) {
                 st.setLong(1, now.toEpochMilli());
                 return st.executeUpdate();
             }
-        }));
+        });
     }
 
     private static StoredResource row(ResultSet rs) throws SQLException {
         return new StoredResource(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
                 Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6));
-    }
-
-    private <T> T write(java.util.function.Supplier<T> work) {
-        writeLock.lock();
-        try {
-            return work.get();
-        } finally {
-            writeLock.unlock();
-        }
     }
 }

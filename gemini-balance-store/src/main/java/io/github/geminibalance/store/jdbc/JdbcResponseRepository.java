@@ -36,7 +36,7 @@ final class JdbcResponseRepository implements ResponseRepository {
         Objects.requireNonNull(response, "response");
         String model = response.model().length() > MODEL_LENGTH ? response.model().substring(0, MODEL_LENGTH)
                 : response.model();
-        write(() -> Jdbc.inTransaction(dataSource, c -> {
+        Jdbc.writeLocked(writeLock, dataSource, c -> {
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM gb_response WHERE id = ? AND owner = ?");
                     PreparedStatement st = c.prepareStatement(insert)) {
                 delete.setString(1, response.id());
@@ -50,7 +50,7 @@ final class JdbcResponseRepository implements ResponseRepository {
                 st.setString(6, response.conversation());
                 return st.executeUpdate();
             }
-        }));
+        });
     }
 
     @Override
@@ -77,31 +77,22 @@ final class JdbcResponseRepository implements ResponseRepository {
     public boolean delete(String id, String owner) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(owner, "owner");
-        return write(() -> Jdbc.inTransaction(dataSource, c -> {
+        return Jdbc.writeLocked(writeLock, dataSource, c -> {
             try (PreparedStatement st = c.prepareStatement("DELETE FROM gb_response WHERE id = ? AND owner = ?")) {
                 st.setString(1, id);
                 st.setString(2, owner);
                 return st.executeUpdate();
             }
-        })) > 0;
+        }) > 0;
     }
 
     @Override
     public long deleteCreatedBefore(Instant cutoff) {
-        return write(() -> Jdbc.inTransaction(dataSource, c -> {
+        return Jdbc.writeLocked(writeLock, dataSource, c -> {
             try (PreparedStatement st = c.prepareStatement("DELETE FROM gb_response WHERE created_at < ?")) {
                 st.setLong(1, cutoff.toEpochMilli());
                 return st.executeUpdate();
             }
-        }));
-    }
-
-    private <T> T write(java.util.function.Supplier<T> work) {
-        writeLock.lock();
-        try {
-            return work.get();
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 }

@@ -55,34 +55,25 @@ final class JdbcSettingsRepository implements SettingsRepository {
             throw new IllegalArgumentException("a setting name has 1 to 100 characters");
         }
         StoredSetting stored = new StoredSetting(name, value, clock.instant());
-        write(() -> Jdbc.inTransaction(dataSource, c -> {
+        Jdbc.writeLocked(writeLock, dataSource, c -> {
             try (PreparedStatement st = c.prepareStatement(upsert)) {
                 st.setString(1, name);
                 st.setString(2, value);
                 st.setLong(3, stored.updatedAt().toEpochMilli());
                 return st.executeUpdate();
             }
-        }));
+        });
         return stored;
     }
 
     @Override
     public boolean remove(String name) {
         Objects.requireNonNull(name, "name");
-        return write(() -> Jdbc.inTransaction(dataSource, c -> {
+        return Jdbc.writeLocked(writeLock, dataSource, c -> {
             try (PreparedStatement st = c.prepareStatement("DELETE FROM gb_setting WHERE name = ?")) {
                 st.setString(1, name);
                 return st.executeUpdate();
             }
-        })) > 0;
-    }
-
-    private <T> T write(java.util.function.Supplier<T> work) {
-        writeLock.lock();
-        try {
-            return work.get();
-        } finally {
-            writeLock.unlock();
-        }
+        }) > 0;
     }
 }
